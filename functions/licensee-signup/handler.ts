@@ -1,0 +1,29 @@
+import { loadConfig } from '../../shared/config.js';
+import { createKmsEnvelope } from '../../shared/adapters/kms-envelope.js';
+import { emailAndCodeBodySchema, signupBodySchema } from '../../shared/domain/licensee.js';
+import { bodyOf, httpFunction, type RouteHandler } from '../../shared/http/http-function.js';
+import { createObservability } from '../../shared/observability.js';
+import type { ServiceDeps } from '../../shared/services/deps.js';
+import { confirmSignup, signup } from '../../shared/services/signup.js';
+import { createBaseDeps } from '../../shared/wiring.js';
+
+export function createRoutes(deps: ServiceDeps): Record<string, RouteHandler> {
+  return {
+    'POST /api/licensees': async (request) => {
+      await signup(deps, bodyOf(signupBodySchema, request));
+      return { status: 202, body: { status: 'confirmation-sent' } };
+    },
+    'POST /api/licensees/confirm': async (request) => ({
+      status: 200,
+      body: await confirmSignup(deps, bodyOf(emailAndCodeBodySchema, request)),
+    }),
+  };
+}
+
+const config = loadConfig();
+const observability = createObservability('licensee-signup');
+const { deps, kms } = createBaseDeps(config, observability);
+export const handler = httpFunction(
+  createRoutes({ ...deps, envelope: createKmsEnvelope({ kms, keyId: config.DATA_KEY_ID }) }),
+  observability,
+);

@@ -1,0 +1,27 @@
+import { loadConfig } from '../../shared/config.js';
+import { emailAndCodeBodySchema, emailCodeBodySchema } from '../../shared/domain/licensee.js';
+import { bodyOf, httpFunction, type RouteHandler } from '../../shared/http/http-function.js';
+import { createObservability } from '../../shared/observability.js';
+import { requestSignInCode, requireLicensee, signIn, signOut, type SessionDeps } from '../../shared/services/session.js';
+import { createBaseDeps } from '../../shared/wiring.js';
+
+export function createRoutes(deps: SessionDeps): Record<string, RouteHandler> {
+  return {
+    'POST /api/sign-in/code': async (request) => {
+      await requestSignInCode(deps, bodyOf(emailCodeBodySchema, request).email);
+      return { status: 202, body: { status: 'code-sent-if-registered' } };
+    },
+    'POST /api/sign-in': async (request) => ({
+      status: 200,
+      body: await signIn(deps, bodyOf(emailAndCodeBodySchema, request)),
+    }),
+    'POST /api/sign-out': async (request) => {
+      await requireLicensee(deps, request.bearerToken);
+      await signOut(deps, request.bearerToken ?? '');
+      return { status: 204 };
+    },
+  };
+}
+
+const observability = createObservability('session');
+export const handler = httpFunction(createRoutes(createBaseDeps(loadConfig(), observability).deps), observability);

@@ -1,0 +1,59 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { tableDefinition } from '../../shared/adapters/table-definition.js';
+import { policy } from '../../shared/domain/policy.js';
+
+export interface DataProps {
+  /** Customer-managed key for encryption at rest (the table key, not the personal-data key). */
+  readonly tableKey: IKey;
+}
+
+/**
+ * The one DynamoDB table, shaped by `tableDefinition` (shared with the local stack).
+ * Classic `Table` rather than `TableV2`: it synthesises `AWS::DynamoDB::Table`, which cdk-nag's DynamoDB
+ * rules actually inspect, and we need no replicas.
+ */
+export class Data extends Construct {
+  readonly table: Table;
+  /** ARNs of the GSIs, for IAM statements on exact resources (no `index/*`). */
+  readonly indexArns: string[];
+
+  constructor(scope: Construct, id: string, props: DataProps) {
+    super(scope, id);
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: tableDefinition.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: tableDefinition.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      // PITR keeps copies for exactly the backup window the purge date is computed with (policy.retention),
+      // so that every copy of a licensee's data is gone by the promised date.
+      pointInTimeRecoverySpecification: {
+        pointInTimeRecoveryEnabled: true,
+        recoveryPeriodInDays: policy.retention.backupWindowDays,
+      },
+      timeToLiveAttribute: tableDefinition.ttlAttribute,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.tableKey,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const { purgeQueue, openRequests } = tableDefinition.indexes;
+    this.table.addGlobalSecondaryIndex({
+      indexName: purgeQueue.name,
+      partitionKey: { name: purgeQueue.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: purgeQueue.sortKey, type: AttributeType.NUMBER },
+      projectionType: ProjectionType.ALL,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: openRequests.name,
+      partitionKey: { name: openRequests.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: openRequests.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
+
+    this.indexArns = [purgeQueue.name, openRequests.name].map((name) => `${this.table.tableArn}/index/${name}`);
+  }
+}

@@ -1,0 +1,380 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { extname, resolve, sep } from 'node:path';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResultV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { routes, type FunctionName } from '../functions/routes.js';
+import { PortInUseError } from './ports.js';
+
+/** What a function's `handler` export looks like to the local HTTP server. */
+export type LocalHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+
+export interface HttpServerOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** Default 127.0.0.1 (not reachable from the network). */
+  host?: string;
+  handlers: Partial<Record<FunctionName, LocalHandler>>;
+  /** Serves GET/HEAD requests outside /api from this folder. */
+  staticDir?: string;
+}
+
+export interface HttpServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** API Gateway's integration timeout for HTTP APIs. */
+const TIMEOUT_MS = 30_000;
+/** Beyond this a too-large body is no longer drained but the connection is cut. */
+const MAX_DRAIN_BYTES = 32 * 1024 * 1024;
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.htm': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.pdf': 'application/pdf',
+};
+
+function sendProblem(res: ServerResponse, status: number, extraHeaders: Record<string, string> = {}): void {
+  const body = JSON.stringify({ type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status });
+  res.writeHead(status, {
+    'content-type': 'application/problem+json',
+    'content-length': Buffer.byteLength(body),
+    ...extraHeaders,
+  });
+  res.end(body);
+}
+
+type BodyResult = { ok: true; body: Buffer } | { ok: false };
+
+/** Reads the whole body; past the limit it keeps draining (so the client can read the 413) and reports failure. */
+function readBody(req: IncomingMessage): Promise<BodyResult> {
+  return new Promise((resolvePromise, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    let tooLarge = Number.isFinite(declared) && declared > MAX_BODY_BYTES;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      if (size > MAX_DRAIN_BYTES) {
+        req.socket.destroy();
+        return;
+      }
+      if (!tooLarge) chunks.push(chunk);
+    });
+    req.on('end', () => resolvePromise(tooLarge ? { ok: false } : { ok: true, body: Buffer.concat(chunks) }));
+    req.on('error', reject);
+  });
+}
+
+function clfTime(date: Date): string {
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return (
+    `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`
+  );
+}
+
+function sourceIpOf(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? '127.0.0.1';
+  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+}
+
+/** Builds the API Gateway HTTP API payload format 2.0 event, as API Gateway would for this request. */
+export function buildEvent(
+  req: IncomingMessage,
+  body: Buffer,
+  routeKey: string,
+  requestId: string,
+  localPort: number,
+): APIGatewayProxyEventV2 {
+  const rawUrl = req.url ?? '/';
+  const queryIndex = rawUrl.indexOf('?');
+  const rawPath = queryIndex === -1 ? rawUrl : rawUrl.slice(0, queryIndex);
+  const rawQueryString = queryIndex === -1 ? '' : rawUrl.slice(queryIndex + 1);
+  const sourceIp = sourceIpOf(req);
+
+  const headers: Record<string, string> = {};
+  const cookies: string[] = [];
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = (req.rawHeaders[i] ?? '').toLowerCase();
+    const value = req.rawHeaders[i + 1] ?? '';
+    if (name === 'cookie') {
+      // Payload 2.0 moves cookies out of the headers into `cookies`, one entry per cookie.
+      cookies.push(...value.split(';').map((part) => part.trim()).filter((part) => part !== ''));
+      continue;
+    }
+    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+  }
+  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${sourceIp}` : sourceIp;
+  headers['x-forwarded-proto'] ??= 'http';
+  headers['x-forwarded-port'] ??= String(localPort);
+  headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+
+  let queryStringParameters: Record<string, string> | undefined;
+  if (rawQueryString !== '') {
+    queryStringParameters = {};
+    for (const [name, value] of new URLSearchParams(rawQueryString)) {
+      queryStringParameters[name] = name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
+    }
+  }
+
+  const domainName = (headers.host ?? `localhost:${localPort}`).replace(/:\d+$/, '');
+  const now = new Date();
+  const event: APIGatewayProxyEventV2 = {
+    version: '2.0',
+    routeKey,
+    rawPath,
+    rawQueryString,
+    headers,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName,
+      domainPrefix: domainName.split('.')[0] ?? domainName,
+      http: {
+        method: req.method ?? 'GET',
+        path: rawPath,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey,
+      stage: '$default',
+      time: clfTime(now),
+      timeEpoch: now.getTime(),
+    },
+    isBase64Encoded: false,
+  };
+  if (cookies.length > 0) event.cookies = cookies;
+  if (queryStringParameters) event.queryStringParameters = queryStringParameters;
+  if (body.length > 0) event.body = body.toString('utf8');
+  return event;
+}
+
+/** A Lambda-like context for one invocation. */
+export function buildContext(functionName: string, awsRequestId: string, timeoutMs = TIMEOUT_MS): Context {
+  const deadline = Date.now() + timeoutMs;
+  const today = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `${today}/[$LATEST]${randomUUID().replaceAll('-', '')}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** Writes a handler result the way API Gateway interprets payload format 2.0 responses. */
+function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2, requestId: string): void {
+  const structured =
+    typeof result === 'object' && result !== null && 'statusCode' in result
+      ? (result as APIGatewayProxyStructuredResultV2)
+      : undefined;
+  if (!structured) {
+    // No statusCode: API Gateway answers 200 with the result as JSON.
+    const body = typeof result === 'string' ? result : JSON.stringify(result ?? null);
+    res.writeHead(200, { 'content-type': 'application/json', 'apigw-requestid': requestId });
+    res.end(body);
+    return;
+  }
+  for (const [name, value] of Object.entries(structured.headers ?? {})) res.setHeader(name, String(value));
+  if (structured.cookies && structured.cookies.length > 0) res.setHeader('set-cookie', structured.cookies);
+  res.setHeader('apigw-requestid', requestId);
+  const body =
+    structured.body === undefined
+      ? Buffer.alloc(0)
+      : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
+  res.setHeader('content-length', body.length);
+  res.writeHead(structured.statusCode ?? 200);
+  res.end(body);
+}
+
+function errorClass(error: unknown): string {
+  if (error instanceof Error) return error.constructor.name || error.name;
+  return typeof error;
+}
+
+async function serveStatic(req: IncomingMessage, res: ServerResponse, root: string): Promise<void> {
+  const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    sendProblem(res, 404);
+    return;
+  }
+  const segments = decoded.split(/[/\\]/);
+  // No traversal, no hidden files, no NUL tricks: refuse before touching the file system.
+  if (decoded.includes('\0') || segments.some((segment) => segment === '..' || segment.startsWith('.'))) {
+    sendProblem(res, 404);
+    return;
+  }
+  let file = resolve(root, `.${decoded}`);
+  try {
+    const rootReal = await realpath(root);
+    let info = await stat(file);
+    if (info.isDirectory()) {
+      file = resolve(file, 'index.html');
+      info = await stat(file);
+    }
+    const fileReal = await realpath(file);
+    if (!info.isFile() || !fileReal.startsWith(rootReal + sep)) {
+      sendProblem(res, 404);
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': contentTypes[extname(fileReal).toLowerCase()] ?? 'application/octet-stream',
+      'content-length': info.size,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    createReadStream(fileReal).pipe(res);
+  } catch {
+    sendProblem(res, 404);
+  }
+}
+
+/**
+ * A local stand-in for API Gateway (HTTP API, payload 2.0) in front of the functions, plus an optional
+ * static file server for the portal. Adds no CORS: the portal is served from the same origin.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const host = options.host ?? '127.0.0.1';
+  const staticRoot = options.staticDir === undefined ? undefined : resolve(options.staticDir);
+  let port = options.port;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const method = req.method ?? 'GET';
+
+    if (path !== '/api' && !path.startsWith('/api/')) {
+      req.resume();
+      if (staticRoot !== undefined && (method === 'GET' || method === 'HEAD')) {
+        await serveStatic(req, res, staticRoot);
+      } else {
+        sendProblem(res, 404);
+      }
+      return;
+    }
+
+    const candidates = routes.filter((route) => route.path === path);
+    const route = candidates.find((candidate) => candidate.method === method);
+    if (!route) {
+      req.resume();
+      if (candidates.length === 0) sendProblem(res, 404);
+      else sendProblem(res, 405, { allow: candidates.map((candidate) => candidate.method).join(', ') });
+      return;
+    }
+
+    const read = await readBody(req);
+    if (!read.ok) {
+      sendProblem(res, 413, { connection: 'close' });
+      return;
+    }
+
+    const handler = options.handlers[route.fn];
+    if (!handler) {
+      process.stderr.write(`[local-http] no handler loaded for function ${route.fn}\n`);
+      sendProblem(res, 500);
+      return;
+    }
+    const requestId = randomUUID();
+    const routeKey = `${route.method} ${route.path}`;
+    const event = buildEvent(req, read.body, routeKey, requestId, port);
+    const context = buildContext(route.fn, requestId);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<'timeout'>((resolvePromise) => {
+        timer = setTimeout(() => resolvePromise('timeout'), TIMEOUT_MS);
+      });
+      const result = await Promise.race([handler(event, context), timeout]);
+      if (result === 'timeout') {
+        process.stderr.write(`[local-http] ${route.fn} timed out after ${TIMEOUT_MS} ms\n`);
+        sendProblem(res, 503);
+        return;
+      }
+      writeResult(res, result, requestId);
+    } catch (error) {
+      // Only the function name and the error class: messages and stacks may carry request data.
+      process.stderr.write(`[local-http] ${route.fn} threw ${errorClass(error)}\n`);
+      if (!res.headersSent) sendProblem(res, 500);
+      else res.destroy();
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      process.stderr.write(`[local-http] request failed: ${errorClass(error)}\n`);
+      if (!res.headersSent) sendProblem(res, 500);
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolvePromise, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      reject(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? new PortInUseError(options.port, 'the HTTP server') : error);
+    };
+    server.once('error', onError);
+    server.listen(options.port, host, () => {
+      server.removeListener('error', onError);
+      resolvePromise();
+    });
+  });
+  const address = server.address();
+  port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolvePromise, reject) => {
+        server.close((error) => (error ? reject(error) : resolvePromise()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,134 @@
+import type { z } from 'zod';
+import { formatPath } from './patient-guard.js';
+
+/**
+ * The API's error vocabulary. A response names fields and codes; the texts below explain a code in Dutch and
+ * English. No error ever carries a submitted value: zod's `input` and the like are never copied.
+ */
+export const messages = {
+  required: { nl: 'Dit veld is verplicht.', en: 'This field is required.' },
+  'unknown-field': {
+    nl: 'Dit veld is onbekend. ZorgSom slaat alleen naam, adres, e-mailadres en IBAN op.',
+    en: 'This field is unknown. ZorgSom only stores name, address, email address and IBAN.',
+  },
+  'invalid-email': { nl: 'Dit is geen geldig e-mailadres.', en: 'This is not a valid email address.' },
+  'invalid-iban': {
+    nl: 'Dit is geen geldig IBAN. Controleer het nummer op uw bankpas of bankafschrift.',
+    en: 'This is not a valid IBAN. Please check the number on your bank card or statement.',
+  },
+  'invalid-postcode': {
+    nl: 'Dit is geen geldige postcode voor het gekozen land (bijvoorbeeld 1234 AB).',
+    en: 'This is not a valid postcode for the chosen country (for example 1234 AB).',
+  },
+  'invalid-country': {
+    nl: 'Gebruik een landcode van twee letters (ISO 3166-1), bijvoorbeeld NL.',
+    en: 'Use a two-letter country code (ISO 3166-1), for example NL.',
+  },
+  'too-long': { nl: 'Deze waarde is te lang.', en: 'This value is too long.' },
+  'invalid-format': { nl: 'Deze waarde heeft niet de juiste vorm.', en: 'This value does not have the right format.' },
+  'patient-data': {
+    nl: 'ZorgSom neemt geen patiëntgegevens aan, zoals een burgerservicenummer (BSN) of medische gegevens. Verwijder deze gegevens en probeer het opnieuw.',
+    en: 'ZorgSom does not accept patient data, such as a citizen service number (BSN) or medical details. Please remove this data and try again.',
+  },
+  'invalid-code': {
+    nl: 'Deze code is onjuist of verlopen. Vraag zo nodig een nieuwe code aan.',
+    en: 'This code is incorrect or has expired. Request a new code if needed.',
+  },
+  'empty-patch': {
+    nl: 'Geef ten minste één gegeven op om te wijzigen.',
+    en: 'Provide at least one item to change.',
+  },
+  'invalid-json': { nl: 'Het verzoek bevat geen geldige JSON.', en: 'The request does not contain valid JSON.' },
+  'payload-too-large': { nl: 'Het verzoek is te groot.', en: 'The request is too large.' },
+  'unsupported-media-type': {
+    nl: 'Stuur het verzoek als application/json.',
+    en: 'Send the request as application/json.',
+  },
+  'not-found': { nl: 'Niet gevonden.', en: 'Not found.' },
+  unauthorised: {
+    nl: 'U bent niet (meer) ingelogd. Log opnieuw in met een code per e-mail.',
+    en: 'You are not (or no longer) signed in. Please sign in again with a code by email.',
+  },
+  'rate-limited': {
+    nl: 'Te veel pogingen. Probeer het later opnieuw.',
+    en: 'Too many attempts. Please try again later.',
+  },
+  internal: {
+    nl: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.',
+    en: 'Something went wrong on our side. Please try again later.',
+  },
+} as const satisfies Record<string, { nl: string; en: string }>;
+
+export type ProblemCode = keyof typeof messages;
+export type Language = 'nl' | 'en';
+
+export function isProblemCode(code: string): code is ProblemCode {
+  return Object.hasOwn(messages, code);
+}
+
+/** The text for a code; an unknown code falls back to `internal` rather than leaking anything. */
+export function messageFor(code: string, language: Language): string {
+  return (isProblemCode(code) ? messages[code] : messages.internal)[language];
+}
+
+/** A problem with one field: its JSON path (`address.postcode`, `items[0]`; '' for the body) and a code. */
+export interface FieldError {
+  field: string;
+  code: ProblemCode;
+}
+
+/** Codes for zod issues that carry no code of ours as their message. */
+function fallbackCode(issue: z.core.$ZodIssue): ProblemCode {
+  switch (issue.code) {
+    case 'invalid_type':
+      // zod's own text; our schemas and `problemErrorMap` normally decide this from the input instead.
+      return /received undefined/.test(issue.message) ? 'required' : 'invalid-format';
+    case 'too_big':
+      return 'too-long';
+    case 'too_small':
+      return issue.origin === 'string' && Number(issue.minimum) <= 1 ? 'required' : 'invalid-format';
+    default:
+      return 'invalid-format';
+  }
+}
+
+/**
+ * zod issues to field errors. Unknown keys give one `unknown-field` per key, named by its path (the key name is
+ * shown, a value never); a schema's custom message that is a catalogue code becomes the code.
+ */
+export function fieldErrorsFromZod(error: z.ZodError): FieldError[] {
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  const add = (path: readonly PropertyKey[], code: ProblemCode) => {
+    const field = formatPath(path);
+    const id = `${code}\u0000${field}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    errors.push({ field, code });
+  };
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) add([...issue.path, key], 'unknown-field');
+    } else {
+      add(issue.path, isProblemCode(issue.message) ? issue.message : fallbackCode(issue));
+    }
+  }
+  return errors;
+}
+
+/**
+ * A per-parse error map: gives zod's built-in issues our codes, deciding `required` from the (never reported)
+ * input. Messages set on a schema take precedence over it.
+ */
+export const problemErrorMap: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'required' : 'invalid-format';
+    case 'too_big':
+      return 'too-long';
+    case 'too_small':
+      return issue.origin === 'string' && Number(issue.minimum) <= 1 ? 'required' : 'invalid-format';
+    default:
+      return 'invalid-format';
+  }
+};

@@ -1,0 +1,98 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { ProblemError } from '../domain/problem-error.js';
+import { validateBody } from '../domain/validate.js';
+import type { Observability } from '../observability.js';
+import { problemResponse } from './problem.js';
+import { securityHeaders } from './security-headers.js';
+
+/** The request as a route sees it: a parsed JSON body and the bearer token, nothing Lambda-specific. */
+export interface HttpRequest {
+  body: unknown;
+  bearerToken: string | undefined;
+}
+export interface HttpResult {
+  status: number;
+  body?: unknown;
+}
+export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
+
+const maxBodyBytes = 16 * 1024;
+const correlationIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Parses and validates a body against its boundary schema, or refuses with field errors (400/422). */
+export function bodyOf<S extends z.ZodType>(schema: S, request: HttpRequest): z.infer<S> {
+  const result = validateBody(schema, request.body);
+  if (!result.ok) throw new ProblemError(result.status, result.status === 422 ? 'patient-data' : 'invalid-body', result.errors);
+  return result.value;
+}
+
+function parseBody(event: APIGatewayProxyEventV2): unknown {
+  if (!event.body) return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw) > maxBodyBytes) throw new ProblemError(413, 'too-large');
+  const contentType = event.headers['content-type'] ?? '';
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) throw new ProblemError(415, 'unsupported-media-type');
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ProblemError(400, 'invalid-json');
+  }
+}
+
+function bearerTokenOf(event: APIGatewayProxyEventV2): string | undefined {
+  const header = event.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+}
+
+/**
+ * One Lambda serving a few routes: correlation id, JSON parsing, problem+json errors, security headers,
+ * EMF metrics. Logs name the route and outcome only.
+ */
+export function httpFunction(routes: Record<string, RouteHandler>, { logger, metrics }: Observability) {
+  const core = async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+    const route = routes[event.routeKey];
+    if (!route) return problemResponse(404, 'not-found');
+    try {
+      const result = await route({ body: parseBody(event), bearerToken: bearerTokenOf(event) });
+      return {
+        statusCode: result.status,
+        headers: { 'content-type': 'application/json' },
+        body: result.body === undefined ? '' : JSON.stringify(result.body),
+      };
+    } catch (error) {
+      if (error instanceof ProblemError) {
+        logger.info('request refused', { routeKey: event.routeKey, status: error.status, problem: error.code });
+        return problemResponse(error.status, error.code, error.errors);
+      }
+      // Only the class and stack: SDK and library messages may quote input.
+      const failure = error instanceof Error ? { errorName: error.name, stack: error.stack?.split('\n').slice(1, 8).join('\n') } : {};
+      logger.error('request failed', { routeKey: event.routeKey, ...failure });
+      return problemResponse(500, 'internal');
+    }
+  };
+
+  return middy(core)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use({
+      before: (request) => {
+        const supplied = request.event.headers['x-correlation-id'];
+        const correlationId = supplied && correlationIdPattern.test(supplied) ? supplied : request.event.requestContext.requestId;
+        logger.appendKeys({ correlationId, routeKey: request.event.routeKey });
+        (request.internal as Record<string, unknown>).correlationId = correlationId;
+      },
+      after: (request) => {
+        const response = request.response as APIGatewayProxyStructuredResultV2;
+        response.headers = {
+          ...response.headers,
+          ...securityHeaders,
+          'x-correlation-id': String((request.internal as Record<string, unknown>).correlationId),
+        };
+        logger.info('request handled', { status: response.statusCode });
+      },
+    });
+}

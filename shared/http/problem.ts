@@ -1,0 +1,34 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { messages, type FieldError } from '../domain/problems.js';
+
+const statusTitles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+function textOf(code: string) {
+  return messages[code as keyof typeof messages] ?? messages.internal;
+}
+
+/** RFC 9457 problem details, with a Dutch and English text for the problem and for every field. */
+export function problemResponse(status: number, code: string, errors: FieldError[] = []): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify({
+      type: `urn:zorgsom:problem:${code}`,
+      title: statusTitles[status] ?? 'Error',
+      status,
+      code,
+      detail: textOf(code),
+      errors: errors.map((error) => ({ ...error, message: textOf(error.code) })),
+    }),
+  };
+}

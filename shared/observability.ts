@@ -1,0 +1,16 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { BusinessEvent } from './services/deps.js';
+
+/**
+ * One logger and one metrics sink per container. Log lines carry ids, route keys, outcomes and error
+ * classes only: no request body, header value or personal value is ever passed to them.
+ */
+export function createObservability(functionName: string) {
+  const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'zorgsom-privacy';
+  const logger = new Logger({ serviceName, persistentKeys: { function: functionName } });
+  const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ZorgSom' });
+  const count = (event: BusinessEvent) => metrics.addMetric(event, MetricUnit.Count, 1);
+  return { logger, metrics, count };
+}
+export type Observability = ReturnType<typeof createObservability>;

@@ -1,0 +1,26 @@
+import type { Clock } from '../domain/dates.js';
+import type { LicenseeRepository } from '../adapters/licensee-repository.js';
+import type { BlindIndex, Envelope, Mailer } from './ports.js';
+
+export type BusinessEvent =
+  | 'Signups'
+  | 'SignupsConfirmed'
+  | 'SignInCodesSent'
+  | 'SignIns'
+  | 'FailedCodes'
+  | 'CodesRateLimited'
+  | 'ProfileCorrections'
+  | 'Exports'
+  | 'MarketingOptOuts';
+
+/** Everything a service touches outside pure logic; handlers build it once per container, tests swap parts. */
+export interface ServiceDeps {
+  repo: LicenseeRepository;
+  envelope: Envelope;
+  blindIndex: BlindIndex;
+  mailer: Mailer;
+  clock: Clock;
+  newId: () => string;
+  portalUrl: string;
+  count: (event: BusinessEvent) => void;
+}

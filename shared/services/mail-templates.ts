@@ -1,0 +1,65 @@
+import { policy } from '../domain/policy.js';
+import type { OutgoingMail } from './ports.js';
+
+/**
+ * Every mail the system sends, Dutch first with English below. Mails carry codes and links, never
+ * personal data beyond what the recipient typed themselves.
+ */
+function bilingual(to: string, subject: { nl: string; en: string }, nl: string, en: string): OutgoingMail {
+  const footer = `\n\n-- \n${policy.controller.name} · ${policy.controller.contactEmail}`;
+  return { to, subject: `${subject.nl} / ${subject.en}`, text: `${nl}\n\n---\n\n${en}${footer}` };
+}
+
+const minutes = policy.signIn.codeTtlMinutes;
+
+export const mails = {
+  signupCode: (to: string, code: string) =>
+    bilingual(
+      to,
+      { nl: 'Bevestig uw aanmelding', en: 'Confirm your registration' },
+      `Uw bevestigingscode is ${code}. De code is ${minutes} minuten geldig.\nHeeft u zich niet aangemeld? Dan kunt u deze e-mail negeren.`,
+      `Your confirmation code is ${code}. It is valid for ${minutes} minutes.\nDid not register? You can ignore this email.`,
+    ),
+  alreadyRegistered: (to: string, portalUrl: string) =>
+    bilingual(
+      to,
+      { nl: 'Aanmelding met uw e-mailadres', en: 'Registration with your email address' },
+      `Iemand probeerde een licentie aan te vragen met dit e-mailadres, maar er is al een licentie aan gekoppeld. Wilt u inloggen? Ga naar ${portalUrl}.\nWas u dit niet? Dan hoeft u niets te doen.`,
+      `Someone tried to register a licence with this email address, which already has one. To sign in, go to ${portalUrl}.\nNot you? No action is needed.`,
+    ),
+  signInCode: (to: string, code: string) =>
+    bilingual(
+      to,
+      { nl: 'Uw inlogcode', en: 'Your sign-in code' },
+      `Uw inlogcode is ${code}. De code is ${minutes} minuten geldig.`,
+      `Your sign-in code is ${code}. It is valid for ${minutes} minutes.`,
+    ),
+  emailChangeCode: (to: string, code: string) =>
+    bilingual(
+      to,
+      { nl: 'Bevestig uw nieuwe e-mailadres', en: 'Confirm your new email address' },
+      `Bevestig uw nieuwe e-mailadres met code ${code}. De code is ${minutes} minuten geldig.`,
+      `Confirm your new email address with code ${code}. It is valid for ${minutes} minutes.`,
+    ),
+  emailInUse: (to: string) =>
+    bilingual(
+      to,
+      { nl: 'E-mailadres al in gebruik', en: 'Email address already in use' },
+      'Iemand wilde dit e-mailadres aan een ZorgSom-licentie koppelen, maar het is al in gebruik. Was u dit niet? Dan hoeft u niets te doen.',
+      'Someone tried to link this email address to a ZorgSom licence, but it is already in use. Not you? No action is needed.',
+    ),
+  marketingPreference: (to: string, optOut: boolean) =>
+    optOut
+      ? bilingual(
+          to,
+          { nl: 'Afgemeld voor informatie', en: 'Unsubscribed from marketing' },
+          'U ontvangt van ons geen informatie meer over producten en diensten.',
+          'You will no longer receive information about our products and services.',
+        )
+      : bilingual(
+          to,
+          { nl: 'Aangemeld voor informatie', en: 'Subscribed to marketing' },
+          'U ontvangt weer informatie over onze producten en diensten. Afmelden kan altijd.',
+          'You will receive information about our products and services again. You can opt out at any time.',
+        ),
+};

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { emailSchema, personalDataSchema, type PersonalData } from '../domain/licensee.js';
+import type { Envelope } from './ports.js';
+
+/** The encrypted document: the personal data, plus an email address awaiting verification. */
+export const piiDocumentSchema = z.object({
+  data: personalDataSchema,
+  pendingEmail: emailSchema.optional(),
+});
+export type PiiDocument = z.infer<typeof piiDocumentSchema>;
+
+const purpose = 'licensee-profile';
+
+export async function sealPii(envelope: Envelope, licenseeId: string, document: PiiDocument): Promise<Uint8Array> {
+  return envelope.encrypt(new TextEncoder().encode(JSON.stringify(document)), { licenseeId, purpose });
+}
+
+export async function openPii(envelope: Envelope, licenseeId: string, ciphertext: Uint8Array): Promise<PiiDocument> {
+  const plaintext = await envelope.decrypt(ciphertext, { licenseeId, purpose });
+  return piiDocumentSchema.parse(JSON.parse(new TextDecoder().decode(plaintext)));
+}
+
+export type { PersonalData };
