@@ -6,7 +6,7 @@ export default tseslint.config(
   {
     rules: {
       // Personal data must never reach stdout: logging goes through the structured logger only.
-      'no-console': ['error', { allow: [] }],
+      'no-console': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -54,6 +54,18 @@ export class Data extends Construct {
       projectionType: ProjectionType.ALL,
     });
 
-    this.indexArns = [purgeQueue.name, openRequests.name].map((name) => `${this.table.tableArn}/index/${name}`);
+    for (const id of ['HIPAA.Security-DynamoDBInBackupPlan', 'NIST.800.53.R5-DynamoDBInBackupPlan']) {
+      Validations.of(this.table).acknowledge({
+        id,
+        reason:
+          `Backups are point-in-time recovery with a ${policy.retention.backupWindowDays}-day window, which the ` +
+          'purge date already subtracts so that every copy is gone within the promised 2 years. An AWS Backup ' +
+          'plan would keep whole-table snapshots that the sweeper cannot purge per licensee, breaking that promise.',
+      });
+    }
+
+    this.indexArns = [purgeQueue.name, openRequests.name].map(
+      (name) => `${this.table.tableArn}/index/${name}`,
+    );
   }
 }

@@ -45,7 +45,11 @@ export class MailSending extends Construct {
     });
 
     const stack = Stack.of(this);
-    this.identityArn = stack.formatArn({ service: 'ses', resource: 'identity', resourceName: props.domainName });
+    this.identityArn = stack.formatArn({
+      service: 'ses',
+      resource: 'identity',
+      resourceName: props.domainName,
+    });
     this.configurationSetArn = stack.formatArn({
       service: 'ses',
       resource: 'configuration-set',

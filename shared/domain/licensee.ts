@@ -85,8 +85,10 @@ export const addressSchema = addressFields.transform((address, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'invalid-postcode', path: ['postcode'] });
     return z.NEVER;
   }
-  const { houseNumberAddition, ...rest } = address;
-  return houseNumberAddition === undefined ? { ...rest, postcode } : { ...rest, houseNumberAddition, postcode };
+  const normalised = { ...address, postcode };
+  // No empty key is stored for an absent addition.
+  if (normalised.houseNumberAddition === undefined) delete normalised.houseNumberAddition;
+  return normalised;
 });
 
 /** Email addresses are compared and stored trimmed and lowercased as a whole. */
@@ -145,7 +147,10 @@ export const profilePatchSchema = z
   )
   .refine((patch) => Object.values(patch).some((value) => value !== undefined), { message: 'empty-patch' });
 
-export const marketingBodySchema = z.strictObject({ optOut: z.boolean({ error: typeError }) }, { error: typeError });
+export const marketingBodySchema = z.strictObject(
+  { optOut: z.boolean({ error: typeError }) },
+  { error: typeError },
+);
 
 /** A mailed one-time code: six digits. */
 export const codeSchema = z
@@ -154,7 +159,10 @@ export const codeSchema = z
   .regex(/^[0-9]{6}$/, { message: 'invalid-code' });
 
 export const emailCodeBodySchema = z.strictObject({ email: emailSchema }, { error: typeError });
-export const emailAndCodeBodySchema = z.strictObject({ email: emailSchema, code: codeSchema }, { error: typeError });
+export const emailAndCodeBodySchema = z.strictObject(
+  { email: emailSchema, code: codeSchema },
+  { error: typeError },
+);
 export const codeBodySchema = z.strictObject({ code: codeSchema }, { error: typeError });
 
 export type Address = z.infer<typeof addressSchema>;

@@ -60,16 +60,15 @@ const patientKeyPrefixes = [
 ] as const;
 
 function fold(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase();
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
 export function isPatientKey(key: string): boolean {
   const whole = fold(key).replace(/[^a-z0-9]/g, '');
   const words = fold(key.replace(/([\p{Ll}0-9])(\p{Lu})/gu, '$1 $2')).split(/[^a-z0-9]+/);
-  return patientKeyPrefixes.some((prefix) => whole.startsWith(prefix) || words.some((w) => w.startsWith(prefix)));
+  return patientKeyPrefixes.some(
+    (prefix) => whole.startsWith(prefix) || words.some((w) => w.startsWith(prefix)),
+  );
 }
 
 const maxSegmentLength = 64;
@@ -96,42 +95,57 @@ export function formatPath(path: readonly PropertyKey[]): string {
 /** Enough to tell the caller what to remove; a hostile body cannot make the answer unbounded. */
 const maxFindings = 50;
 
+/** A path kept as a chain back to the root, so deep values cost nothing until reported. */
+interface PathNode {
+  parent: PathNode | undefined;
+  segment: string | number;
+}
+
+function toPath(node: PathNode | undefined): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let n = node; n; n = n.parent) path.push(n.segment);
+  return path.reverse();
+}
+
 /** Walks any JSON value (iteratively, so deep nesting cannot exhaust the stack) and reports patient data. */
 export function findPatientData(input: unknown): PatientDataFinding[] {
   const findings: PatientDataFinding[] = [];
   const seen = new Set<string>();
-  const report = (path: readonly PropertyKey[], reason: PatientDataFinding['reason']) => {
-    const field = formatPath(path);
+  const report = (node: PathNode | undefined, reason: PatientDataFinding['reason']) => {
+    const field = formatPath(toPath(node));
     const id = `${reason}\u0000${field}`;
     if (seen.has(id)) return;
     seen.add(id);
     findings.push({ field, reason });
   };
 
-  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: input, path: [] }];
+  const stack: { value: unknown; node: PathNode | undefined }[] = [{ value: input, node: undefined }];
   const visited = new Set<object>();
   while (stack.length > 0 && findings.length < maxFindings) {
-    const { value, path } = stack.pop()!;
+    const { value, node } = stack.pop() ?? { value: undefined, node: undefined };
     if (typeof value === 'string') {
-      if (containsBsn(value)) report(path, 'bsn');
+      if (containsBsn(value)) report(node, 'bsn');
     } else if (typeof value === 'number' || typeof value === 'bigint') {
-      if (containsBsn(String(value))) report(path, 'bsn');
+      // A decimal point in a number is not a separator: 1234567.82 is an amount, not a BSN.
+      if (Number.isInteger(Number(value)) && containsBsn(String(value))) report(node, 'bsn');
     } else if (typeof value === 'object' && value !== null) {
       if (visited.has(value)) continue;
       visited.add(value);
-      const children: { value: unknown; path: PropertyKey[] }[] = [];
+      const children: { value: unknown; node: PathNode }[] = [];
       if (Array.isArray(value)) {
-        value.forEach((item, index) => children.push({ value: item, path: [...path, index] }));
+        value.forEach((item, index) =>
+          children.push({ value: item, node: { parent: node, segment: index } }),
+        );
       } else {
         for (const [key, item] of Object.entries(value)) {
-          const childPath = [...path, key];
-          if (containsBsn(key)) report(childPath, 'bsn');
-          else if (isPatientKey(key)) report(childPath, 'patient-field');
-          children.push({ value: item, path: childPath });
+          const child: PathNode = { parent: node, segment: key };
+          if (containsBsn(key)) report(child, 'bsn');
+          else if (isPatientKey(key)) report(child, 'patient-field');
+          children.push({ value: item, node: child });
         }
       }
       // Reversed onto the stack, so findings come out in document order.
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+      for (const child of children.reverse()) stack.push(child);
     }
   }
   return findings.slice(0, maxFindings);

@@ -1,4 +1,4 @@
-import type { FieldError } from './problems.js';
+import type { FieldError, ProblemCode } from './problems.js';
 
 /**
  * A refusal the API reports as application/problem+json. `code` keys the bilingual message catalogue;
@@ -8,7 +8,7 @@ export class ProblemError extends Error {
   override name = 'ProblemError';
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ProblemCode,
     readonly errors: FieldError[] = [],
   ) {
     super(code);

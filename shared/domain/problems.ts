@@ -25,7 +25,10 @@ export const messages = {
     en: 'Use a two-letter country code (ISO 3166-1), for example NL.',
   },
   'too-long': { nl: 'Deze waarde is te lang.', en: 'This value is too long.' },
-  'invalid-format': { nl: 'Deze waarde heeft niet de juiste vorm.', en: 'This value does not have the right format.' },
+  'invalid-format': {
+    nl: 'Deze waarde heeft niet de juiste vorm.',
+    en: 'This value does not have the right format.',
+  },
   'patient-data': {
     nl: 'ZorgSom neemt geen patiëntgegevens aan, zoals een burgerservicenummer (BSN) of medische gegevens. Verwijder deze gegevens en probeer het opnieuw.',
     en: 'ZorgSom does not accept patient data, such as a citizen service number (BSN) or medical details. Please remove this data and try again.',
@@ -38,7 +41,14 @@ export const messages = {
     nl: 'Geef ten minste één gegeven op om te wijzigen.',
     en: 'Provide at least one item to change.',
   },
-  'invalid-json': { nl: 'Het verzoek bevat geen geldige JSON.', en: 'The request does not contain valid JSON.' },
+  'invalid-input': {
+    nl: 'Niet alle velden zijn juist ingevuld. Zie de meldingen per veld.',
+    en: 'Some fields are not filled in correctly. See the message for each field.',
+  },
+  'invalid-json': {
+    nl: 'Het verzoek bevat geen geldige JSON.',
+    en: 'The request does not contain valid JSON.',
+  },
   'payload-too-large': { nl: 'Het verzoek is te groot.', en: 'The request is too large.' },
   'unsupported-media-type': {
     nl: 'Stuur het verzoek als application/json.',

@@ -15,7 +15,7 @@ export const profileRecordSchema = z.object({
   marketingOptOut: z.boolean(),
   emailIndex: z.string(),
   /** One envelope-encrypted JSON document holding every personal value of this licensee. */
-  pii: z.instanceof(Uint8Array),
+  pii: z.custom<Uint8Array>((value) => value instanceof Uint8Array),
   confirmation: oneTimeCodeSchema.optional(),
   emailChange: z.object({ emailIndex: z.string(), code: oneTimeCodeSchema }).optional(),
   /** Epoch seconds at which the retention sweeper deletes everything (set on licence end). */

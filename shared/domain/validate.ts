@@ -2,9 +2,7 @@ import type { z } from 'zod';
 import { findPatientData } from './patient-guard.js';
 import { fieldErrorsFromZod, problemErrorMap, type FieldError } from './problems.js';
 
-export type Validation<T> =
-  | { ok: true; value: T }
-  | { ok: false; status: 400 | 422; errors: FieldError[] };
+export type Validation<T> = { ok: true; value: T } | { ok: false; status: 400 | 422; errors: FieldError[] };
 
 /**
  * Checks a parsed request body. Patient data is looked for first and refuses the request outright (422), before

@@ -24,16 +24,16 @@ const maxBodyBytes = 16 * 1024;
 const correlationIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Parses and validates a body against its boundary schema, or refuses with field errors (400/422). */
-export function bodyOf<S extends z.ZodType>(schema: S, request: HttpRequest): z.infer<S> {
+export function bodyOf<T>(schema: z.ZodType<T>, request: HttpRequest): T {
   const result = validateBody(schema, request.body);
-  if (!result.ok) throw new ProblemError(result.status, result.status === 422 ? 'patient-data' : 'invalid-body', result.errors);
+  if (!result.ok) throw new ProblemError(result.status, result.status === 422 ? 'patient-data' : 'invalid-input', result.errors);
   return result.value;
 }
 
 function parseBody(event: APIGatewayProxyEventV2): unknown {
   if (!event.body) return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw) > maxBodyBytes) throw new ProblemError(413, 'too-large');
+  if (Buffer.byteLength(raw) > maxBodyBytes) throw new ProblemError(413, 'payload-too-large');
   const contentType = event.headers['content-type'] ?? '';
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) throw new ProblemError(415, 'unsupported-media-type');
   try {

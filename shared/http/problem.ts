@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { messages, type FieldError } from '../domain/problems.js';
+import { messages, type FieldError, type ProblemCode } from '../domain/problems.js';
 
 const statusTitles: Record<number, string> = {
   400: 'Bad Request',
@@ -13,12 +13,10 @@ const statusTitles: Record<number, string> = {
   500: 'Internal Server Error',
 };
 
-function textOf(code: string) {
-  return messages[code as keyof typeof messages] ?? messages.internal;
-}
+const textOf = (code: ProblemCode) => messages[code];
 
 /** RFC 9457 problem details, with a Dutch and English text for the problem and for every field. */
-export function problemResponse(status: number, code: string, errors: FieldError[] = []): APIGatewayProxyStructuredResultV2 {
+export function problemResponse(status: number, code: ProblemCode, errors: FieldError[] = []): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: status,
     headers: { 'content-type': 'application/problem+json' },
@@ -27,7 +25,8 @@ export function problemResponse(status: number, code: string, errors: FieldError
       title: statusTitles[status] ?? 'Error',
       status,
       code,
-      detail: textOf(code),
+      detail: textOf(code).en,
+      message: textOf(code),
       errors: errors.map((error) => ({ ...error, message: textOf(error.code) })),
     }),
   };

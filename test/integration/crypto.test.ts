@@ -1,7 +1,13 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
+import {
+  DecryptCommand,
+  DescribeKeyCommand,
+  EncryptCommand,
+  KMSClient,
+  VerifyMacCommand,
+} from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKmsServer } from '../../local/kms-server.js';
 import { createKmsBlindIndex } from '../../shared/adapters/kms-blind-index.js';
@@ -71,6 +77,24 @@ describe('kms-server', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ __type: 'UnknownOperationException' });
   });
+
+  it('binds the encryption context as AAD and returns the key ARN', async () => {
+    const context = { licenseeId: A.licenseeId };
+    const { CiphertextBlob } = await kms.send(
+      new EncryptCommand({ KeyId: 'local-data-key', Plaintext: utf8('secret'), EncryptionContext: context }),
+    );
+    const decrypted = await kms.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: context }));
+    expect(text(decrypted.Plaintext!)).toBe('secret');
+    expect(decrypted.KeyId).toBe(DATA_KEY);
+    await expect(
+      kms.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: { licenseeId: B.licenseeId } })),
+    ).rejects.toMatchObject({ name: 'InvalidCiphertextException' });
+    await expect(kms.send(new DecryptCommand({ CiphertextBlob }))).rejects.toMatchObject({
+      name: 'InvalidCiphertextException',
+    });
+    const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: DATA_KEY }));
+    expect(KeyMetadata).toMatchObject({ Arn: DATA_KEY, KeyId: 'local-data-key', Enabled: true });
+  });
 });
 
 describe('KMS envelope', () => {
@@ -94,7 +118,7 @@ describe('KMS envelope', () => {
     await expect(envelope.decrypt(ciphertext, { ...A, purpose: 'bank-account' })).rejects.toBeInstanceOf(
       CiphertextContextMismatchError,
     );
-    const error = await envelope.decrypt(ciphertext, B).catch((e: unknown) => e as Error);
+    const error = (await envelope.decrypt(ciphertext, B).catch((e: unknown) => e)) as Error;
     expect(error.message).not.toContain(A.licenseeId);
     expect(error.message).not.toContain(B.licenseeId);
     expect(error.message).not.toContain('Jantine');

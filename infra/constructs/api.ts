@@ -1,0 +1,100 @@
+import { Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { routes } from '../../functions/routes.js';
+import type { FunctionName } from '../../functions/routes.js';
+import { ACCESS_LOG_RETENTION } from '../retention.js';
+
+export interface ApiProps {
+  readonly functions: Record<FunctionName, IFunction>;
+  readonly logsKey: IKey;
+  /** Steady-state requests per second for the whole stage. */
+  readonly throttleRate?: number;
+  readonly throttleBurst?: number;
+}
+
+/**
+ * The access log line. Request id, caller IP, route template, status and latencies only: never the
+ * concrete path, the query string, headers or the body, which may carry personal data or sign-in codes.
+ */
+export const accessLogFields = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTimeEpoch',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  latency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  responseLength: '$context.responseLength',
+  integrationError: '$context.integrationErrorMessage',
+} as const;
+
+/**
+ * The HTTP API: one route per entry of `routes`, one Lambda integration per function.
+ *
+ * The execute-api endpoint stays enabled: there is no custom domain yet, so it is the only way in (the
+ * CloudFront distribution that will serve /api/* from the portal's origin uses it as its origin too).
+ */
+export class Api extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'ZorgSom Privacy licensee API',
+      createDefaultStage: false,
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: ACCESS_LOG_RETENTION,
+      encryptionKey: props.logsKey,
+    });
+
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttleRate ?? 50, burstLimit: props.throttleBurst ?? 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
+      },
+    });
+
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    const integrationFor = (fn: FunctionName) => {
+      let integration = integrations.get(fn);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${fn}Integration`, props.functions[fn]);
+        integrations.set(fn, integration);
+      }
+      return integration;
+    };
+
+    for (const route of routes) {
+      const [httpRoute] = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrationFor(route.fn),
+      });
+      if (!httpRoute) throw new Error(`No route created for ${route.method} ${route.path}`);
+      Validations.of(httpRoute).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: route.session
+          ? 'Licensee routes authenticate inside the function: the session token is hashed and looked up in ' +
+            'DynamoDB on every call and the function answers 401 otherwise. An API Gateway authorizer would ' +
+            'repeat that lookup; licensees have no IAM or Cognito identity.'
+          : 'Public by nature: signup, sign-in code request, sign-in and the export schema are used before a ' +
+            'licensee has a session. Abuse is bounded by stage throttling and per-address rate limits in the ' +
+            'function.',
+      });
+    }
+  }
+}

@@ -1,0 +1,185 @@
+import { access } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { functionNames, type FunctionName } from '../functions/routes.js';
+import { startDynamoDbLocal } from './dynamodb-local.js';
+import { startHttpServer, type LocalHandler } from './http-server.js';
+import { startKmsServer } from './kms-server.js';
+import { claimPort, findFreePort } from './ports.js';
+import { startSesEmulator } from './ses-emulator.js';
+import { ensureTable, localDynamoDbClient } from './table.js';
+
+export const LOCAL_TABLE_NAME = 'zorgsom-local';
+export const LOCAL_DATA_KEY_ID = 'arn:aws:kms:eu-west-1:000000000000:key/local-data-key';
+export const LOCAL_HMAC_KEY_ID = 'arn:aws:kms:eu-west-1:000000000000:key/local-hmac-key';
+
+const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+export type StackPorts = { http: number; dynamodb: number; kms: number; ses: number };
+
+export interface LocalStackOptions {
+  dataDir: string;
+  /** Keep DynamoDB data in dataDir/dynamodb; otherwise it lives in memory. */
+  persistent: boolean;
+  /** 0 picks a free port. A taken port throws PortInUseError whose `what` is the key here. */
+  ports: StackPorts;
+  /** Load the functions and serve them (and the portal) over HTTP. Sets process.env. */
+  serveHttp?: boolean;
+}
+
+export interface LocalStack {
+  /** The environment every function reads (see shared/config.ts). */
+  env: Record<string, string>;
+  dataDir: string;
+  ports: StackPorts;
+  endpoints: { dynamodb: string; kms: string; ses: string };
+  /** The SES emulator's mail viewer. */
+  outboxUrl: string;
+  /** Only with serveHttp: where the API and portal answer. */
+  httpUrl?: string;
+  /** Functions whose handler file does not exist (their routes answer 500). */
+  missingHandlers: FunctionName[];
+  stop(): Promise<void>;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function findStaticDir(): Promise<string | undefined> {
+  for (const candidate of [join(repoRoot, 'web', 'dist'), join(repoRoot, 'web')]) {
+    if (await exists(candidate)) return candidate;
+  }
+  return undefined;
+}
+async function loadHandlers(): Promise<{ handlers: Partial<Record<FunctionName, LocalHandler>>; missing: FunctionName[] }> {
+  const handlers: Partial<Record<FunctionName, LocalHandler>> = {};
+  const missing: FunctionName[] = [];
+  await Promise.all(
+    functionNames.map(async (name) => {
+      const file = join(repoRoot, 'functions', name, 'handler.ts');
+      if (!(await exists(file))) {
+        missing.push(name);
+        return;
+      }
+      const module = (await import(pathToFileURL(file).href)) as { handler?: unknown };
+      if (typeof module.handler !== 'function') throw new Error(`functions/${name}/handler.ts exports no handler`);
+      handlers[name] = module.handler as LocalHandler;
+    }),
+  );
+  return { handlers, missing };
+}
+
+/**
+ * Starts DynamoDB Local, the KMS stand-in and the SES emulator (in parallel), creates the table and,
+ * with serveHttp, loads the functions and serves them like API Gateway would.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dataDir = resolve(options.dataDir);
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    const errors: unknown[] = [];
+    for (const close of stops.reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    stops.length = 0;
+    if (errors.length > 0) throw new AggregateError(errors, 'Some local services did not stop cleanly');
+  };
+
+  try {
+    // Fix every port first: the functions' env (PORTAL_URL, endpoints) must be known before they load.
+    const ports: StackPorts = {
+      // Without HTTP the port only shapes PORTAL_URL (links in mails), so it need not be free.
+      http: options.serveHttp
+        ? await claimPort(options.ports.http, 'http')
+        : options.ports.http === 0
+          ? await findFreePort()
+          : options.ports.http,
+      dynamodb: await claimPort(options.ports.dynamodb, 'dynamodb'),
+      kms: await claimPort(options.ports.kms, 'kms'),
+      ses: await claimPort(options.ports.ses, 'ses'),
+    };
+
+    const endpoints = {
+      dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
+      kms: `http://127.0.0.1:${ports.kms}`,
+      ses: `http://127.0.0.1:${ports.ses}`,
+    };
+    const env: Record<string, string> = {
+      TABLE_NAME: LOCAL_TABLE_NAME,
+      DATA_KEY_ID: LOCAL_DATA_KEY_ID,
+      HMAC_KEY_ID: LOCAL_HMAC_KEY_ID,
+      MAIL_FROM: 'privacy@zorgsom.nl',
+      PORTAL_URL: `http://localhost:${ports.http}`,
+      AWS_REGION: 'eu-west-1',
+      DYNAMODB_ENDPOINT: endpoints.dynamodb,
+      KMS_ENDPOINT: endpoints.kms,
+      SES_ENDPOINT: endpoints.ses,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      POWERTOOLS_SERVICE_NAME: 'zorgsom-privacy',
+      POWERTOOLS_METRICS_NAMESPACE: 'ZorgSom',
+    };
+
+    const dynamodbReady = startDynamoDbLocal({
+      port: ports.dynamodb,
+      dataDir: options.persistent ? join(dataDir, 'dynamodb') : undefined,
+    }).then(async (dynamodb) => {
+      stops.push(dynamodb.close);
+      const client = localDynamoDbClient(env);
+      try {
+        await ensureTable(client, LOCAL_TABLE_NAME);
+      } finally {
+        client.destroy();
+      }
+    });
+    const kmsReady = startKmsServer({ port: ports.kms, keyFile: join(dataDir, 'kms-master.key') }).then(
+      (kms) => void stops.push(kms.close),
+    );
+    const sesReady = startSesEmulator({ port: ports.ses }).then((ses) => void stops.push(ses.close));
+
+    let loaded: Awaited<ReturnType<typeof loadHandlers>> | undefined;
+    let staticDir: string | undefined;
+    const handlersReady = options.serveHttp
+      ? (async () => {
+          Object.assign(process.env, env);
+          loaded = await loadHandlers();
+          staticDir = await findStaticDir();
+        })()
+      : Promise.resolve();
+
+    const results = await Promise.allSettled([dynamodbReady, kmsReady, sesReady, handlersReady]);
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+
+    let httpUrl: string | undefined;
+    if (options.serveHttp && loaded) {
+      const http = await startHttpServer({ port: ports.http, handlers: loaded.handlers, staticDir });
+      stops.push(http.close);
+      httpUrl = http.url;
+    }
+
+    return {
+      env,
+      dataDir,
+      ports,
+      endpoints,
+      outboxUrl: `${endpoints.ses}/`,
+      httpUrl,
+      missingHandlers: loaded?.missing ?? [],
+      stop,
+    };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * `npm start`: the whole system on this machine. DynamoDB Local (data kept in LOCAL_DATA_DIR), the KMS
+ * stand-in, the SES emulator (mails land in its outbox viewer) and the functions behind a local API Gateway.
+ */
+import { resolve } from 'node:path';
+import { PortInUseError } from './ports.js';
+import { startLocalStack, type StackPorts } from './stack.js';
+
+// The SDK's Node-version notice is noise on a developer's console.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const portVariables: Record<keyof StackPorts, { name: string; fallback: number }> = {
+  http: { name: 'PORT', fallback: 3000 },
+  dynamodb: { name: 'DYNAMODB_PORT', fallback: 8000 },
+  kms: { name: 'KMS_PORT', fallback: 4599 },
+  ses: { name: 'SES_PORT', fallback: 8005 },
+};
+
+function fail(message: string): never {
+  process.stderr.write(`\n${message}\n\n`);
+  process.exit(1);
+}
+
+function readPort(key: keyof StackPorts): number {
+  const { name, fallback } = portVariables[key];
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`${name}=${raw} is not a valid port number.`);
+  return port;
+}
+
+const ports: StackPorts = {
+  http: readPort('http'),
+  dynamodb: readPort('dynamodb'),
+  kms: readPort('kms'),
+  ses: readPort('ses'),
+};
+const dataDir = resolve(process.env.LOCAL_DATA_DIR || '.local/');
+
+const startedAt = performance.now();
+let stack;
+try {
+  stack = await startLocalStack({ dataDir, persistent: true, ports, serveHttp: true });
+} catch (error) {
+  if (error instanceof PortInUseError) {
+    const variable = (portVariables as Record<string, { name: string } | undefined>)[error.what]?.name;
+    fail(
+      variable
+        ? `Port ${error.port} (${error.what}) is already in use. Stop whatever uses it, or choose another port: ${variable}=<port> npm start`
+        : error.message,
+    );
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  fail(`The local stack could not start: ${message}`);
+}
+const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+
+const lines = [
+  '',
+  `ZorgSom Privacy runs locally (started in ${seconds} s)`,
+  '',
+  `  Portal and API   ${stack.env.PORTAL_URL}/  (API under /api)`,
+  `  Outbox (mails)   ${stack.outboxUrl}`,
+  `  Data folder      ${stack.dataDir}`,
+  '',
+  `  DynamoDB Local   ${stack.endpoints.dynamodb}  (table ${stack.env.TABLE_NAME})`,
+  `  KMS              ${stack.endpoints.kms}`,
+  `  SES              ${stack.endpoints.ses}`,
+];
+if (stack.missingHandlers.length > 0) {
+  lines.push('', `  Not yet built: ${stack.missingHandlers.join(', ')} (their routes answer 500)`);
+}
+lines.push('', 'Ctrl-C to stop', '');
+console.log(lines.join('\n'));
+
+let stopping = false;
+const shutdown = (): void => {
+  if (stopping) return;
+  stopping = true;
+  stack
+    .stop()
+    .then(() => {
+      console.log('Stopped.');
+      process.exit(0);
+    })
+    .catch((error: unknown) => {
+      process.stderr.write(`Stopping failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    });
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

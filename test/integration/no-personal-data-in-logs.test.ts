@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { newLicensee, startLocalApi, type LocalApi } from '../support/local-api.js';
+
+let api: LocalApi;
+const captured: string[] = [];
+
+beforeAll(async () => {
+  api = await startLocalApi();
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream);
+    vi.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: never[]) => {
+      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return write(chunk, ...rest);
+    }) as typeof stream.write);
+  }
+});
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await api?.close();
+});
+
+describe('logs and metrics', () => {
+  it('carry no personal value through a whole self-service flow, including refusals and failures', async () => {
+    const input = newLicensee();
+    const email = String(input.email).toLowerCase();
+    await api.call('POST', '/api/licensees', { body: input });
+    await api.call('POST', '/api/licensees/confirm', { body: { email, code: '000000' } });
+    const confirm = await api.call('POST', '/api/licensees/confirm', { body: { email, code: await api.latestCode(email) } });
+    const token = confirm.body.token as string;
+    await api.call('GET', '/api/me', { token });
+    await api.call('PATCH', '/api/me', { token, body: { name: 'Bram Jansen-Logtest', iban: 'BE68 5390 0754 7034' } });
+    await api.call('PATCH', '/api/me', { token, body: { iban: 'BE68 5390 0754 7035' } });
+    await api.call('PATCH', '/api/me', { token, body: { name: 'BSN 123456782' } });
+    await api.call('PATCH', '/api/me', { token, body: { email: 'Nieuw.Logtest@example.nl' } });
+    await api.call('GET', '/api/me/export', { token });
+    await api.call('PUT', '/api/me/marketing', { token, body: { optOut: true } });
+    await api.call('POST', '/api/sign-in/code', { body: { email } });
+    await api.call('POST', '/api/sign-in', { body: { email, code: '111111' } });
+    await api.call('POST', '/api/sign-out', { token });
+
+    const logs = captured.join('');
+    // The logs are there to be searched: the test fails if logging silently stopped.
+    expect(logs).toContain('"message":"request handled"');
+    expect(logs).toContain('correlationId');
+    expect(logs).toMatch(/"SignupsConfirmed"/);
+
+    const secrets = [
+      input.name,
+      email,
+      'praktijk.',
+      'NL91ABNA0417164300',
+      '0417164300',
+      'Keizersgracht',
+      '1015 CJ',
+      'Bram Jansen-Logtest',
+      'BE68539007547034',
+      '539007547035',
+      '123456782',
+      'nieuw.logtest',
+      token.split('.')[1]!,
+    ];
+    for (const secret of secrets) expect(logs.toLowerCase()).not.toContain(secret.toLowerCase());
+  });
+});

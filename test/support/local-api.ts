@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { functionNames, type FunctionName } from '../../functions/routes.js';
+import { startHttpServer } from '../../local/http-server.js';
+import { ensureTable } from '../../local/table.js';
+import { readOutbox } from '../../local/ses-emulator.js';
+import { localCredentials } from '../../shared/adapters/local-credentials.js';
+
+/**
+ * The real functions behind the local HTTP adapter, against the emulators the global setup started,
+ * on a table of this test file's own.
+ */
+export async function startLocalApi() {
+  const env = { ...inject('localEnv'), TABLE_NAME: `zorgsom-test-${randomUUID().slice(0, 8)}` };
+  Object.assign(process.env, env);
+  const dynamodb = new DynamoDBClient({ region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT, credentials: localCredentials });
+  await ensureTable(dynamodb, env.TABLE_NAME);
+  const handlers = Object.fromEntries(
+    await Promise.all(
+      functionNames.map(async (name) => [name, (await import(`../../functions/${name}/handler.ts`)).handler] as const),
+    ),
+  ) as Record<FunctionName, never>;
+  const server = await startHttpServer({ port: 0, handlers });
+
+  async function call(method: string, path: string, options: { body?: unknown; token?: string; rawBody?: string; contentType?: string } = {}) {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: {
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(options.contentType ? { 'content-type': options.contentType } : {}),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      },
+      body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** The newest six-digit code mailed to `to` (waits briefly: the send is synchronous, the store may lag). */
+  async function latestCode(to: string): Promise<string> {
+    const mails = (await readOutbox(env.SES_ENDPOINT)).filter((mail) => mail.to.includes(to));
+    const code = /\b(\d{6})\b/.exec(mails.at(-1)?.text ?? '')?.[1];
+    if (!code) throw new Error(`no code mailed to ${to}`);
+    return code;
+  }
+
+  async function mailsTo(to: string) {
+    return (await readOutbox(env.SES_ENDPOINT)).filter((mail) => mail.to.includes(to));
+  }
+
+  return { env, dynamodb, call, latestCode, mailsTo, close: () => server.close() };
+}
+
+export type LocalApi = Awaited<ReturnType<typeof startLocalApi>>;
+
+let counter = 0;
+/** A licensee with unique email, every field filled the way a Dutch practitioner would. */
+export function newLicensee(overrides: Record<string, unknown> = {}) {
+  counter += 1;
+  const tag = `${Date.now().toString(36)}${counter}`;
+  return {
+    name: `Annelies de Vries-${tag}`,
+    address: { street: 'Keizersgracht', houseNumber: '123', houseNumberAddition: 'A', postcode: '1015 cj', city: 'Amsterdam' },
+    email: `Praktijk.${tag}@Example.NL`,
+    iban: 'nl91 abna 0417 1643 00',
+    ...overrides,
+  };
+}

@@ -1,0 +1,411 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Stack, Validations } from 'aws-cdk-lib';
+import type { App, CfnResource } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../../infra/app.js';
+import type { ZorgSomPrivacyStack } from '../../../infra/stack.js';
+import { functionGrants, functionNames, routes } from '../../../functions/routes.js';
+import type { FunctionName } from '../../../functions/routes.js';
+import { tableDefinition } from '../../../shared/adapters/table-definition.js';
+import { configSchema } from '../../../shared/config.js';
+
+const repoRoot = new URL('../../../', import.meta.url);
+/** Same feature flags as `cdk synth` (cdk.json), bundling skipped. */
+const cdkContext = JSON.parse(readFileSync(new URL('cdk.json', repoRoot), 'utf8')).context as Record<
+  string,
+  unknown
+>;
+
+const outdirs: string[] = [];
+function build(): { app: App; stack: ZorgSomPrivacyStack; outdir: string } {
+  const outdir = mkdtempSync(join(tmpdir(), 'zorgsom-cdk-'));
+  outdirs.push(outdir);
+  const { app, stack } = buildApp({
+    outdir,
+    context: cdkContext,
+    postCliContext: { 'aws:cdk:bundling-stacks': [] },
+  });
+  return { app, stack, outdir };
+}
+
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string[];
+  Resource: unknown[];
+  Condition?: Json;
+}
+
+const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+const getAtt = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+let stack: ZorgSomPrivacyStack;
+let template: Template;
+let resources: Record<string, Json>;
+const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as CfnResource);
+
+beforeAll(() => {
+  stack = build().stack;
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources as Record<string, Json>;
+});
+
+/** Every statement that applies to the role of a function: managed policies, attached policies, inline. */
+function statementsOf(name: FunctionName): Statement[] {
+  const fn = resources[logicalId(stack.functions.byName[name])];
+  expect(fn?.Type).toBe('AWS::Lambda::Function');
+  const roleId = (fn?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const role = resources[roleId];
+  expect(role?.Type).toBe('AWS::IAM::Role');
+  const documents: Json[] = [];
+  for (const policy of asArray(role?.Properties.Policies as Json[] | undefined))
+    documents.push(policy.PolicyDocument);
+  for (const arn of asArray(role?.Properties.ManagedPolicyArns as unknown[] | undefined)) {
+    expect(arn, 'only customer-managed policies of this stack').toHaveProperty('Ref');
+    documents.push(resources[(arn as { Ref: string }).Ref]?.Properties.PolicyDocument);
+  }
+  for (const resource of Object.values(resources)) {
+    const attached = [...asArray(resource.Properties?.Roles as unknown[] | undefined)];
+    if (
+      ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(resource.Type) &&
+      attached.some((r) => same(r, { Ref: roleId }))
+    ) {
+      documents.push(resource.Properties.PolicyDocument);
+    }
+  }
+  return documents.flatMap(
+    (doc) =>
+      asArray(doc?.Statement as Json[]).map((s) => ({
+        ...s,
+        Action: asArray(s.Action as string | string[]),
+        Resource: asArray(s.Resource),
+      })) as Statement[],
+  );
+}
+
+/** Actions allowed on a resource (exact match of the CloudFormation expression). */
+function actionsOn(statements: Statement[], resource: unknown): Set<string> {
+  return new Set(
+    statements
+      .filter((s) => s.Effect === 'Allow' && s.Resource.some((r) => same(r, resource)))
+      .flatMap((s) => s.Action),
+  );
+}
+
+describe('DynamoDB table', () => {
+  it('is on-demand, PITR, TTL on expiresAt, CMK-encrypted with the table key, deletion-protected and retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: Match.objectLike({ PointInTimeRecoveryEnabled: true }),
+        TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
+        SSESpecification: {
+          SSEEnabled: true,
+          SSEType: 'KMS',
+          KMSMasterKeyId: getAtt(logicalId(stack.keys.tableKey)),
+        },
+        DeletionProtectionEnabled: true,
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    });
+  });
+
+  it('has both sparse GSIs with the key types of tableDefinition, projecting ALL', () => {
+    const table = Object.values(resources).find((r) => r.Type === 'AWS::DynamoDB::Table');
+    const gsis = table?.Properties.GlobalSecondaryIndexes as Json[];
+    const definitions = table?.Properties.AttributeDefinitions as {
+      AttributeName: string;
+      AttributeType: string;
+    }[];
+    const typeOf = (attribute: string) =>
+      definitions.find((d) => d.AttributeName === attribute)?.AttributeType;
+    expect(gsis.map((g) => g.IndexName).sort()).toEqual(['openRequests', 'purgeQueue']);
+    for (const index of Object.values(tableDefinition.indexes)) {
+      const gsi = gsis.find((g) => g.IndexName === index.name);
+      expect(gsi?.KeySchema).toEqual([
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ]);
+      expect(gsi?.Projection).toEqual({ ProjectionType: 'ALL' });
+    }
+    expect(typeOf('purgeShard')).toBe('S');
+    expect(typeOf('purgeAt')).toBe('N');
+    expect(typeOf('openShard')).toBe('S');
+    expect(typeOf('dueAt')).toBe('S');
+  });
+});
+
+describe('KMS keys', () => {
+  const keyProps = (construct: { node: { defaultChild?: unknown } }) => resources[logicalId(construct)];
+
+  it('data, table and logs keys are symmetric with rotation; all keys are retained', () => {
+    for (const key of [stack.keys.dataKey, stack.keys.tableKey, stack.keys.logsKey]) {
+      const resource = keyProps(key);
+      expect(resource?.Properties.EnableKeyRotation).toBe(true);
+      expect(resource?.Properties.KeySpec ?? 'SYMMETRIC_DEFAULT').toBe('SYMMETRIC_DEFAULT');
+    }
+    for (const key of Object.values(resources).filter((r) => r.Type === 'AWS::KMS::Key')) {
+      expect(key.DeletionPolicy).toBe('Retain');
+    }
+    template.resourceCountIs('AWS::KMS::Key', 4);
+  });
+
+  it('the email index key is an HMAC_256 GENERATE_VERIFY_MAC key', () => {
+    const resource = keyProps(stack.keys.hmacKey);
+    expect(resource?.Properties.KeySpec).toBe('HMAC_256');
+    expect(resource?.Properties.KeyUsage).toBe('GENERATE_VERIFY_MAC');
+  });
+
+  it('the table key is separate from the data key', () => {
+    expect(logicalId(stack.keys.tableKey)).not.toBe(logicalId(stack.keys.dataKey));
+  });
+});
+
+describe('functions', () => {
+  it('one function per functionNames entry, nodejs22.x on arm64, traced, with an explicit log group', () => {
+    template.resourceCountIs('AWS::Lambda::Function', functionNames.length);
+    for (const name of functionNames) {
+      const fn = resources[logicalId(stack.functions.byName[name])];
+      expect(fn?.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 512,
+        Timeout: 10,
+        TracingConfig: { Mode: 'Active' },
+      });
+      const logGroupRef = (fn?.Properties.LoggingConfig as Json | undefined)?.LogGroup as { Ref: string };
+      expect(resources[logGroupRef.Ref]?.Type).toBe('AWS::Logs::LogGroup');
+    }
+  });
+
+  it('environment satisfies shared/config.ts (AWS_REGION left to Lambda) plus the Powertools settings', () => {
+    for (const name of functionNames) {
+      const variables = resources[logicalId(stack.functions.byName[name])]?.Properties.Environment
+        .Variables as Json;
+      expect(variables).not.toHaveProperty('AWS_REGION');
+      expect(variables).toMatchObject({
+        TABLE_NAME: { Ref: logicalId(stack.data.table) },
+        DATA_KEY_ID: getAtt(logicalId(stack.keys.dataKey)),
+        HMAC_KEY_ID: getAtt(logicalId(stack.keys.hmacKey)),
+        MAIL_FROM: 'privacy@zorgsom.nl',
+        PORTAL_URL: 'https://portal.zorgsom.nl',
+        POWERTOOLS_SERVICE_NAME: 'zorgsom-privacy',
+        POWERTOOLS_METRICS_NAMESPACE: 'ZorgSom',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      });
+      // With stand-in values for the tokens, the config schema accepts exactly this environment.
+      const stand = {
+        ...variables,
+        TABLE_NAME: 't',
+        DATA_KEY_ID: 'arn:aws:kms:eu-west-1:1:key/d',
+        HMAC_KEY_ID: 'h',
+      };
+      expect(configSchema.safeParse(stand).success).toBe(true);
+    }
+  });
+
+  it('every log group has a retention and is encrypted with the logs key', () => {
+    const logGroups = Object.values(resources).filter((r) => r.Type === 'AWS::Logs::LogGroup');
+    expect(logGroups).toHaveLength(functionNames.length + 1);
+    for (const logGroup of logGroups) {
+      expect(logGroup.Properties.RetentionInDays).toBeGreaterThan(0);
+      expect(logGroup.Properties.KmsKeyId).toEqual(getAtt(logicalId(stack.keys.logsKey)));
+    }
+  });
+});
+
+describe('IAM per function, derived from functionGrants', () => {
+  const expectedKms = { encrypt: 'kms:GenerateDataKey', decrypt: 'kms:Decrypt' } as const;
+  const expectedDynamo = {
+    read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'],
+    write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+    query: ['dynamodb:Query'],
+  } as const;
+
+  it.each(functionNames)('%s: data key, HMAC key, table, indexes and SES exactly as granted', (name) => {
+    const grants = functionGrants[name];
+    const statements = statementsOf(name);
+
+    const dataKey = getAtt(logicalId(stack.keys.dataKey));
+    const wantData = grants.kms.flatMap((g) => (g === 'mac' ? [] : [expectedKms[g]]));
+    expect([...actionsOn(statements, dataKey)].sort()).toEqual(wantData.sort());
+
+    const hmacKey = getAtt(logicalId(stack.keys.hmacKey));
+    expect([...actionsOn(statements, hmacKey)]).toEqual(
+      grants.kms.includes('mac') ? ['kms:GenerateMac'] : [],
+    );
+
+    const table = getAtt(logicalId(stack.data.table));
+    const wantTable = grants.dynamodb.flatMap((g) => [...expectedDynamo[g]]);
+    expect([...actionsOn(statements, table)].sort()).toEqual(wantTable.sort());
+
+    for (const index of Object.values(tableDefinition.indexes)) {
+      const indexArn = { 'Fn::Join': ['', [table, `/index/${index.name}`]] };
+      expect([...actionsOn(statements, indexArn)]).toEqual(
+        grants.dynamodb.includes('query') ? ['dynamodb:Query'] : [],
+      );
+    }
+
+    const sesActions = statements.filter((s) => s.Action.some((a) => a.startsWith('ses:')));
+    if (grants.sendMail) {
+      expect(sesActions).toHaveLength(1);
+      expect(sesActions[0]?.Action.sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      expect(sesActions[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'privacy@zorgsom.nl' } });
+      expect(JSON.stringify(sesActions[0]?.Resource)).toContain(':identity/zorgsom.nl');
+    } else {
+      expect(sesActions).toHaveLength(0);
+    }
+  });
+
+  it.each(functionNames)(
+    '%s: table key only via DynamoDB, no wildcards except X-Ray, nothing else',
+    (name) => {
+      const statements = statementsOf(name);
+      const tableKey = getAtt(logicalId(stack.keys.tableKey));
+      for (const statement of statements) {
+        expect(statement.Effect).toBe('Allow');
+        for (const action of statement.Action) expect(action).not.toContain('*');
+        if (statement.Resource.some((r) => same(r, tableKey))) {
+          expect(statement.Condition).toEqual({
+            StringEquals: { 'kms:ViaService': 'dynamodb.eu-west-1.amazonaws.com' },
+          });
+        }
+        if (statement.Resource.includes('*')) {
+          expect(statement.Action.sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+        }
+        const services = new Set(statement.Action.map((a) => a.split(':')[0]));
+        for (const service of services) expect(['logs', 'xray', 'kms', 'dynamodb', 'ses']).toContain(service);
+      }
+      // No AWS managed policies (e.g. AWSLambdaBasicExecutionRole), no inline default policies.
+      template.resourceCountIs('AWS::IAM::Policy', 0);
+    },
+  );
+
+  it('session cannot use the personal-data key; self-service can decrypt', () => {
+    const dataKey = getAtt(logicalId(stack.keys.dataKey));
+    const session = actionsOn(statementsOf('session'), dataKey);
+    expect(session.has('kms:Decrypt')).toBe(false);
+    expect(session.has('kms:GenerateDataKey')).toBe(false);
+    expect(actionsOn(statementsOf('self-service'), dataKey).has('kms:Decrypt')).toBe(true);
+    expect(actionsOn(statementsOf('licensee-signup'), dataKey).has('kms:Decrypt')).toBe(false);
+  });
+});
+
+describe('HTTP API', () => {
+  it('has exactly one route per routes entry, each integrated with its function', () => {
+    const routeResources = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
+    expect(routeResources.map((r) => r.Properties.RouteKey).sort()).toEqual(
+      routes.map((r) => `${r.method} ${r.path}`).sort(),
+    );
+    const integrations = Object.entries(resources).filter(
+      ([, r]) => r.Type === 'AWS::ApiGatewayV2::Integration',
+    );
+    expect(integrations).toHaveLength(functionNames.length);
+    for (const route of routes) {
+      const resource = routeResources.find((r) => r.Properties.RouteKey === `${route.method} ${route.path}`);
+      const target = JSON.stringify(resource?.Properties.Target);
+      const [integrationId, integration] =
+        integrations.find(([id]) => target.includes(id)) ?? expect.unreachable('route without integration');
+      expect(integrationId).toBeDefined();
+      expect(integration.Properties.IntegrationUri).toEqual(
+        getAtt(logicalId(stack.functions.byName[route.fn])),
+      );
+    }
+  });
+
+  it('the $default stage throttles and writes JSON access logs without path, query or body', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    const stage = Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
+    expect(stage?.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    const settings = stage?.Properties.AccessLogSettings as Json;
+    expect(settings.DestinationArn).toHaveProperty('Fn::GetAtt');
+    const format = JSON.parse(settings.Format as string) as Record<string, string>;
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latency: '$context.responseLatency',
+    });
+    const values = Object.values(format).join(' ');
+    for (const forbidden of ['$context.path', 'querystring', '$request', 'body', 'userAgent', 'authorizer']) {
+      expect(values).not.toContain(forbidden);
+    }
+  });
+});
+
+describe('SES', () => {
+  it('a domain identity with a TLS-required default configuration set', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'zorgsom.nl',
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: logicalId(stack.mail.configurationSet) } },
+    });
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      DeliveryOptions: Match.objectLike({ TlsPolicy: 'REQUIRE' }),
+      ReputationOptions: { ReputationMetricsEnabled: true },
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('API URL, table name and key ARNs', () => {
+    const outputs = Object.keys(template.toJSON().Outputs as Json);
+    expect(outputs).toEqual(
+      expect.arrayContaining(['ApiUrl', 'TableName', 'DataKeyArn', 'HmacKeyArn', 'TableKeyArn']),
+    );
+  });
+});
+
+describe('cdk-nag (AwsSolutions, HIPAA Security, NIST 800-53 r5)', () => {
+  it('reports no unacknowledged finding', () => {
+    const { app, outdir } = build();
+    expect(() => app.synth()).not.toThrow();
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { violations?: unknown[] }[];
+    };
+    expect(report.pluginReports.flatMap((r) => r.violations ?? [])).toEqual([]);
+  });
+
+  it('every acknowledgement carries a reason a reviewer can read', () => {
+    const { stack: built } = build();
+    const acknowledgements = built.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((m) => Object.entries(m.data as Record<string, string>));
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const [id, reason] of acknowledgements) {
+      expect(reason.length, id).toBeGreaterThan(60);
+    }
+  });
+
+  it('fails synthesis on an unacknowledged finding', () => {
+    const { app } = build();
+    const extra = new Stack(app, 'Violating', { env: { region: 'eu-west-1' } });
+    // No PITR, AWS-owned key: several HIPAA/NIST/AwsSolutions errors.
+    new Table(extra, 'Bare', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+    expect(() => app.synth()).toThrow(/DynamoDBPITREnabled/);
+  });
+});
