@@ -7,8 +7,5 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
  */
 export const FUNCTION_LOG_RETENTION = RetentionDays.ONE_YEAR;
 
-/**
- * API access logs hold the caller's IP address, which is personal data: kept only as long as abuse and
- * incident analysis needs it.
- */
+/** API access logs (ids, routes, statuses, latencies; no IP) serve abuse and incident analysis. */
 export const ACCESS_LOG_RETENTION = RetentionDays.THREE_MONTHS;

@@ -42,7 +42,11 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const port = await claimPort(options.port, 'DynamoDB Local');
   const dir = emulatorDir();
-  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar')];
+  const args = [
+    `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(dir, 'DynamoDBLocal.jar'),
+  ];
   args.push('-port', String(port), '-sharedDb');
   if (options.dataDir === undefined) {
     args.push('-inMemory');

@@ -13,7 +13,10 @@ import { routes, type FunctionName } from '../functions/routes.js';
 import { PortInUseError } from './ports.js';
 
 /** What a function's `handler` export looks like to the local HTTP server. */
-export type LocalHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+export type LocalHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2<Record<string, unknown>>>;
 
 export interface HttpServerOptions {
   /** 0 picks a free port. */
@@ -130,21 +133,30 @@ export function buildEvent(
     const value = req.rawHeaders[i + 1] ?? '';
     if (name === 'cookie') {
       // Payload 2.0 moves cookies out of the headers into `cookies`, one entry per cookie.
-      cookies.push(...value.split(';').map((part) => part.trim()).filter((part) => part !== ''));
+      cookies.push(
+        ...value
+          .split(';')
+          .map((part) => part.trim())
+          .filter((part) => part !== ''),
+      );
       continue;
     }
     headers[name] = name in headers ? `${headers[name]},${value}` : value;
   }
-  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${sourceIp}` : sourceIp;
+  headers['x-forwarded-for'] = headers['x-forwarded-for']
+    ? `${headers['x-forwarded-for']}, ${sourceIp}`
+    : sourceIp;
   headers['x-forwarded-proto'] ??= 'http';
   headers['x-forwarded-port'] ??= String(localPort);
-  headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+  headers['x-amzn-trace-id'] ??=
+    `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)}`;
 
   let queryStringParameters: Record<string, string> | undefined;
   if (rawQueryString !== '') {
     queryStringParameters = {};
     for (const [name, value] of new URLSearchParams(rawQueryString)) {
-      queryStringParameters[name] = name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
+      queryStringParameters[name] =
+        name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
     }
   }
 
@@ -203,7 +215,11 @@ export function buildContext(functionName: string, awsRequestId: string, timeout
 }
 
 /** Writes a handler result the way API Gateway interprets payload format 2.0 responses. */
-function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2, requestId: string): void {
+function writeResult(
+  res: ServerResponse,
+  result: APIGatewayProxyResultV2<Record<string, unknown>>,
+  requestId: string,
+): void {
   const structured =
     typeof result === 'object' && result !== null && 'statusCode' in result
       ? (result as APIGatewayProxyStructuredResultV2)
@@ -356,7 +372,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 
   await new Promise<void>((resolvePromise, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
-      reject(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? new PortInUseError(options.port, 'the HTTP server') : error);
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES'
+          ? new PortInUseError(options.port, 'the HTTP server')
+          : error,
+      );
     };
     server.once('error', onError);
     server.listen(options.port, host, () => {

@@ -39,7 +39,10 @@ export async function claimPort(port: number, what: string): Promise<number> {
     await tryListen(port);
     return port;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' || (error as NodeJS.ErrnoException).code === 'EACCES') {
+    if (
+      (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ||
+      (error as NodeJS.ErrnoException).code === 'EACCES'
+    ) {
       throw new PortInUseError(port, what);
     }
     throw error;

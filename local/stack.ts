@@ -57,7 +57,10 @@ async function findStaticDir(): Promise<string | undefined> {
   }
   return undefined;
 }
-async function loadHandlers(): Promise<{ handlers: Partial<Record<FunctionName, LocalHandler>>; missing: FunctionName[] }> {
+async function loadHandlers(): Promise<{
+  handlers: Partial<Record<FunctionName, LocalHandler>>;
+  missing: FunctionName[];
+}> {
   const handlers: Partial<Record<FunctionName, LocalHandler>> = {};
   const missing: FunctionName[] = [];
   await Promise.all(
@@ -68,7 +71,8 @@ async function loadHandlers(): Promise<{ handlers: Partial<Record<FunctionName, 
         return;
       }
       const module = (await import(pathToFileURL(file).href)) as { handler?: unknown };
-      if (typeof module.handler !== 'function') throw new Error(`functions/${name}/handler.ts exports no handler`);
+      if (typeof module.handler !== 'function')
+        throw new Error(`functions/${name}/handler.ts exports no handler`);
       handlers[name] = module.handler as LocalHandler;
     }),
   );

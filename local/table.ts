@@ -12,19 +12,21 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '../shared/adapters/table-definition.js';
 
-const { partitionKey, sortKey, ttlAttribute, indexes } = tableDefinition;
+const { partitionKey, sortKey, ttlAttribute, indexes, attributeTypes } = tableDefinition;
 const indexList = Object.values(indexes);
 
-/** Every key attribute is a string (shards and ISO timestamps sort as strings). */
-const attributeDefinitions: AttributeDefinition[] = [
-  ...new Set([partitionKey, sortKey, ...indexList.flatMap((index) => [index.partitionKey, index.sortKey])]),
-].map((name) => ({ AttributeName: name, AttributeType: 'S' }));
+const attributeDefinitions: AttributeDefinition[] = Object.entries(attributeTypes).map(([name, type]) => ({
+  AttributeName: name,
+  AttributeType: type,
+}));
 
 async function waitUntilActive(client: DynamoDBClient, tableName: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
+    const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every(
+      (index) => index.IndexStatus === 'ACTIVE',
+    );
     if (Table?.TableStatus === 'ACTIVE' && indexesActive) return;
     if (Date.now() > deadline) throw new Error(`Table ${tableName} did not become ACTIVE in time`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -74,7 +76,9 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   }
   await waitUntilActive(client, tableName);
 
-  const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const { TimeToLiveDescription } = await client.send(
+    new DescribeTimeToLiveCommand({ TableName: tableName }),
+  );
   const status = TimeToLiveDescription?.TimeToLiveStatus;
   if (status !== 'ENABLED' && status !== 'ENABLING') {
     await client.send(
@@ -111,7 +115,10 @@ export interface IsolatedTable {
  * For tests: creates a fresh, uniquely named table with the real shape on the local stack's DynamoDB
  * (from the env given by `inject('localEnv')`), so a test file never sees another file's items.
  */
-export async function createIsolatedTable(env: Record<string, string>, prefix = 'test'): Promise<IsolatedTable> {
+export async function createIsolatedTable(
+  env: Record<string, string>,
+  prefix = 'test',
+): Promise<IsolatedTable> {
   const tableName = `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   const client = localDynamoDbClient(env);
   await ensureTable(client, tableName);

@@ -19,12 +19,11 @@ export interface ApiProps {
 }
 
 /**
- * The access log line. Request id, caller IP, route template, status and latencies only: never the
- * concrete path, the query string, headers or the body, which may carry personal data or sign-in codes.
+ * The access log line. Request id, route template, status and latencies only: never the caller's IP
+ * (personal data the statement does not list), the concrete path, query string, headers or body.
  */
 export const accessLogFields = {
   requestId: '$context.requestId',
-  ip: '$context.identity.sourceIp',
   requestTime: '$context.requestTimeEpoch',
   routeKey: '$context.routeKey',
   status: '$context.status',
@@ -92,8 +91,8 @@ export class Api extends Construct {
             'DynamoDB on every call and the function answers 401 otherwise. An API Gateway authorizer would ' +
             'repeat that lookup; licensees have no IAM or Cognito identity.'
           : 'Public by nature: signup, sign-in code request, sign-in and the export schema are used before a ' +
-            'licensee has a session. Abuse is bounded by stage throttling and per-address rate limits in the ' +
-            'function.',
+            'licensee has a session. Abuse is bounded by the stage throttle, and sign-in codes by the per-licensee ' +
+            'limits of policy.signIn (codes per hour, attempts per code, code lifetime).',
       });
     }
   }

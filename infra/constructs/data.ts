@@ -10,6 +10,11 @@ export interface DataProps {
   readonly tableKey: IKey;
 }
 
+const keyOf = (name: keyof typeof tableDefinition.attributeTypes) => ({
+  name,
+  type: tableDefinition.attributeTypes[name] === 'N' ? AttributeType.NUMBER : AttributeType.STRING,
+});
+
 /**
  * The one DynamoDB table, shaped by `tableDefinition` (shared with the local stack).
  * Classic `Table` rather than `TableV2`: it synthesises `AWS::DynamoDB::Table`, which cdk-nag's DynamoDB
@@ -24,8 +29,8 @@ export class Data extends Construct {
     super(scope, id);
 
     this.table = new Table(this, 'Table', {
-      partitionKey: { name: tableDefinition.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: tableDefinition.sortKey, type: AttributeType.STRING },
+      partitionKey: keyOf(tableDefinition.partitionKey),
+      sortKey: keyOf(tableDefinition.sortKey),
       billingMode: BillingMode.PAY_PER_REQUEST,
       // PITR keeps copies for exactly the backup window the purge date is computed with (policy.retention),
       // so that every copy of a licensee's data is gone by the promised date.
@@ -43,14 +48,14 @@ export class Data extends Construct {
     const { purgeQueue, openRequests } = tableDefinition.indexes;
     this.table.addGlobalSecondaryIndex({
       indexName: purgeQueue.name,
-      partitionKey: { name: purgeQueue.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: purgeQueue.sortKey, type: AttributeType.NUMBER },
+      partitionKey: keyOf(purgeQueue.partitionKey),
+      sortKey: keyOf(purgeQueue.sortKey),
       projectionType: ProjectionType.ALL,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: openRequests.name,
-      partitionKey: { name: openRequests.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: openRequests.sortKey, type: AttributeType.STRING },
+      partitionKey: keyOf(openRequests.partitionKey),
+      sortKey: keyOf(openRequests.sortKey),
       projectionType: ProjectionType.ALL,
     });
 

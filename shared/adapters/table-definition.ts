@@ -6,6 +6,8 @@ export const tableDefinition = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
+  /** DynamoDB types of every key attribute: 'S' string, 'N' number (epoch seconds sort numerically). */
+  attributeTypes: { pk: 'S', sk: 'S', purgeShard: 'S', purgeAt: 'N', openShard: 'S', dueAt: 'S' },
   indexes: {
     purgeQueue: { name: 'purgeQueue', partitionKey: 'purgeShard', sortKey: 'purgeAt' },
     openRequests: { name: 'openRequests', partitionKey: 'openShard', sortKey: 'dueAt' },

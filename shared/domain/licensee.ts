@@ -64,9 +64,9 @@ const addressFields = z.strictObject(
       .trim()
       .max(10, { message: 'too-long' })
       .regex(/^[A-Za-z0-9-]*$/, { message: 'invalid-format' })
+      .optional()
       // A form that sends an empty addition means "none".
-      .transform((s) => (s === '' ? undefined : s))
-      .optional(),
+      .overwrite((s) => (s === '' ? undefined : s)),
     postcode: z
       .string({ error: typeError })
       .trim()
@@ -79,17 +79,19 @@ const addressFields = z.strictObject(
 );
 
 /** A postal address; the postcode is checked and normalised for the country ("1234ab" → "1234 AB" in NL). */
-export const addressSchema = addressFields.transform((address, ctx) => {
-  const postcode = normalisePostcode(address.postcode, address.country);
-  if (postcode === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'invalid-postcode', path: ['postcode'] });
-    return z.NEVER;
-  }
-  const normalised = { ...address, postcode };
-  // No empty key is stored for an absent addition.
-  if (normalised.houseNumberAddition === undefined) delete normalised.houseNumberAddition;
-  return normalised;
-});
+export const addressSchema = addressFields
+  .superRefine((address, ctx) => {
+    if (normalisePostcode(address.postcode, address.country) === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'invalid-postcode', path: ['postcode'] });
+    }
+  })
+  // overwrite (not transform) keeps the type, so the export's JSON Schema can still describe it.
+  .overwrite((address) => {
+    const normalised = { ...address, postcode: normalisePostcode(address.postcode, address.country) ?? address.postcode };
+    // No empty key is stored for an absent addition.
+    if (normalised.houseNumberAddition === undefined) delete normalised.houseNumberAddition;
+    return normalised;
+  });
 
 /** Email addresses are compared and stored trimmed and lowercased as a whole. */
 export function normaliseEmail(s: string): string {
@@ -108,16 +110,10 @@ export const emailSchema = z
 export const ibanSchema = z
   .string({ error: typeError })
   .trim()
-  .min(1, { message: 'required' })
-  .max(64, { message: 'invalid-iban' })
-  .transform((s, ctx) => {
-    const electronic = electronicFormatIBAN(s);
-    if (!electronic || !isValidIBAN(electronic)) {
-      ctx.addIssue({ code: 'custom', message: 'invalid-iban' });
-      return z.NEVER;
-    }
-    return electronic;
-  });
+  .min(1, { message: 'required', abort: true })
+  .max(64, { message: 'invalid-iban', abort: true })
+  .refine((s) => isValidIBAN(electronicFormatIBAN(s) ?? ''), { message: 'invalid-iban' })
+  .overwrite((s) => electronicFormatIBAN(s) ?? s);
 
 const fields = {
   name: nameSchema,

@@ -13,7 +13,12 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { functionNames, type FunctionName } from '../../functions/routes.js';
-import { MAX_BODY_BYTES, startHttpServer, type HttpServer, type LocalHandler } from '../../local/http-server.js';
+import {
+  MAX_BODY_BYTES,
+  startHttpServer,
+  type HttpServer,
+  type LocalHandler,
+} from '../../local/http-server.js';
 import { clearOutbox, readOutbox } from '../../local/ses-emulator.js';
 import { createIsolatedTable, localDynamoDbClient, type IsolatedTable } from '../../local/table.js';
 import { tableDefinition } from '../../shared/adapters/table-definition.js';
@@ -34,12 +39,23 @@ function send(
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { hostname, port, method: options.method ?? 'GET', path: options.path, headers: options.headers ?? [] },
+      {
+        hostname,
+        port,
+        method: options.method ?? 'GET',
+        path: options.path,
+        // A raw header list gets no automatic Host header; HTTP/1.1 servers require one.
+        headers: ['Host', `${hostname}:${port}`, ...(options.headers ?? [])],
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
         );
       },
     );
@@ -85,7 +101,9 @@ describe('DynamoDB Local', () => {
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ]);
-    const indexes = Object.fromEntries((Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index]));
+    const indexes = Object.fromEntries(
+      (Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index]),
+    );
     for (const definition of Object.values(tableDefinition.indexes)) {
       const index = indexes[definition.name];
       expect(index?.KeySchema).toEqual([
@@ -97,7 +115,10 @@ describe('DynamoDB Local', () => {
     expect(Object.keys(indexes).sort()).toEqual(['openRequests', 'purgeQueue']);
 
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: env.TABLE_NAME }));
-    expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
+    expect(ttl.TimeToLiveDescription).toMatchObject({
+      TimeToLiveStatus: 'ENABLED',
+      AttributeName: 'expiresAt',
+    });
   });
 
   it('gives a test file its own table of the same shape', async () => {
@@ -140,8 +161,12 @@ describe('DynamoDB Local', () => {
       }),
     );
     await expect(failing).rejects.toBeInstanceOf(TransactionCanceledException);
-    const first = await client.send(new GetItemCommand({ TableName, Key: { pk: { S: 'LICENSEE#1' }, sk: { S: 'PROFILE' } } }));
-    const second = await client.send(new GetItemCommand({ TableName, Key: { pk: { S: 'LICENSEE#2' }, sk: { S: 'PROFILE' } } }));
+    const first = await client.send(
+      new GetItemCommand({ TableName, Key: { pk: { S: 'LICENSEE#1' }, sk: { S: 'PROFILE' } } }),
+    );
+    const second = await client.send(
+      new GetItemCommand({ TableName, Key: { pk: { S: 'LICENSEE#2' }, sk: { S: 'PROFILE' } } }),
+    );
     expect(first.Item).toBeDefined();
     expect(second.Item).toBeUndefined();
   });
@@ -199,7 +224,12 @@ describe('HTTP adapter (API Gateway HTTP API, payload 2.0)', () => {
     const behaviour = event.headers['x-behaviour'];
     if (behaviour === 'throw') throw new TypeError(`boom for ${event.body ?? ''}`);
     if (behaviour === 'base64') {
-      return { statusCode: 200, headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from([0, 1, 2, 255]).toString('base64'), isBase64Encoded: true };
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'application/octet-stream' },
+        body: Buffer.from([0, 1, 2, 255]).toString('base64'),
+        isBase64Encoded: true,
+      };
     }
     if (behaviour === 'plain') return { hello: 'world' };
     return {
@@ -209,7 +239,10 @@ describe('HTTP adapter (API Gateway HTTP API, payload 2.0)', () => {
       body: JSON.stringify({ received: event.body ?? null }),
     };
   };
-  const handlers = Object.fromEntries(functionNames.map((name) => [name, fake])) as Record<FunctionName, LocalHandler>;
+  const handlers = Object.fromEntries(functionNames.map((name) => [name, fake])) as Record<
+    FunctionName,
+    LocalHandler
+  >;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'zorgsom-static-'));
@@ -234,11 +267,16 @@ describe('HTTP adapter (API Gateway HTTP API, payload 2.0)', () => {
       method: 'POST',
       path: '/api/licensees?lang=nl&tag=a&tag=b',
       headers: [
-        'Content-Type', 'application/json',
-        'X-Custom', 'one',
-        'X-Custom', 'two',
-        'User-Agent', 'vitest-agent',
-        'Cookie', 'a=1; b=2',
+        'Content-Type',
+        'application/json',
+        'X-Custom',
+        'one',
+        'X-Custom',
+        'two',
+        'User-Agent',
+        'vitest-agent',
+        'Cookie',
+        'a=1; b=2',
       ],
       body: '{"name":"Jantine"}',
     });
@@ -274,7 +312,13 @@ describe('HTTP adapter (API Gateway HTTP API, payload 2.0)', () => {
       routeKey: 'POST /api/licensees',
       stage: '$default',
       domainName: '127.0.0.1',
-      http: { method: 'POST', path: '/api/licensees', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest-agent' },
+      http: {
+        method: 'POST',
+        path: '/api/licensees',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'vitest-agent',
+      },
     });
     expect(event.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(event.requestContext.timeEpoch).toBeGreaterThanOrEqual(before);
@@ -299,11 +343,14 @@ describe('HTTP adapter (API Gateway HTTP API, payload 2.0)', () => {
   it('decodes base64 bodies and answers 200 JSON for a result without statusCode', async () => {
     const binary = await new Promise<Buffer>((resolve, reject) => {
       const { hostname, port } = new URL(server.url);
-      request({ hostname, port, method: 'GET', path: '/api/me/export', headers: { 'x-behaviour': 'base64' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve(Buffer.concat(chunks)));
-      })
+      request(
+        { hostname, port, method: 'GET', path: '/api/me/export', headers: { 'x-behaviour': 'base64' } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+        },
+      )
         .on('error', reject)
         .end();
     });
@@ -325,7 +372,11 @@ describe('HTTP adapter (API Gateway HTTP API, payload 2.0)', () => {
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers['content-type']).toBe('application/problem+json');
     expect(wrongMethod.headers.allow).toBe('GET, PATCH');
-    expect(JSON.parse(wrongMethod.body)).toEqual({ type: 'about:blank', title: 'Method Not Allowed', status: 405 });
+    expect(JSON.parse(wrongMethod.body)).toEqual({
+      type: 'about:blank',
+      title: 'Method Not Allowed',
+      status: 405,
+    });
   });
 
   it('answers 413 for a body over 1 MB without invoking the handler', async () => {
@@ -341,7 +392,11 @@ describe('HTTP adapter (API Gateway HTTP API, payload 2.0)', () => {
     expect(JSON.parse(response.body)).toMatchObject({ type: 'about:blank', status: 413 });
     expect(calls.length).toBe(count);
 
-    const atLimit = await send(server.url, { method: 'POST', path: '/api/licensees', body: Buffer.alloc(MAX_BODY_BYTES, 'a') });
+    const atLimit = await send(server.url, {
+      method: 'POST',
+      path: '/api/licensees',
+      body: Buffer.alloc(MAX_BODY_BYTES, 'a'),
+    });
     expect(atLimit.status).toBe(201);
   });
 
@@ -360,7 +415,11 @@ describe('HTTP adapter (API Gateway HTTP API, payload 2.0)', () => {
       });
       expect(response.status).toBe(500);
       expect(response.headers['content-type']).toBe('application/problem+json');
-      expect(JSON.parse(response.body)).toEqual({ type: 'about:blank', title: 'Internal Server Error', status: 500 });
+      expect(JSON.parse(response.body)).toEqual({
+        type: 'about:blank',
+        title: 'Internal Server Error',
+        status: 500,
+      });
     } finally {
       spy.mockRestore();
     }
@@ -383,7 +442,15 @@ describe('HTTP adapter (API Gateway HTTP API, payload 2.0)', () => {
     const css = await send(staticServer.url, { path: '/assets/site.css' });
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
 
-    for (const path of ['/../package.json', '/assets/../../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/.env', '/missing.html', '/assets/']) {
+    for (const path of [
+      '/../package.json',
+      '/assets/../../package.json',
+      '/%2e%2e/package.json',
+      '/..%2fpackage.json',
+      '/.env',
+      '/missing.html',
+      '/assets/',
+    ]) {
       const response = await send(staticServer.url, { path });
       expect(response.status, path).toBe(404);
       expect(response.body, path).not.toContain('secret');

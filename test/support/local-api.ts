@@ -1,21 +1,21 @@
-import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { functionNames, type FunctionName } from '../../functions/routes.js';
 import { startHttpServer } from '../../local/http-server.js';
-import { ensureTable } from '../../local/table.js';
+import { createIsolatedTable } from '../../local/table.js';
 import { readOutbox } from '../../local/ses-emulator.js';
-import { localCredentials } from '../../shared/adapters/local-credentials.js';
+import { configSchema } from '../../shared/config.js';
+
+const localConfigSchema = configSchema.required({ DYNAMODB_ENDPOINT: true, KMS_ENDPOINT: true, SES_ENDPOINT: true });
 
 /**
  * The real functions behind the local HTTP adapter, against the emulators the global setup started,
  * on a table of this test file's own.
  */
 export async function startLocalApi() {
-  const env = { ...inject('localEnv'), TABLE_NAME: `zorgsom-test-${randomUUID().slice(0, 8)}` };
-  Object.assign(process.env, env);
-  const dynamodb = new DynamoDBClient({ region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT, credentials: localCredentials });
-  await ensureTable(dynamodb, env.TABLE_NAME);
+  const table = await createIsolatedTable(inject('localEnv'), 'zorgsom-test');
+  const env = localConfigSchema.parse(table.env);
+  Object.assign(process.env, table.env);
+  const dynamodb = table.client;
   const handlers = Object.fromEntries(
     await Promise.all(
       functionNames.map(async (name) => [name, (await import(`../../functions/${name}/handler.ts`)).handler] as const),
@@ -49,7 +49,17 @@ export async function startLocalApi() {
     return (await readOutbox(env.SES_ENDPOINT)).filter((mail) => mail.to.includes(to));
   }
 
-  return { env, dynamodb, call, latestCode, mailsTo, close: () => server.close() };
+  return {
+    env,
+    dynamodb,
+    call,
+    latestCode,
+    mailsTo,
+    close: async () => {
+      await server.close();
+      await table.drop();
+    },
+  };
 }
 
 export type LocalApi = Awaited<ReturnType<typeof startLocalApi>>;
