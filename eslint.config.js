@@ -7,7 +7,7 @@ export default tseslint.config(
     rules: {
       // Personal data must never reach stdout: logging goes through the structured logger only.
       'no-console': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   { files: ['local/**', 'bench/**', 'infra/**', 'test/**'], rules: { 'no-console': 'off' } },

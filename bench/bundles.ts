@@ -51,7 +51,11 @@ async function bundle(entry: { file: string } | { source: string }, outfile: str
 function initMs(file: string, env: Record<string, string>, runs = 7): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
   const samples = Array.from({ length: runs }, () =>
-    Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env } })),
+    Number(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        env: { ...process.env, ...env },
+      }),
+    ),
   ).sort((a, b) => a - b);
   return samples[Math.floor(samples.length / 2)]!;
 }
@@ -65,7 +69,13 @@ export async function measureBundles(env: Record<string, string>): Promise<Bundl
       const referenceOut = join(dir, `${fn}-reference.mjs`);
       const bytes = await bundle({ file: resolve(`functions/${fn}/handler.ts`) }, out);
       const referenceBytes = await bundle({ source: referenceEntry(fn) }, referenceOut);
-      figures.push({ fn, bytes, referenceBytes, initMs: initMs(out, env), referenceInitMs: initMs(referenceOut, env) });
+      figures.push({
+        fn,
+        bytes,
+        referenceBytes,
+        initMs: initMs(out, env),
+        referenceInitMs: initMs(referenceOut, env),
+      });
     }
     return figures;
   } finally {

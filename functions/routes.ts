@@ -34,5 +34,9 @@ export const functionGrants: Record<
 > = {
   'licensee-signup': { kms: ['encrypt', 'mac'], dynamodb: ['read', 'write'], sendMail: true },
   session: { kms: ['mac'], dynamodb: ['read', 'write'], sendMail: true },
-  'self-service': { kms: ['encrypt', 'decrypt', 'mac'], dynamodb: ['read', 'write', 'query'], sendMail: true },
+  'self-service': {
+    kms: ['encrypt', 'decrypt', 'mac'],
+    dynamodb: ['read', 'write', 'query'],
+    sendMail: true,
+  },
 };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Environment of every function, read once per container. Endpoints are set only by the local stack. */
 export const configSchema = z.object({

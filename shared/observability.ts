@@ -9,8 +9,13 @@ import type { BusinessEvent } from './services/deps.js';
 export function createObservability(functionName: string) {
   const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'zorgsom-privacy';
   const logger = new Logger({ serviceName, persistentKeys: { function: functionName } });
-  const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ZorgSom' });
-  const count = (event: BusinessEvent) => metrics.addMetric(event, MetricUnit.Count, 1);
+  const metrics = new Metrics({
+    serviceName,
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ZorgSom',
+  });
+  const count = (event: BusinessEvent): void => {
+    metrics.addMetric(event, MetricUnit.Count, 1);
+  };
   return { logger, metrics, count };
 }
 export type Observability = ReturnType<typeof createObservability>;

@@ -5,24 +5,37 @@ import { createKmsClient } from './adapters/kms-client.js';
 import { createKmsBlindIndex } from './adapters/kms-blind-index.js';
 import { createLicenseeRepository } from './adapters/licensee-repository.js';
 import { createSesClient, createSesMailer } from './adapters/ses-mailer.js';
-import { systemClock } from './domain/dates.js';
+import { systemClock, type Clock } from './domain/dates.js';
 import type { Observability } from './observability.js';
 import type { SessionDeps } from './services/session.js';
 
+export function createAwsClients(config: Config) {
+  return {
+    dynamodb: createDynamoDbClient(config),
+    kms: createKmsClient(config),
+    ses: createSesClient(config),
+  };
+}
+export type AwsClients = ReturnType<typeof createAwsClients>;
+
 /**
  * The dependencies every function shares, built once per container. Encryption is added only by the
- * functions that encrypt or decrypt, so the others neither bundle nor could use it.
+ * functions that encrypt or decrypt, so the others neither bundle nor could use it. Tests and the bench
+ * pass their own clock or instrumented clients.
  */
-export function createBaseDeps(config: Config, { count }: Pick<Observability, 'count'>) {
-  const kms = createKmsClient(config);
+export function createBaseDeps(
+  config: Config,
+  { count }: Pick<Observability, 'count'>,
+  { clock = systemClock, clients = createAwsClients(config) }: { clock?: Clock; clients?: AwsClients } = {},
+) {
   const deps: SessionDeps = {
-    repo: createLicenseeRepository({ client: createDynamoDbClient(config), tableName: config.TABLE_NAME, clock: systemClock }),
-    blindIndex: createKmsBlindIndex({ kms, keyId: config.HMAC_KEY_ID }),
-    mailer: createSesMailer({ ses: createSesClient(config), from: config.MAIL_FROM }),
-    clock: systemClock,
+    repo: createLicenseeRepository({ client: clients.dynamodb, tableName: config.TABLE_NAME, clock }),
+    blindIndex: createKmsBlindIndex({ kms: clients.kms, keyId: config.HMAC_KEY_ID }),
+    mailer: createSesMailer({ ses: clients.ses, from: config.MAIL_FROM }),
+    clock,
     newId: () => ulid(),
     portalUrl: config.PORTAL_URL,
     count,
   };
-  return { deps, kms };
+  return { deps, kms: clients.kms };
 }

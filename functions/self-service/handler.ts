@@ -15,11 +15,17 @@ import { requireLicensee } from '../../shared/services/session.js';
 import { createBaseDeps } from '../../shared/wiring.js';
 
 export function createRoutes(deps: ServiceDeps): Record<string, RouteHandler> {
-  const signedIn = (route: (licenseeId: string, request: Parameters<RouteHandler>[0]) => Promise<unknown>): RouteHandler =>
-    async (request) => ({ status: 200, body: await route(await requireLicensee(deps, request.bearerToken), request) });
+  const signedIn =
+    (route: (licenseeId: string, request: Parameters<RouteHandler>[0]) => Promise<unknown>): RouteHandler =>
+    async (request) => ({
+      status: 200,
+      body: await route(await requireLicensee(deps, request.bearerToken), request),
+    });
   return {
     'GET /api/me': signedIn((licenseeId) => getProfileView(deps, licenseeId)),
-    'PATCH /api/me': signedIn((licenseeId, request) => correctProfile(deps, licenseeId, bodyOf(profilePatchSchema, request))),
+    'PATCH /api/me': signedIn((licenseeId, request) =>
+      correctProfile(deps, licenseeId, bodyOf(profilePatchSchema, request)),
+    ),
     'POST /api/me/email/confirm': signedIn((licenseeId, request) =>
       confirmEmailChange(deps, licenseeId, bodyOf(codeBodySchema, request).code),
     ),

@@ -2,7 +2,13 @@ import { loadConfig } from '../../shared/config.js';
 import { emailAndCodeBodySchema, emailCodeBodySchema } from '../../shared/domain/licensee.js';
 import { bodyOf, httpFunction, type RouteHandler } from '../../shared/http/http-function.js';
 import { createObservability } from '../../shared/observability.js';
-import { requestSignInCode, requireLicensee, signIn, signOut, type SessionDeps } from '../../shared/services/session.js';
+import {
+  requestSignInCode,
+  requireLicensee,
+  signIn,
+  signOut,
+  type SessionDeps,
+} from '../../shared/services/session.js';
 import { createBaseDeps } from '../../shared/wiring.js';
 
 export function createRoutes(deps: SessionDeps): Record<string, RouteHandler> {
@@ -24,4 +30,7 @@ export function createRoutes(deps: SessionDeps): Record<string, RouteHandler> {
 }
 
 const observability = createObservability('session');
-export const handler = httpFunction(createRoutes(createBaseDeps(loadConfig(), observability).deps), observability);
+export const handler = httpFunction(
+  createRoutes(createBaseDeps(loadConfig(), observability).deps),
+  observability,
+);

@@ -64,7 +64,11 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
     return parse(schema, Item);
   }
 
-  async function queryPrefix<S extends z.ZodType>(schema: S, pk: string, prefix: string): Promise<z.infer<S>[]> {
+  async function queryPrefix<S extends z.ZodType>(
+    schema: S,
+    pk: string,
+    prefix: string,
+  ): Promise<z.infer<S>[]> {
     const records: z.infer<S>[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
@@ -106,7 +110,8 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
     try {
       await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
     } catch (error) {
-      if (error instanceof TransactionCanceledException) throw new ConcurrentUpdateError('transaction cancelled');
+      if (error instanceof TransactionCanceledException)
+        throw new ConcurrentUpdateError('transaction cancelled');
       throw error;
     }
   }
@@ -122,7 +127,13 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
     async createProfile(profile: ProfileRecord): Promise<void> {
       const owner: EmailOwnerRecord = { licenseeId: profile.licenseeId, expiresAt: profile.expiresAt };
       await transact([
-        { Put: { TableName: tableName, Item: toItem(profileKey(profile.licenseeId), profile), ...versionGuard(undefined) } },
+        {
+          Put: {
+            TableName: tableName,
+            Item: toItem(profileKey(profile.licenseeId), profile),
+            ...versionGuard(undefined),
+          },
+        },
         { Put: { TableName: tableName, Item: toItem(emailKey(profile.emailIndex), owner), ...emailFree() } },
       ]);
     },
@@ -138,13 +149,18 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
           }),
         );
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) throw new ConcurrentUpdateError('profile changed');
+        if (error instanceof ConditionalCheckFailedException)
+          throw new ConcurrentUpdateError('profile changed');
         throw error;
       }
     },
 
     /** Saves the profile and rewrites its email ownership (activation or email change) in one transaction. */
-    async saveProfileWithEmailOwner(profile: ProfileRecord, expectedVersion: number, previousEmailIndex: string) {
+    async saveProfileWithEmailOwner(
+      profile: ProfileRecord,
+      expectedVersion: number,
+      previousEmailIndex: string,
+    ) {
       const owner: EmailOwnerRecord = { licenseeId: profile.licenseeId, expiresAt: profile.expiresAt };
       const sameAddress = previousEmailIndex === profile.emailIndex;
       await transact([
@@ -156,10 +172,30 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
           },
         },
         ...(sameAddress
-          ? [{ Put: { TableName: tableName, Item: toItem(emailKey(profile.emailIndex), owner), ...ownedBy(profile.licenseeId) } }]
+          ? [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: toItem(emailKey(profile.emailIndex), owner),
+                  ...ownedBy(profile.licenseeId),
+                },
+              },
+            ]
           : [
-              { Delete: { TableName: tableName, Key: marshall(emailKey(previousEmailIndex)), ...ownedBy(profile.licenseeId) } },
-              { Put: { TableName: tableName, Item: toItem(emailKey(profile.emailIndex), owner), ...emailFree() } },
+              {
+                Delete: {
+                  TableName: tableName,
+                  Key: marshall(emailKey(previousEmailIndex)),
+                  ...ownedBy(profile.licenseeId),
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: toItem(emailKey(profile.emailIndex), owner),
+                  ...emailFree(),
+                },
+              },
             ]),
       ]);
     },
@@ -178,7 +214,10 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
 
     async deleteSignInCode(licenseeId: string): Promise<void> {
       await client.send(
-        new DeleteItemCommand({ TableName: tableName, Key: marshall({ pk: keys.licensee(licenseeId), sk: keys.signInCode }) }),
+        new DeleteItemCommand({
+          TableName: tableName,
+          Key: marshall({ pk: keys.licensee(licenseeId), sk: keys.signInCode }),
+        }),
       );
     },
 

@@ -1,5 +1,5 @@
 import { electronicFormatIBAN, getCountrySpecifications, isValidIBAN } from 'ibantools';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The personal data ZorgSom holds about a licensee (privacy statement §1: name, address, email, IBAN) and
@@ -87,7 +87,10 @@ export const addressSchema = addressFields
   })
   // overwrite (not transform) keeps the type, so the export's JSON Schema can still describe it.
   .overwrite((address) => {
-    const normalised = { ...address, postcode: normalisePostcode(address.postcode, address.country) ?? address.postcode };
+    const normalised = {
+      ...address,
+      postcode: normalisePostcode(address.postcode, address.country) ?? address.postcode,
+    };
     // No empty key is stored for an absent addition.
     if (normalised.houseNumberAddition === undefined) delete normalised.houseNumberAddition;
     return normalised;

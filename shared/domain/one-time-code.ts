@@ -1,5 +1,5 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { policy } from './policy.js';
 import { addMinutes } from './dates.js';
 
@@ -22,7 +22,8 @@ function hashCode(salt: string, code: string): string {
   return createHash('sha256').update(`${salt}\u0000${code}`).digest('base64url');
 }
 
-export type IssueResult = { issued: true; code: string; state: OneTimeCode } | { issued: false; reason: 'rate-limited' };
+export type IssueResult =
+  { issued: true; code: string; state: OneTimeCode } | { issued: false; reason: 'rate-limited' };
 
 export function issueCode(previous: OneTimeCode | undefined, salt: string, now: Date): IssueResult {
   const windowOpen = previous && addMinutes(new Date(previous.windowStartedAt), rateWindowMinutes) > now;
@@ -48,7 +49,8 @@ export type VerifyResult =
 
 /** A wrong guess costs an attempt; once attempts are used up even the right code is refused. */
 export function verifyCode(state: OneTimeCode, salt: string, code: string, now: Date): VerifyResult {
-  if (state.attempts >= policy.signIn.maxCodeAttempts) return { outcome: 'rejected', reason: 'exhausted', state };
+  if (state.attempts >= policy.signIn.maxCodeAttempts)
+    return { outcome: 'rejected', reason: 'exhausted', state };
   if (new Date(state.expiresAt) <= now) return { outcome: 'rejected', reason: 'expired', state };
   const expected = Buffer.from(state.codeHash);
   const actual = Buffer.from(hashCode(salt, code));

@@ -17,9 +17,24 @@ export const policy = {
     { id: 'iban', nl: 'IBAN', en: 'IBAN' },
   ],
   purposes: [
-    { id: 'service', legalBasis: 'contract', nl: 'Levering van de licentie en dienstverlening', en: 'Providing the licence and service' },
-    { id: 'bookkeeping', legalBasis: 'legal-obligation', nl: 'Boekhouding en facturatie', en: 'Bookkeeping and invoicing' },
-    { id: 'marketing', legalBasis: 'legitimate-interest', nl: 'Informatie over producten en diensten (afmelden kan altijd)', en: 'Information about products and services (opt out at any time)' },
+    {
+      id: 'service',
+      legalBasis: 'contract',
+      nl: 'Levering van de licentie en dienstverlening',
+      en: 'Providing the licence and service',
+    },
+    {
+      id: 'bookkeeping',
+      legalBasis: 'legal-obligation',
+      nl: 'Boekhouding en facturatie',
+      en: 'Bookkeeping and invoicing',
+    },
+    {
+      id: 'marketing',
+      legalBasis: 'legitimate-interest',
+      nl: 'Informatie over producten en diensten (afmelden kan altijd)',
+      en: 'Information about products and services (opt out at any time)',
+    },
   ],
   /** Statement §4: the only grounds on which anything is disclosed to a third party. */
   disclosureBases: ['legal-obligation', 'business-necessity', 'fraud'],

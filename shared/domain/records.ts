@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { oneTimeCodeSchema } from './one-time-code.js';
 import { policy } from './policy.js';
 

@@ -26,7 +26,12 @@ const correlationIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 /** Parses and validates a body against its boundary schema, or refuses with field errors (400/422). */
 export function bodyOf<T>(schema: z.ZodType<T>, request: HttpRequest): T {
   const result = validateBody(schema, request.body);
-  if (!result.ok) throw new ProblemError(result.status, result.status === 422 ? 'patient-data' : 'invalid-input', result.errors);
+  if (!result.ok)
+    throw new ProblemError(
+      result.status,
+      result.status === 422 ? 'patient-data' : 'invalid-input',
+      result.errors,
+    );
   return result.value;
 }
 
@@ -35,7 +40,8 @@ function parseBody(event: APIGatewayProxyEventV2): unknown {
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(raw) > maxBodyBytes) throw new ProblemError(413, 'payload-too-large');
   const contentType = event.headers['content-type'] ?? '';
-  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) throw new ProblemError(415, 'unsupported-media-type');
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType))
+    throw new ProblemError(415, 'unsupported-media-type');
   try {
     return JSON.parse(raw);
   } catch {
@@ -53,7 +59,10 @@ function bearerTokenOf(event: APIGatewayProxyEventV2): string | undefined {
  * EMF metrics. Logs name the route and outcome only.
  */
 export function httpFunction(routes: Record<string, RouteHandler>, { logger, metrics }: Observability) {
-  const core = async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+  const core = async (
+    event: APIGatewayProxyEventV2,
+    _context: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
     const route = routes[event.routeKey];
     if (!route) return problemResponse(404, 'not-found');
     try {
@@ -65,11 +74,18 @@ export function httpFunction(routes: Record<string, RouteHandler>, { logger, met
       };
     } catch (error) {
       if (error instanceof ProblemError) {
-        logger.info('request refused', { routeKey: event.routeKey, status: error.status, problem: error.code });
+        logger.info('request refused', {
+          routeKey: event.routeKey,
+          status: error.status,
+          problem: error.code,
+        });
         return problemResponse(error.status, error.code, error.errors);
       }
       // Only the class and stack: SDK and library messages may quote input.
-      const failure = error instanceof Error ? { errorName: error.name, stack: error.stack?.split('\n').slice(1, 8).join('\n') } : {};
+      const failure =
+        error instanceof Error
+          ? { errorName: error.name, stack: error.stack?.split('\n').slice(1, 8).join('\n') }
+          : {};
       logger.error('request failed', { routeKey: event.routeKey, ...failure });
       return problemResponse(500, 'internal');
     }
@@ -81,7 +97,8 @@ export function httpFunction(routes: Record<string, RouteHandler>, { logger, met
     .use({
       before: (request) => {
         const supplied = request.event.headers['x-correlation-id'];
-        const correlationId = supplied && correlationIdPattern.test(supplied) ? supplied : request.event.requestContext.requestId;
+        const correlationId =
+          supplied && correlationIdPattern.test(supplied) ? supplied : request.event.requestContext.requestId;
         logger.appendKeys({ correlationId, routeKey: request.event.routeKey });
         (request.internal as Record<string, unknown>).correlationId = correlationId;
       },

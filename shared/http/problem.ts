@@ -16,7 +16,11 @@ const statusTitles: Record<number, string> = {
 const textOf = (code: ProblemCode) => messages[code];
 
 /** RFC 9457 problem details, with a Dutch and English text for the problem and for every field. */
-export function problemResponse(status: number, code: ProblemCode, errors: FieldError[] = []): APIGatewayProxyStructuredResultV2 {
+export function problemResponse(
+  status: number,
+  code: ProblemCode,
+  errors: FieldError[] = [],
+): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: status,
     headers: { 'content-type': 'application/problem+json' },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { policy } from '../domain/policy.js';
 import { disclosureRecordSchema, privacyRequestRecordSchema } from '../domain/records.js';
 import type { ServiceDeps } from './deps.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailSchema, personalDataSchema, type PersonalData } from '../domain/licensee.js';
 import type { Envelope } from './ports.js';
 
@@ -11,11 +11,19 @@ export type PiiDocument = z.infer<typeof piiDocumentSchema>;
 
 const purpose = 'licensee-profile';
 
-export async function sealPii(envelope: Envelope, licenseeId: string, document: PiiDocument): Promise<Uint8Array> {
+export async function sealPii(
+  envelope: Envelope,
+  licenseeId: string,
+  document: PiiDocument,
+): Promise<Uint8Array> {
   return envelope.encrypt(new TextEncoder().encode(JSON.stringify(document)), { licenseeId, purpose });
 }
 
-export async function openPii(envelope: Envelope, licenseeId: string, ciphertext: Uint8Array): Promise<PiiDocument> {
+export async function openPii(
+  envelope: Envelope,
+  licenseeId: string,
+  ciphertext: Uint8Array,
+): Promise<PiiDocument> {
   const plaintext = await envelope.decrypt(ciphertext, { licenseeId, purpose });
   return piiDocumentSchema.parse(JSON.parse(new TextDecoder().decode(plaintext)));
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { personalDataSchema, type PersonalData, type ProfilePatch } from '../domain/licensee.js';
 import { issueCode, verifyCode } from '../domain/one-time-code.js';
 import { ProblemError } from '../domain/problem-error.js';
@@ -21,7 +21,10 @@ export type ProfileView = z.infer<typeof profileViewSchema>;
 
 const emailChangeSalt = (licenseeId: string) => `email-change:${licenseeId}`;
 
-export async function loadProfile(deps: ServiceDeps, licenseeId: string): Promise<{ profile: ProfileRecord; pii: PiiDocument }> {
+export async function loadProfile(
+  deps: ServiceDeps,
+  licenseeId: string,
+): Promise<{ profile: ProfileRecord; pii: PiiDocument }> {
   const profile = await deps.repo.getProfile(licenseeId);
   if (!profile) throw new ProblemError(404, 'not-found');
   return { profile, pii: await openPii(deps.envelope, licenseeId, profile.pii) };
@@ -47,7 +50,11 @@ export async function getProfileView(deps: ServiceDeps, licenseeId: string): Pro
  * Corrects or completes the profile. A new email address takes effect only after the code mailed to it
  * is confirmed; everything else applies at once.
  */
-export async function correctProfile(deps: ServiceDeps, licenseeId: string, patch: ProfilePatch): Promise<ProfileView> {
+export async function correctProfile(
+  deps: ServiceDeps,
+  licenseeId: string,
+  patch: ProfilePatch,
+): Promise<ProfileView> {
   const now = deps.clock();
   const { profile, pii } = await loadProfile(deps, licenseeId);
   const { email, ...direct } = patch;
@@ -80,7 +87,11 @@ export async function correctProfile(deps: ServiceDeps, licenseeId: string, patc
   return viewOf(updated, document);
 }
 
-export async function confirmEmailChange(deps: ServiceDeps, licenseeId: string, code: string): Promise<ProfileView> {
+export async function confirmEmailChange(
+  deps: ServiceDeps,
+  licenseeId: string,
+  code: string,
+): Promise<ProfileView> {
   const now = deps.clock();
   const { profile, pii } = await loadProfile(deps, licenseeId);
   const change = profile.emailChange;
@@ -106,7 +117,11 @@ export async function confirmEmailChange(deps: ServiceDeps, licenseeId: string, 
   return viewOf(updated, document);
 }
 
-export async function setMarketingPreference(deps: ServiceDeps, licenseeId: string, optOut: boolean): Promise<ProfileView> {
+export async function setMarketingPreference(
+  deps: ServiceDeps,
+  licenseeId: string,
+  optOut: boolean,
+): Promise<ProfileView> {
   const { profile, pii } = await loadProfile(deps, licenseeId);
   const updated: ProfileRecord = { ...profile, marketingOptOut: optOut, version: profile.version + 1 };
   if (profile.marketingOptOut !== optOut) {

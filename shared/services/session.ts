@@ -16,11 +16,19 @@ export interface SessionGrant {
 
 const signInSalt = (licenseeId: string) => `sign-in:${licenseeId}`;
 
-export async function startSession(deps: Pick<ServiceDeps, 'repo' | 'clock'>, licenseeId: string): Promise<SessionGrant> {
+export async function startSession(
+  deps: Pick<ServiceDeps, 'repo' | 'clock'>,
+  licenseeId: string,
+): Promise<SessionGrant> {
   const now = deps.clock();
   const expiresAt = addMinutes(now, policy.signIn.sessionTtlMinutes);
   const { token, secretHash } = newSessionToken(licenseeId);
-  await deps.repo.putSession({ licenseeId, secretHash, createdAt: now.toISOString(), expiresAt: epochSeconds(expiresAt) });
+  await deps.repo.putSession({
+    licenseeId,
+    secretHash,
+    createdAt: now.toISOString(),
+    expiresAt: epochSeconds(expiresAt),
+  });
   return { token, expiresAt: expiresAt.toISOString() };
 }
 
@@ -51,7 +59,10 @@ export async function requestSignInCode(deps: SessionDeps, email: string): Promi
   deps.count('SignInCodesSent');
 }
 
-export async function signIn(deps: SessionDeps, input: { email: string; code: string }): Promise<SessionGrant> {
+export async function signIn(
+  deps: SessionDeps,
+  input: { email: string; code: string },
+): Promise<SessionGrant> {
   const now = deps.clock();
   const owner = await deps.repo.findEmailOwner(await deps.blindIndex.of(input.email));
   const record = owner && (await deps.repo.getSignInCode(owner.licenseeId));
@@ -68,7 +79,10 @@ export async function signIn(deps: SessionDeps, input: { email: string; code: st
 }
 
 /** The licensee a bearer token belongs to, or undefined when it is malformed, unknown or expired. */
-export async function authenticate(deps: Pick<ServiceDeps, 'repo'>, token: string): Promise<string | undefined> {
+export async function authenticate(
+  deps: Pick<ServiceDeps, 'repo'>,
+  token: string,
+): Promise<string | undefined> {
   const parsed = parseSessionToken(token);
   if (!parsed) return undefined;
   const session = await deps.repo.getSession(parsed.licenseeId, parsed.secretHash);
@@ -87,7 +101,10 @@ export function invalidCode(deps: Pick<ServiceDeps, 'count'>): ProblemError {
 }
 
 /** The signed-in licensee, or a 401 for a missing, malformed, unknown or expired token. */
-export async function requireLicensee(deps: Pick<ServiceDeps, 'repo'>, token: string | undefined): Promise<string> {
+export async function requireLicensee(
+  deps: Pick<ServiceDeps, 'repo'>,
+  token: string | undefined,
+): Promise<string> {
   const licenseeId = token === undefined ? undefined : await authenticate(deps, token);
   if (!licenseeId) throw new ProblemError(401, 'unauthorised');
   return licenseeId;

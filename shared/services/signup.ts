@@ -51,7 +51,10 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
 }
 
 /** Activates the licence when the mailed code is right, and signs the new licensee in. */
-export async function confirmSignup(deps: ServiceDeps, input: { email: string; code: string }): Promise<SessionGrant> {
+export async function confirmSignup(
+  deps: ServiceDeps,
+  input: { email: string; code: string },
+): Promise<SessionGrant> {
   const now = deps.clock();
   const owner = await deps.repo.findEmailOwner(await deps.blindIndex.of(input.email));
   const profile = owner && (await deps.repo.getProfile(owner.licenseeId));
@@ -59,7 +62,10 @@ export async function confirmSignup(deps: ServiceDeps, input: { email: string; c
 
   const verdict = verifyCode(profile.confirmation, confirmationSalt(profile.licenseeId), input.code, now);
   if (verdict.outcome === 'rejected') {
-    await deps.repo.saveProfile({ ...profile, confirmation: verdict.state, version: profile.version + 1 }, profile.version);
+    await deps.repo.saveProfile(
+      { ...profile, confirmation: verdict.state, version: profile.version + 1 },
+      profile.version,
+    );
     throw invalidCode(deps);
   }
   const { confirmation: _used, expiresAt: _pending, ...rest } = profile;

@@ -15,10 +15,18 @@ async function register() {
   const input = newLicensee();
   const email = String(input.email).toLowerCase();
   await api.call('POST', '/api/licensees', { body: input });
-  const confirm = await api.call('POST', '/api/licensees/confirm', { body: { email, code: await api.latestCode(email) } });
+  const confirm = await api.call('POST', '/api/licensees/confirm', {
+    body: { email, code: await api.latestCode(email) },
+  });
   const token = confirm.body.token as string;
   const me = await api.call('GET', '/api/me', { token });
-  return { input, email, token, licenseeId: me.body.licenseeId as string, personalData: me.body.personalData };
+  return {
+    input,
+    email,
+    token,
+    licenseeId: me.body.licenseeId as string,
+    personalData: me.body.personalData,
+  };
 }
 
 /** Every byte of the table as text: attribute names, strings, numbers and binaries (both raw and base64). */
@@ -27,7 +35,9 @@ async function tableAsText(): Promise<string> {
   return Items.map((item) =>
     Object.entries(item)
       .map(([name, value]) => {
-        const binary = value.B ? `${Buffer.from(value.B).toString('latin1')} ${Buffer.from(value.B).toString('base64')}` : '';
+        const binary = value.B
+          ? `${Buffer.from(value.B).toString('latin1')} ${Buffer.from(value.B).toString('base64')}`
+          : '';
         return `${name}=${JSON.stringify(value)} ${binary}`;
       })
       .join('\n'),
@@ -56,8 +66,13 @@ describe('personal data at rest', () => {
   it('refuses to decrypt a ciphertext moved to another licensee', async () => {
     const a = await register();
     const b = await register();
-    const profileOf = (licenseeId: string) => ({ pk: { S: keys.licensee(licenseeId) }, sk: { S: keys.profile } });
-    const { Item } = await api.dynamodb.send(new GetItemCommand({ TableName: api.env.TABLE_NAME, Key: profileOf(a.licenseeId) }));
+    const profileOf = (licenseeId: string) => ({
+      pk: { S: keys.licensee(licenseeId) },
+      sk: { S: keys.profile },
+    });
+    const { Item } = await api.dynamodb.send(
+      new GetItemCommand({ TableName: api.env.TABLE_NAME, Key: profileOf(a.licenseeId) }),
+    );
     await api.dynamodb.send(
       new UpdateItemCommand({
         TableName: api.env.TABLE_NAME,

@@ -14,7 +14,9 @@ async function registeredLicensee(overrides: Record<string, unknown> = {}) {
   const email = String(input.email).toLowerCase();
   const signup = await api.call('POST', '/api/licensees', { body: input });
   expect(signup.status).toBe(202);
-  const confirm = await api.call('POST', '/api/licensees/confirm', { body: { email, code: await api.latestCode(email) } });
+  const confirm = await api.call('POST', '/api/licensees/confirm', {
+    body: { email, code: await api.latestCode(email) },
+  });
   expect(confirm.status).toBe(200);
   return { input, email, token: confirm.body.token as string };
 }
@@ -32,7 +34,14 @@ describe('a licensee looks after their own data', () => {
         name: input.name,
         email,
         iban: 'NL91ABNA0417164300',
-        address: { street: 'Keizersgracht', houseNumber: '123', houseNumberAddition: 'A', postcode: '1015 CJ', city: 'Amsterdam', country: 'NL' },
+        address: {
+          street: 'Keizersgracht',
+          houseNumber: '123',
+          houseNumberAddition: 'A',
+          postcode: '1015 CJ',
+          city: 'Amsterdam',
+          country: 'NL',
+        },
       },
     });
     expect(me.body.licence.startedAt).toMatch(/^\d{4}-/);
@@ -41,7 +50,9 @@ describe('a licensee looks after their own data', () => {
     expect((await api.call('GET', '/api/me', { token: signupToken })).status).toBe(401);
 
     expect((await api.call('POST', '/api/sign-in/code', { body: { email } })).status).toBe(202);
-    const signIn = await api.call('POST', '/api/sign-in', { body: { email, code: await api.latestCode(email) } });
+    const signIn = await api.call('POST', '/api/sign-in', {
+      body: { email, code: await api.latestCode(email) },
+    });
     expect(signIn.status).toBe(200);
     const token = signIn.body.token as string;
 
@@ -61,7 +72,10 @@ describe('a licensee looks after their own data', () => {
     const exported = await api.call('GET', '/api/me/export', { token });
     expect(exported.status).toBe(200);
     expect(exported.body.profile.personalData.address.street).toBe('Prinsengracht');
-    expect(exported.body.retention).toEqual({ rule: expect.stringContaining('24 months'), destroyedBy: null });
+    expect(exported.body.retention).toEqual({
+      rule: expect.stringContaining('24 months'),
+      destroyedBy: null,
+    });
     expect(exported.body.privacyRequests).toEqual([]);
     expect(exported.body.disclosures).toEqual([]);
     expect(exported.body.$schema).toMatch(/\/api\/export-schema$/);
@@ -73,7 +87,9 @@ describe('a licensee looks after their own data', () => {
     expect(optOut.status).toBe(200);
     expect(optOut.body.marketingOptOut).toBe(true);
     expect((await api.call('GET', '/api/me', { token })).body.marketingOptOut).toBe(true);
-    expect((await api.mailsTo(email)).map((mail) => mail.subject)).toContain('Afgemeld voor informatie / Unsubscribed from marketing');
+    expect((await api.mailsTo(email)).map((mail) => mail.subject)).toContain(
+      'Afgemeld voor informatie / Unsubscribed from marketing',
+    );
   });
 
   it('changes the email address only after the new address confirms it', async () => {
@@ -85,7 +101,10 @@ describe('a licensee looks after their own data', () => {
 
     const wrong = await api.call('POST', '/api/me/email/confirm', { token, body: { code: '000000' } });
     expect(wrong.status).toBe(400);
-    const confirmed = await api.call('POST', '/api/me/email/confirm', { token, body: { code: await api.latestCode(newEmail) } });
+    const confirmed = await api.call('POST', '/api/me/email/confirm', {
+      token,
+      body: { code: await api.latestCode(newEmail) },
+    });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toMatchObject({ emailChangePending: false, personalData: { email: newEmail } });
 
@@ -94,7 +113,9 @@ describe('a licensee looks after their own data', () => {
     await api.call('POST', '/api/sign-in/code', { body: { email: newEmail } });
     const mailsToOld = await api.mailsTo(email);
     expect(mailsToOld.some((mail) => mail.subject.startsWith('Uw inlogcode'))).toBe(false);
-    const signIn = await api.call('POST', '/api/sign-in', { body: { email: newEmail, code: await api.latestCode(newEmail) } });
+    const signIn = await api.call('POST', '/api/sign-in', {
+      body: { email: newEmail, code: await api.latestCode(newEmail) },
+    });
     expect(signIn.status).toBe(200);
   });
 
@@ -181,9 +202,13 @@ describe('isolation between licensees', () => {
 
 describe('input the system refuses', () => {
   it('names unknown fields without echoing values', async () => {
-    const response = await api.call('POST', '/api/licensees', { body: { ...newLicensee(), phone: '0612345678' } });
+    const response = await api.call('POST', '/api/licensees', {
+      body: { ...newLicensee(), phone: '0612345678' },
+    });
     expect(response.status).toBe(400);
-    expect(response.body.errors).toContainEqual(expect.objectContaining({ field: 'phone', code: 'unknown-field' }));
+    expect(response.body.errors).toContainEqual(
+      expect.objectContaining({ field: 'phone', code: 'unknown-field' }),
+    );
     expect(JSON.stringify(response.body)).not.toContain('0612345678');
   });
 
@@ -192,7 +217,9 @@ describe('input the system refuses', () => {
       body: newLicensee({ name: 'Praktijk 111222333' }),
     });
     expect(response.status).toBe(422);
-    expect(response.body.errors).toContainEqual(expect.objectContaining({ field: 'name', code: 'patient-data' }));
+    expect(response.body.errors).toContainEqual(
+      expect.objectContaining({ field: 'name', code: 'patient-data' }),
+    );
     expect(response.body.message.nl).toMatch(/patiënt/i);
     expect(response.body.message.en).toMatch(/patient/i);
     expect(JSON.stringify(response.body)).not.toContain('111222333');
@@ -207,10 +234,16 @@ describe('input the system refuses', () => {
     expect(fields).toEqual(expect.arrayContaining(['iban', 'address.postcode']));
     expect(JSON.stringify(response.body)).not.toContain('0417164301');
 
-    const badJson = await api.call('POST', '/api/licensees', { rawBody: '{"name": ', contentType: 'application/json' });
+    const badJson = await api.call('POST', '/api/licensees', {
+      rawBody: '{"name": ',
+      contentType: 'application/json',
+    });
     expect(badJson.status).toBe(400);
     expect(badJson.body.code).toBe('invalid-json');
-    const notJson = await api.call('POST', '/api/licensees', { rawBody: 'name=x', contentType: 'application/x-www-form-urlencoded' });
+    const notJson = await api.call('POST', '/api/licensees', {
+      rawBody: 'name=x',
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(notJson.status).toBe(415);
   });
 });

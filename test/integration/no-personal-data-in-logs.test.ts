@@ -25,10 +25,15 @@ describe('logs and metrics', () => {
     const email = String(input.email).toLowerCase();
     await api.call('POST', '/api/licensees', { body: input });
     await api.call('POST', '/api/licensees/confirm', { body: { email, code: '000000' } });
-    const confirm = await api.call('POST', '/api/licensees/confirm', { body: { email, code: await api.latestCode(email) } });
+    const confirm = await api.call('POST', '/api/licensees/confirm', {
+      body: { email, code: await api.latestCode(email) },
+    });
     const token = confirm.body.token as string;
     await api.call('GET', '/api/me', { token });
-    await api.call('PATCH', '/api/me', { token, body: { name: 'Bram Jansen-Logtest', iban: 'BE68 5390 0754 7034' } });
+    await api.call('PATCH', '/api/me', {
+      token,
+      body: { name: 'Bram Jansen-Logtest', iban: 'BE68 5390 0754 7034' },
+    });
     await api.call('PATCH', '/api/me', { token, body: { iban: 'BE68 5390 0754 7035' } });
     await api.call('PATCH', '/api/me', { token, body: { name: 'BSN 123456782' } });
     await api.call('PATCH', '/api/me', { token, body: { email: 'Nieuw.Logtest@example.nl' } });

@@ -5,7 +5,11 @@ import { createIsolatedTable } from '../../local/table.js';
 import { readOutbox } from '../../local/ses-emulator.js';
 import { configSchema } from '../../shared/config.js';
 
-const localConfigSchema = configSchema.required({ DYNAMODB_ENDPOINT: true, KMS_ENDPOINT: true, SES_ENDPOINT: true });
+const localConfigSchema = configSchema.required({
+  DYNAMODB_ENDPOINT: true,
+  KMS_ENDPOINT: true,
+  SES_ENDPOINT: true,
+});
 
 /**
  * The real functions behind the local HTTP adapter, against the emulators the global setup started,
@@ -18,12 +22,18 @@ export async function startLocalApi() {
   const dynamodb = table.client;
   const handlers = Object.fromEntries(
     await Promise.all(
-      functionNames.map(async (name) => [name, (await import(`../../functions/${name}/handler.ts`)).handler] as const),
+      functionNames.map(
+        async (name) => [name, (await import(`../../functions/${name}/handler.ts`)).handler] as const,
+      ),
     ),
   ) as Record<FunctionName, never>;
   const server = await startHttpServer({ port: 0, handlers });
 
-  async function call(method: string, path: string, options: { body?: unknown; token?: string; rawBody?: string; contentType?: string } = {}) {
+  async function call(
+    method: string,
+    path: string,
+    options: { body?: unknown; token?: string; rawBody?: string; contentType?: string } = {},
+  ) {
     const response = await fetch(`${server.url}${path}`, {
       method,
       headers: {
@@ -71,7 +81,13 @@ export function newLicensee(overrides: Record<string, unknown> = {}) {
   const tag = `${Date.now().toString(36)}${counter}`;
   return {
     name: `Annelies de Vries-${tag}`,
-    address: { street: 'Keizersgracht', houseNumber: '123', houseNumberAddition: 'A', postcode: '1015 cj', city: 'Amsterdam' },
+    address: {
+      street: 'Keizersgracht',
+      houseNumber: '123',
+      houseNumberAddition: 'A',
+      postcode: '1015 cj',
+      city: 'Amsterdam',
+    },
     email: `Praktijk.${tag}@Example.NL`,
     iban: 'nl91 abna 0417 1643 00',
     ...overrides,

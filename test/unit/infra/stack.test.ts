@@ -350,7 +350,15 @@ describe('HTTP API', () => {
       latency: '$context.responseLatency',
     });
     const values = Object.values(format).join(' ');
-    for (const forbidden of ['sourceIp', '$context.path', 'querystring', '$request', 'body', 'userAgent', 'authorizer']) {
+    for (const forbidden of [
+      'sourceIp',
+      '$context.path',
+      'querystring',
+      '$request',
+      'body',
+      'userAgent',
+      'authorizer',
+    ]) {
       expect(values).not.toContain(forbidden);
     }
   });
