@@ -45,19 +45,15 @@ export class Data extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const { purgeQueue, openRequests } = tableDefinition.indexes;
-    this.table.addGlobalSecondaryIndex({
-      indexName: purgeQueue.name,
-      partitionKey: keyOf(purgeQueue.partitionKey),
-      sortKey: keyOf(purgeQueue.sortKey),
-      projectionType: ProjectionType.ALL,
-    });
-    this.table.addGlobalSecondaryIndex({
-      indexName: openRequests.name,
-      partitionKey: keyOf(openRequests.partitionKey),
-      sortKey: keyOf(openRequests.sortKey),
-      projectionType: ProjectionType.ALL,
-    });
+    const indexes = Object.values(tableDefinition.indexes);
+    for (const index of indexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: keyOf(index.partitionKey),
+        sortKey: keyOf(index.sortKey),
+        projectionType: ProjectionType.ALL,
+      });
+    }
 
     for (const id of ['HIPAA.Security-DynamoDBInBackupPlan', 'NIST.800.53.R5-DynamoDBInBackupPlan']) {
       Validations.of(this.table).acknowledge({
@@ -69,8 +65,6 @@ export class Data extends Construct {
       });
     }
 
-    this.indexArns = [purgeQueue.name, openRequests.name].map(
-      (name) => `${this.table.tableArn}/index/${name}`,
-    );
+    this.indexArns = indexes.map(({ name }) => `${this.table.tableArn}/index/${name}`);
   }
 }

@@ -1,0 +1,32 @@
+import * as z from 'zod';
+
+/**
+ * The audit trail: who did what to which licensee, when. Details hold ids, counts, dates and codes only,
+ * never a personal value, because audit events outlive the purge as proof of what was done.
+ */
+export const auditActorSchema = z.object({
+  kind: z.enum(['licensee', 'staff', 'system']),
+  /** Licensee id, staff principal (IAM ARN or local credential name), or the system function's name. */
+  id: z.string().min(1),
+});
+export type AuditActor = z.infer<typeof auditActorSchema>;
+
+export const auditDetailsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+export const auditEventSchema = z.object({
+  eventId: z.string(),
+  at: z.iso.datetime(),
+  actor: auditActorSchema,
+  /** Dotted verb, e.g. `licence.ended`, `licensee.read-by-staff`, `retention.purged`. */
+  action: z.string().regex(/^[a-z][a-z-]*(\.[a-z][a-z-]*)+$/),
+  licenseeId: z.string().optional(),
+  /** The request, disclosure, hold or review the event is about, when there is one. */
+  subjectId: z.string().optional(),
+  details: auditDetailsSchema,
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+export type NewAuditEvent = Omit<AuditEvent, 'eventId' | 'at' | 'details'> & {
+  details?: AuditEvent['details'];
+};
+
+export const systemActor = (functionName: string): AuditActor => ({ kind: 'system', id: functionName });
