@@ -1,12 +1,11 @@
-import { createKmsEnvelope } from '../shared/adapters/kms-envelope.js';
 import { loadConfig } from '../shared/config.js';
 import { signupBodySchema } from '../shared/domain/licensee.js';
 import { readOutbox } from '../local/ses-emulator.js';
-import type { ServiceDeps } from '../shared/services/deps.js';
 import { exportLicenseeData } from '../shared/services/export.js';
 import { requireLicensee } from '../shared/services/session.js';
 import { confirmSignup, signup } from '../shared/services/signup.js';
-import { createAwsClients, createBaseDeps } from '../shared/wiring.js';
+import { createAwsClients } from '../shared/wiring.js';
+import { createServiceDeps } from '../shared/wiring-encrypting.js';
 
 export interface RequestCounts {
   flow: string;
@@ -42,11 +41,7 @@ export async function measureRequestCounts(
   countCalls(clients.dynamodb, 'dynamodb', tally);
   countCalls(clients.kms, 'kms', tally);
   countCalls(clients.ses, 'ses', tally);
-  const { deps: base } = createBaseDeps(config, { count: () => {} }, { clients });
-  const deps: ServiceDeps = {
-    ...base,
-    envelope: createKmsEnvelope({ kms: clients.kms, keyId: config.DATA_KEY_ID }),
-  };
+  const deps = createServiceDeps(config, { count: () => {} }, { clients });
 
   const bodies = Array.from({ length: licensees }, (_, i) =>
     signupBodySchema.parse({

@@ -1,11 +1,10 @@
 import { loadConfig } from '../../shared/config.js';
-import { createKmsEnvelope } from '../../shared/adapters/kms-envelope.js';
 import { emailAndCodeBodySchema, signupBodySchema } from '../../shared/domain/licensee.js';
 import { bodyOf, httpFunction, type RouteHandler } from '../../shared/http/http-function.js';
 import { createObservability } from '../../shared/observability.js';
 import type { ServiceDeps } from '../../shared/services/deps.js';
 import { confirmSignup, signup } from '../../shared/services/signup.js';
-import { createBaseDeps } from '../../shared/wiring.js';
+import { createServiceDeps } from '../../shared/wiring-encrypting.js';
 
 export function createRoutes(deps: ServiceDeps): Record<string, RouteHandler> {
   return {
@@ -20,10 +19,8 @@ export function createRoutes(deps: ServiceDeps): Record<string, RouteHandler> {
   };
 }
 
-const config = loadConfig();
 const observability = createObservability('licensee-signup');
-const { deps, kms } = createBaseDeps(config, observability);
 export const handler = httpFunction(
-  createRoutes({ ...deps, envelope: createKmsEnvelope({ kms, keyId: config.DATA_KEY_ID }) }),
+  createRoutes(createServiceDeps(loadConfig(), observability)),
   observability,
 );

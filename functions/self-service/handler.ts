@@ -1,5 +1,4 @@
 import { loadConfig } from '../../shared/config.js';
-import { createKmsEnvelope } from '../../shared/adapters/kms-envelope.js';
 import { codeBodySchema, marketingBodySchema, profilePatchSchema } from '../../shared/domain/licensee.js';
 import { bodyOf, httpFunction, type RouteHandler } from '../../shared/http/http-function.js';
 import { createObservability } from '../../shared/observability.js';
@@ -12,7 +11,7 @@ import {
   setMarketingPreference,
 } from '../../shared/services/self-service.js';
 import { requireLicensee } from '../../shared/services/session.js';
-import { createBaseDeps } from '../../shared/wiring.js';
+import { createServiceDeps } from '../../shared/wiring-encrypting.js';
 
 export function createRoutes(deps: ServiceDeps): Record<string, RouteHandler> {
   const signedIn =
@@ -37,10 +36,8 @@ export function createRoutes(deps: ServiceDeps): Record<string, RouteHandler> {
   };
 }
 
-const config = loadConfig();
 const observability = createObservability('self-service');
-const { deps, kms } = createBaseDeps(config, observability);
 export const handler = httpFunction(
-  createRoutes({ ...deps, envelope: createKmsEnvelope({ kms, keyId: config.DATA_KEY_ID }) }),
+  createRoutes(createServiceDeps(loadConfig(), observability)),
   observability,
 );

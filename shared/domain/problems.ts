@@ -87,12 +87,11 @@ export interface FieldError {
   code: ProblemCode;
 }
 
-/** Codes for zod issues that carry no code of ours as their message. */
-function fallbackCode(issue: z.core.$ZodIssue): ProblemCode {
+/** Our code for one of zod's built-in issues; `missing` says whether the value was absent. */
+function codeOf(issue: { code: string; origin?: unknown; minimum?: unknown }, missing: boolean): ProblemCode {
   switch (issue.code) {
     case 'invalid_type':
-      // zod's own text; our schemas and `problemErrorMap` normally decide this from the input instead.
-      return /received undefined/.test(issue.message) ? 'required' : 'invalid-format';
+      return missing ? 'required' : 'invalid-format';
     case 'too_big':
       return 'too-long';
     case 'too_small':
@@ -100,6 +99,12 @@ function fallbackCode(issue: z.core.$ZodIssue): ProblemCode {
     default:
       return 'invalid-format';
   }
+}
+
+/** Codes for zod issues that carry no code of ours as their message (parsed without `problemErrorMap`). */
+function fallbackCode(issue: z.core.$ZodIssue): ProblemCode {
+  // zod's own text is all that is left of the input here.
+  return codeOf(issue, /received undefined/.test(issue.message));
 }
 
 /**
@@ -130,15 +135,4 @@ export function fieldErrorsFromZod(error: z.ZodError): FieldError[] {
  * A per-parse error map: gives zod's built-in issues our codes, deciding `required` from the (never reported)
  * input. Messages set on a schema take precedence over it.
  */
-export const problemErrorMap: z.core.$ZodErrorMap = (issue) => {
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined ? 'required' : 'invalid-format';
-    case 'too_big':
-      return 'too-long';
-    case 'too_small':
-      return issue.origin === 'string' && Number(issue.minimum) <= 1 ? 'required' : 'invalid-format';
-    default:
-      return 'invalid-format';
-  }
-};
+export const problemErrorMap: z.core.$ZodErrorMap = (issue) => codeOf(issue, issue.input === undefined);

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createIsolatedTable, type IsolatedTable } from '../../local/table.js';
 import { readOutbox } from '../../local/ses-emulator.js';
-import { createKmsEnvelope } from '../../shared/adapters/kms-envelope.js';
 import { loadConfig } from '../../shared/config.js';
 import { addMinutes } from '../../shared/domain/dates.js';
 import { signupBodySchema } from '../../shared/domain/licensee.js';
@@ -12,7 +11,7 @@ import type { ServiceDeps } from '../../shared/services/deps.js';
 import { getProfileView } from '../../shared/services/self-service.js';
 import { requestSignInCode, requireLicensee, signIn } from '../../shared/services/session.js';
 import { confirmSignup, signup } from '../../shared/services/signup.js';
-import { createBaseDeps } from '../../shared/wiring.js';
+import { createServiceDeps } from '../../shared/wiring-encrypting.js';
 import { newLicensee } from '../support/local-api.js';
 
 /** The real adapters against the emulators, with a clock the test moves. */
@@ -25,8 +24,7 @@ beforeAll(async () => {
   table = await createIsolatedTable(inject('localEnv'), 'zorgsom-expiry');
   const config = loadConfig(table.env);
   sesEndpoint = config.SES_ENDPOINT!;
-  const { deps: base, kms } = createBaseDeps(config, { count: () => {} }, { clock: () => now });
-  deps = { ...base, envelope: createKmsEnvelope({ kms, keyId: config.DATA_KEY_ID }) };
+  deps = createServiceDeps(config, { count: () => {} }, { clock: () => now });
 });
 afterAll(async () => {
   await table?.drop();
