@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GenerateMacCommand } from '@aws-sdk/client-kms';
+import { createKmsMac } from './kms-mac.js';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { BlindIndex } from '../services/ports.js';
 
@@ -16,17 +16,8 @@ export function createKmsBlindIndex(options: { kms: KMSClient; keyId: string }):
   const { kms, keyId } = options;
   const cache = new Map<string, Promise<string>>();
 
-  async function compute(normalisedEmail: string): Promise<string> {
-    const { Mac } = await kms.send(
-      new GenerateMacCommand({
-        KeyId: keyId,
-        MacAlgorithm: 'HMAC_SHA_256',
-        Message: Buffer.from(`email:${normalisedEmail}`, 'utf8'),
-      }),
-    );
-    if (!Mac || Mac.length !== 32) throw new Error('KMS GenerateMac returned no HMAC-SHA-256 value');
-    return Buffer.from(Mac).toString('base64url');
-  }
+  const mac = createKmsMac({ kms, keyId });
+  const compute = (normalisedEmail: string) => mac.sign('email', normalisedEmail);
 
   return {
     of(normalisedEmail) {

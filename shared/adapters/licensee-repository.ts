@@ -28,6 +28,9 @@ import {
   type SignInCodeRecord,
 } from '../domain/records.js';
 
+/** The single partition value of the sparse marketing audience index. */
+export const audienceShard = 'AUDIENCE';
+
 /** Another writer changed the record first; the caller re-reads and decides again. */
 export class ConcurrentUpdateError extends Error {
   override name = 'ConcurrentUpdateError';
@@ -47,12 +50,22 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
   const toItem = (key: Key, record: object) =>
     marshall({ ...record, ...key }, { removeUndefinedValues: true, convertClassInstanceToMap: false });
 
+  /**
+   * The marketing audience index holds exactly the active licensees who did not opt out: derived here, on
+   * every profile write, so no code path can forget to take an opted-out licensee out of it.
+   */
+  const profileItem = (profile: ProfileRecord) =>
+    toItem(profileKey(profile.licenseeId), {
+      ...profile,
+      ...(profile.status === 'active' && !profile.marketingOptOut ? { audienceShard } : {}),
+    });
+
   /** A record whose TTL has passed is gone, whether or not DynamoDB has removed it yet. */
   const alive = (item: Record<string, unknown>) =>
     typeof item.expiresAt !== 'number' || item.expiresAt > epochSeconds(clock());
 
   function parse<S extends z.ZodType>(schema: S, item: Record<string, AttributeValue>): z.infer<S> {
-    const { pk: _pk, sk: _sk, purgeShard: _ps, ...record } = unmarshall(item);
+    const { pk: _pk, sk: _sk, purgeShard: _ps, audienceShard: _as, ...record } = unmarshall(item);
     return schema.parse(record);
   }
 
@@ -130,7 +143,7 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
         {
           Put: {
             TableName: tableName,
-            Item: toItem(profileKey(profile.licenseeId), profile),
+            Item: profileItem(profile),
             ...versionGuard(undefined),
           },
         },
@@ -144,7 +157,7 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
         await client.send(
           new PutItemCommand({
             TableName: tableName,
-            Item: toItem(profileKey(profile.licenseeId), profile),
+            Item: profileItem(profile),
             ...versionGuard(expectedVersion),
           }),
         );
@@ -167,7 +180,7 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
         {
           Put: {
             TableName: tableName,
-            Item: toItem(profileKey(profile.licenseeId), profile),
+            Item: profileItem(profile),
             ...versionGuard(expectedVersion),
           },
         },

@@ -16,12 +16,16 @@ export const tableDefinition = {
     openShard: 'S',
     dueAt: 'S',
     auditLicensee: 'S',
+    audienceShard: 'S',
+    licenseeId: 'S',
   },
   indexes: {
     purgeQueue: { name: 'purgeQueue', partitionKey: 'purgeShard', sortKey: 'purgeAt' },
     openRequests: { name: 'openRequests', partitionKey: 'openShard', sortKey: 'dueAt' },
     /** Audit events by licensee: they outlive the purge, as proof of what was done. */
     auditByLicensee: { name: 'auditByLicensee', partitionKey: 'auditLicensee', sortKey: 'sk' },
+    /** Active licensees who did not opt out: the only source of marketing recipients. */
+    marketingAudience: { name: 'marketingAudience', partitionKey: 'audienceShard', sortKey: 'licenseeId' },
   },
 } as const;
 

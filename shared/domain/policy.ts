@@ -54,6 +54,41 @@ export const policy = {
     /** ...extendable by at most two further months. */
     maxExtensionMonths: 2,
   },
+  /** Statement §4: patient data only when the licensee decides to give it, for a budget check. */
+  budgetReview: {
+    /** The upload is destroyed this many days after the review closes. */
+    destroyUploadAfterDays: 14,
+    /** A request the licensee does not answer lapses after this. */
+    answerWithinDays: 30,
+    maxUploadBytes: 5 * 1024 * 1024,
+  },
+  /** Staff are warned about open requests this close to their deadline. */
+  deadlineWatch: { warnDaysBefore: 7 },
+  /** Article 30 register: who processes on ZorgSom's behalf, and how the data is protected. */
+  processors: [
+    {
+      name: 'Amazon Web Services EMEA SARL',
+      nl: 'Hosting, opslag, versleutelsleutels en e-mailverzending (EU, regio eu-west-1)',
+      en: 'Hosting, storage, encryption keys and email delivery (EU, region eu-west-1)',
+    },
+  ],
+  securityMeasures: [
+    {
+      nl: 'Versleuteling per licentiehouder met KMS (envelope encryption) vóór opslag',
+      en: 'Per-licensee KMS envelope encryption before storage',
+    },
+    {
+      nl: 'Minimale rechten per functie; medewerkers alleen via een geaudit pad',
+      en: 'Least privilege per function; staff only through an audited path',
+    },
+    {
+      nl: 'Elke inzage door medewerkers en elke wijziging vastgelegd in een auditlog',
+      en: 'Every staff read and every change recorded in an audit log',
+    },
+    { nl: 'Alleen versleutelde verbindingen (TLS)', en: 'Encrypted connections only (TLS)' },
+    { nl: 'Geen persoonsgegevens in logbestanden of metrieken', en: 'No personal data in logs or metrics' },
+    { nl: 'Geheimhoudingsplicht voor alle medewerkers', en: 'Confidentiality obligation for all staff' },
+  ],
   signIn: {
     codeTtlMinutes: 10,
     maxCodeAttempts: 5,
