@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -26,6 +26,12 @@ export interface HttpServerOptions {
   handlers: Partial<Record<FunctionName, LocalHandler>>;
   /** Serves GET/HEAD requests outside /api from this folder. */
   staticDir?: string;
+  /**
+   * Stands in for API Gateway's AWS_IAM check on staff routes: only a loopback caller presenting this
+   * credential (`Authorization: Bearer …`) gets through, as principal `local:staff`. Without it, staff
+   * routes refuse everyone.
+   */
+  staffCredential?: string;
 }
 
 export interface HttpServer {
@@ -113,6 +119,33 @@ function sourceIpOf(req: IncomingMessage): string {
 }
 
 /** Builds the API Gateway HTTP API payload format 2.0 event, as API Gateway would for this request. */
+const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function isAuthorisedStaff(req: IncomingMessage, credential: string | undefined): boolean {
+  if (!credential || !loopback.has(req.socket.remoteAddress ?? '')) return false;
+  const presented = Buffer.from(req.headers.authorization ?? '');
+  const expected = Buffer.from(`Bearer ${credential}`);
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
+
+/** What API Gateway hands a function after a successful AWS_IAM check; the credential itself goes no further. */
+function asStaffCall(event: APIGatewayProxyEventV2): void {
+  delete event.headers.authorization;
+  Object.assign(event.requestContext, {
+    authorizer: {
+      iam: {
+        accessKey: 'local',
+        accountId: 'local',
+        callerId: 'local-staff',
+        cognitoIdentity: null,
+        principalOrgId: null,
+        userArn: 'local:staff',
+        userId: 'local-staff',
+      },
+    },
+  });
+}
+
 export function buildEvent(
   req: IncomingMessage,
   body: Buffer,
@@ -330,6 +363,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       return;
     }
 
+    if (route.access === 'staff' && !isAuthorisedStaff(req, options.staffCredential)) {
+      sendProblem(res, 403);
+      return;
+    }
+
     const handler = options.handlers[route.fn];
     if (!handler) {
       process.stderr.write(`[local-http] no handler loaded for function ${route.fn}\n`);
@@ -339,6 +377,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const requestId = randomUUID();
     const routeKey = `${route.method} ${route.path}`;
     const event = buildEvent(req, read.body, routeKey, requestId, port);
+    if (route.access === 'staff') asStaffCall(event);
     const context = buildContext(route.fn, requestId);
     let timer: NodeJS.Timeout | undefined;
     try {

@@ -19,6 +19,8 @@ export interface OutboxMail {
   subject: string;
   text: string | undefined;
   html: string | undefined;
+  /** Extra headers the sender set (e.g. List-Unsubscribe), by name. */
+  headers: Record<string, string>;
   /** Epoch seconds at which the emulator received the mail. */
   at: number;
 }
@@ -62,6 +64,7 @@ interface StoredEmail {
   destination?: { to?: string[]; cc?: string[]; bcc?: string[] };
   subject: string;
   body?: { text?: string; html?: string };
+  headers?: { name: string; value: string }[];
   at: number;
 }
 
@@ -82,6 +85,7 @@ export async function readOutbox(endpoint: string, sinceEpochSeconds?: number): 
     subject: email.subject,
     text: email.body?.text,
     html: email.body?.html,
+    headers: Object.fromEntries((email.headers ?? []).map(({ name, value }) => [name, value])),
     at: email.at,
   }));
 }

@@ -1,4 +1,5 @@
-import { access } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join, resolve } from 'node:path';
 import { functionNames, type FunctionName } from '../functions/routes.js';
@@ -37,6 +38,8 @@ export interface LocalStack {
   outboxUrl: string;
   /** Only with serveHttp: where the API and portal answer. */
   httpUrl?: string;
+  /** Only with serveHttp: what staff routes demand (new on every start; also in dataDir/admin-credential). */
+  staffCredential?: string;
   /** Functions whose handler file does not exist (their routes answer 500). */
   missingHandlers: FunctionName[];
   stop(): Promise<void>;
@@ -166,8 +169,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (failed) throw failed.reason;
 
     let httpUrl: string | undefined;
+    let staffCredential: string | undefined;
     if (options.serveHttp && loaded) {
-      const http = await startHttpServer({ port: ports.http, handlers: loaded.handlers, staticDir });
+      staffCredential = randomBytes(24).toString('base64url');
+      // Written where the admin CLI looks for it, readable by this user only.
+      await mkdir(dataDir, { recursive: true });
+      await writeFile(join(dataDir, 'admin-credential'), `${staffCredential}\n`, { mode: 0o600 });
+      const http = await startHttpServer({
+        port: ports.http,
+        handlers: loaded.handlers,
+        staticDir,
+        staffCredential,
+      });
       stops.push(http.close);
       httpUrl = http.url;
     }
@@ -179,6 +192,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       endpoints,
       outboxUrl: `${endpoints.ses}/`,
       httpUrl,
+      staffCredential,
       missingHandlers: loaded?.missing ?? [],
       stop,
     };

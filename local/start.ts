@@ -63,6 +63,7 @@ const lines = [
   `  Portal and API   ${stack.env.PORTAL_URL}/  (API under /api)`,
   `  Outbox (mails)   ${stack.outboxUrl}`,
   `  Data folder      ${stack.dataDir}`,
+  `  Staff credential ${stack.staffCredential}  (for \`npm run admin -- …\`; staff routes answer loopback only)`,
   '',
   `  DynamoDB Local   ${stack.endpoints.dynamodb}  (table ${stack.env.TABLE_NAME})`,
   `  KMS              ${stack.endpoints.kms}`,

@@ -13,6 +13,6 @@ export function createServiceDeps(
   observability: Pick<Observability, 'count'>,
   options?: Parameters<typeof createBaseDeps>[2],
 ): ServiceDeps {
-  const { deps, kms } = createBaseDeps(config, observability, options);
-  return { ...deps, envelope: createKmsEnvelope({ kms, keyId: config.DATA_KEY_ID }) };
+  const { deps, clients } = createBaseDeps(config, observability, options);
+  return { ...deps, envelope: createKmsEnvelope({ kms: clients.kms, keyId: config.DATA_KEY_ID }) };
 }

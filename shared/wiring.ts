@@ -37,5 +37,5 @@ export function createBaseDeps(
     portalUrl: config.PORTAL_URL,
     count,
   };
-  return { deps, kms: clients.kms };
+  return { deps, clients };
 }

@@ -30,7 +30,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
-  project.provide('localEnv', stack.env);
+  // Functions run inside the test workers: keep their logs and EMF lines out of the test report. The test
+  // that inspects logs turns them back on for itself.
+  project.provide('localEnv', {
+    ...stack.env,
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
   return async () => {
     try {
       await stack.stop();

@@ -1,6 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -77,22 +78,28 @@ export class Api extends Construct {
       return integration;
     };
 
+    // Staff routes: API Gateway verifies the SigV4 signature and the caller's IAM permission
+    // (execute-api:Invoke on these routes) before the function runs.
+    const staffAuthorizer = new HttpIamAuthorizer();
     for (const route of routes) {
       const [httpRoute] = this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: integrationFor(route.fn),
+        ...(route.access === 'staff' ? { authorizer: staffAuthorizer } : {}),
       });
       if (!httpRoute) throw new Error(`No route created for ${route.method} ${route.path}`);
+      if (route.access === 'staff') continue;
       Validations.of(httpRoute).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: route.session
-          ? 'Licensee routes authenticate inside the function: the session token is hashed and looked up in ' +
-            'DynamoDB on every call and the function answers 401 otherwise. An API Gateway authorizer would ' +
-            'repeat that lookup; licensees have no IAM or Cognito identity.'
-          : 'Public by nature: signup, sign-in code request, sign-in and the export schema are used before a ' +
-            'licensee has a session. Abuse is bounded by the stage throttle, and sign-in codes by the per-licensee ' +
-            'limits of policy.signIn (codes per hour, attempts per code, code lifetime).',
+        reason:
+          route.access === 'session'
+            ? 'Licensee routes authenticate inside the function: the session token is hashed and looked up in ' +
+              'DynamoDB on every call and the function answers 401 otherwise. An API Gateway authorizer would ' +
+              'repeat that lookup; licensees have no IAM or Cognito identity.'
+            : 'Public by nature: signup, sign-in, the export schema and the one-click marketing unsubscribe are ' +
+              'used without a session. Abuse is bounded by the stage throttle, sign-in codes by the per-licensee ' +
+              'limits of policy.signIn, and unsubscribe links by a KMS HMAC over the licensee id.',
       });
     }
   }

@@ -20,7 +20,9 @@ export function createSesMailer({ ses, from }: { ses: SESv2Client; from: string 
             Simple: {
               Subject: { Data: mail.subject, Charset: 'UTF-8' },
               Body: { Text: { Data: mail.text, Charset: 'UTF-8' } },
-              Headers: Object.entries(mail.headers ?? {}).map(([Name, Value]) => ({ Name, Value })),
+              ...(mail.headers
+                ? { Headers: Object.entries(mail.headers).map(([Name, Value]) => ({ Name, Value })) }
+                : {}),
             },
           },
         }),

@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { ProblemError } from '../domain/problem-error.js';
@@ -9,14 +8,22 @@ import type { Observability } from '../observability.js';
 import { problemResponse } from './problem.js';
 import { securityHeaders } from './security-headers.js';
 
-/** The request as a route sees it: a parsed JSON body and the bearer token, nothing Lambda-specific. */
+/**
+ * The request as a route sees it, nothing Lambda-specific. `body` is parsed as JSON when a route reads it,
+ * so routes that take no JSON (a one-click unsubscribe posts a form) are not refused for its absence.
+ */
 export interface HttpRequest {
-  body: unknown;
-  bearerToken: string | undefined;
+  readonly body: unknown;
+  readonly query: Readonly<Record<string, string | undefined>>;
+  readonly bearerToken: string | undefined;
+  /** The IAM principal API Gateway authenticated (staff routes only). */
+  readonly principal: string | undefined;
 }
 export interface HttpResult {
   status: number;
   body?: unknown;
+  /** A small server-made page instead of JSON (links opened from a mail). */
+  html?: string;
 }
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
 
@@ -54,6 +61,11 @@ function bearerTokenOf(event: APIGatewayProxyEventV2): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
 }
 
+function principalOf(event: APIGatewayProxyEventV2): string | undefined {
+  const authorizer = (event.requestContext as { authorizer?: { iam?: { userArn?: string } } }).authorizer;
+  return authorizer?.iam?.userArn || undefined;
+}
+
 /**
  * One Lambda serving a few routes: correlation id, JSON parsing, problem+json errors, security headers,
  * EMF metrics. Logs name the route and outcome only.
@@ -66,7 +78,21 @@ export function httpFunction(routes: Record<string, RouteHandler>, { logger, met
     const route = routes[event.routeKey];
     if (!route) return problemResponse(404, 'not-found');
     try {
-      const result = await route({ body: parseBody(event), bearerToken: bearerTokenOf(event) });
+      const result = await route({
+        get body() {
+          return parseBody(event);
+        },
+        query: event.queryStringParameters ?? {},
+        bearerToken: bearerTokenOf(event),
+        principal: principalOf(event),
+      });
+      if (result.html !== undefined) {
+        return {
+          statusCode: result.status,
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+          body: result.html,
+        };
+      }
       return {
         statusCode: result.status,
         headers: { 'content-type': 'application/json' },
@@ -93,7 +119,6 @@ export function httpFunction(routes: Record<string, RouteHandler>, { logger, met
 
   return middy(core)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
     .use({
       before: (request) => {
         const supplied = request.event.headers['x-correlation-id'];
@@ -110,6 +135,8 @@ export function httpFunction(routes: Record<string, RouteHandler>, { logger, met
           'x-correlation-id': String((request.internal as Record<string, unknown>).correlationId),
         };
         logger.info('request handled', { status: response.statusCode });
+        // Flushed only when a route counted something: Powertools warns on every empty flush.
+        if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
       },
     });
 }

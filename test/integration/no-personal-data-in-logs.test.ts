@@ -5,7 +5,7 @@ let api: LocalApi;
 const captured: string[] = [];
 
 beforeAll(async () => {
-  api = await startLocalApi();
+  api = await startLocalApi({ POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' });
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream);
     vi.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: never[]) => {

@@ -15,8 +15,8 @@ const localConfigSchema = configSchema.required({
  * The real functions behind the local HTTP adapter, against the emulators the global setup started,
  * on a table of this test file's own.
  */
-export async function startLocalApi() {
-  const table = await createIsolatedTable(inject('localEnv'), 'zorgsom-test');
+export async function startLocalApi(envOverrides: Record<string, string> = {}) {
+  const table = await createIsolatedTable({ ...inject('localEnv'), ...envOverrides }, 'zorgsom-test');
   const env = localConfigSchema.parse(table.env);
   Object.assign(process.env, table.env);
   const dynamodb = table.client;
@@ -27,7 +27,8 @@ export async function startLocalApi() {
       ),
     ),
   ) as Record<FunctionName, never>;
-  const server = await startHttpServer({ port: 0, handlers });
+  const staffCredential = `test-staff-${Math.random().toString(36).slice(2)}`;
+  const server = await startHttpServer({ port: 0, handlers, staffCredential });
 
   async function call(
     method: string,
@@ -61,8 +62,13 @@ export async function startLocalApi() {
 
   return {
     env,
+    url: server.url,
+    staffCredential,
     dynamodb,
     call,
+    /** A staff route, authorised the way the local stack stands in for AWS_IAM. */
+    staff: (method: string, path: string, body?: unknown) =>
+      call(method, path, { body, token: staffCredential }),
     latestCode,
     mailsTo,
     close: async () => {

@@ -137,7 +137,12 @@ describe('DynamoDB table', () => {
     }[];
     const typeOf = (attribute: string) =>
       definitions.find((d) => d.AttributeName === attribute)?.AttributeType;
-    expect(gsis.map((g) => g.IndexName).sort()).toEqual(['auditByLicensee', 'marketingAudience', 'openRequests', 'purgeQueue']);
+    expect(gsis.map((g) => g.IndexName).sort()).toEqual([
+      'auditByLicensee',
+      'marketingAudience',
+      'openRequests',
+      'purgeQueue',
+    ]);
     for (const index of Object.values(tableDefinition.indexes)) {
       const gsi = gsis.find((g) => g.IndexName === index.name);
       expect(gsi?.KeySchema).toEqual([

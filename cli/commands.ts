@@ -1,0 +1,129 @@
+import { details, table } from './format.js';
+
+export type Flags = Record<string, string | boolean | undefined>;
+
+export interface Command {
+  /** Words after `admin`, e.g. `licensee show`. */
+  words: string[];
+  usage: string;
+  method: 'GET' | 'POST';
+  path: string;
+  body?: (args: string[], flags: Flags) => unknown;
+  render: (result: unknown) => string;
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function required(value: string | boolean | undefined, name: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`missing --${name}`);
+  return value;
+}
+function arg(args: string[], index: number, name: string): string {
+  const value = args[index];
+  if (!value) throw new UsageError(`missing ${name}`);
+  return value;
+}
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+
+export const commands: Command[] = [
+  {
+    words: ['licensee', 'show'],
+    usage: 'licensee show LICENSEE_ID            (decrypts; the read is audited with your identity)',
+    method: 'POST',
+    path: '/api/admin/licensees/show',
+    body: (args) => ({ licenseeId: arg(args, 0, 'LICENSEE_ID') }),
+    render: (result) => details(result),
+  },
+  {
+    words: ['disclosure', 'record'],
+    usage:
+      'disclosure record LICENSEE_ID --recipient NAME --basis legal-obligation|business-necessity|fraud --categories name,address,email,iban --reference REF',
+    method: 'POST',
+    path: '/api/admin/disclosures/record',
+    body: (args, flags) => ({
+      licenseeId: arg(args, 0, 'LICENSEE_ID'),
+      recipient: required(flags.recipient, 'recipient'),
+      basis: required(flags.basis, 'basis'),
+      categories: list(required(flags.categories, 'categories')),
+      reference: required(flags.reference, 'reference'),
+    }),
+    render: (result) => `Disclosure recorded.\n${details(result)}`,
+  },
+  {
+    words: ['audit'],
+    usage: 'audit --licensee LICENSEE_ID | --since YYYY-MM-DD',
+    method: 'POST',
+    path: '/api/admin/audit',
+    body: (_args, flags) => {
+      if (typeof flags.licensee === 'string') return { licenseeId: flags.licensee };
+      if (typeof flags.since === 'string') return { since: flags.since };
+      throw new UsageError('give --licensee or --since');
+    },
+    render: (result) => {
+      const { events } = result as {
+        events: {
+          at: string;
+          actor: { kind: string; id: string };
+          action: string;
+          licenseeId?: string;
+          subjectId?: string;
+          details: object;
+        }[];
+      };
+      return table(
+        events.map((event) => ({
+          at: event.at,
+          actor: `${event.actor.kind}:${event.actor.id}`,
+          action: event.action,
+          licensee: event.licenseeId,
+          subject: event.subjectId,
+          details: Object.entries(event.details)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' '),
+        })),
+      );
+    },
+  },
+  {
+    words: ['report', 'processing-register'],
+    usage: 'report processing-register           (AVG art. 30 register, from the policy file)',
+    method: 'GET',
+    path: '/api/admin/reports/processing-register',
+    render: (result) => details(result),
+  },
+  {
+    words: ['marketing', 'audience'],
+    usage: 'marketing audience                   (how many licensees may receive marketing)',
+    method: 'POST',
+    path: '/api/admin/marketing/audience',
+    body: () => ({}),
+    render: (result) => `Recipients: ${(result as { recipients: number }).recipients}`,
+  },
+  {
+    words: ['marketing', 'send'],
+    usage: 'marketing send --template product-update|training-invitation',
+    method: 'POST',
+    path: '/api/admin/marketing/send',
+    body: (_args, flags) => ({ template: required(flags.template, 'template') }),
+    render: (result) => {
+      const { sent, skipped } = result as { sent: number; skipped: number };
+      return `Sent: ${sent}, skipped (opted out or inactive since): ${skipped}`;
+    },
+  },
+];
+
+/** The command whose words start the positionals, longest match first. */
+export function findCommand(positionals: string[]): { command: Command; args: string[] } | undefined {
+  const sorted = [...commands].sort((a, b) => b.words.length - a.words.length);
+  for (const command of sorted) {
+    if (command.words.every((word, i) => positionals[i] === word))
+      return { command, args: positionals.slice(command.words.length) };
+  }
+  return undefined;
+}

@@ -1,0 +1,42 @@
+import { createAuditLog } from '../../shared/adapters/audit-log.js';
+import { createKmsMac } from '../../shared/adapters/kms-mac.js';
+import { loadConfig } from '../../shared/config.js';
+import { httpFunction, type RouteHandler } from '../../shared/http/http-function.js';
+import { unsubscribePage } from '../../shared/http/unsubscribe-page.js';
+import { createObservability } from '../../shared/observability.js';
+import { unsubscribe } from '../../shared/services/staff/marketing.js';
+import { createBaseDeps } from '../../shared/wiring.js';
+
+type UnsubscribeDeps = Parameters<typeof unsubscribe>[0];
+
+export function createRoutes(deps: UnsubscribeDeps): Record<string, RouteHandler> {
+  return {
+    // A person who opens the link sees a button: a GET never changes anything (link scanners follow GETs).
+    'GET /api/marketing/unsubscribe': async (request) => ({
+      status: 200,
+      html: unsubscribePage('confirm', request.query.token ?? ''),
+    }),
+    // RFC 8058: mail clients POST `List-Unsubscribe=One-Click`; the page's button posts the same form.
+    'POST /api/marketing/unsubscribe': async (request) => {
+      await unsubscribe(deps, request.query.token ?? '');
+      return { status: 200, html: unsubscribePage('done', '') };
+    },
+  };
+}
+
+const config = loadConfig();
+const observability = createObservability('marketing-unsubscribe');
+const { deps, clients } = createBaseDeps(config, observability);
+export const handler = httpFunction(
+  createRoutes({
+    repo: deps.repo,
+    mac: createKmsMac({ kms: clients.kms, keyId: config.HMAC_KEY_ID }),
+    audit: createAuditLog({
+      client: clients.dynamodb,
+      tableName: config.TABLE_NAME,
+      clock: deps.clock,
+      newId: deps.newId,
+    }),
+  }),
+  observability,
+);

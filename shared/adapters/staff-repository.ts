@@ -1,0 +1,72 @@
+import {
+  QueryCommand,
+  TransactWriteItemsCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DisclosureRecord } from '../domain/records.js';
+import { audienceShard } from './licensee-repository.js';
+import { keys, tableDefinition } from './table-definition.js';
+
+export type StaffRepository = ReturnType<typeof createStaffRepository>;
+
+/** Queries and writes only staff make: disclosures, the marketing audience. */
+export function createStaffRepository({ client, tableName }: { client: DynamoDBClient; tableName: string }) {
+  return {
+    /** Records a disclosure and its audit event together; the licensee's profile must exist. */
+    async putDisclosure(
+      licenseeId: string,
+      disclosure: DisclosureRecord,
+      auditItem: TransactWriteItem,
+    ): Promise<void> {
+      await client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: tableName,
+                Key: marshall({ pk: keys.licensee(licenseeId), sk: keys.profile }),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: marshall({
+                  ...disclosure,
+                  pk: keys.licensee(licenseeId),
+                  sk: keys.disclosure(disclosure.disclosureId),
+                }),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            auditItem,
+          ],
+        }),
+      );
+    },
+
+    /** Licensee ids in the marketing audience (eventually consistent: senders re-check each profile). */
+    async audienceIds(): Promise<string[]> {
+      const ids: string[] = [];
+      let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: tableDefinition.indexes.marketingAudience.name,
+            KeyConditionExpression: 'audienceShard = :shard',
+            ExpressionAttributeValues: marshall({ ':shard': audienceShard }),
+            ProjectionExpression: 'licenseeId',
+            ExclusiveStartKey,
+          }),
+        );
+        ids.push(...(page.Items ?? []).map((item) => String(unmarshall(item).licenseeId)));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return ids;
+    },
+  };
+}
