@@ -10,6 +10,7 @@ import { startLocalStack } from '../local/stack.js';
 import { measureBundles } from './bundles.js';
 import { measureLatency } from './latency.js';
 import { measureRequestCounts } from './request-counts.js';
+import { measureRetention } from './retention.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The functions run in this process: keep their logs and metrics off the bench's output.
@@ -75,6 +76,34 @@ try {
     'Local latency through the HTTP adapter (sequential; emulators on this machine)',
     ['flow', 'runs', 'p50', 'p99'],
     latency.map((l) => [l.flow, String(l.runs), ms(l.p50), ms(l.p99)]),
+  );
+
+  const retention = await measureRetention(stack.env, progress);
+  table(
+    'Retention sweep (one run; target: index items read per due licensee ≈ 1 at any table size; ' +
+      'requests vs the floor of 1 query + ⌈items/25⌉ deletes)',
+    [
+      'licensees',
+      'due',
+      'items each',
+      'index items / due',
+      'requests / purged',
+      'floor',
+      'by operation',
+      'sweep',
+      'purged/s',
+    ],
+    retention.map((r) => [
+      String(r.licensees),
+      String(r.due),
+      String(r.itemsPerDue),
+      r.indexItemsPerDue.toFixed(2),
+      r.requestsPerPurged.toFixed(2),
+      String(r.minimumPerPurged),
+      r.detail,
+      `${r.seconds.toFixed(1)} s`,
+      (r.purged / r.seconds).toFixed(0),
+    ]),
   );
 } finally {
   await stack.stop();

@@ -2,6 +2,7 @@
  * `npm run admin -- <command>`: staff operations against a deployed stack (SigV4 with your AWS
  * credentials) or against `npm start` (the local staff credential). Tables by default, `--json` for scripts.
  */
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AdminApiError, callAdmin, resolveTarget } from './admin-client.js';
 import { commands, findCommand, UsageError } from './commands.js';
@@ -19,6 +20,8 @@ const cliOptions = {
   licensee: text,
   since: text,
   template: text,
+  reason: text,
+  out: text,
 } as const;
 
 const help = `Usage: npm run admin -- <command> [--json] [--api URL] [--region REGION]
@@ -48,6 +51,12 @@ async function main(argv: string[]): Promise<number> {
     region: values.region as string | undefined,
   });
   const result = await callAdmin(target, match.command.method, match.command.path, body);
+  const output = match.command.save?.(result, values);
+  if (output) {
+    await writeFile(output.file, output.bytes, { mode: 0o600 });
+    process.stdout.write(`${match.command.render(result)} Written to ${output.file} (${output.bytes.length} bytes).\n`);
+    return 0;
+  }
   process.stdout.write(`${values.json ? JSON.stringify(result, null, 2) : match.command.render(result)}\n`);
   return 0;
 }

@@ -10,6 +10,8 @@ export interface Command {
   path: string;
   body?: (args: string[], flags: Flags) => unknown;
   render: (result: unknown) => string;
+  /** Writes binary output to a file instead of the terminal. */
+  save?: (result: unknown, flags: Flags) => { file: string; bytes: Buffer };
 }
 
 export class UsageError extends Error {
@@ -89,6 +91,37 @@ export const commands: Command[] = [
         })),
       );
     },
+  },
+  {
+    words: ['budget-review', 'request'],
+    usage: 'budget-review request LICENSEE_ID --reason TEXT   (the licensee decides in the portal)',
+    method: 'POST',
+    path: '/api/admin/budget-reviews/request',
+    body: (args, flags) => ({ licenseeId: arg(args, 0, 'LICENSEE_ID'), reason: required(flags.reason, 'reason') }),
+    render: (result) => `Budget review requested; the licensee has been mailed.\n${details(result)}`,
+  },
+  {
+    words: ['budget-review', 'read'],
+    usage: 'budget-review read LICENSEE_ID REVIEW_ID --out FILE   (decrypts the upload; the read is audited)',
+    method: 'POST',
+    path: '/api/admin/budget-reviews/read',
+    body: (args, flags) => {
+      required(flags.out, 'out');
+      return { licenseeId: arg(args, 0, 'LICENSEE_ID'), reviewId: arg(args, 1, 'REVIEW_ID') };
+    },
+    render: (result) => {
+      const { contentType } = result as { contentType: string };
+      return `Upload (${contentType}) decrypted.`;
+    },
+    save: (result, flags) => ({ file: String(flags.out), bytes: Buffer.from((result as { contentBase64: string }).contentBase64, 'base64') }),
+  },
+  {
+    words: ['budget-review', 'close'],
+    usage: `budget-review close LICENSEE_ID REVIEW_ID   (the upload is destroyed a fixed number of days later)`,
+    method: 'POST',
+    path: '/api/admin/budget-reviews/close',
+    body: (args) => ({ licenseeId: arg(args, 0, 'LICENSEE_ID'), reviewId: arg(args, 1, 'REVIEW_ID') }),
+    render: (result) => `Review closed.\n${details(result)}`,
   },
   {
     words: ['report', 'processing-register'],

@@ -8,6 +8,8 @@ export const functionNames = [
   'self-service',
   'admin',
   'marketing-unsubscribe',
+  'budget-review',
+  'privacy-requests',
 ] as const;
 export type FunctionName = (typeof functionNames)[number];
 
@@ -34,21 +36,37 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/api/me/export', fn: 'self-service', access: 'session' },
   { method: 'GET', path: '/api/export-schema', fn: 'self-service', access: 'public' },
   { method: 'PUT', path: '/api/me/marketing', fn: 'self-service', access: 'session' },
+  { method: 'POST', path: '/api/me/licence/end', fn: 'self-service', access: 'session' },
   { method: 'GET', path: '/api/marketing/unsubscribe', fn: 'marketing-unsubscribe', access: 'public' },
   { method: 'POST', path: '/api/marketing/unsubscribe', fn: 'marketing-unsubscribe', access: 'public' },
   { method: 'POST', path: '/api/admin/licensees/show', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/disclosures/record', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/audit', fn: 'admin', access: 'staff' },
   { method: 'GET', path: '/api/admin/reports/processing-register', fn: 'admin', access: 'staff' },
+  { method: 'GET', path: '/api/me/budget-reviews', fn: 'budget-review', access: 'session' },
+  { method: 'POST', path: '/api/me/budget-reviews/decide', fn: 'budget-review', access: 'session' },
+  { method: 'POST', path: '/api/admin/budget-reviews/request', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/budget-reviews/read', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/budget-reviews/close', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/marketing/audience', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/marketing/send', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/privacy-requests', fn: 'privacy-requests', access: 'session' },
+  { method: 'POST', path: '/api/privacy-requests/by-email', fn: 'privacy-requests', access: 'public' },
+  { method: 'POST', path: '/api/privacy-requests/confirm', fn: 'privacy-requests', access: 'public' },
+  { method: 'GET', path: '/api/me/privacy-requests', fn: 'privacy-requests', access: 'session' },
 ];
 
 /** The grants each function uses; infra turns these into IAM statements on exact ARNs. */
-export const functionGrants: Record<
-  FunctionName,
-  { kms: ('encrypt' | 'decrypt' | 'mac')[]; dynamodb: ('read' | 'write' | 'query')[]; sendMail: boolean }
-> = {
+export interface FunctionGrants {
+  /** On the personal-data key ('encrypt', 'decrypt') and the HMAC key ('mac'). */
+  kms: ('encrypt' | 'decrypt' | 'mac')[];
+  dynamodb: ('read' | 'write' | 'query')[];
+  sendMail: boolean;
+  /** The budget-review key and upload bucket, apart from everything else. */
+  budgetReviews?: { key: ('encrypt' | 'decrypt')[]; uploads: ('put' | 'get' | 'delete')[] };
+}
+
+export const functionGrants: Record<FunctionName, FunctionGrants> = {
   'licensee-signup': { kms: ['encrypt', 'mac'], dynamodb: ['read', 'write'], sendMail: true },
   session: { kms: ['mac'], dynamodb: ['read', 'write'], sendMail: true },
   'self-service': {
@@ -56,7 +74,26 @@ export const functionGrants: Record<
     dynamodb: ['read', 'write', 'query'],
     sendMail: true,
   },
-  admin: { kms: ['encrypt', 'decrypt', 'mac'], dynamodb: ['read', 'write', 'query'], sendMail: true },
+  admin: {
+    kms: ['encrypt', 'decrypt', 'mac'],
+    dynamodb: ['read', 'write', 'query'],
+    sendMail: true,
+    budgetReviews: { key: ['decrypt'], uploads: ['get'] },
+  },
   // Sets the opt-out flag and audits it; never sees plaintext.
   'marketing-unsubscribe': { kms: ['mac'], dynamodb: ['read', 'write'], sendMail: false },
+  // Stores a consented upload; cannot read it back, nor any licensee's personal data.
+  'budget-review': {
+    kms: [],
+    dynamodb: ['read', 'write', 'query'],
+    sendMail: false,
+    budgetReviews: { key: ['encrypt'], uploads: ['put'] },
+  },
+  // Privacy requests by web form: encrypts the message, decrypts the address on record to mail the
+  // outcome, sets the opt-out; lists the licensee's requests.
+  'privacy-requests': {
+    kms: ['encrypt', 'decrypt', 'mac'],
+    dynamodb: ['read', 'write', 'query'],
+    sendMail: true,
+  },
 };

@@ -27,6 +27,7 @@ export function buildApp(props: AppProps = {}): { app: App; stack: ZorgSomPrivac
     domainName,
     mailFrom: context('mailFrom') ?? `privacy@${domainName}`,
     portalUrl: context('portalUrl') ?? `https://portal.${domainName}`,
+    staffMailbox: context('staffMailbox') ?? `privacy-team@${domainName}`,
     tags: { application: 'zorgsom-privacy' },
   });
 

@@ -40,7 +40,8 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** API Gateway HTTP APIs accept payloads up to 10 MB. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** API Gateway's integration timeout for HTTP APIs. */
 const TIMEOUT_MS = 30_000;
 /** Beyond this a too-large body is no longer drained but the connection is cut. */

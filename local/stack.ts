@@ -8,15 +8,30 @@ import { startHttpServer, type LocalHandler } from './http-server.js';
 import { startKmsServer } from './kms-server.js';
 import { claimPort, findFreePort } from './ports.js';
 import { startSesEmulator } from './ses-emulator.js';
+import { startSweeperTimer } from './sweeper-timer.js';
+import { startLocalS3 } from './s3.js';
+import { startLocalMail } from './smtp-server.js';
 import { ensureTable, localDynamoDbClient } from './table.js';
 
 export const LOCAL_TABLE_NAME = 'zorgsom-local';
 export const LOCAL_DATA_KEY_ID = 'arn:aws:kms:eu-west-1:000000000000:key/local-data-key';
 export const LOCAL_HMAC_KEY_ID = 'arn:aws:kms:eu-west-1:000000000000:key/local-hmac-key';
+export const LOCAL_BUDGET_KEY_ID = 'arn:aws:kms:eu-west-1:000000000000:key/local-budget-review-key';
+export const LOCAL_BUDGET_REVIEW_BUCKET = 'zorgsom-budget-reviews';
+export const LOCAL_RAW_MAIL_BUCKET = 'zorgsom-raw-mail';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-export type StackPorts = { http: number; dynamodb: number; kms: number; ses: number };
+export type StackPorts = {
+  http: number;
+  dynamodb: number;
+  kms: number;
+  ses: number;
+  /** Local S3 (raw inbound mail); default 0, a free port. */
+  s3?: number;
+  /** Only with serveHttp: the SMTP stand-in for SES receiving; default 0, a free port. */
+  smtp?: number;
+};
 
 export interface LocalStackOptions {
   dataDir: string;
@@ -26,6 +41,10 @@ export interface LocalStackOptions {
   ports: StackPorts;
   /** Load the functions and serve them (and the portal) over HTTP. Sets process.env. */
   serveHttp?: boolean;
+  /** Only with serveHttp: how often the retention sweeper runs in-process (default a minute; 0: never). */
+  sweeperIntervalMs?: number;
+  /** The built portal to serve (local/web-build.ts); default web/dist if it exists, else web/. */
+  staticDir?: string;
 }
 
 export interface LocalStack {
@@ -33,7 +52,9 @@ export interface LocalStack {
   env: Record<string, string>;
   dataDir: string;
   ports: StackPorts;
-  endpoints: { dynamodb: string; kms: string; ses: string };
+  endpoints: { dynamodb: string; kms: string; ses: string; s3: string };
+  /** Only with serveHttp: the SMTP port that takes mail to info@ (stored in S3, handed to mail-intake). */
+  smtpPort?: number;
   /** The SES emulator's mail viewer. */
   outboxUrl: string;
   /** Only with serveHttp: where the API and portal answer. */
@@ -114,23 +135,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamodb: await claimPort(options.ports.dynamodb, 'dynamodb'),
       kms: await claimPort(options.ports.kms, 'kms'),
       ses: await claimPort(options.ports.ses, 'ses'),
+      s3: await claimPort(options.ports.s3 ?? 0, 's3'),
+      ...(options.serveHttp ? { smtp: await claimPort(options.ports.smtp ?? 0, 'smtp') } : {}),
     };
 
     const endpoints = {
       dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
       kms: `http://127.0.0.1:${ports.kms}`,
       ses: `http://127.0.0.1:${ports.ses}`,
+      s3: `http://127.0.0.1:${ports.s3}`,
     };
     const env: Record<string, string> = {
       TABLE_NAME: LOCAL_TABLE_NAME,
       DATA_KEY_ID: LOCAL_DATA_KEY_ID,
       HMAC_KEY_ID: LOCAL_HMAC_KEY_ID,
+      BUDGET_KEY_ID: LOCAL_BUDGET_KEY_ID,
+      BUDGET_REVIEW_BUCKET: LOCAL_BUDGET_REVIEW_BUCKET,
       MAIL_FROM: 'privacy@zorgsom.nl',
       PORTAL_URL: `http://localhost:${ports.http}`,
       AWS_REGION: 'eu-west-1',
       DYNAMODB_ENDPOINT: endpoints.dynamodb,
       KMS_ENDPOINT: endpoints.kms,
       SES_ENDPOINT: endpoints.ses,
+      S3_ENDPOINT: endpoints.s3,
+      RAW_MAIL_BUCKET: LOCAL_RAW_MAIL_BUCKET,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       POWERTOOLS_SERVICE_NAME: 'zorgsom-privacy',
@@ -153,6 +181,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       (kms) => void stops.push(kms.close),
     );
     const sesReady = startSesEmulator({ port: ports.ses }).then((ses) => void stops.push(ses.close));
+    const s3Ready = startLocalS3({
+      port: ports.s3 ?? 0,
+      directory: join(dataDir, 's3'),
+      buckets: [LOCAL_RAW_MAIL_BUCKET, LOCAL_BUDGET_REVIEW_BUCKET],
+      persistent: options.persistent,
+    }).then((s3) => void stops.push(s3.close));
 
     let loaded: Awaited<ReturnType<typeof loadHandlers>> | undefined;
     let staticDir: string | undefined;
@@ -160,11 +194,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ? (async () => {
           Object.assign(process.env, env);
           loaded = await loadHandlers();
-          staticDir = await findStaticDir();
+          staticDir = options.staticDir ?? (await findStaticDir());
         })()
       : Promise.resolve();
 
-    const results = await Promise.allSettled([dynamodbReady, kmsReady, sesReady, handlersReady]);
+    const results = await Promise.allSettled([dynamodbReady, kmsReady, sesReady, s3Ready, handlersReady]);
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
 
@@ -183,6 +217,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
       stops.push(http.close);
       httpUrl = http.url;
+      const mail = await startLocalMail({ smtpPort: ports.smtp ?? 0, env, dataDir });
+      stops.push(mail.close);
+      if (options.sweeperIntervalMs !== 0) {
+        const sweeper = await startSweeperTimer({ intervalMs: options.sweeperIntervalMs });
+        stops.push(async () => sweeper.close());
+      }
     }
 
     return {
@@ -193,6 +233,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       outboxUrl: `${endpoints.ses}/`,
       httpUrl,
       staffCredential,
+      smtpPort: ports.smtp,
       missingHandlers: loaded?.missing ?? [],
       stop,
     };

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { PortInUseError } from './ports.js';
 import { startLocalStack, type StackPorts } from './stack.js';
+import { buildWeb } from './web-build.js';
 
 // The SDK's Node-version notice is noise on a developer's console.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -14,6 +15,8 @@ const portVariables: Record<keyof StackPorts, { name: string; fallback: number }
   dynamodb: { name: 'DYNAMODB_PORT', fallback: 8000 },
   kms: { name: 'KMS_PORT', fallback: 4599 },
   ses: { name: 'SES_PORT', fallback: 8005 },
+  s3: { name: 'S3_PORT', fallback: 4569 },
+  smtp: { name: 'SMTP_PORT', fallback: 2525 },
 };
 
 function fail(message: string): never {
@@ -35,10 +38,18 @@ const ports: StackPorts = {
   dynamodb: readPort('dynamodb'),
   kms: readPort('kms'),
   ses: readPort('ses'),
+  s3: readPort('s3'),
+  smtp: readPort('smtp'),
 };
 const dataDir = resolve(process.env.LOCAL_DATA_DIR || '.local/');
 
 const startedAt = performance.now();
+// The portal is built from web/src (and the policy file) on every start, so it never serves stale pages.
+try {
+  await buildWeb();
+} catch (error) {
+  fail(`The portal (web/) could not be built: ${error instanceof Error ? error.message : String(error)}`);
+}
 let stack;
 try {
   stack = await startLocalStack({ dataDir, persistent: true, ports, serveHttp: true });
@@ -62,12 +73,15 @@ const lines = [
   '',
   `  Portal and API   ${stack.env.PORTAL_URL}/  (API under /api)`,
   `  Outbox (mails)   ${stack.outboxUrl}`,
+  `  Mail to info@    smtp://127.0.0.1:${stack.smtpPort}  (stored in local S3, handled by mail-intake)`,
   `  Data folder      ${stack.dataDir}`,
+  `  Retention        sweeper runs in-process every minute (purges licensees whose purge date passed)`,
   `  Staff credential ${stack.staffCredential}  (for \`npm run admin -- …\`; staff routes answer loopback only)`,
   '',
   `  DynamoDB Local   ${stack.endpoints.dynamodb}  (table ${stack.env.TABLE_NAME})`,
   `  KMS              ${stack.endpoints.kms}`,
   `  SES              ${stack.endpoints.ses}`,
+  `  S3 (raw mail)    ${stack.endpoints.s3}  (bucket ${stack.env.RAW_MAIL_BUCKET})`,
 ];
 if (stack.missingHandlers.length > 0) {
   lines.push('', `  Not yet built: ${stack.missingHandlers.join(', ')} (their routes answer 500)`);

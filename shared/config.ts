@@ -11,9 +11,24 @@ export const configSchema = z.object({
   DYNAMODB_ENDPOINT: z.url().optional(),
   KMS_ENDPOINT: z.url().optional(),
   SES_ENDPOINT: z.url().optional(),
+  S3_ENDPOINT: z.url().optional(),
+  /** Deadline watch only: where staff are told about requests near their deadline. */
+  STAFF_MAILBOX: z.email().optional(),
+  /** Budget reviews only: the key and bucket that keep patient data apart from licensee data. */
+  BUDGET_KEY_ID: z.string().min(1).optional(),
+  BUDGET_REVIEW_BUCKET: z.string().min(1).optional(),
+  /** Mail intake only: the bucket SES's S3 action writes raw inbound mail to. */
+  RAW_MAIL_BUCKET: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** A setting only some functions have; their wiring asks for it by name, and a missing one fails at init. */
+export function requireSetting<K extends keyof Config>(config: Config, name: K): NonNullable<Config[K]> {
+  const value = config[name];
+  if (value === undefined) throw new Error(`Invalid function configuration: ${String(name)}`);
+  return value as NonNullable<Config[K]>;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);

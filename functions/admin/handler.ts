@@ -17,7 +17,16 @@ import {
 } from '../../shared/services/staff/marketing.js';
 import { requireStaff } from '../../shared/services/staff/staff-actor.js';
 import type { StaffDeps } from '../../shared/services/staff/staff-deps.js';
+import { createAwsClients } from '../../shared/wiring.js';
 import { createStaffDeps } from '../../shared/wiring-staff.js';
+import { createBudgetReviewDeps } from '../../shared/wiring-budget-review.js';
+import {
+  budgetReviewRequestSchema,
+  closeBudgetReview,
+  readBudgetUpload,
+  requestBudgetReview,
+  type BudgetReviewDeps,
+} from '../../shared/services/budget-review.js';
 
 const licenseeIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' });
 const licenseeBodySchema = z.strictObject({ licenseeId: licenseeIdSchema });
@@ -25,11 +34,12 @@ const auditQuerySchema = z.union([
   z.strictObject({ licenseeId: licenseeIdSchema }),
   z.strictObject({ since: z.iso.date({ message: 'invalid-format' }) }),
 ]);
+const reviewBodySchema = z.strictObject({ licenseeId: licenseeIdSchema, reviewId: z.string().min(1) });
 const marketingSendSchema = z.strictObject({
   template: z.enum(marketingTemplateIds, { message: 'invalid-format' }),
 });
 
-export function createRoutes(deps: StaffDeps): Record<string, RouteHandler> {
+export function createRoutes(deps: StaffDeps & BudgetReviewDeps): Record<string, RouteHandler> {
   const staff =
     (
       route: (actor: ReturnType<typeof requireStaff>, request: HttpRequest) => Promise<unknown>,
@@ -51,6 +61,17 @@ export function createRoutes(deps: StaffDeps): Record<string, RouteHandler> {
       return { events };
     }),
     'GET /api/admin/reports/processing-register': staff(async () => processingRegister()),
+    'POST /api/admin/budget-reviews/request': staff((actor, request) =>
+      requestBudgetReview(deps, actor, bodyOf(budgetReviewRequestSchema, request)),
+    ),
+    'POST /api/admin/budget-reviews/read': staff((actor, request) => {
+      const { licenseeId, reviewId } = bodyOf(reviewBodySchema, request);
+      return readBudgetUpload(deps, actor, licenseeId, reviewId);
+    }),
+    'POST /api/admin/budget-reviews/close': staff((actor, request) => {
+      const { licenseeId, reviewId } = bodyOf(reviewBodySchema, request);
+      return closeBudgetReview(deps, actor, licenseeId, reviewId);
+    }),
     'POST /api/admin/marketing/audience': staff(() => marketingAudienceSize(deps)),
     'POST /api/admin/marketing/send': staff((actor, request) =>
       sendMarketing(deps, actor, bodyOf(marketingSendSchema, request).template),
@@ -58,8 +79,10 @@ export function createRoutes(deps: StaffDeps): Record<string, RouteHandler> {
   };
 }
 
+const config = loadConfig();
 const observability = createObservability('admin');
+const clients = createAwsClients(config);
 export const handler = httpFunction(
-  createRoutes(createStaffDeps(loadConfig(), observability)),
+  createRoutes({ ...createStaffDeps(config, observability, { clients }), ...createBudgetReviewDeps(config, { clients }) }),
   observability,
 );

@@ -1,4 +1,6 @@
+import { createLicenceDeps } from '../../shared/adapters/retention-wiring.js';
 import { loadConfig } from '../../shared/config.js';
+import { endLicenceBodySchema } from '../../shared/domain/retention.js';
 import { codeBodySchema, marketingBodySchema, profilePatchSchema } from '../../shared/domain/licensee.js';
 import { bodyOf, httpFunction, type RouteHandler } from '../../shared/http/http-function.js';
 import { createObservability } from '../../shared/observability.js';
@@ -11,9 +13,12 @@ import {
   setMarketingPreference,
 } from '../../shared/services/self-service.js';
 import { requireLicensee } from '../../shared/services/session.js';
+import type { LicenceDeps } from '../../shared/services/retention/deps.js';
+import { endLicence } from '../../shared/services/retention/licence.js';
+import { createAwsClients } from '../../shared/wiring.js';
 import { createServiceDeps } from '../../shared/wiring-encrypting.js';
 
-export function createRoutes(deps: ServiceDeps): Record<string, RouteHandler> {
+export function createRoutes(deps: ServiceDeps, licence: LicenceDeps): Record<string, RouteHandler> {
   const signedIn =
     (route: (licenseeId: string, request: Parameters<RouteHandler>[0]) => Promise<unknown>): RouteHandler =>
     async (request) => ({
@@ -33,11 +38,21 @@ export function createRoutes(deps: ServiceDeps): Record<string, RouteHandler> {
       setMarketingPreference(deps, licenseeId, bodyOf(marketingBodySchema, request).optOut),
     ),
     'GET /api/export-schema': async () => ({ status: 200, body: exportJsonSchema() }),
+    // The licensee's own termination: the purge date follows from the policy (see domain/retention.ts).
+    'POST /api/me/licence/end': signedIn((licenseeId, request) => {
+      bodyOf(endLicenceBodySchema, request);
+      return endLicence(licence, licenseeId, { kind: 'licensee', id: licenseeId });
+    }),
   };
 }
 
 const observability = createObservability('self-service');
+const config = loadConfig();
+const clients = createAwsClients(config);
 export const handler = httpFunction(
-  createRoutes(createServiceDeps(loadConfig(), observability)),
+  createRoutes(
+    createServiceDeps(config, observability, { clients }),
+    createLicenceDeps(config, observability, { dynamodb: clients.dynamodb }),
+  ),
   observability,
 );

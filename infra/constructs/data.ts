@@ -1,5 +1,12 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { tableDefinition } from '../../shared/adapters/table-definition.js';
@@ -39,6 +46,8 @@ export class Data extends Construct {
         recoveryPeriodInDays: policy.retention.backupWindowDays,
       },
       timeToLiveAttribute: tableDefinition.ttlAttribute,
+      // For the TTL backstop audit (functions/ttl-audit): keys and who deleted only, never an item's values.
+      stream: StreamViewType.KEYS_ONLY,
       encryption: TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: props.tableKey,
       deletionProtection: true,

@@ -4,6 +4,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { functionGrants, functionNames } from '../../functions/routes.js';
@@ -26,6 +27,8 @@ export interface GrantTargets {
   readonly sendMail: () => PolicyStatement;
   /** The region, for the `kms:ViaService` condition on the table key. */
   readonly region: string;
+  /** The budget-review key and upload bucket (patient data, kept apart). */
+  readonly budgetReviews?: { readonly keyArn: string; readonly bucketArn: string };
 }
 
 export const dynamoDbActions = {
@@ -59,6 +62,30 @@ export const tableKeyActions = {
     'kms:ReEncryptTo',
   ],
 } as const;
+
+export const budgetReviewActions = {
+  key: { encrypt: ['kms:GenerateDataKey'], decrypt: ['kms:Decrypt'] },
+  uploads: { put: ['s3:PutObject'], get: ['s3:GetObject'], delete: ['s3:DeleteObject'] },
+} as const;
+
+/** Budget-review grants: the upload bucket's objects and the budget key, which also serves the bucket's SSE-KMS. */
+export function budgetReviewStatements(
+  grants: NonNullable<Grants['budgetReviews']>,
+  targets: GrantTargets['budgetReviews'],
+): PolicyStatement[] {
+  if (!targets) throw new Error('budget-review grants need the budget-review key and bucket');
+  const keyActions = grants.key.flatMap((grant) => [...budgetReviewActions.key[grant]]);
+  return [
+    ...(keyActions.length > 0
+      ? [new PolicyStatement({ sid: 'BudgetReviewKey', actions: keyActions, resources: [targets.keyArn] })]
+      : []),
+    new PolicyStatement({
+      sid: 'BudgetReviewUploads',
+      actions: grants.uploads.flatMap((grant) => [...budgetReviewActions.uploads[grant]]),
+      resources: [`${targets.bucketArn}/budget-reviews/*`],
+    }),
+  ];
+}
 
 /** Turns one function's grants into IAM statements on exact ARNs. Pure, so tests can check it directly. */
 export function statementsFor(grants: Grants, targets: GrantTargets): PolicyStatement[] {
@@ -104,6 +131,7 @@ export function statementsFor(grants: Grants, targets: GrantTargets): PolicyStat
     );
   }
   if (grants.sendMail) statements.push(targets.sendMail());
+  if (grants.budgetReviews) statements.push(...budgetReviewStatements(grants.budgetReviews, targets.budgetReviews));
   return statements;
 }
 
@@ -113,124 +141,173 @@ export interface FunctionsProps {
   readonly environment: Record<string, string>;
 }
 
+/** What every function of this system is: one per concern, whoever invokes it. */
+export interface ZorgSomFunctionProps {
+  /** Folder under functions/ holding handler.ts. */
+  readonly name: string;
+  /** Exactly what the function may do, beyond writing its own logs and traces. */
+  readonly statements: PolicyStatement[];
+  readonly logsKey: IKey;
+  readonly environment: Record<string, string>;
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+  /**
+   * How it is invoked. HTTP functions are synchronous (the caller gets the error); scheduled and event
+   * functions must bring their own failure destination, which the caller of this factory attaches.
+   */
+  readonly invocation: 'http' | 'scheduled' | 'event';
+  /** Where failed asynchronous invocations land (after Lambda's own retries); see `FailureQueue`. */
+  readonly deadLetterQueue?: IQueue;
+}
+
 /**
- * One NodejsFunction per entry of `functionNames`, each with its own role, its own customer-managed policy
- * derived from `functionGrants`, and its own encrypted log group with a bounded retention.
+ * One Lambda function with its own role, its own customer-managed policy (no inline policy, no AWS managed
+ * policy) and its own encrypted log group with a bounded retention.
  */
+export function zorgSomFunction(parent: Construct, props: ZorgSomFunctionProps): NodejsFunction {
+  const { name } = props;
+  const scope = new Construct(parent, name);
+
+  const logGroup = new LogGroup(scope, 'LogGroup', {
+    retention: FUNCTION_LOG_RETENTION,
+    encryptionKey: props.logsKey,
+  });
+
+  // A customer-managed policy instead of the role's inline default policy (HIPAA/NIST IAMNoInlinePolicy)
+  // and instead of AWSLambdaBasicExecutionRole (AwsSolutions-IAM4): logs only to this function's log group.
+  const policy = new ManagedPolicy(scope, 'Policy', {
+    description: `ZorgSom Privacy ${name}: exactly the grants it uses`,
+    statements: [
+      new PolicyStatement({
+        sid: 'OwnLogGroup',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+      new PolicyStatement({
+        sid: 'XRayTracing',
+        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        resources: ['*'],
+      }),
+      ...props.statements,
+      ...(props.deadLetterQueue
+        ? [new PolicyStatement({ sid: 'DeadLetterQueue', actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] })]
+        : []),
+    ],
+  });
+  if (props.statements.some((statement) => statement.sid === 'BudgetReviewUploads')) {
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::<BudgetReviewsUploads40D77A55.Arn>/budget-reviews/*]',
+      reason:
+        'Upload object keys are made per licensee and review at run time; the grant is limited to the ' +
+        'budget-reviews/ prefix of the one bucket, and to the single object action the function needs.',
+    });
+  }
+  Validations.of(policy).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Only xray:PutTraceSegments and xray:PutTelemetryRecords use Resource "*": X-Ray does not support ' +
+      'resource-level permissions for these actions. Every other statement names exact ARNs.',
+  });
+
+  const role = new Role(scope, 'Role', {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: `ZorgSom Privacy function ${name}`,
+    managedPolicies: [policy],
+  });
+
+  const fn = new NodejsFunction(scope, 'Function', {
+    entry: `${repoRoot}functions/${name}/handler.ts`,
+    handler: 'handler',
+    projectRoot: repoRoot,
+    depsLockFilePath: `${repoRoot}package-lock.json`,
+    runtime: Runtime.NODEJS_22_X,
+    architecture: Architecture.ARM_64,
+    memorySize: props.memorySize ?? 512,
+    timeout: props.timeout ?? Duration.seconds(10),
+    tracing: Tracing.ACTIVE,
+    logGroup,
+    ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2 } : {}),
+    // Statements are all in the managed policy above; the immutable view keeps CDK from adding an inline
+    // default policy (e.g. its own X-Ray statement for active tracing).
+    role: role.withoutPolicyUpdates(),
+    environment: {
+      ...props.environment,
+      POWERTOOLS_SERVICE_NAME: 'zorgsom-privacy',
+      POWERTOOLS_METRICS_NAMESPACE: 'ZorgSom',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    },
+    bundling: {
+      // Shared with bench/bundles.ts, so the bench measures what ships.
+      ...lambdaBundling,
+      mainFields: [...lambdaBundling.mainFields],
+      format: OutputFormat.ESM,
+      sourceMap: false,
+      // Bundle the pinned AWS SDK versions from package-lock.json instead of the runtime's SDK, so that
+      // AWS runs the exact code the tests ran.
+      externalModules: [],
+      forceDockerBundling: false,
+    },
+  });
+
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason:
+      'nodejs22.x is deliberate: it is an LTS runtime supported by Lambda, and the toolchain (Node 20 locally, ' +
+      'middy 6, pinned SDKs) is verified against it. Moving to nodejs24.x is a planned upgrade, not a drift.',
+  });
+  if (!props.deadLetterQueue) {
+    for (const id of ['HIPAA.Security-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ']) {
+      Validations.of(fn).acknowledge({
+        id,
+        reason:
+          props.invocation === 'http'
+            ? 'Invoked synchronously by API Gateway only: the caller receives the error, so there is no ' +
+              'asynchronous event to dead-letter (a DLQ applies to asynchronous invocations only).'
+            : 'Invoked synchronously by its event source mapping, which holds the retry policy and an on-failure ' +
+              'destination with an alarm, next to this function (a Lambda DLQ applies to asynchronous invocations).',
+      });
+    }
+  }
+  for (const id of ['HIPAA.Security-LambdaInsideVPC', 'NIST.800.53.R5-LambdaInsideVPC']) {
+    Validations.of(fn).acknowledge({
+      id,
+      reason:
+        'The function uses no VPC resources: it reaches only AWS service endpoints (DynamoDB, KMS, SES, S3) ' +
+        'over TLS, authorised by IAM with exact-ARN statements. A VPC would add NAT or endpoints without ' +
+        'narrowing access to data.',
+    });
+  }
+  for (const id of ['HIPAA.Security-LambdaConcurrency', 'NIST.800.53.R5-LambdaConcurrency']) {
+    Validations.of(fn).acknowledge({
+      id,
+      reason:
+        props.invocation === 'http'
+          ? 'Concurrency is bounded upstream by the HTTP API stage throttle (rate and burst limits on every ' +
+            'route). Reserved concurrency would be carved from the account pool and fails deployment on ' +
+            'accounts with a low concurrency quota.'
+          : 'Invoked by a schedule or an event source with bounded batch and concurrency settings; reserved ' +
+            'concurrency would be carved from the account pool and fails deployment on low-quota accounts.',
+    });
+  }
+  return fn;
+}
+
+/** One HTTP function per entry of `functionNames`, with the grants `functionGrants` lists for it. */
 export class Functions extends Construct {
   readonly byName: Record<FunctionName, NodejsFunction>;
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
     const byName: Partial<Record<FunctionName, NodejsFunction>> = {};
-    for (const name of functionNames) byName[name] = this.createFunction(name, props);
+    for (const name of functionNames) {
+      byName[name] = zorgSomFunction(this, {
+        name,
+        statements: statementsFor(functionGrants[name], props.targets),
+        logsKey: props.logsKey,
+        environment: props.environment,
+        invocation: 'http',
+      });
+    }
     this.byName = byName as Record<FunctionName, NodejsFunction>;
-  }
-
-  private createFunction(name: FunctionName, props: FunctionsProps): NodejsFunction {
-    const scope = new Construct(this, name);
-
-    const logGroup = new LogGroup(scope, 'LogGroup', {
-      retention: FUNCTION_LOG_RETENTION,
-      encryptionKey: props.logsKey,
-    });
-
-    // A customer-managed policy instead of the role's inline default policy (HIPAA/NIST IAMNoInlinePolicy)
-    // and instead of AWSLambdaBasicExecutionRole (AwsSolutions-IAM4): logs only to this function's log group.
-    const policy = new ManagedPolicy(scope, 'Policy', {
-      description: `ZorgSom Privacy ${name}: exactly the grants of functionGrants['${name}']`,
-      statements: [
-        new PolicyStatement({
-          sid: 'OwnLogGroup',
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [logGroup.logGroupArn],
-        }),
-        new PolicyStatement({
-          sid: 'XRayTracing',
-          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
-          resources: ['*'],
-        }),
-        ...statementsFor(functionGrants[name], props.targets),
-      ],
-    });
-    Validations.of(policy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Only xray:PutTraceSegments and xray:PutTelemetryRecords use Resource "*": X-Ray does not support ' +
-        'resource-level permissions for these actions. Every other statement names exact ARNs.',
-    });
-
-    const role = new Role(scope, 'Role', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `ZorgSom Privacy function ${name}`,
-      managedPolicies: [policy],
-    });
-
-    const fn = new NodejsFunction(scope, 'Function', {
-      entry: `${repoRoot}functions/${name}/handler.ts`,
-      handler: 'handler',
-      projectRoot: repoRoot,
-      depsLockFilePath: `${repoRoot}package-lock.json`,
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 512,
-      timeout: Duration.seconds(10),
-      tracing: Tracing.ACTIVE,
-      logGroup,
-      // Statements are all in the managed policy above; the immutable view keeps CDK from adding an inline
-      // default policy (e.g. its own X-Ray statement for active tracing).
-      role: role.withoutPolicyUpdates(),
-      environment: {
-        ...props.environment,
-        POWERTOOLS_SERVICE_NAME: 'zorgsom-privacy',
-        POWERTOOLS_METRICS_NAMESPACE: 'ZorgSom',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-      },
-      bundling: {
-        // Shared with bench/bundles.ts, so the bench measures what ships.
-        ...lambdaBundling,
-        mainFields: [...lambdaBundling.mainFields],
-        format: OutputFormat.ESM,
-        sourceMap: false,
-        // Bundle the pinned AWS SDK versions from package-lock.json instead of the runtime's SDK, so that
-        // AWS runs the exact code the tests ran.
-        externalModules: [],
-        forceDockerBundling: false,
-      },
-    });
-
-    Validations.of(fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'nodejs22.x is deliberate: it is an LTS runtime supported by Lambda, and the toolchain (Node 20 locally, ' +
-        'middy 6, pinned SDKs) is verified against it. Moving to nodejs24.x is a planned upgrade, not a drift.',
-    });
-    for (const id of ['HIPAA.Security-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ']) {
-      Validations.of(fn).acknowledge({
-        id,
-        reason:
-          'Invoked synchronously by API Gateway only: the caller receives the error, so there is no ' +
-          'asynchronous event to dead-letter (a DLQ applies to asynchronous invocations only).',
-      });
-    }
-    for (const id of ['HIPAA.Security-LambdaInsideVPC', 'NIST.800.53.R5-LambdaInsideVPC']) {
-      Validations.of(fn).acknowledge({
-        id,
-        reason:
-          'The function uses no VPC resources: it reaches only DynamoDB, KMS and SES over their TLS endpoints, ' +
-          'authorised by IAM with exact-ARN statements. A VPC would add NAT or endpoints without narrowing ' +
-          'access to data.',
-      });
-    }
-    for (const id of ['HIPAA.Security-LambdaConcurrency', 'NIST.800.53.R5-LambdaConcurrency']) {
-      Validations.of(fn).acknowledge({
-        id,
-        reason:
-          'Concurrency is bounded upstream by the HTTP API stage throttle (rate and burst limits on every ' +
-          'route). Reserved concurrency would be carved from the account pool and fails deployment on ' +
-          'accounts with a low concurrency quota.',
-      });
-    }
-    return fn;
   }
 }

@@ -8,6 +8,7 @@ import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
   type AttributeValue,
+  type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { z } from 'zod';
@@ -30,6 +31,12 @@ import {
 
 /** The single partition value of the sparse marketing audience index. */
 export const audienceShard = 'AUDIENCE';
+
+/**
+ * The single partition value of the sparse purge queue index: set on ended licences only (derived on every
+ * profile write), so the retention sweeper finds due licensees with one query sorted by `purgeAt`.
+ */
+export const purgeQueueShard = 'PURGE';
 
 /** Another writer changed the record first; the caller re-reads and decides again. */
 export class ConcurrentUpdateError extends Error {
@@ -58,6 +65,7 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
     toItem(profileKey(profile.licenseeId), {
       ...profile,
       ...(profile.status === 'active' && !profile.marketingOptOut ? { audienceShard } : {}),
+      ...(profile.status === 'ended' && profile.purgeAt !== undefined ? { purgeShard: purgeQueueShard } : {}),
     });
 
   /** A record whose TTL has passed is gone, whether or not DynamoDB has removed it yet. */
@@ -135,6 +143,17 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
 
     getProfile: (licenseeId: string): Promise<ProfileRecord | undefined> =>
       get(profileRecordSchema, profileKey(licenseeId)),
+
+    /**
+     * The profile write of `saveProfile` as one item of a caller's transaction (e.g. with its audit event),
+     * with the same derived index attributes and version guard.
+     */
+    profileTransactItem: (profile: ProfileRecord, expectedVersion: number): TransactWriteItem => ({
+      Put: { TableName: tableName, Item: profileItem(profile), ...versionGuard(expectedVersion) },
+    }),
+
+    /** Runs a caller's transaction; a failed condition becomes ConcurrentUpdateError. */
+    transact: (items: TransactWriteItem[]): Promise<void> => transact(items),
 
     /** Profile and email ownership are written together or not at all. */
     async createProfile(profile: ProfileRecord): Promise<void> {

@@ -36,6 +36,7 @@ export const keys = {
   session: (tokenHash: string) => `SESSION#${tokenHash}`,
   request: (requestId: string) => `REQUEST#${requestId}`,
   disclosure: (disclosureId: string) => `DISCLOSURE#${disclosureId}`,
+  budgetReview: (reviewId: string) => `BUDGETREVIEW#${reviewId}`,
   email: (emailIndex: string) => `EMAIL#${emailIndex}`,
   emailOwner: 'LICENSEE',
   audit: (yearMonth: string) => `AUDIT#${yearMonth}`,

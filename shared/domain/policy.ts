@@ -47,12 +47,31 @@ export const policy = {
     safetyMarginDays: 7,
     /** An unconfirmed signup is forgotten after this. */
     pendingSignupHours: 24,
+    /**
+     * Raw inbound mail (S3 lifecycle, current and noncurrent versions). Longer than the one-month answer
+     * deadline, so staff can still read a general mail they answer on its due date.
+     */
+    rawMailDays: 35,
+    /** Raw mail holding patient data (a valid BSN): deleted after intake, lifecycle backstop this short. */
+    rawMailWithPatientDataDays: 2,
+    /**
+     * Statement §4 (fraud) and legal claims: the only grounds to pause a purge. A hold names a case reference,
+     * never a description, and has an end date no further away than this; it can be placed again.
+     */
+    legalHoldReasons: ['fraud-investigation', 'legal-claim'],
+    legalHoldMaxMonths: 12,
   },
   requests: {
     /** AVG art. 12(3): answer within one month... */
     responseDeadlineMonths: 1,
     /** ...extendable by at most two further months. */
     maxExtensionMonths: 2,
+    /** An unconfirmed request gets one reminder (with a fresh code) after this... */
+    confirmationReminderHours: 24,
+    /** ...and is closed after this; its confirmation code is valid until then. */
+    closeUnconfirmedAfterDays: 7,
+    /** RFC 3834: at most one automatic reply per sender address within this window. */
+    autoReplyWindowHours: 24,
   },
   /** Statement §4: patient data only when the licensee decides to give it, for a budget check. */
   budgetReview: {

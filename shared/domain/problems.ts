@@ -63,6 +63,26 @@ export const messages = {
     nl: 'Te veel pogingen. Probeer het later opnieuw.',
     en: 'Too many attempts. Please try again later.',
   },
+  'invalid-basis': {
+    nl: 'Gegevens worden alleen verstrekt bij een wettelijke plicht, noodzaak voor de bedrijfsvoering of fraude.',
+    en: 'Data is only disclosed for a legal obligation, business necessity or fraud.',
+  },
+  'invalid-category': {
+    nl: 'Onbekende gegevenscategorie: ZorgSom bewaart alleen naam, adres, e-mailadres en IBAN.',
+    en: 'Unknown data category: ZorgSom only holds name, address, email address and IBAN.',
+  },
+  'review-closed': {
+    nl: 'Over dit verzoek is al beslist, of het is verlopen.',
+    en: 'This request has already been decided, or has lapsed.',
+  },
+  'consent-required': {
+    nl: 'Verstrek patiëntgegevens alleen als uw patiënt daarvoor toestemming heeft gegeven, en bevestig dat.',
+    en: 'Provide patient data only with your patient’s consent, and confirm that you have it.',
+  },
+  'licence-state': {
+    nl: 'Dit kan niet in de huidige status van de licentie.',
+    en: 'This is not possible in the licence’s current state.',
+  },
   internal: {
     nl: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.',
     en: 'Something went wrong on our side. Please try again later.',

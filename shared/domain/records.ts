@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { oneTimeCodeSchema } from './one-time-code.js';
 import { policy } from './policy.js';
+import { legalHoldSchema } from './retention.js';
 
 /** The records held per licensee, as stored (after the ciphertext is decoded, before any decryption). */
 
@@ -22,6 +23,10 @@ export const profileRecordSchema = z.object({
   purgeAt: z.number().int().optional(),
   /** Epoch seconds; DynamoDB TTL backstop, and reads treat a passed value as gone. */
   expiresAt: z.number().int().optional(),
+  /** A legal hold pauses the purge (and lifts the TTL backstop) until its end date. */
+  legalHold: legalHoldSchema.optional(),
+  /** Items deleted so far by a purge that had to stop halfway (per kind), for the deletion certificate. */
+  purgeProgress: z.record(z.string(), z.number().int().min(0)).optional(),
   version: z.number().int().min(1),
 });
 export type ProfileRecord = z.infer<typeof profileRecordSchema>;
@@ -56,13 +61,33 @@ export const privacyRequestTypeSchema = z.enum([
   'complaint',
 ]);
 
+export const privacyRequestStatusSchema = z.enum([
+  'awaiting-confirmation',
+  'open',
+  'awaiting-staff-approval',
+  'completed',
+  'rejected',
+  'closed-unconfirmed',
+  'linked',
+]);
+
+/**
+ * A privacy request as the licensee's overview shows it. The stored item holds more (encrypted message,
+ * code hash, raw-mail keys; see `storedPrivacyRequestSchema` in privacy-request.ts), which parsing with this
+ * schema strips, so the export never carries ciphertext or code hashes.
+ */
 export const privacyRequestRecordSchema = z.object({
   requestId: z.string(),
+  /** Quoted in mails and in the confirmation link, e.g. P-7K3M9Q2X. */
+  reference: z.string(),
   type: privacyRequestTypeSchema,
   channel: z.enum(['web', 'email']),
-  status: z.string(),
+  status: privacyRequestStatusSchema,
   receivedAt: z.iso.datetime(),
   dueAt: z.iso.datetime(),
+  history: z.array(z.object({ at: z.iso.datetime(), status: privacyRequestStatusSchema })),
+  /** For a `linked` request: the request it duplicates. */
+  linkedTo: z.string().optional(),
 });
 export type PrivacyRequestRecord = z.infer<typeof privacyRequestRecordSchema>;
 

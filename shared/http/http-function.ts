@@ -27,12 +27,13 @@ export interface HttpResult {
 }
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
 
-const maxBodyBytes = 16 * 1024;
+/** Forms are small; a function that takes uploads raises its own limit. */
+const defaultMaxBodyBytes = 16 * 1024;
 const correlationIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Parses and validates a body against its boundary schema, or refuses with field errors (400/422). */
-export function bodyOf<T>(schema: z.ZodType<T>, request: HttpRequest): T {
-  const result = validateBody(schema, request.body);
+export function bodyOf<T>(schema: z.ZodType<T>, request: HttpRequest, options?: { patientGuard: false }): T {
+  const result = validateBody(schema, request.body, options);
   if (!result.ok)
     throw new ProblemError(
       result.status,
@@ -42,7 +43,7 @@ export function bodyOf<T>(schema: z.ZodType<T>, request: HttpRequest): T {
   return result.value;
 }
 
-function parseBody(event: APIGatewayProxyEventV2): unknown {
+function parseBody(event: APIGatewayProxyEventV2, maxBodyBytes: number): unknown {
   if (!event.body) return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(raw) > maxBodyBytes) throw new ProblemError(413, 'payload-too-large');
@@ -70,7 +71,11 @@ function principalOf(event: APIGatewayProxyEventV2): string | undefined {
  * One Lambda serving a few routes: correlation id, JSON parsing, problem+json errors, security headers,
  * EMF metrics. Logs name the route and outcome only.
  */
-export function httpFunction(routes: Record<string, RouteHandler>, { logger, metrics }: Observability) {
+export function httpFunction(
+  routes: Record<string, RouteHandler>,
+  { logger, metrics }: Observability,
+  { maxBodyBytes = defaultMaxBodyBytes }: { maxBodyBytes?: number } = {},
+) {
   const core = async (
     event: APIGatewayProxyEventV2,
     _context: Context,
@@ -80,7 +85,7 @@ export function httpFunction(routes: Record<string, RouteHandler>, { logger, met
     try {
       const result = await route({
         get body() {
-          return parseBody(event);
+          return parseBody(event, maxBodyBytes);
         },
         query: event.queryStringParameters ?? {},
         bearerToken: bearerTokenOf(event),

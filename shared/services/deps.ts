@@ -11,7 +11,18 @@ export type BusinessEvent =
   | 'CodesRateLimited'
   | 'ProfileCorrections'
   | 'Exports'
-  | 'MarketingOptOuts';
+  | 'MarketingOptOuts'
+  | 'PrivacyRequests'
+  | 'PrivacyRequestsConfirmed'
+  | 'PrivacyRequestsLinked'
+  | 'PrivacyRequestStepFailures'
+  | 'PrivacyRequestReminders'
+  | 'PrivacyRequestsClosedUnconfirmed'
+  | 'MailsReceived'
+  | 'MailsQuarantined'
+  | 'MailsAutomatic'
+  | 'MailsWithPatientData'
+  | 'AutoRepliesSuppressed';
 
 /** Everything a service touches outside pure logic; handlers build it once per container, tests swap parts. */
 export interface ServiceDeps {

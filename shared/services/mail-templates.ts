@@ -5,7 +5,12 @@ import type { OutgoingMail } from './ports.js';
  * Every mail the system sends, Dutch first with English below. Mails carry codes and links, never
  * personal data beyond what the recipient typed themselves.
  */
-function bilingual(to: string, subject: { nl: string; en: string }, nl: string, en: string): OutgoingMail {
+export function bilingual(
+  to: string,
+  subject: { nl: string; en: string },
+  nl: string,
+  en: string,
+): OutgoingMail {
   const footer = `\n\n-- \n${policy.controller.name} · ${policy.controller.contactEmail}`;
   return { to, subject: `${subject.nl} / ${subject.en}`, text: `${nl}\n\n---\n\n${en}${footer}` };
 }
@@ -47,6 +52,13 @@ export const mails = {
       { nl: 'E-mailadres al in gebruik', en: 'Email address already in use' },
       'Iemand wilde dit e-mailadres aan een ZorgSom-licentie koppelen, maar het is al in gebruik. Was u dit niet? Dan hoeft u niets te doen.',
       'Someone tried to link this email address to a ZorgSom licence, but it is already in use. Not you? No action is needed.',
+    ),
+  budgetReviewRequested: (to: string, name: string, portalUrl: string, answerBy: string) =>
+    bilingual(
+      to,
+      { nl: 'Verzoek om gegevens voor een begroting', en: 'Request for data to check a budget' },
+      `Beste ${name},\n\nOm een begroting na te kijken vraagt ZorgSom u om gegevens van een patiënt. U bepaalt zelf of u die verstrekt, en doet dat alleen met toestemming van uw patiënt. Bekijk het verzoek en beslis in het portaal: ${portalUrl}\nZonder antwoord vervalt het verzoek op ${answerBy.slice(0, 10)}. Stuur patiëntgegevens nooit per e-mail.`,
+      `Dear ${name},\n\nTo check a budget, ZorgSom asks you for a patient's data. You decide whether to provide it, and do so only with your patient's consent. See the request and decide in the portal: ${portalUrl}\nWithout an answer the request lapses on ${answerBy.slice(0, 10)}. Never send patient data by email.`,
     ),
   marketingPreference: (to: string, optOut: boolean) =>
     optOut

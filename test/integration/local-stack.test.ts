@@ -93,7 +93,7 @@ describe('DynamoDB Local', () => {
     client.destroy();
   });
 
-  it('has the table with both sparse GSIs (ALL projection), on demand, with TTL on expiresAt', async () => {
+  it('has the table with every sparse GSI of the table definition (ALL projection), on demand, with TTL on expiresAt', async () => {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: env.TABLE_NAME }));
     expect(Table?.TableStatus).toBe('ACTIVE');
     expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
@@ -112,7 +112,7 @@ describe('DynamoDB Local', () => {
       ]);
       expect(index?.Projection?.ProjectionType).toBe('ALL');
     }
-    expect(Object.keys(indexes).sort()).toEqual(['openRequests', 'purgeQueue']);
+    expect(Object.keys(indexes).sort()).toEqual(Object.values(tableDefinition.indexes).map((index) => index.name).sort());
 
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: env.TABLE_NAME }));
     expect(ttl.TimeToLiveDescription).toMatchObject({
@@ -125,7 +125,7 @@ describe('DynamoDB Local', () => {
     expect(isolated.tableName).not.toBe(env.TABLE_NAME);
     expect(isolated.env.TABLE_NAME).toBe(isolated.tableName);
     const { Table } = await client.send(new DescribeTableCommand({ TableName: isolated.tableName }));
-    expect(Table?.GlobalSecondaryIndexes).toHaveLength(2);
+    expect(Table?.GlobalSecondaryIndexes).toHaveLength(Object.keys(tableDefinition.indexes).length);
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: isolated.tableName }));
     expect(ttl.TimeToLiveDescription?.TimeToLiveStatus).toBe('ENABLED');
   });
@@ -379,7 +379,7 @@ describe('HTTP adapter (API Gateway HTTP API, payload 2.0)', () => {
     });
   });
 
-  it('answers 413 for a body over 1 MB without invoking the handler', async () => {
+  it('answers 413 for a body over 10 MB (the API Gateway limit) without invoking the handler', async () => {
     const count = calls.length;
     const response = await send(server.url, {
       method: 'POST',

@@ -7,6 +7,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../infra/app.js';
+import { backgroundFunctionNames } from '../../../infra/constructs/mail-intake.js';
+import { retentionFunctionNames } from '../../../infra/constructs/retention.js';
+import { staffJobNames } from '../../../infra/constructs/staff-jobs.js';
 import type { ZorgSomPrivacyStack } from '../../../infra/stack.js';
 import { functionGrants, functionNames, routes } from '../../../functions/routes.js';
 import type { FunctionName } from '../../../functions/routes.js';
@@ -170,7 +173,9 @@ describe('KMS keys', () => {
     for (const key of Object.values(resources).filter((r) => r.Type === 'AWS::KMS::Key')) {
       expect(key.DeletionPolicy).toBe('Retain');
     }
-    template.resourceCountIs('AWS::KMS::Key', 4);
+    // + the raw-mail key of MailIntake and the budget-review key
+    template.resourceCountIs('AWS::KMS::Key', 4 + 1 + 1);
+    expect(keyProps(stack.budgetReviews.key)?.Properties.EnableKeyRotation).toBe(true);
   });
 
   it('the email index key is an HMAC_256 GENERATE_VERIFY_MAC key', () => {
@@ -186,7 +191,11 @@ describe('KMS keys', () => {
 
 describe('functions', () => {
   it('one function per functionNames entry, nodejs22.x on arm64, traced, with an explicit log group', () => {
-    template.resourceCountIs('AWS::Lambda::Function', functionNames.length);
+    template.resourceCountIs(
+      'AWS::Lambda::Function',
+      // + 1: CDK's BucketDeployment handler, which copies the portal at deploy time (infra/constructs/web.ts).
+      functionNames.length + backgroundFunctionNames.length + retentionFunctionNames.length + staffJobNames.length + 1,
+    );
     for (const name of functionNames) {
       const fn = resources[logicalId(stack.functions.byName[name])];
       expect(fn?.Properties).toMatchObject({
@@ -223,6 +232,8 @@ describe('functions', () => {
         TABLE_NAME: 't',
         DATA_KEY_ID: 'arn:aws:kms:eu-west-1:1:key/d',
         HMAC_KEY_ID: 'h',
+        BUDGET_KEY_ID: 'arn:aws:kms:eu-west-1:1:key/b',
+        BUDGET_REVIEW_BUCKET: 'b',
       };
       expect(configSchema.safeParse(stand).success).toBe(true);
     }
@@ -230,7 +241,10 @@ describe('functions', () => {
 
   it('every log group has a retention and is encrypted with the logs key', () => {
     const logGroups = Object.values(resources).filter((r) => r.Type === 'AWS::Logs::LogGroup');
-    expect(logGroups).toHaveLength(functionNames.length + 1);
+    expect(logGroups).toHaveLength(
+      // + 1 API access logs, + 1 the portal's BucketDeployment handler (infra/constructs/web.ts).
+      functionNames.length + backgroundFunctionNames.length + retentionFunctionNames.length + staffJobNames.length + 1 + 1,
+    );
     for (const logGroup of logGroups) {
       expect(logGroup.Properties.RetentionInDays).toBeGreaterThan(0);
       expect(logGroup.Properties.KmsKeyId).toEqual(getAtt(logicalId(stack.keys.logsKey)));
@@ -298,12 +312,25 @@ describe('IAM per function, derived from functionGrants', () => {
           expect(statement.Action.sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
         }
         const services = new Set(statement.Action.map((a) => a.split(':')[0]));
-        for (const service of services) expect(['logs', 'xray', 'kms', 'dynamodb', 'ses']).toContain(service);
+        const allowed = ['logs', 'xray', 'kms', 'dynamodb', 'ses', ...(functionGrants[name].budgetReviews ? ['s3'] : [])];
+        for (const service of services) expect(allowed).toContain(service);
       }
       // No AWS managed policies (e.g. AWSLambdaBasicExecutionRole), no inline default policies.
       template.resourceCountIs('AWS::IAM::Policy', 0);
     },
   );
+
+  it('only budget-review stores uploads and only admin reads them, each with one action on the budget key', () => {
+    const budgetKey = getAtt(logicalId(stack.budgetReviews.key));
+    const byFunction = Object.fromEntries(functionNames.map((name) => [name, [...actionsOn(statementsOf(name), budgetKey)]]));
+    expect(byFunction['budget-review']).toEqual(['kms:GenerateDataKey']);
+    expect(byFunction.admin).toEqual(['kms:Decrypt']);
+    for (const name of functionNames.filter((n) => n !== 'budget-review' && n !== 'admin')) expect(byFunction[name]).toEqual([]);
+    const s3Actions = (name: (typeof functionNames)[number]) =>
+      statementsOf(name).flatMap((statement) => statement.Action.filter((action) => action.startsWith('s3:')));
+    expect(s3Actions('budget-review')).toEqual(['s3:PutObject']);
+    expect(s3Actions('admin')).toEqual(['s3:GetObject']);
+  });
 
   it('session cannot use the personal-data key; self-service can decrypt', () => {
     const dataKey = getAtt(logicalId(stack.keys.dataKey));

@@ -1,0 +1,32 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { createRequestRepository } from '../../shared/adapters/request-repository.js';
+import { createSesClient, createSesMailer } from '../../shared/adapters/ses-mailer.js';
+import { createDynamoDbClient } from '../../shared/adapters/dynamodb-client.js';
+import { loadConfig, requireSetting } from '../../shared/config.js';
+import { systemClock } from '../../shared/domain/dates.js';
+import { createObservability } from '../../shared/observability.js';
+import { runDeadlineWatch } from '../../shared/services/staff/deadline-watch.js';
+
+const config = loadConfig();
+const { logger, metrics } = createObservability('deadline-watch');
+const deps = {
+  clock: systemClock,
+  requests: createRequestRepository({ client: createDynamoDbClient(config), tableName: config.TABLE_NAME, clock: systemClock }),
+  mailer: createSesMailer({ ses: createSesClient(config), from: config.MAIL_FROM }),
+  staffMailbox: requireSetting(config, 'STAFF_MAILBOX'),
+  // Always published, zero included, so the overdue alarm sees a value every day.
+  countOverdue: (overdue: number, dueSoon: number) => {
+    metrics.addMetric('RequestsOverdue', MetricUnit.Count, overdue);
+    metrics.addMetric('RequestsDueSoon', MetricUnit.Count, dueSoon);
+    metrics.publishStoredMetrics();
+  },
+};
+
+/** Scheduled daily: staff hear about requests near or past their legal deadline. */
+export const handler = middy(async () => {
+  const report = await runDeadlineWatch(deps);
+  logger.info('deadline watch ran', { ...report });
+  return report;
+}).use(injectLambdaContext(logger));

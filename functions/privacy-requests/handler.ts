@@ -1,0 +1,48 @@
+import { loadConfig } from '../../shared/config.js';
+import {
+  byEmailRequestBodySchema,
+  confirmRequestBodySchema,
+  requestBodySchema,
+} from '../../shared/domain/privacy-request.js';
+import { bodyOf, httpFunction, type RouteHandler } from '../../shared/http/http-function.js';
+import { createObservability } from '../../shared/observability.js';
+import type { RequestDeps } from '../../shared/services/requests/request-deps.js';
+import {
+  confirmRequest,
+  listMyRequests,
+  submitByEmail,
+  submitSignedIn,
+} from '../../shared/services/requests/workflow.js';
+import { requireLicensee } from '../../shared/services/session.js';
+import { createRequestDeps } from '../../shared/wiring-requests.js';
+
+export function createRoutes(deps: RequestDeps): Record<string, RouteHandler> {
+  return {
+    'POST /api/privacy-requests': async (request) => {
+      const licenseeId = await requireLicensee(deps, request.bearerToken);
+      return {
+        status: 201,
+        body: await submitSignedIn(deps, licenseeId, bodyOf(requestBodySchema, request)),
+      };
+    },
+    // Always the same answer: whether the address is registered is told only to its owner, by mail.
+    'POST /api/privacy-requests/by-email': async (request) => {
+      await submitByEmail(deps, bodyOf(byEmailRequestBodySchema, request));
+      return { status: 202, body: { status: 'confirmation-sent' } };
+    },
+    'POST /api/privacy-requests/confirm': async (request) => ({
+      status: 200,
+      body: await confirmRequest(deps, bodyOf(confirmRequestBodySchema, request)),
+    }),
+    'GET /api/me/privacy-requests': async (request) => ({
+      status: 200,
+      body: await listMyRequests(deps, await requireLicensee(deps, request.bearerToken)),
+    }),
+  };
+}
+
+const observability = createObservability('privacy-requests');
+export const handler = httpFunction(
+  createRoutes(createRequestDeps(loadConfig(), observability)),
+  observability,
+);

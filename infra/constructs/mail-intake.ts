@@ -1,0 +1,281 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  ObjectOwnership,
+  type CfnBucket,
+} from 'aws-cdk-lib/aws-s3';
+import { ReceiptRuleSet, TlsPolicy, type ReceiptRule } from 'aws-cdk-lib/aws-ses';
+import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { FunctionGrants } from '../../functions/routes.js';
+import { rawMailPrefix } from '../../shared/domain/mail-classification.js';
+import { policy } from '../../shared/domain/policy.js';
+import { shortRetentionTag } from '../../shared/adapters/raw-mail-store.js';
+import { statementsFor, zorgSomFunction, type GrantTargets } from './functions.js';
+
+/** The background functions of the privacy-request workflow and what each may do (exact ARNs in infra). */
+export const backgroundFunctionGrants = {
+  // Encrypts a request's text, matches the sender by blind index; never decrypts personal data.
+  'mail-intake': { kms: ['encrypt', 'mac'], dynamodb: ['read', 'write', 'query'], sendMail: true },
+  // Mails reminders and retried outcomes to the address on record (decrypts it); never encrypts.
+  'request-hygiene': { kms: ['decrypt'], dynamodb: ['read', 'write', 'query'], sendMail: true },
+} as const satisfies Record<string, FunctionGrants>;
+export type BackgroundFunctionName = keyof typeof backgroundFunctionGrants;
+export const backgroundFunctionNames = Object.keys(backgroundFunctionGrants) as BackgroundFunctionName[];
+
+export interface MailIntakeProps {
+  /** Mail to info@<domainName> is received (the MX record points at SES inbound). */
+  readonly domainName: string;
+  readonly logsKey: IKey;
+  readonly targets: GrantTargets;
+  /** The functions' common environment (shared/config.ts). */
+  readonly environment: Record<string, string>;
+}
+
+/**
+ * Inbound mail (statement: "stuur een mail naar info@zorgsom.nl onder vermelding van 'Privacy'"):
+ * SES receipt rule → S3 action (raw MIME, SSE-KMS, TLS only, private, expiring) → Lambda action (mail-intake,
+ * asynchronous). Failed asynchronous invocations of mail-intake and of the daily request-hygiene land in one
+ * encrypted dead-letter queue whose first message raises an alarm; the raw mail stays in S3 meanwhile, so
+ * nothing is lost. CloudFormation cannot activate a receipt rule set: see README (one CLI call).
+ */
+export class MailIntake extends Construct {
+  readonly key: Key;
+  readonly bucket: Bucket;
+  readonly ruleSet: ReceiptRuleSet;
+  readonly rule: ReceiptRule;
+  readonly deadLetterQueue: Queue;
+  readonly alarm: Alarm;
+  readonly alarmTopic: Topic;
+  readonly intakeFunction: NodejsFunction;
+  readonly hygieneFunction: NodejsFunction;
+  readonly schedule: Rule;
+
+  constructor(scope: Construct, id: string, props: MailIntakeProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const sourceAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
+
+    this.key = new Key(this, 'RawMailKey', {
+      description: 'ZorgSom Privacy: raw inbound mail, its dead letters and alarms',
+      alias: 'alias/zorgsom-privacy/raw-mail',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // The S3 action names no kmsKey (the bucket's default encryption applies), so SES needs a data key.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowSesToStoreInboundMail',
+        principals: [new ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Encrypt'],
+        resources: ['*'],
+        conditions: sourceAccount,
+      }),
+    );
+    // CloudWatch alarms publish to the encrypted alarm topic.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToNotify',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: sourceAccount,
+      }),
+    );
+
+    this.bucket = new Bucket(this, 'RawMail', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Not versioned: a deletion (patient data) must really remove the mail, not leave a version behind.
+      versioned: false,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          id: 'raw-mail',
+          expiration: Duration.days(policy.retention.rawMailDays),
+          // Belt and braces should versioning ever be switched on.
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        {
+          id: 'patient-data-and-quarantine',
+          tagFilters: { [shortRetentionTag.key]: shortRetentionTag.value },
+          expiration: Duration.days(policy.retention.rawMailWithPatientDataDays),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+      ],
+    });
+    const bucketId = stack.getLogicalId(this.bucket.node.defaultChild as CfnBucket);
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Only SES (PutObject, this account and rule) and mail-intake (Get, Tag, Delete under inbound/) touch ' +
+        'the bucket; server access logs would copy object keys and requester details into a second bucket ' +
+        'that outlives the raw mail it describes. Intake outcomes are in the function logs and the audit log.',
+    });
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+      Validations.of(this.bucket).acknowledge({
+        id: `${pack}-S3BucketLoggingEnabled`,
+        reason: 'See AwsSolutions-S1: access logs would keep traces of raw mail longer than the mail itself.',
+      });
+      Validations.of(this.bucket).acknowledge({
+        id: `${pack}-S3BucketReplicationEnabled`,
+        reason:
+          `Raw mail is transient (at most ${policy.retention.rawMailDays} days); a replica would be a second ` +
+          'copy of personal data to purge. A lost object is recovered from the DLQ event and the sender.',
+      });
+      Validations.of(this.bucket).acknowledge({
+        id: `${pack}-S3BucketVersioningEnabled`,
+        reason:
+          'Deliberately unversioned: raw mail with patient data is deleted right after intake, and a version ' +
+          'would keep it. Objects are written once by SES and never overwritten.',
+      });
+    }
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter queue of mail-intake and request-hygiene (Lambda DeadLetterConfig); ' +
+        'a dead-letter queue of its own would only move the same events further away from the alarm.',
+    });
+
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: 'ZorgSom Privacy: mail intake alarms',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    this.alarm = new Alarm(this, 'DeadLettersAlarm', {
+      alarmDescription:
+        'A mail-intake or request-hygiene event failed three times. The raw mail is in S3; redrive the event ' +
+        '(README: "Inbound mail").',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    this.alarm.addOkAction(new SnsAction(this.alarmTopic));
+
+    const viaServices = (...services: string[]) => ({
+      StringEquals: {
+        'kms:ViaService': services.map((service) => `${service}.${stack.region}.amazonaws.com`),
+      },
+    });
+    const deadLetterStatements = [
+      new PolicyStatement({
+        sid: 'DeadLetterQueue',
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetterQueue.queueArn],
+      }),
+      new PolicyStatement({
+        sid: 'DeadLetterEncryptionViaSqs',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.key.keyArn],
+        conditions: viaServices('sqs'),
+      }),
+    ];
+    const objects = this.bucket.arnForObjects(`${rawMailPrefix}*`);
+
+    this.intakeFunction = this.backgroundFunction('mail-intake', props, {
+      environment: { RAW_MAIL_BUCKET: this.bucket.bucketName },
+      timeout: Duration.seconds(60),
+      memorySize: 1024,
+      statements: [
+        new PolicyStatement({
+          sid: 'RawMail',
+          actions: ['s3:GetObject', 's3:PutObjectTagging', 's3:DeleteObject'],
+          resources: [objects],
+        }),
+        new PolicyStatement({
+          sid: 'RawMailDecryptionViaS3',
+          actions: ['kms:Decrypt'],
+          resources: [this.key.keyArn],
+          conditions: viaServices('s3'),
+        }),
+        ...deadLetterStatements,
+      ],
+    });
+    Validations.of(this.intakeFunction.node.scope ?? this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${rawMailPrefix}*]`,
+      reason:
+        'Object names are SES message ids, unknown in advance: the statement is limited to the inbound/ prefix ' +
+        'of the raw-mail bucket and to reading, tagging and deleting.',
+    });
+
+    this.hygieneFunction = this.backgroundFunction('request-hygiene', props, {
+      environment: {},
+      timeout: Duration.minutes(5),
+      memorySize: 512,
+      statements: deadLetterStatements,
+    });
+
+    this.ruleSet = new ReceiptRuleSet(this, 'RuleSet', {});
+    this.rule = this.ruleSet.addRule('ContactAddress', {
+      recipients: [`info@${props.domainName}`],
+      // SES scans for spam and viruses: the verdicts reach mail-intake in the event.
+      scanEnabled: true,
+      tlsPolicy: TlsPolicy.REQUIRE,
+      actions: [
+        new S3Action({ bucket: this.bucket, objectKeyPrefix: rawMailPrefix }),
+        new LambdaAction({ function: this.intakeFunction, invocationType: LambdaInvocationType.EVENT }),
+      ],
+    });
+
+    this.schedule = new Rule(this, 'DailyRequestHygiene', {
+      description: 'ZorgSom Privacy: reminders, closing unconfirmed requests, retrying failed steps',
+      schedule: Schedule.cron({ hour: '5', minute: '15' }),
+      targets: [
+        new LambdaFunction(this.hygieneFunction, { retryAttempts: 2, maxEventAge: Duration.hours(6) }),
+      ],
+    });
+  }
+
+  /** A function of the shared factory, with its dead-letter queue and Lambda's async retries (two). */
+  private backgroundFunction(
+    name: BackgroundFunctionName,
+    props: MailIntakeProps,
+    options: {
+      environment: Record<string, string>;
+      timeout: Duration;
+      memorySize: number;
+      statements: PolicyStatement[];
+    },
+  ): NodejsFunction {
+    const fn = zorgSomFunction(this, {
+      name,
+      statements: [...statementsFor(backgroundFunctionGrants[name], props.targets), ...options.statements],
+      logsKey: props.logsKey,
+      environment: { ...props.environment, ...options.environment },
+      timeout: options.timeout,
+      memorySize: options.memorySize,
+      invocation: 'event',
+    });
+    (fn.node.defaultChild as CfnFunction).deadLetterConfig = { targetArn: this.deadLetterQueue.queueArn };
+    fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
+    return fn;
+  }
+}

@@ -1,0 +1,304 @@
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DockerImage, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  PriceClass,
+  ResponseHeadersPolicy,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  ObjectOwnership,
+  type CfnBucket,
+} from 'aws-cdk-lib/aws-s3';
+import { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { contentSecurityPolicy, permissionsPolicy } from '../../web/src/security.js';
+import { FUNCTION_LOG_RETENTION } from '../retention.js';
+
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** The portal's sources; the deployment's asset is what local/web-build.ts makes of them. */
+export const webDir = join(repoRoot, 'web');
+const webBuildScript = join(repoRoot, 'local', 'web-build.ts');
+
+/** Two years, the same as the API's own Strict-Transport-Security (shared/http/security-headers.ts). */
+const HSTS_MAX_AGE = Duration.seconds(63_072_000);
+
+export interface WebProps {
+  /** The HTTP API that answers /api/* behind the same domain. */
+  readonly httpApi: IHttpApi;
+  /** Encrypts the deployment handler's log group, like every other log group of the stack. */
+  readonly logsKey: IKey;
+}
+
+/**
+ * The licensee portal: static files in a private S3 bucket, read only by CloudFront (origin access control),
+ * and `/api/*` on the same distribution forwarded to the HTTP API, so the portal and the API share one
+ * origin (no CORS). Every portal response carries the security headers (CSP from web/src/security.ts).
+ *
+ * The portal is built during synthesis by the asset's bundling step (local/web-build.ts, esbuild), from
+ * web/src and the policy file, so a deployment can never ship a stale or missing web/dist. Tests that skip
+ * bundling (`aws:cdk:bundling-stacks: []`) stage the sources instead, so they need no build.
+ */
+export class Web extends Construct {
+  readonly bucket: Bucket;
+  readonly distribution: Distribution;
+  readonly responseHeadersPolicy: ResponseHeadersPolicy;
+  readonly deployment: BucketDeployment;
+  readonly deploymentRole: Role;
+
+  constructor(scope: Construct, id: string, props: WebProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.bucket = new Bucket(this, 'Bucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      // Old versions allow a quick roll-back for a while, then go.
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
+    });
+    const staticOnly =
+      'The bucket holds only the public portal files (HTML, one script, one stylesheet) built from the ' +
+      'repository, never personal data: ';
+    Validations.of(this.bucket).acknowledge(
+      {
+        id: 'AwsSolutions-S1',
+        reason: `${staticOnly}its only reader is CloudFront through origin access control, and server access logs would add nothing a deploy log lacks.`,
+      },
+      {
+        id: 'HIPAA.Security-S3BucketLoggingEnabled',
+        reason: `${staticOnly}its only reader is CloudFront through origin access control, and server access logs would add nothing a deploy log lacks.`,
+      },
+      {
+        id: 'NIST.800.53.R5-S3BucketLoggingEnabled',
+        reason: `${staticOnly}its only reader is CloudFront through origin access control, and server access logs would add nothing a deploy log lacks.`,
+      },
+      {
+        id: 'HIPAA.Security-S3BucketReplicationEnabled',
+        reason: `${staticOnly}every deployment rebuilds them from source, so a replica in a second region protects nothing.`,
+      },
+      {
+        id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+        reason: `${staticOnly}every deployment rebuilds them from source, so a replica in a second region protects nothing.`,
+      },
+      {
+        id: 'HIPAA.Security-S3DefaultEncryptionKMS',
+        reason: `${staticOnly}they are published to every visitor, so SSE-S3 suffices and a KMS key would only add cost and a key policy for CloudFront.`,
+      },
+      {
+        id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+        reason: `${staticOnly}they are published to every visitor, so SSE-S3 suffices and a KMS key would only add cost and a key policy for CloudFront.`,
+      },
+    );
+
+    this.responseHeadersPolicy = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'ZorgSom portal: strict CSP, HSTS, no framing, no referrer, no sniffing',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: HSTS_MAX_AGE,
+          includeSubdomains: true,
+          override: true,
+        },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+        contentTypeOptions: { override: true },
+      },
+      customHeadersBehavior: {
+        customHeaders: [
+          { header: 'Permissions-Policy', value: permissionsPolicy, override: true },
+          { header: 'Cross-Origin-Opener-Policy', value: 'same-origin', override: true },
+        ],
+      },
+    });
+
+    const apiDomain = `${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: 'ZorgSom Privacy licensee portal and API',
+      defaultRootObject: 'index.html',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: PriceClass.PRICE_CLASS_100,
+      enableIpv6: true,
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: this.responseHeadersPolicy,
+        compress: true,
+      },
+      additionalBehaviors: {
+        // Same origin as the pages: no CORS. Nothing cached; every viewer header but Host reaches the API
+        // (Authorization among them), which sends its own security headers (shared/http/security-headers.ts).
+        '/api/*': {
+          origin: new HttpOrigin(apiDomain, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_ALL,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          compress: true,
+        },
+      },
+    });
+    Validations.of(this.distribution).acknowledge(
+      {
+        id: 'AwsSolutions-CFR1',
+        reason:
+          'No geo restriction: licensees are Dutch practitioners, but they may sign in from anywhere (holidays, ' +
+          'practices near the border); the API authenticates every personal request instead.',
+      },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'No WAF web ACL: the API has stage throttling, one-time codes limited per hour and per attempt, and ' +
+          'strict validation; the portal is static. A WAF can be added when traffic shows a need.',
+      },
+      {
+        id: 'AwsSolutions-CFR3',
+        reason:
+          'No CloudFront access logs: they record every viewer IP address, personal data the privacy statement ' +
+          'does not list (the API access logs leave it out for the same reason). CloudFront metrics remain.',
+      },
+      {
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'No custom domain yet, so the distribution uses the default *.cloudfront.net certificate, for which ' +
+          'CloudFront fixes the viewer security policy. With a custom domain and ACM certificate, set ' +
+          'minimumProtocolVersion TLSv1.2_2021 here.',
+      },
+    );
+
+    const build = (outputDir: string): boolean => {
+      execFileSync(process.execPath, ['--import', 'tsx', webBuildScript, outputDir], {
+        cwd: repoRoot,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      return true;
+    };
+    const asset = new Asset(this, 'Portal', {
+      path: webDir,
+      exclude: ['dist', 'tsconfig.json'],
+      bundling: {
+        // Only used if the local build is not possible; the local build always is where synth runs.
+        image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-alpine'),
+        local: { tryBundle: build },
+      },
+    });
+
+    // The deployment handler's role, written by hand on exact ARNs like every other role of the stack: no AWS
+    // managed policy, no inline default policy. BucketDeployment gets it without policy updates, so its own
+    // (wildcard) grants are not added.
+    const logGroup = new LogGroup(this, 'DeploymentLogs', {
+      retention: FUNCTION_LOG_RETENTION,
+      encryptionKey: props.logsKey,
+    });
+    this.deploymentRole = new Role(this, 'DeploymentRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description:
+        'Copies the built portal into its bucket and invalidates the distribution (deploy time only)',
+    });
+    const deploymentPolicy = new ManagedPolicy(this, 'DeploymentPolicy', {
+      roles: [this.deploymentRole],
+      statements: [
+        new PolicyStatement({
+          sid: 'ReadPortalAsset',
+          actions: ['s3:GetObject'],
+          resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)],
+        }),
+        new PolicyStatement({
+          sid: 'ListPortalBucket',
+          actions: ['s3:ListBucket'],
+          resources: [this.bucket.bucketArn],
+        }),
+        new PolicyStatement({
+          sid: 'WritePortalFiles',
+          actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+          resources: [this.bucket.arnForObjects('*')],
+        }),
+        new PolicyStatement({
+          sid: 'InvalidatePortal',
+          actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+          resources: [
+            stack.formatArn({
+              service: 'cloudfront',
+              region: '',
+              resource: 'distribution',
+              resourceName: this.distribution.distributionId,
+            }),
+          ],
+        }),
+        new PolicyStatement({
+          sid: 'OwnLogGroup',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [logGroup.logGroupArn],
+        }),
+      ],
+    });
+
+    Validations.of(deploymentPolicy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>/*]`,
+      reason:
+        'The deployment syncs the whole built portal (content-hashed file names that change with every build) ' +
+        'into its own bucket and prunes old files, so it writes and deletes any object of that one bucket.',
+    });
+
+    this.deployment = new BucketDeployment(this, 'Deployment', {
+      sources: [Source.bucket(asset.bucket, asset.s3ObjectKey)],
+      destinationBucket: this.bucket,
+      // New pages reach viewers at once: hashed assets never change, the HTML is invalidated.
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      prune: true,
+      memoryLimit: 256,
+      role: this.deploymentRole.withoutPolicyUpdates(),
+      logGroup,
+    });
+    this.acknowledgeDeploymentHandler(stack);
+  }
+
+  /**
+   * CDK's BucketDeployment runs one shared handler (a Lambda function created at stack level, its code owned
+   * by aws-cdk-lib) only while CloudFormation deploys: it copies the built portal into the bucket and
+   * invalidates the distribution. Its findings are about that tool, not about a path personal data takes.
+   */
+  private acknowledgeDeploymentHandler(stack: Stack): void {
+    const handler = stack.node.children.find((child) =>
+      child.node.id.startsWith('Custom::CDKBucketDeployment'),
+    );
+    if (!handler) throw new Error('BucketDeployment created no handler to acknowledge findings on');
+    const tool =
+      'CDK BucketDeployment handler: runs only during a deployment to copy the built portal (no personal data) ' +
+      'into its bucket and invalidate the distribution; ';
+    const reasons: Record<string, string> = {
+      'AwsSolutions-L1': `${tool}its runtime is pinned by aws-cdk-lib, which ships the handler code, and moves with cdk upgrades.`,
+      'HIPAA.Security-LambdaConcurrency': `${tool}CloudFormation invokes it once per deployment, so a concurrency limit has nothing to bound.`,
+      'NIST.800.53.R5-LambdaConcurrency': `${tool}CloudFormation invokes it once per deployment, so a concurrency limit has nothing to bound.`,
+      'HIPAA.Security-LambdaDLQ': `${tool}CloudFormation invokes it synchronously and fails the deployment on an error, so there is nothing to queue.`,
+      'NIST.800.53.R5-LambdaDLQ': `${tool}CloudFormation invokes it synchronously and fails the deployment on an error, so there is nothing to queue.`,
+      'HIPAA.Security-LambdaInsideVPC': `${tool}it reaches only S3 and CloudFront over their TLS endpoints and uses no VPC resource.`,
+      'NIST.800.53.R5-LambdaInsideVPC': `${tool}it reaches only S3 and CloudFront over their TLS endpoints and uses no VPC resource.`,
+    };
+    for (const [id, reason] of Object.entries(reasons)) Validations.of(handler).acknowledge({ id, reason });
+  }
+}

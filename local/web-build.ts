@@ -1,0 +1,63 @@
+/**
+ * Builds the licensee portal (web/) into a folder of static files: the HTML pages rendered from the policy
+ * file and the text dictionary, one script bundle and one stylesheet (esbuild, content-hashed names).
+ * `npm start` runs it before serving; `npm run build:web [outDir]` runs it alone; the CDK stack runs it to
+ * bundle the portal's S3 deployment; the browser tests build into a temp folder of their own.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { renderPages } from '../web/src/pages.js';
+
+const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export const webSourceDir = join(repoRoot, 'web', 'src');
+export const defaultWebOutDir = join(repoRoot, 'web', 'dist');
+
+export interface WebBuild {
+  outDir: string;
+  files: string[];
+}
+
+export async function buildWeb(outDir: string = defaultWebOutDir): Promise<WebBuild> {
+  const out = resolve(outDir);
+  await rm(out, { recursive: true, force: true });
+  await mkdir(join(out, 'assets'), { recursive: true });
+
+  const result = await build({
+    entryPoints: { app: join(webSourceDir, 'app', 'main.ts'), styles: join(webSourceDir, 'styles.css') },
+    outdir: join(out, 'assets'),
+    entryNames: '[name]-[hash]',
+    bundle: true,
+    format: 'esm',
+    target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
+    platform: 'browser',
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'silent',
+  });
+
+  const outputs = Object.entries(result.metafile.outputs);
+  const assetOf = (entry: string): string => {
+    const found = outputs.find(([, output]) => output.entryPoint?.endsWith(entry));
+    if (!found) throw new Error(`esbuild produced no output for ${entry}`);
+    return `/assets/${basename(found[0])}`;
+  };
+  const pages = renderPages({ script: assetOf('main.ts'), stylesheet: assetOf('styles.css') });
+  await Promise.all(Object.entries(pages).map(([file, html]) => writeFile(join(out, file), html)));
+
+  return {
+    outDir: out,
+    files: [...Object.keys(pages), ...outputs.map(([file]) => relative(out, resolve(file)))].sort(),
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const started = performance.now();
+  const built = await buildWeb(process.argv[2] ?? defaultWebOutDir);
+  console.log(
+    `Portal built in ${Math.round(performance.now() - started)} ms: ${built.files.length} files in ${relative(process.cwd(), built.outDir) || '.'}`,
+  );
+}

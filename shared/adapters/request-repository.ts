@@ -1,0 +1,352 @@
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  TransactionCanceledException,
+  type AttributeValue,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import * as z from 'zod';
+import { addMinutes, epochSeconds, type Clock } from '../domain/dates.js';
+import {
+  openShardOf,
+  openShards,
+  storedPrivacyRequestSchema,
+  type StoredPrivacyRequest,
+} from '../domain/privacy-request.js';
+import { ConcurrentUpdateError } from './licensee-repository.js';
+import { keys, tableDefinition } from './table-definition.js';
+
+/** Keys of the items this repository owns, beside those of `table-definition.ts`. */
+export const requestKeys = {
+  reference: (reference: string) => ({ pk: `REFERENCE#${reference}`, sk: 'REQUEST' }),
+  intake: (messageId: string) => ({ pk: `MAIL#${messageId}`, sk: 'INTAKE' }),
+  autoReply: (emailIndex: string) => ({ pk: `AUTOREPLY#${emailIndex}`, sk: 'AUTOREPLY' }),
+  /** General mail for staff: in the sender's partition when the sender is a licensee, else in `INBOX`. */
+  inbox: (licenseeId: string | undefined, itemId: string) => ({
+    pk: licenseeId ? keys.licensee(licenseeId) : 'INBOX',
+    sk: `INBOX#${itemId}`,
+  }),
+};
+
+const referencePointerSchema = z.object({ licenseeId: z.string(), requestId: z.string() });
+
+/** Progress of one inbound mail: the SES message id is the idempotency key. */
+export const intakeRecordSchema = z.object({
+  messageId: z.string(),
+  status: z.enum(['processing', 'done']),
+  /** What became of the mail (no personal value): e.g. `request`, `quarantined-virus`, `automatic-bounce`. */
+  outcome: z.string().optional(),
+  leaseUntil: z.number().int(),
+  attempts: z.number().int().min(0),
+  licenseeId: z.string().optional(),
+  requestId: z.string().optional(),
+  lastError: z.string().optional(),
+  expiresAt: z.number().int(),
+});
+export type IntakeRecord = z.infer<typeof intakeRecordSchema>;
+
+/** A general mail (not a privacy request) waiting for staff; its text stays in the raw object only. */
+export const inboxItemSchema = z.object({
+  itemId: z.string(),
+  reference: z.string(),
+  licenseeId: z.string().optional(),
+  status: z.enum(['open', 'answered']),
+  receivedAt: z.iso.datetime(),
+  dueAt: z.iso.datetime(),
+  s3Objects: z.array(z.string()),
+  patientDataWithheld: z.boolean().optional(),
+  expiresAt: z.number().int().optional(),
+});
+export type InboxItem = z.infer<typeof inboxItemSchema>;
+
+const addHours = (from: Date, hours: number) => addMinutes(from, hours * 60);
+
+export type RequestRepository = ReturnType<typeof createRequestRepository>;
+
+export function createRequestRepository({
+  client,
+  tableName,
+  clock,
+}: {
+  client: DynamoDBClient;
+  tableName: string;
+  clock: Clock;
+}) {
+  const requestKey = (licenseeId: string, requestId: string) => ({
+    pk: keys.licensee(licenseeId),
+    sk: keys.request(requestId),
+  });
+  /** `openShard` is derived from the state on every write, so no path can leave a closed request listed. */
+  const requestItem = (request: StoredPrivacyRequest) => {
+    const shard = openShardOf(request);
+    return marshall(
+      {
+        ...request,
+        ...requestKey(request.licenseeId, request.requestId),
+        ...(shard ? { openShard: shard } : {}),
+      },
+      { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    );
+  };
+  const parseRequest = (item: Record<string, AttributeValue>): StoredPrivacyRequest => {
+    const { pk: _pk, sk: _sk, openShard: _shard, ...record } = unmarshall(item);
+    return storedPrivacyRequestSchema.parse(record);
+  };
+  const alive = (item: Record<string, unknown>) =>
+    typeof item.expiresAt !== 'number' || item.expiresAt > epochSeconds(clock());
+
+  async function getItem(key: { pk: string; sk: string }) {
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: tableName, Key: marshall(key), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const plain = unmarshall(Item);
+    return alive(plain) ? { raw: Item, plain } : undefined;
+  }
+
+  async function transact(items: TransactWriteItem[]): Promise<void> {
+    try {
+      await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) throw new ConcurrentUpdateError('request changed');
+      throw error;
+    }
+  }
+
+  async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]) {
+    const items: Record<string, AttributeValue>[] = [];
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  return {
+    /**
+     * Writes a new request with whatever must land with it (audit events, the intake record's pointer to
+     * it), and, for a request that waits for a mailed code, the reference pointer the confirm route reads.
+     */
+    async createRequest(
+      request: StoredPrivacyRequest,
+      { withReference, also = [] }: { withReference: boolean; also?: TransactWriteItem[] },
+    ): Promise<void> {
+      const items: TransactWriteItem[] = [
+        {
+          Put: {
+            TableName: tableName,
+            Item: requestItem(request),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...also,
+      ];
+      if (withReference) {
+        const until = request.confirmBy ? new Date(request.confirmBy) : clock();
+        items.push({
+          Put: {
+            TableName: tableName,
+            Item: marshall({
+              ...requestKeys.reference(request.reference),
+              licenseeId: request.licenseeId,
+              requestId: request.requestId,
+              // The pointer is needed only while the request can be confirmed.
+              expiresAt: epochSeconds(addHours(until, 24)),
+            }),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      }
+      await transact(items);
+    },
+
+    /** Saves `request` (version must be expectedVersion + 1) and its audit events, if nobody wrote since. */
+    async saveRequest(
+      request: StoredPrivacyRequest,
+      expectedVersion: number,
+      also: TransactWriteItem[] = [],
+    ): Promise<void> {
+      const put = {
+        TableName: tableName,
+        Item: requestItem(request),
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: marshall({ ':expected': expectedVersion }),
+      };
+      if (also.length === 0) {
+        try {
+          await client.send(new PutItemCommand(put));
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException)
+            throw new ConcurrentUpdateError('request changed');
+          throw error;
+        }
+        return;
+      }
+      await transact([{ Put: put }, ...also]);
+    },
+
+    async getRequest(licenseeId: string, requestId: string): Promise<StoredPrivacyRequest | undefined> {
+      const found = await getItem(requestKey(licenseeId, requestId));
+      return found && parseRequest(found.raw);
+    },
+
+    async listRequests(licenseeId: string): Promise<StoredPrivacyRequest[]> {
+      const items = await queryAll({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: marshall({
+          ':pk': keys.licensee(licenseeId),
+          ':prefix': keys.request(''),
+        }),
+        ConsistentRead: true,
+      });
+      return items.map(parseRequest);
+    },
+
+    async findByReference(reference: string): Promise<{ licenseeId: string; requestId: string } | undefined> {
+      const found = await getItem(requestKeys.reference(reference));
+      return found && referencePointerSchema.parse(found.plain);
+    },
+
+    /**
+     * Requests in one shard of the sparse `openRequests` index, earliest deadline first. The index is
+     * eventually consistent: callers re-read a request by key before changing it.
+     */
+    async listShard(
+      shard: (typeof openShards)[keyof Omit<typeof openShards, 'inbox'>],
+    ): Promise<StoredPrivacyRequest[]> {
+      const items = await queryAll({
+        TableName: tableName,
+        IndexName: tableDefinition.indexes.openRequests.name,
+        KeyConditionExpression: 'openShard = :shard',
+        ExpressionAttributeValues: marshall({ ':shard': shard }),
+      });
+      return items.map(parseRequest);
+    },
+
+    /**
+     * Claims an inbound mail for processing: the first delivery creates the record; a later one gets it
+     * only when the earlier attempt failed or its lease ran out. `claimed: false` returns the record found.
+     */
+    async claimMail(
+      messageId: string,
+      leaseSeconds: number,
+      expiresAt: number,
+    ): Promise<
+      { claimed: true; record: IntakeRecord } | { claimed: false; record: IntakeRecord | undefined }
+    > {
+      const now = epochSeconds(clock());
+      const previous = await getItem(requestKeys.intake(messageId));
+      const before = previous && intakeRecordSchema.parse(previous.plain);
+      if (before && (before.status === 'done' || before.leaseUntil > now))
+        return { claimed: false, record: before };
+      const record: IntakeRecord = {
+        ...(before ?? { messageId, status: 'processing', attempts: 0, expiresAt }),
+        status: 'processing',
+        leaseUntil: now + leaseSeconds,
+        attempts: (before?.attempts ?? 0) + 1,
+      };
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: marshall({ ...record, ...requestKeys.intake(messageId) }, { removeUndefinedValues: true }),
+            ...(before
+              ? {
+                  ConditionExpression: '#status = :processing AND leaseUntil = :lease',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: marshall({
+                    ':processing': 'processing',
+                    ':lease': before.leaseUntil,
+                  }),
+                }
+              : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return { claimed: false, record: before };
+        throw error;
+      }
+      return { claimed: true, record };
+    },
+
+    /** Overwrites the intake record (progress, outcome, release of the lease). */
+    async saveMail(record: IntakeRecord): Promise<void> {
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: marshall(
+            { ...record, ...requestKeys.intake(record.messageId) },
+            { removeUndefinedValues: true },
+          ),
+        }),
+      );
+    },
+
+    /** The intake record as one item of a request's creating transaction. */
+    intakeItem(record: IntakeRecord): TransactWriteItem {
+      return {
+        Put: {
+          TableName: tableName,
+          Item: marshall(
+            { ...record, ...requestKeys.intake(record.messageId) },
+            { removeUndefinedValues: true },
+          ),
+        },
+      };
+    },
+
+    /**
+     * RFC 3834: takes the sender's one automatic reply of the window. A retry of the same message gets the
+     * slot it took before, so a failed send is not lost to the throttle.
+     */
+    async takeAutoReplySlot(emailIndex: string, messageId: string, windowHours: number): Promise<boolean> {
+      const now = clock();
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: marshall({
+              ...requestKeys.autoReply(emailIndex),
+              messageId,
+              expiresAt: epochSeconds(addHours(now, windowHours)),
+            }),
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now OR messageId = :messageId',
+            ExpressionAttributeValues: marshall({ ':now': epochSeconds(now), ':messageId': messageId }),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    /** Idempotent: the item id is the SES message id, so a redelivery writes the same item. */
+    async putInboxItem(item: InboxItem): Promise<void> {
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: marshall(
+            { ...item, ...requestKeys.inbox(item.licenseeId, item.itemId), openShard: openShards.inbox },
+            { removeUndefinedValues: true },
+          ),
+        }),
+      );
+    },
+
+    async getInboxItem(licenseeId: string | undefined, itemId: string): Promise<InboxItem | undefined> {
+      const found = await getItem(requestKeys.inbox(licenseeId, itemId));
+      if (!found) return undefined;
+      const { pk: _pk, sk: _sk, openShard: _shard, ...record } = found.plain;
+      return inboxItemSchema.parse(record);
+    },
+  };
+}

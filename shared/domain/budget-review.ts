@@ -1,0 +1,80 @@
+import * as z from 'zod';
+import { addDays } from './dates.js';
+import { policy } from './policy.js';
+
+/**
+ * Statement §4: when ZorgSom needs patient data to check a budget, it asks; the licensee decides, and
+ * gives it only with the patient's consent. Life cycle:
+ *
+ *   requested ──decline──> declined (nothing stored)
+ *       │   └──accept + consent attestation + upload──> accepted ──staff close──> closed
+ *       └── no answer by answerBy ──> lapsed
+ *
+ * An upload is destroyed `destroyUploadAfterDays` after the review closes, and at the latest that long after
+ * the answer deadline had it never been closed.
+ */
+export const budgetReviewStatusSchema = z.enum(['requested', 'declined', 'accepted', 'closed', 'lapsed']);
+export type BudgetReviewStatus = z.infer<typeof budgetReviewStatusSchema>;
+
+/** The partition of the deadline index that holds reviews with a deadline (an answer or a destruction). */
+export const budgetDeadlineShard = 'BUDGET';
+
+export const storedBudgetReviewSchema = z.object({
+  reviewId: z.string(),
+  licenseeId: z.string(),
+  /** Staff's reason, shown to the licensee in the portal only (not in mail). */
+  reason: z.string(),
+  status: budgetReviewStatusSchema,
+  requestedAt: z.iso.datetime(),
+  answerBy: z.iso.datetime(),
+  decidedAt: z.iso.datetime().optional(),
+  /** The licensee confirmed having the patient's consent to share this data with ZorgSom. */
+  consentAttestedAt: z.iso.datetime().optional(),
+  upload: z
+    .object({ key: z.string(), bytes: z.number().int(), contentType: z.string(), destroyedAt: z.iso.datetime().optional() })
+    .optional(),
+  closedAt: z.iso.datetime().optional(),
+  /** Deadline index entry (`openShard` + `dueAt`): the next moment the cleanup must act on this review. */
+  openShard: z.literal(budgetDeadlineShard).optional(),
+  dueAt: z.iso.datetime().optional(),
+  version: z.number().int().min(1),
+});
+export type StoredBudgetReview = z.infer<typeof storedBudgetReviewSchema>;
+
+export const budgetReviewViewSchema = storedBudgetReviewSchema
+  .pick({ reviewId: true, reason: true, status: true, requestedAt: true, answerBy: true, decidedAt: true, consentAttestedAt: true, closedAt: true })
+  .extend({ uploadDestroyed: z.boolean() });
+export type BudgetReviewView = z.infer<typeof budgetReviewViewSchema>;
+
+export function viewOfReview(review: StoredBudgetReview): BudgetReviewView {
+  const { reviewId, reason, status, requestedAt, answerBy, decidedAt, consentAttestedAt, closedAt } = review;
+  return { reviewId, reason, status, requestedAt, answerBy, decidedAt, consentAttestedAt, closedAt, uploadDestroyed: Boolean(review.upload?.destroyedAt) };
+}
+
+export function newReview(reviewId: string, licenseeId: string, reason: string, now: Date): StoredBudgetReview {
+  const answerBy = addDays(now, policy.budgetReview.answerWithinDays).toISOString();
+  return {
+    reviewId,
+    licenseeId,
+    reason,
+    status: 'requested',
+    requestedAt: now.toISOString(),
+    answerBy,
+    openShard: budgetDeadlineShard,
+    dueAt: answerBy,
+    version: 1,
+  };
+}
+
+/** The upload's latest life: destroyed this long after closing, or after the answer deadline if never closed. */
+export function destructionDeadline(review: StoredBudgetReview, closedAt?: Date): string {
+  const from = closedAt ?? new Date(review.answerBy);
+  return addDays(from, policy.budgetReview.destroyUploadAfterDays).toISOString();
+}
+
+/** What the cleanup does with a review whose deadline passed. */
+export function dueAction(review: StoredBudgetReview): 'lapse' | 'destroy-upload' | 'none' {
+  if (review.status === 'requested') return 'lapse';
+  if (review.upload && !review.upload.destroyedAt) return 'destroy-upload';
+  return 'none';
+}

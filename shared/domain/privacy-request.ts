@@ -1,0 +1,223 @@
+import { randomInt } from 'node:crypto';
+import * as z from 'zod';
+import { addDays, addMonths } from './dates.js';
+import { codeSchema, emailSchema } from './licensee.js';
+import { oneTimeCodeSchema } from './one-time-code.js';
+import { policy } from './policy.js';
+import {
+  privacyRequestRecordSchema,
+  privacyRequestStatusSchema,
+  privacyRequestTypeSchema,
+  type PrivacyRequestRecord,
+} from './records.js';
+
+/**
+ * A privacy request (statement §5: overview, correction, completion, deletion, marketing opt-out, question,
+ * complaint), one model for the web form and for mail to info@. Pure rules only: no AWS, no I/O.
+ *
+ * Life cycle:
+ *   awaiting-confirmation ──confirm──> open ──> completed | awaiting-staff-approval | (stays open for staff)
+ *          │                                                        └──staff──> completed | rejected
+ *          └── 7 days without confirmation ──> closed-unconfirmed
+ *   a second request of the same type while one is unfinished ──> linked (terminal, points at the first)
+ */
+
+export type PrivacyRequestType = z.infer<typeof privacyRequestTypeSchema>;
+export type PrivacyRequestStatus = z.infer<typeof privacyRequestStatusSchema>;
+export type RequestChannel = PrivacyRequestRecord['channel'];
+
+export const requestTypes = privacyRequestTypeSchema.options;
+
+/** The side effect a request still owes; kept on the item until it succeeded, so a retry resumes there. */
+export const requestStepSchema = z.enum(['send-confirmation', 'apply', 'notify']);
+export type RequestStep = z.infer<typeof requestStepSchema>;
+
+/** Error codes shown on a request (`lastError`): what failed, never a message that could quote input. */
+export const requestErrorCodeSchema = z.enum(['mail-not-sent', 'kms-error', 'storage-error', 'internal']);
+export type RequestErrorCode = z.infer<typeof requestErrorCodeSchema>;
+
+/** The request as stored: the licensee-facing record (what the overview shows) plus internal state. */
+export const storedPrivacyRequestSchema = privacyRequestRecordSchema.extend({
+  licenseeId: z.string(),
+  /** The sender's own text (subject and body), envelope-encrypted with purpose `privacy-request`. */
+  message: z.custom<Uint8Array>((value) => value instanceof Uint8Array).optional(),
+  /** The mail or form held patient data: no text was kept, and replies ask not to send such data. */
+  patientDataWithheld: z.boolean().optional(),
+  /** Hash of the mailed confirmation code, with its attempts and rate window. */
+  confirmation: oneTimeCodeSchema.optional(),
+  /** When an unconfirmed request is closed (received + policy.requests.closeUnconfirmedAfterDays). */
+  confirmBy: z.iso.datetime().optional(),
+  reminderSentAt: z.iso.datetime().optional(),
+  /** Keys of raw mail in the raw-mail bucket; the retention sweeper deletes them with the licensee. */
+  s3Objects: z.array(z.string()).optional(),
+  /** The SES message id the request came from (idempotency of mail intake). */
+  sourceMessageId: z.string().optional(),
+  /** SPF or DKIM passed with DMARC alignment, and the sender matched the address on record. */
+  senderAuthenticated: z.boolean().optional(),
+  pendingStep: requestStepSchema.optional(),
+  lastError: requestErrorCodeSchema.optional(),
+  failedAttempts: z.number().int().min(0).optional(),
+  version: z.number().int().min(1),
+});
+export type StoredPrivacyRequest = z.infer<typeof storedPrivacyRequestSchema>;
+
+/** What the portal shows of a request (issue 5's contract). */
+export const requestViewSchema = z.object({
+  requestId: z.string(),
+  reference: z.string(),
+  type: privacyRequestTypeSchema,
+  channel: z.enum(['web', 'email']),
+  status: privacyRequestStatusSchema,
+  receivedAt: z.iso.datetime(),
+  dueAt: z.iso.datetime(),
+  history: z.array(z.object({ at: z.iso.datetime(), status: privacyRequestStatusSchema })),
+  linkedTo: z.string().optional(),
+  lastError: requestErrorCodeSchema.optional(),
+});
+export type RequestView = z.infer<typeof requestViewSchema>;
+
+export function viewOfRequest(request: StoredPrivacyRequest): RequestView {
+  return {
+    requestId: request.requestId,
+    reference: request.reference,
+    type: request.type,
+    channel: request.channel,
+    status: request.status,
+    receivedAt: request.receivedAt,
+    dueAt: request.dueAt,
+    history: request.history.map(({ at, status }) => ({ at, status })),
+    ...(request.linkedTo ? { linkedTo: request.linkedTo } : {}),
+    ...(request.lastError ? { lastError: request.lastError } : {}),
+  };
+}
+
+/** AVG art. 12(3): the answer is due one month (policy) after receipt. */
+export function dueDateOf(receivedAt: Date): Date {
+  return addMonths(receivedAt, policy.requests.responseDeadlineMonths);
+}
+
+export function confirmByOf(receivedAt: Date): Date {
+  return addDays(receivedAt, policy.requests.closeUnconfirmedAfterDays);
+}
+
+/** Not yet finished: a new request of the same type is linked to such a one instead of worked twice. */
+export const unfinishedStatuses: readonly PrivacyRequestStatus[] = [
+  'awaiting-confirmation',
+  'open',
+  'awaiting-staff-approval',
+];
+
+/**
+ * Types whose second request adds nothing: one overview, one opt-out is enough. Questions and complaints
+ * carry their own text, so each is answered on its own.
+ */
+export const linkableTypes: ReadonlySet<PrivacyRequestType> = new Set([
+  'overview',
+  'correction',
+  'deletion',
+  'marketing-opt-out',
+]);
+
+/** The unfinished request of the same type a new one should be linked to, if any. */
+export function findLinkTarget(
+  existing: readonly StoredPrivacyRequest[],
+  type: PrivacyRequestType,
+): StoredPrivacyRequest | undefined {
+  if (!linkableTypes.has(type)) return undefined;
+  return existing
+    .filter((request) => request.type === type && unfinishedStatuses.includes(request.status))
+    .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))[0];
+}
+
+/**
+ * Values of the sparse `openRequests` index (partition `openShard`, sort `dueAt`). Staff tools list `OPEN`
+ * by deadline; the hygiene job reads `UNCONFIRMED` (reminders, closing) and `RETRY` (finished requests
+ * whose last mail still failed); the staff inbox is `INBOX`. A request that is done carries none.
+ */
+export const openShards = {
+  open: 'OPEN',
+  unconfirmed: 'UNCONFIRMED',
+  retry: 'RETRY',
+  inbox: 'INBOX',
+} as const;
+
+export function openShardOf(
+  request: Pick<StoredPrivacyRequest, 'status' | 'pendingStep'>,
+): string | undefined {
+  if (request.status === 'awaiting-confirmation') return openShards.unconfirmed;
+  if (request.status === 'open' || request.status === 'awaiting-staff-approval') return openShards.open;
+  if (request.pendingStep) return openShards.retry;
+  return undefined;
+}
+
+/** Moves a request to `status` and records it in its history. */
+export function transition(
+  request: StoredPrivacyRequest,
+  status: PrivacyRequestStatus,
+  at: Date,
+): StoredPrivacyRequest {
+  if (request.status === status) return request;
+  return { ...request, status, history: [...request.history, { at: at.toISOString(), status }] };
+}
+
+/** What a confirmed (or signed-in) request becomes, before its effect is applied. */
+export function statusAfterVerification(type: PrivacyRequestType): PrivacyRequestStatus {
+  switch (type) {
+    case 'overview':
+    case 'correction':
+    case 'marketing-opt-out':
+      return 'completed';
+    case 'deletion':
+      return 'awaiting-staff-approval';
+    case 'question':
+    case 'complaint':
+      return 'open';
+  }
+}
+
+/** Human reference quoted in mails and the confirm link: `P-` and eight Crockford base-32 characters. */
+const referenceAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export function newReference(): string {
+  let out = 'P-';
+  for (let i = 0; i < 8; i++) out += referenceAlphabet[randomInt(0, referenceAlphabet.length)];
+  return out;
+}
+export const referenceSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^P-[0-9A-HJKMNP-TV-Z]{8}$/, { message: 'invalid-format' });
+
+export const requestConfirmationSalt = (requestId: string) => `privacy-request:${requestId}`;
+
+/** Message text of a web request (mail text is cut to the same size). */
+export const maxMessageLength = 5000;
+
+const typeError = (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : 'invalid-format');
+const requestTypeSchema = z.enum(requestTypes, { error: typeError });
+/** Free text of several lines: trimmed, NFC, no control characters other than line breaks and tabs. */
+const messageSchema = z
+  .string({ error: typeError })
+  .trim()
+  .normalize('NFC')
+  .max(maxMessageLength, { message: 'too-long' })
+  .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u2028\u2029]/.test(s), {
+    message: 'invalid-format',
+  })
+  .optional();
+
+/** POST /api/privacy-requests (signed in). */
+export const requestBodySchema = z.strictObject(
+  { type: requestTypeSchema, message: messageSchema },
+  { error: typeError },
+);
+/** POST /api/privacy-requests/by-email (anyone; same rules as mail). */
+export const byEmailRequestBodySchema = z.strictObject(
+  { email: emailSchema, type: requestTypeSchema, message: messageSchema },
+  { error: typeError },
+);
+/** POST /api/privacy-requests/confirm: the reference and code from the confirmation mail. */
+export const confirmRequestBodySchema = z.strictObject(
+  { reference: referenceSchema, code: codeSchema },
+  { error: typeError },
+);

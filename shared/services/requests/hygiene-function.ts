@@ -1,0 +1,18 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Observability } from '../../observability.js';
+import { runRequestHygiene, type HygieneReport } from './hygiene.js';
+import type { RequestDeps } from './request-deps.js';
+
+/** The request-hygiene Lambda (daily EventBridge schedule) around `runRequestHygiene`. Logs counts only. */
+export function requestHygieneFunction(deps: RequestDeps, { logger, metrics }: Observability) {
+  const core = async (): Promise<HygieneReport> => {
+    const report = await runRequestHygiene(deps);
+    logger.info('request hygiene done', { ...report });
+    return report;
+  };
+  return middy(core)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
+}

@@ -1,0 +1,482 @@
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { systemActor, type AuditActor } from '../../domain/audit.js';
+import { issueCode, verifyCode } from '../../domain/one-time-code.js';
+import { policy } from '../../domain/policy.js';
+import {
+  confirmByOf,
+  dueDateOf,
+  findLinkTarget,
+  maxMessageLength,
+  newReference,
+  requestConfirmationSalt,
+  statusAfterVerification,
+  transition,
+  viewOfRequest,
+  type PrivacyRequestStatus,
+  type PrivacyRequestType,
+  type RequestChannel,
+  type RequestErrorCode,
+  type RequestView,
+  type StoredPrivacyRequest,
+} from '../../domain/privacy-request.js';
+import { ProblemError } from '../../domain/problem-error.js';
+import { loadProfile } from '../self-service.js';
+import { invalidCode } from '../session.js';
+import type { RequestDeps } from './request-deps.js';
+import { confirmLinkOf, requestMails, type MailContext } from './request-mails.js';
+
+/**
+ * Every state change of a privacy request lives here, whoever causes it (the licensee on the web, mail
+ * intake, the hygiene job, later staff tools): each takes an `actor`, and each change is saved together
+ * with its audit event. Side effects (a mail, the opt-out) are steps kept on the request until they
+ * succeed, so a failure is visible (`lastError`) and a retry resumes exactly there.
+ */
+
+const purpose = 'privacy-request';
+
+/**
+ * An automatic reply to an inbound mail: sent to the sender's address (which has the same blind index as
+ * the address on record, so it *is* that address) and subject to the RFC 3834 throttle.
+ */
+export interface MailReply {
+  address: string;
+  emailIndex: string;
+  messageId: string;
+}
+
+export interface NewRequest {
+  licenseeId: string;
+  type: PrivacyRequestType;
+  channel: RequestChannel;
+  /** The sender's own text; dropped when `patientData` is set. */
+  message?: string;
+  patientData?: boolean;
+  /**
+   * Why the request may proceed without a mailed code: a session (signed in), or an opt-out by mail whose
+   * sender passed SPF/DKIM with DMARC and matched the address on record. `none` waits for the code.
+   */
+  verifiedBy: 'session' | 'sender-authenticated' | 'none';
+  actor: AuditActor;
+  reply?: MailReply;
+  sourceMessageId?: string;
+  s3Objects?: string[];
+  /** Written in the same transaction (the intake record's pointer to the request). */
+  also?: (request: StoredPrivacyRequest) => TransactWriteItem[];
+}
+
+/** A failed side effect, with the code shown on the request. */
+class StepError extends Error {
+  override name = 'StepError';
+  constructor(
+    readonly code: RequestErrorCode,
+    readonly causeName: string,
+  ) {
+    super(code);
+  }
+}
+
+async function step<T>(code: RequestErrorCode, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ProblemError) throw error;
+    throw new StepError(code, error instanceof Error ? error.name : 'unknown');
+  }
+}
+
+function auditItem(
+  deps: RequestDeps,
+  actor: AuditActor,
+  request: StoredPrivacyRequest,
+  action: string,
+  details: Record<string, string | number | boolean> = {},
+): TransactWriteItem {
+  return deps.audit.transactItem({
+    actor,
+    action,
+    licenseeId: request.licenseeId,
+    subjectId: request.requestId,
+    details: { type: request.type, channel: request.channel, status: request.status, ...details },
+  }).item;
+}
+
+async function save(
+  deps: RequestDeps,
+  previous: StoredPrivacyRequest,
+  next: Omit<StoredPrivacyRequest, 'version'>,
+  audit: TransactWriteItem[] = [],
+): Promise<StoredPrivacyRequest> {
+  const saved = { ...next, version: previous.version + 1 };
+  await deps.requests.saveRequest(saved, previous.version, audit);
+  return saved;
+}
+
+async function addressOnRecord(deps: RequestDeps, licenseeId: string, reply: MailReply | undefined) {
+  if (reply) return reply.address;
+  const { pii } = await step('kms-error', () => loadProfile(deps, licenseeId));
+  return pii.data.email;
+}
+
+const mailContext = (
+  request: StoredPrivacyRequest,
+  to: string,
+  reply: MailReply | undefined,
+): MailContext => ({
+  to,
+  reference: request.reference,
+  type: request.type,
+  patientData: request.patientDataWithheld === true,
+  replyToMail: reply !== undefined,
+});
+
+/** RFC 3834: an automatic reply only when the sender's window allows one. */
+async function mayReply(deps: RequestDeps, reply: MailReply | undefined): Promise<boolean> {
+  if (!reply) return true;
+  const allowed = await deps.requests.takeAutoReplySlot(
+    reply.emailIndex,
+    reply.messageId,
+    policy.requests.autoReplyWindowHours,
+  );
+  if (!allowed) deps.count('AutoRepliesSuppressed');
+  return allowed;
+}
+
+/** The marketing opt-out itself: idempotent, needs no decryption, audited with the request it serves. */
+async function applyOptOut(
+  deps: RequestDeps,
+  request: StoredPrivacyRequest,
+  actor: AuditActor,
+): Promise<void> {
+  const profile = await deps.repo.getProfile(request.licenseeId);
+  if (!profile || profile.marketingOptOut) return;
+  await deps.repo.saveProfile(
+    { ...profile, marketingOptOut: true, version: profile.version + 1 },
+    profile.version,
+  );
+  await deps.audit.record({
+    actor,
+    action: 'marketing.opted-out',
+    licenseeId: request.licenseeId,
+    subjectId: request.requestId,
+    details: { channel: request.channel },
+  });
+  deps.count('MarketingOptOuts');
+}
+
+/** Issues a code (valid until the request would be closed), stores its hash, then mails it. */
+async function sendConfirmation(
+  deps: RequestDeps,
+  request: StoredPrivacyRequest,
+  reply: MailReply | undefined,
+  reminder: boolean,
+): Promise<StoredPrivacyRequest> {
+  const now = deps.clock();
+  const to = await addressOnRecord(deps, request.licenseeId, reply);
+  if (!(await mayReply(deps, reply))) {
+    // The throttle spent this sender's reply: the reminder after 24 hours brings the code instead.
+    return save(deps, request, { ...request, pendingStep: undefined, lastError: undefined });
+  }
+  const issued = issueCode(request.confirmation, requestConfirmationSalt(request.requestId), now);
+  if (!issued.issued) {
+    deps.count('CodesRateLimited');
+    return save(deps, request, { ...request, pendingStep: undefined });
+  }
+  const validUntil = request.confirmBy ?? confirmByOf(now).toISOString();
+  const withCode = await save(deps, request, {
+    ...request,
+    confirmation: { ...issued.state, expiresAt: validUntil },
+    pendingStep: 'send-confirmation',
+  });
+  await step('mail-not-sent', () =>
+    deps.mailer.send(
+      requestMails.confirmation(mailContext(withCode, to, reply), {
+        code: issued.code,
+        link: confirmLinkOf(deps.portalUrl, withCode.reference, issued.code),
+        validUntil,
+        reminder,
+      }),
+    ),
+  );
+  return save(deps, withCode, {
+    ...withCode,
+    pendingStep: undefined,
+    lastError: undefined,
+    failedAttempts: undefined,
+    ...(reminder ? { reminderSentAt: now.toISOString() } : {}),
+  });
+}
+
+/**
+ * Runs the request's pending steps until none is left or one fails. A failure is recorded on the request
+ * (`lastError`, `failedAttempts`) and the request returned as it stands; it never throws for a failed step.
+ */
+export async function advance(
+  deps: RequestDeps,
+  start: StoredPrivacyRequest,
+  actor: AuditActor,
+  reply?: MailReply,
+): Promise<StoredPrivacyRequest> {
+  let request = start;
+  try {
+    while (request.pendingStep) {
+      switch (request.pendingStep) {
+        case 'send-confirmation':
+          request = await sendConfirmation(deps, request, reply, false);
+          break;
+        case 'apply': {
+          if (request.type === 'marketing-opt-out')
+            await step('storage-error', () => applyOptOut(deps, request, actor));
+          const status = statusAfterVerification(request.type);
+          const next = { ...transition(request, status, deps.clock()), pendingStep: 'notify' as const };
+          request = await save(deps, request, next, [
+            auditItem(deps, actor, next, `privacy-request.${status}`),
+          ]);
+          break;
+        }
+        case 'notify': {
+          const to = await addressOnRecord(deps, request.licenseeId, reply);
+          if (await mayReply(deps, reply)) {
+            const current = request;
+            await step('mail-not-sent', () =>
+              deps.mailer.send(
+                requestMails.outcome(mailContext(current, to, reply), {
+                  portalUrl: deps.portalUrl,
+                  dueAt: current.dueAt,
+                }),
+              ),
+            );
+          }
+          request = await save(deps, request, {
+            ...request,
+            pendingStep: undefined,
+            lastError: undefined,
+            failedAttempts: undefined,
+          });
+          break;
+        }
+      }
+    }
+    return request;
+  } catch (error) {
+    if (!(error instanceof StepError)) throw error;
+    deps.count('PrivacyRequestStepFailures');
+    // The latest state (a code hash may have been stored just before the mail failed) carries the error.
+    const latest = (await deps.requests.getRequest(request.licenseeId, request.requestId)) ?? request;
+    return save(deps, latest, {
+      ...latest,
+      lastError: error.code,
+      failedAttempts: (latest.failedAttempts ?? 0) + 1,
+    });
+  }
+}
+
+async function sealMessage(deps: RequestDeps, licenseeId: string, text: string): Promise<Uint8Array> {
+  return step('kms-error', () =>
+    deps.envelope.encrypt(new TextEncoder().encode(text.slice(0, maxMessageLength)), { licenseeId, purpose }),
+  );
+}
+
+/** Decrypts a request's message (staff tools; the context binds it to its licensee and purpose). */
+export async function openMessage(
+  deps: RequestDeps,
+  request: StoredPrivacyRequest,
+): Promise<string | undefined> {
+  if (!request.message) return undefined;
+  return new TextDecoder().decode(
+    await deps.envelope.decrypt(request.message, { licenseeId: request.licenseeId, purpose }),
+  );
+}
+
+/**
+ * Records a new request and runs what it can: a verified one proceeds at once, any other waits for the
+ * code mailed to the address on record, and one that repeats an unfinished request of the same type is
+ * linked to it instead of worked twice.
+ */
+export async function createRequest(deps: RequestDeps, input: NewRequest): Promise<StoredPrivacyRequest> {
+  const now = deps.clock();
+  const existing = await deps.requests.listRequests(input.licenseeId);
+  const target = findLinkTarget(existing, input.type);
+  const verified = input.verifiedBy !== 'none';
+  const status: PrivacyRequestStatus = target ? 'linked' : verified ? 'open' : 'awaiting-confirmation';
+  const text = input.patientData ? undefined : input.message?.trim();
+
+  const request: StoredPrivacyRequest = {
+    requestId: deps.newId(),
+    reference: newReference(),
+    licenseeId: input.licenseeId,
+    type: input.type,
+    channel: input.channel,
+    status,
+    receivedAt: now.toISOString(),
+    dueAt: dueDateOf(now).toISOString(),
+    history: [{ at: now.toISOString(), status }],
+    ...(target ? { linkedTo: target.requestId } : {}),
+    ...(text ? { message: await sealMessage(deps, input.licenseeId, text) } : {}),
+    ...(input.patientData ? { patientDataWithheld: true } : {}),
+    ...(status === 'awaiting-confirmation' ? { confirmBy: confirmByOf(now).toISOString() } : {}),
+    ...(input.s3Objects?.length ? { s3Objects: input.s3Objects } : {}),
+    ...(input.sourceMessageId ? { sourceMessageId: input.sourceMessageId } : {}),
+    ...(input.verifiedBy === 'sender-authenticated' ? { senderAuthenticated: true } : {}),
+    ...(target ? {} : { pendingStep: verified ? ('apply' as const) : ('send-confirmation' as const) }),
+    version: 1,
+  };
+  await deps.requests.createRequest(request, {
+    withReference: status === 'awaiting-confirmation',
+    also: [
+      auditItem(deps, input.actor, request, 'privacy-request.received', {
+        verifiedBy: input.verifiedBy,
+        ...(target ? { linkedTo: target.requestId } : {}),
+      }),
+      ...(input.also?.(request) ?? []),
+    ],
+  });
+  deps.count(target ? 'PrivacyRequestsLinked' : 'PrivacyRequests');
+  return advance(deps, request, input.actor, input.reply);
+}
+
+/**
+ * Confirms a request with the mailed code (web form; the link carries reference and code in its fragment).
+ * A wrong code costs an attempt; the right code for an already confirmed request just shows it again.
+ */
+export async function confirmRequest(
+  deps: RequestDeps,
+  input: { reference: string; code: string },
+): Promise<RequestView> {
+  const now = deps.clock();
+  const pointer = await deps.requests.findByReference(input.reference);
+  const request = pointer && (await deps.requests.getRequest(pointer.licenseeId, pointer.requestId));
+  if (!request?.confirmation) throw invalidCode(deps);
+  const verdict = verifyCode(
+    request.confirmation,
+    requestConfirmationSalt(request.requestId),
+    input.code,
+    now,
+  );
+  if (verdict.outcome === 'rejected') {
+    await save(deps, request, { ...request, confirmation: verdict.state });
+    throw invalidCode(deps);
+  }
+  if (request.status !== 'awaiting-confirmation') return viewOfRequest(request);
+
+  const actor: AuditActor = { kind: 'licensee', id: request.licenseeId };
+  const opened = { ...transition(request, 'open', now), pendingStep: 'apply' as const };
+  const saved = await save(deps, request, opened, [
+    auditItem(deps, actor, opened, 'privacy-request.confirmed'),
+  ]);
+  deps.count('PrivacyRequestsConfirmed');
+  return viewOfRequest(await advance(deps, saved, actor));
+}
+
+/** A signed-in licensee's request: the session is the verification, so it proceeds at once. */
+export async function submitSignedIn(
+  deps: RequestDeps,
+  licenseeId: string,
+  body: { type: PrivacyRequestType; message?: string },
+): Promise<RequestView> {
+  const request = await createRequest(deps, {
+    licenseeId,
+    type: body.type,
+    channel: 'web',
+    message: body.message,
+    verifiedBy: 'session',
+    actor: { kind: 'licensee', id: licenseeId },
+  });
+  return viewOfRequest(request);
+}
+
+/**
+ * The web form without a session, by email address: the same rules as mail. A registered address gets a
+ * confirmation; any other a neutral mail on how to ask (at most one per window). The caller answers 202
+ * whatever happened, so the route reveals nobody's licence.
+ */
+export async function submitByEmail(
+  deps: RequestDeps,
+  body: { email: string; type: PrivacyRequestType; message?: string },
+): Promise<void> {
+  const emailIndex = await deps.blindIndex.of(body.email);
+  const owner = await deps.repo.findEmailOwner(emailIndex);
+  const profile = owner && (await deps.repo.getProfile(owner.licenseeId));
+  const webReply: MailReply = { address: body.email, emailIndex, messageId: `web:${deps.newId()}` };
+  if (!profile || profile.status === 'pending') {
+    if (await mayReply(deps, webReply)) {
+      await deps.mailer.send(
+        requestMails.unknownSender({
+          to: body.email,
+          portalUrl: deps.portalUrl,
+          patientData: false,
+          replyToMail: false,
+        }),
+      );
+    }
+    return;
+  }
+  const request = await createRequest(deps, {
+    licenseeId: profile.licenseeId,
+    type: body.type,
+    channel: 'web',
+    message: body.message,
+    verifiedBy: 'none',
+    actor: systemActor('privacy-requests'),
+    // The typed address has the blind index of the address on record: it is that address.
+    reply: undefined,
+  });
+  if (request.status === 'linked' && request.linkedTo) {
+    // Asking again for an unconfirmed request sends its code again (codes are rate-limited per hour).
+    const target = await deps.requests.getRequest(profile.licenseeId, request.linkedTo);
+    if (target?.status === 'awaiting-confirmation') {
+      const pending = await save(deps, target, { ...target, pendingStep: 'send-confirmation' });
+      await advance(deps, pending, systemActor('privacy-requests'));
+    }
+  }
+}
+
+/** The licensee's own requests, newest first. */
+export async function listMyRequests(
+  deps: RequestDeps,
+  licenseeId: string,
+): Promise<{ requests: RequestView[] }> {
+  const requests = await deps.requests.listRequests(licenseeId);
+  return {
+    requests: requests.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)).map(viewOfRequest),
+  };
+}
+
+/**
+ * Hygiene: one reminder, with a fresh code, for a request still unconfirmed after the reminder delay. A
+ * failed send leaves the step pending with its error, for the next run to retry.
+ */
+export async function remind(
+  deps: RequestDeps,
+  request: StoredPrivacyRequest,
+): Promise<StoredPrivacyRequest> {
+  try {
+    const sent = await sendConfirmation(deps, request, undefined, true);
+    deps.count('PrivacyRequestReminders');
+    return sent;
+  } catch (error) {
+    if (!(error instanceof StepError)) throw error;
+    deps.count('PrivacyRequestStepFailures');
+    const latest = (await deps.requests.getRequest(request.licenseeId, request.requestId)) ?? request;
+    return save(deps, latest, {
+      ...latest,
+      pendingStep: 'send-confirmation',
+      lastError: error.code,
+      failedAttempts: (latest.failedAttempts ?? 0) + 1,
+    });
+  }
+}
+
+/** Hygiene: closes a request that was never confirmed. */
+export async function closeUnconfirmed(
+  deps: RequestDeps,
+  request: StoredPrivacyRequest,
+): Promise<StoredPrivacyRequest> {
+  const actor = systemActor('request-hygiene');
+  const closed = transition(request, 'closed-unconfirmed', deps.clock());
+  const { confirmation: _code, pendingStep: _step, ...rest } = closed;
+  const saved = await save(deps, request, rest, [
+    auditItem(deps, actor, closed, 'privacy-request.closed-unconfirmed'),
+  ]);
+  deps.count('PrivacyRequestsClosedUnconfirmed');
+  return saved;
+}

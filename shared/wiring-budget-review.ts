@@ -1,0 +1,29 @@
+import { createAuditLog } from './adapters/audit-log.js';
+import { createBudgetReviewStore } from './adapters/budget-review-store.js';
+import { createKmsEnvelope } from './adapters/kms-envelope.js';
+import { createS3Client } from './adapters/raw-mail-store.js';
+import { requireSetting, type Config } from './config.js';
+import { systemClock, type Clock } from './domain/dates.js';
+import type { BudgetReviewDeps } from './services/budget-review.js';
+import { createAwsClients, type AwsClients } from './wiring.js';
+import { ulid } from 'ulid';
+
+/** Budget reviews: their own KMS key and bucket, so patient data never shares a key or store with licensee data. */
+export function createBudgetReviewDeps(
+  config: Config,
+  { clock = systemClock, clients = createAwsClients(config) }: { clock?: Clock; clients?: AwsClients } = {},
+): BudgetReviewDeps {
+  const newId = () => ulid();
+  return {
+    clock,
+    newId,
+    reviews: createBudgetReviewStore({
+      client: clients.dynamodb,
+      tableName: config.TABLE_NAME,
+      s3: createS3Client(config),
+      bucket: requireSetting(config, 'BUDGET_REVIEW_BUCKET'),
+    }),
+    budgetEnvelope: createKmsEnvelope({ kms: clients.kms, keyId: requireSetting(config, 'BUDGET_KEY_ID') }),
+    audit: createAuditLog({ client: clients.dynamodb, tableName: config.TABLE_NAME, clock, newId }),
+  };
+}

@@ -1,0 +1,128 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWeb, type WebBuild } from '../../../local/web-build.js';
+import { policy } from '../../../shared/domain/policy.js';
+import { pages, renderPages } from '../../../web/src/pages.js';
+import { metaContentSecurityPolicy } from '../../../web/src/security.js';
+import { legalBasisTexts, requestTypeTexts, texts } from '../../../web/src/texts.js';
+
+const rendered = renderPages({ script: '/assets/app-TEST.js', stylesheet: '/assets/styles-TEST.css' });
+const files = Object.entries(rendered);
+
+const attributeValues = (html: string, attribute: string): string[] =>
+  [...html.matchAll(new RegExp(`\\s${attribute}="([^"]*)"`, 'g'))].map((match) => match[1] ?? '');
+
+describe('generated pages', () => {
+  it('makes one file per page', () => {
+    expect(Object.keys(rendered).sort()).toEqual(
+      Object.values(pages)
+        .map((page) => page.file)
+        .sort(),
+    );
+    expect(rendered['index.html']).toBeDefined();
+    // Mails link to these two pages (shared/services/requests/request-mails.ts).
+    expect(rendered['privacy-request.html']).toBeDefined();
+    expect(rendered['confirm-request.html']).toBeDefined();
+  });
+
+  it.each(files)(
+    '%s: Dutch by default, CSP meta, no inline script or style, nothing from elsewhere',
+    (_file, html) => {
+      expect(html).toMatch(/^<!doctype html>\n<html lang="nl">/);
+      expect(html).toContain(
+        `<meta http-equiv="Content-Security-Policy" content="${metaContentSecurityPolicy}">`,
+      );
+      // Every <script> has a src and no body; no style attribute, no <style>, no event-handler attributes.
+      expect(
+        [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].every(
+          (match) => match[1] === '' && /\ssrc="\/assets\//.test(match[0]),
+        ),
+      ).toBe(true);
+      expect(html).not.toMatch(/\sstyle=|<style|\son[a-z]+=|javascript:/i);
+      expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+      expect(html.match(/<h1[\s>]/g)).toHaveLength(1);
+    },
+  );
+
+  it.each(files)(
+    '%s: every text has a key with both languages, ids are unique, every input has a label',
+    (_file, html) => {
+      for (const key of attributeValues(html, 'data-i18n')) expect(Object.keys(texts)).toContain(key);
+      const ids = attributeValues(html, 'id');
+      expect(new Set(ids).size).toBe(ids.length);
+      const labelled = new Set(attributeValues(html, 'for'));
+      for (const input of html.matchAll(/<(input|textarea)\b[^>]*\sid="([^"]+)"/g)) {
+        expect(labelled, input[2]).toContain(input[2]);
+      }
+      // aria-describedby points at elements on the page.
+      for (const list of attributeValues(html, 'aria-describedby')) {
+        for (const id of list.split(' ')) expect(ids).toContain(id);
+      }
+    },
+  );
+
+  it('links only to pages that exist', () => {
+    const targets = new Set(['/', ...Object.values(pages).map((page) => `/${page.file}`)]);
+    for (const [, html] of files) {
+      for (const href of attributeValues(html, 'href')) {
+        if (href.startsWith('#') || href.startsWith('/assets/')) continue;
+        expect(targets, href).toContain(href);
+      }
+    }
+  });
+});
+
+describe('home page: rendered from the policy file', () => {
+  const home = rendered['index.html'] ?? '';
+  it('lists exactly the data categories and purposes of the policy, with legal bases, in both languages', () => {
+    for (const category of policy.dataCategories) {
+      expect(home).toContain(`data-nl="${category.nl}" data-en="${category.en}"`);
+    }
+    for (const purpose of policy.purposes) {
+      expect(home).toContain(`data-nl="${purpose.nl}"`);
+      expect(home).toContain(`data-en="${legalBasisTexts[purpose.legalBasis].en}"`);
+    }
+    for (const type of Object.values(requestTypeTexts)) expect(home).toContain(type.nl);
+  });
+
+  it('states retention, deadline and contact from the policy', () => {
+    expect(texts['home.retention'].nl).toContain(`${policy.retention.afterLicenceEndMonths / 12} jaar`);
+    expect(texts['home.retention'].en).toContain(`${policy.retention.afterLicenceEndMonths / 12} years`);
+    expect(texts['home.deadline'].en).toContain('one month');
+    expect(home).toContain(policy.controller.contactEmail);
+    expect(home).toContain(policy.controller.supervisoryAuthority);
+  });
+});
+
+describe('build (esbuild)', () => {
+  let outDir: string;
+  let built: WebBuild;
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'zorgsom-web-'));
+    built = await buildWeb(outDir);
+  });
+  afterAll(() => rm(outDir, { recursive: true, force: true }));
+
+  it('writes every page plus one hashed script and stylesheet that the pages reference', async () => {
+    const assets = built.files.filter((file) => file.startsWith('assets/'));
+    expect(assets).toHaveLength(2);
+    expect(assets.every((file) => /^assets\/(app|styles)-[A-Z0-9]+\.(js|css)$/.test(file))).toBe(true);
+    const index = await readFile(join(outDir, 'index.html'), 'utf8');
+    for (const asset of assets) expect(index).toContain(`/${asset}`);
+    const script = await readFile(join(outDir, assets.find((file) => file.endsWith('.js')) ?? ''), 'utf8');
+    expect(script.length).toBeLessThan(100_000);
+    expect(script).not.toMatch(/\beval\(|new Function\(|innerHTML/);
+  });
+});
+
+describe('type check of the browser code (DOM types; not part of the root tsconfig)', () => {
+  it('passes tsc -p web/tsconfig.json', () => {
+    const tsc = fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', import.meta.url));
+    const project = fileURLToPath(new URL('../../../web/tsconfig.json', import.meta.url));
+    expect(() => execFileSync(process.execPath, [tsc, '-p', project], { stdio: 'pipe' })).not.toThrow();
+  }, 60_000);
+});

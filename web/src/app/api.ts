@@ -1,0 +1,67 @@
+import { texts } from '../texts.js';
+import { internalProblem, parseProblem, type Problem } from '../problem.js';
+import { go } from './dom.js';
+import { currentToken, endSession, setFlash } from './session.js';
+
+export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; problem: Problem };
+
+/**
+ * Calls the API on the same origin. Personal data only travels in JSON bodies and the token in the
+ * Authorization header, never in the URL. A 401 on a signed-in call ends the session and goes to sign-in.
+ */
+export async function api<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+  path: string,
+  { body, auth = false }: { body?: unknown; auth?: boolean } = {},
+): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (auth) {
+    const token = currentToken();
+    if (!token) return signInAgain();
+    headers.authorization = `Bearer ${token}`;
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+  } catch {
+    return {
+      ok: false,
+      problem: {
+        ...internalProblem(0),
+        code: 'network',
+        message: { ...texts['common.networkError'] },
+      },
+    };
+  }
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (response.ok) return { ok: true, status: response.status, data: parsed as T };
+  if (auth && response.status === 401) return signInAgain();
+  return { ok: false, problem: parseProblem(response.status, parsed) };
+}
+
+function signInAgain(): never {
+  endSession();
+  setFlash('common.sessionExpired');
+  go('/sign-in.html');
+  // Navigation is under way; nothing after this should run.
+  throw new SessionEnded();
+}
+
+export class SessionEnded extends Error {
+  constructor() {
+    super('session ended');
+  }
+}

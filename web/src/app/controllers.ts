@@ -1,0 +1,302 @@
+import type { PageId } from '../pages.js';
+import { formatIban, nest, parseConfirmFragment } from '../problem.js';
+import { texts, type Text } from '../texts.js';
+import { api } from './api.js';
+import { byId, go, h, tk, tp } from './dom.js';
+import { clearMessages, onSubmit, setValue, showProblem, showSuccess, values } from './forms.js';
+import { language } from './i18n.js';
+import {
+  currentToken,
+  isSignedIn,
+  pendingEmail,
+  setFlash,
+  setPendingEmail,
+  startSession,
+} from './session.js';
+import type { LicenseeExport, ProfileView, RequestView, SessionView } from './types.js';
+import { exportView, profileFacts, requestSummary, requestsTable } from './views.js';
+
+const formById = (id: string): HTMLFormElement => byId<HTMLFormElement>(id);
+const optionalAddress = new Set(['address.houseNumberAddition']);
+
+/** Pages behind a session send a visitor without one to sign in first. */
+function requireSession(): boolean {
+  if (currentToken()) return true;
+  setFlash('common.sessionExpired');
+  go('/sign-in.html');
+  return false;
+}
+
+function signedIn(session: SessionView): void {
+  startSession(session);
+  go('/my-data.html');
+}
+
+function signup(): void {
+  const form = formById('signup-form');
+  onSubmit(form, async () => {
+    const body = {
+      ...nest(values(form), optionalAddress),
+      marketingOptOut: byId<HTMLInputElement>('f-marketingOptOut').checked,
+    };
+    const result = await api('POST', '/api/licensees', { body });
+    if (!result.ok) return showProblem(form, result.problem);
+    setPendingEmail(byId<HTMLInputElement>('f-email').value.trim());
+    setFlash('signup.done');
+    go('/confirm.html');
+  });
+}
+
+function confirm(): void {
+  const form = formById('confirm-form');
+  setValue(form, 'email', pendingEmail());
+  const email = byId<HTMLInputElement>('f-email');
+  (email.value ? byId('f-code') : email).focus();
+  onSubmit(form, async () => {
+    const result = await api<SessionView>('POST', '/api/licensees/confirm', { body: nest(values(form)) });
+    if (!result.ok) return showProblem(form, result.problem);
+    setPendingEmail(null);
+    signedIn(result.data);
+  });
+}
+
+function signIn(): void {
+  const codeForm = formById('sign-in-code-form');
+  const signInForm = formById('sign-in-form');
+  onSubmit(codeForm, async () => {
+    clearMessages(signInForm);
+    const result = await api('POST', '/api/sign-in/code', { body: nest(values(codeForm)) });
+    if (!result.ok) return showProblem(codeForm, result.problem);
+    showSuccess(codeForm, 'signIn.codeSent');
+    signInForm.hidden = false;
+    byId('f-code').focus();
+  });
+  onSubmit(signInForm, async () => {
+    clearMessages(codeForm);
+    const body = {
+      email: byId<HTMLInputElement>('f-email').value,
+      code: byId<HTMLInputElement>('f-code').value,
+    };
+    const result = await api<SessionView>('POST', '/api/sign-in', { body });
+    if (!result.ok) return showProblem(signInForm, result.problem);
+    signedIn(result.data);
+  });
+}
+
+function fillProfile(view: ProfileView): void {
+  const facts = byId('profile-view');
+  facts.replaceChildren(...profileFacts(view));
+  facts.removeAttribute('aria-busy');
+  const data = view.personalData;
+  setValue(formById('name-form'), 'name', data.name);
+  const address = formById('address-form');
+  for (const key of [
+    'street',
+    'houseNumber',
+    'houseNumberAddition',
+    'postcode',
+    'city',
+    'country',
+  ] as const) {
+    setValue(address, `address.${key}`, data.address[key]);
+  }
+  setValue(formById('email-form'), 'email', data.email);
+  setValue(formById('iban-form'), 'iban', formatIban(data.iban));
+  formById('email-confirm-form').hidden = !view.emailChangePending;
+}
+
+async function myData(): Promise<void> {
+  if (!requireSession()) return;
+  const loaded = await api<ProfileView>('GET', '/api/me', { auth: true });
+  if (!loaded.ok) {
+    const form = formById('name-form');
+    return showProblem(form, loaded.problem);
+  }
+  fillProfile(loaded.data);
+
+  const patchForm = (id: string, optional = new Set<string>()) => {
+    const form = formById(id);
+    onSubmit(form, async () => {
+      const result = await api<ProfileView>('PATCH', '/api/me', {
+        auth: true,
+        body: nest(values(form), optional),
+      });
+      if (!result.ok) return showProblem(form, result.problem);
+      fillProfile(result.data);
+      if (id === 'email-form' && result.data.emailChangePending) {
+        showSuccess(form, 'myData.emailPending');
+        byId('f-code').focus();
+      } else {
+        showSuccess(form, 'common.saved');
+      }
+    });
+  };
+  patchForm('name-form');
+  patchForm('address-form', optionalAddress);
+  patchForm('email-form');
+  patchForm('iban-form');
+
+  const confirmForm = formById('email-confirm-form');
+  onSubmit(confirmForm, async () => {
+    const result = await api<ProfileView>('POST', '/api/me/email/confirm', {
+      auth: true,
+      body: nest(values(confirmForm)),
+    });
+    if (!result.ok) return showProblem(confirmForm, result.problem);
+    fillProfile(result.data);
+    setValue(confirmForm, 'code', '');
+    showSuccess(formById('email-form'), 'myData.emailConfirmed');
+  });
+
+  const download = byId<HTMLButtonElement>('export-json');
+  download.addEventListener('click', () => {
+    void downloadExport(download);
+  });
+}
+
+async function downloadExport(button: HTMLButtonElement): Promise<void> {
+  const error = byId('export-error');
+  const success = byId('export-success');
+  error.hidden = true;
+  success.replaceChildren();
+  button.disabled = true;
+  try {
+    const result = await api<LicenseeExport>('GET', '/api/me/export', { auth: true });
+    if (!result.ok) {
+      error.hidden = false;
+      error.replaceChildren(tp(result.problem.message, 'p'));
+      error.focus();
+      return;
+    }
+    const blob = new Blob([`${JSON.stringify(result.data, null, 2)}\n`], { type: 'application/json' });
+    const url = URL.createObjectURL(blob);
+    // The file name carries no personal data.
+    const link = h('a', {
+      href: url,
+      download: language() === 'nl' ? 'zorgsom-overzicht.json' : 'zorgsom-overview.json',
+    });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    success.replaceChildren(tk('myData.exportDownloaded', 'p'));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function exportPage(): Promise<void> {
+  if (!requireSession()) return;
+  byId('print').addEventListener('click', () => window.print());
+  const view = byId('export-view');
+  const result = await api<LicenseeExport>('GET', '/api/me/export', { auth: true });
+  view.removeAttribute('aria-busy');
+  if (!result.ok) {
+    view.replaceChildren();
+    const error = byId('export-error');
+    error.hidden = false;
+    error.replaceChildren(tp(result.problem.message, 'p'));
+    return;
+  }
+  view.replaceChildren(...exportView(result.data));
+}
+
+async function marketing(): Promise<void> {
+  if (!requireSession()) return;
+  const form = formById('marketing-form');
+  const optIn = byId<HTMLInputElement>('f-marketing-in');
+  const optOut = byId<HTMLInputElement>('f-marketing-out');
+  const loaded = await api<ProfileView>('GET', '/api/me', { auth: true });
+  if (!loaded.ok) return showProblem(form, loaded.problem);
+  (loaded.data.marketingOptOut ? optOut : optIn).checked = true;
+  onSubmit(form, async () => {
+    const result = await api<ProfileView>('PUT', '/api/me/marketing', {
+      auth: true,
+      body: { optOut: optOut.checked },
+    });
+    if (!result.ok) return showProblem(form, result.problem);
+    showSuccess(form, result.data.marketingOptOut ? 'marketing.savedOut' : 'marketing.savedIn');
+  });
+}
+
+function showRequestResult(content: HTMLElement[]): void {
+  const result = byId('request-result');
+  result.hidden = false;
+  result.replaceChildren(...content);
+  result.setAttribute('tabindex', '-1');
+  result.focus();
+}
+
+function request(): void {
+  const form = formById('request-form');
+  onSubmit(form, async () => {
+    const type = form.querySelector<HTMLInputElement>('input[name="type"]:checked')?.value ?? '';
+    const message = byId<HTMLTextAreaElement>('f-message').value.trim();
+    const base = { type, ...(message ? { message } : {}) };
+    if (isSignedIn()) {
+      const result = await api<RequestView>('POST', '/api/privacy-requests', { auth: true, body: base });
+      if (!result.ok) return showProblem(form, result.problem);
+      form.hidden = true;
+      showRequestResult([
+        tk('request.sentSignedIn', 'h2'),
+        requestSummary(result.data),
+        h('p', {}, tk('request.seeAll', 'a', { href: '/requests.html' })),
+      ]);
+    } else {
+      const email = byId<HTMLInputElement>('f-email').value;
+      const result = await api('POST', '/api/privacy-requests/by-email', { body: { email, ...base } });
+      if (!result.ok) return showProblem(form, result.problem);
+      form.hidden = true;
+      showRequestResult([tk('request.sentByEmail', 'p', { class: 'notice' })]);
+    }
+  });
+}
+
+async function confirmRequest(): Promise<void> {
+  const fragment = parseConfirmFragment(window.location.hash);
+  // The code is used once; it should not stay in the address bar or the history.
+  history.replaceState(null, '', window.location.pathname);
+  const busy = byId('confirm-request-busy');
+  const error = byId('confirm-request-error');
+  const fail = (message: Text) => {
+    busy.hidden = true;
+    error.hidden = false;
+    error.replaceChildren(tp(message, 'p'));
+    error.focus();
+  };
+  if (!fragment) return fail(texts['confirmRequest.noLink']);
+  const result = await api<RequestView>('POST', '/api/privacy-requests/confirm', { body: fragment });
+  if (!result.ok) return fail(result.problem.message);
+  busy.hidden = true;
+  showRequestResult([tk('confirmRequest.done', 'h2'), requestSummary(result.data)]);
+}
+
+async function requests(): Promise<void> {
+  if (!requireSession()) return;
+  const view = byId('requests-view');
+  const result = await api<{ requests: RequestView[] }>('GET', '/api/me/privacy-requests', { auth: true });
+  view.removeAttribute('aria-busy');
+  if (!result.ok) {
+    view.replaceChildren();
+    const error = byId('requests-error');
+    error.hidden = false;
+    error.replaceChildren(tp(result.problem.message, 'p'));
+    return;
+  }
+  view.replaceChildren(
+    result.data.requests.length === 0 ? tk('requests.none', 'p') : requestsTable(result.data.requests),
+  );
+}
+
+export const controllers: Record<PageId, () => void | Promise<void>> = {
+  home: () => undefined,
+  signup,
+  confirm,
+  'sign-in': signIn,
+  'my-data': myData,
+  export: exportPage,
+  marketing,
+  request,
+  'confirm-request': confirmRequest,
+  requests,
+};

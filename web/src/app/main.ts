@@ -1,0 +1,50 @@
+import type { PageId } from '../pages.js';
+import { texts, type TextKey } from '../texts.js';
+import { controllers } from './controllers.js';
+import { byId, go, tk } from './dom.js';
+import { applyLanguage, language, setLanguage } from './i18n.js';
+import { currentToken, endSession, isSignedIn, setFlash, takeFlash } from './session.js';
+
+/** Shows the parts of the page that fit the visitor's state (signed in or not). */
+function showSessionState(): void {
+  const signedIn = isSignedIn();
+  for (const element of document.querySelectorAll<HTMLElement>('[data-when]')) {
+    element.hidden = element.dataset.when !== (signedIn ? 'signed-in' : 'signed-out');
+  }
+}
+
+function showFlash(): void {
+  const key = takeFlash();
+  if (key && key in texts) byId('flash').replaceChildren(tk(key as TextKey, 'p'));
+}
+
+async function signOut(): Promise<void> {
+  // The server ends the session; whatever it answers, this tab forgets the token.
+  const token = currentToken();
+  if (token) {
+    await fetch('/api/sign-out', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(
+      () => undefined,
+    );
+  }
+  endSession();
+  setFlash('common.signedOut');
+  go('/');
+}
+
+function start(): void {
+  applyLanguage();
+  showSessionState();
+  showFlash();
+  byId('language-switch').addEventListener('click', () => setLanguage(language() === 'nl' ? 'en' : 'nl'));
+  byId('sign-out').addEventListener('click', () => void signOut());
+  const page = document.body.dataset.page as PageId | undefined;
+  if (page && page in controllers) {
+    void Promise.resolve(controllers[page]()).catch((error: unknown) => {
+      if (error instanceof Error && error.message === 'session ended') return;
+      throw error;
+    });
+  }
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();

@@ -1,0 +1,75 @@
+import type { TextKey } from '../texts.js';
+
+/**
+ * The session token lives in sessionStorage: gone when the tab closes, never in a cookie or a URL. Sent as
+ * `Authorization: Bearer` by api.ts.
+ */
+const sessionKey = 'zorgsom.session';
+const flashKey = 'zorgsom.flash';
+const pendingEmailKey = 'zorgsom.pendingEmail';
+
+interface Session {
+  token: string;
+  expiresAt: string;
+}
+
+function read(key: string): string | null {
+  try {
+    return sessionStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function write(key: string, value: string | null): void {
+  try {
+    if (value === null) sessionStorage.removeItem(key);
+    else sessionStorage.setItem(key, value);
+  } catch {
+    // No storage: the visitor signs in again on the next page.
+  }
+}
+
+export function currentToken(): string | undefined {
+  const raw = read(sessionKey);
+  if (!raw) return undefined;
+  try {
+    const session = JSON.parse(raw) as Partial<Session>;
+    if (typeof session.token !== 'string' || typeof session.expiresAt !== 'string') return undefined;
+    if (Date.parse(session.expiresAt) <= Date.now()) {
+      write(sessionKey, null);
+      return undefined;
+    }
+    return session.token;
+  } catch {
+    return undefined;
+  }
+}
+
+export const isSignedIn = (): boolean => currentToken() !== undefined;
+
+export function startSession(session: Session): void {
+  write(sessionKey, JSON.stringify({ token: session.token, expiresAt: session.expiresAt }));
+}
+
+export function endSession(): void {
+  write(sessionKey, null);
+}
+
+/** A message for the next page (after a redirect). */
+export function setFlash(key: TextKey): void {
+  write(flashKey, key);
+}
+
+export function takeFlash(): string | null {
+  const key = read(flashKey);
+  write(flashKey, null);
+  return key;
+}
+
+/** The address just signed up with, so the confirmation page can fill it in (kept out of the URL). */
+export function setPendingEmail(email: string | null): void {
+  write(pendingEmailKey, email);
+}
+
+export const pendingEmail = (): string => read(pendingEmailKey) ?? '';

@@ -1,0 +1,464 @@
+import { policy } from '../../shared/domain/policy.js';
+import { metaContentSecurityPolicy } from './security.js';
+import {
+  fieldId,
+  legalBasisTexts,
+  requestTypeIds,
+  requestTypeTexts,
+  texts,
+  type Text,
+  type TextKey,
+} from './texts.js';
+
+/**
+ * The portal's HTML, generated at build time (local/web-build.ts). Dutch text is rendered in; each element
+ * carries its text key (`data-i18n`) or both texts (`data-nl`/`data-en`) so the browser can switch to
+ * English. No inline script, no style attribute: the CSP forbids both. DOM-free.
+ */
+
+export type PageId =
+  | 'home'
+  | 'signup'
+  | 'confirm'
+  | 'sign-in'
+  | 'my-data'
+  | 'export'
+  | 'marketing'
+  | 'request'
+  | 'confirm-request'
+  | 'requests';
+
+export interface Assets {
+  /** Path of the script bundle, e.g. `/assets/app-ABC.js`. */
+  script: string;
+  stylesheet: string;
+}
+
+const escapeHtml = (s: string): string =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+/** An element whose text is a dictionary entry. */
+function tx(key: TextKey, tag = 'span', attributes = ''): string {
+  return `<${tag} data-i18n="${key}"${attributes ? ` ${attributes}` : ''}>${escapeHtml(texts[key].nl)}</${tag}>`;
+}
+
+/** An element whose two texts come from elsewhere (the policy file). */
+function pair(text: Text, tag = 'span', attributes = ''): string {
+  return `<${tag} data-nl="${escapeHtml(text.nl)}" data-en="${escapeHtml(text.en)}"${
+    attributes ? ` ${attributes}` : ''
+  }>${escapeHtml(text.nl)}</${tag}>`;
+}
+
+interface FieldOptions {
+  /** The API's field path, e.g. `address.postcode`; also the input's name. */
+  name: string;
+  label: TextKey;
+  type?: 'text' | 'email';
+  autocomplete?: string;
+  hint?: TextKey;
+  required?: boolean;
+  inputmode?: 'numeric' | 'email' | 'text';
+  maxlength?: number;
+  value?: string;
+  /** Extra class on the wrapper, for narrow fields. */
+  size?: 'short' | 'medium';
+}
+
+/** Label, hint, error slot and input; the browser links the error with aria-describedby when it shows. */
+export function field(options: FieldOptions): string {
+  const id = fieldId(options.name);
+  const required = options.required ?? true;
+  const hintId = `${id}-hint`;
+  const attributes = [
+    `id="${id}"`,
+    `name="${options.name}"`,
+    `type="${options.type ?? 'text'}"`,
+    options.autocomplete ? `autocomplete="${options.autocomplete}"` : 'autocomplete="off"',
+    options.inputmode ? `inputmode="${options.inputmode}"` : '',
+    options.maxlength ? `maxlength="${options.maxlength}"` : '',
+    options.value !== undefined ? `value="${escapeHtml(options.value)}"` : '',
+    required ? 'required' : '',
+    options.hint ? `aria-describedby="${hintId}"` : '',
+    'spellcheck="false"',
+  ].filter(Boolean);
+  return `<div class="field${options.size ? ` field-${options.size}` : ''}">
+  <label for="${id}">${tx(options.label)}${required ? '' : ` ${tx('common.optional', 'span', 'class="optional"')}`}</label>
+  ${options.hint ? tx(options.hint, 'p', `class="hint" id="${hintId}"`) : ''}
+  <p class="field-error" id="${id}-error" hidden></p>
+  <input ${attributes.join(' ')}>
+</div>`;
+}
+
+function submit(key: TextKey): string {
+  return `<button type="submit" class="button" data-i18n="${key}">${escapeHtml(texts[key].nl)}</button>`;
+}
+
+/** The message area of a form: problems (role=alert) and confirmations (role=status). */
+function formMessages(formId: string): string {
+  return `<div class="form-error" id="${formId}-error" role="alert" tabindex="-1" hidden></div>
+  <div class="form-success" id="${formId}-success" role="status"></div>`;
+}
+
+function form(id: string, content: string, { hidden = false } = {}): string {
+  return `<form id="${id}" class="form" novalidate${hidden ? ' hidden' : ''}>
+  ${formMessages(id)}
+  ${content}
+</form>`;
+}
+
+const addressFields = (prefix: string): string => `<div class="row">
+  ${field({ name: `${prefix}street`, label: 'field.street', autocomplete: 'address-line1' })}
+  ${field({ name: `${prefix}houseNumber`, label: 'field.houseNumber', inputmode: 'numeric', maxlength: 5, size: 'short' })}
+  ${field({ name: `${prefix}houseNumberAddition`, label: 'field.houseNumberAddition', required: false, maxlength: 10, size: 'short' })}
+</div>
+<div class="row">
+  ${field({ name: `${prefix}postcode`, label: 'field.postcode', autocomplete: 'postal-code', hint: 'field.postcodeHint', size: 'medium' })}
+  ${field({ name: `${prefix}city`, label: 'field.city', autocomplete: 'address-level2' })}
+</div>
+${field({ name: `${prefix}country`, label: 'field.country', autocomplete: 'country', hint: 'field.countryHint', maxlength: 2, value: 'NL', size: 'short' })}`;
+
+const navItems: { page: PageId; href: string; key: TextKey; when: 'always' | 'signed-in' | 'signed-out' }[] =
+  [
+    { page: 'home', href: '/', key: 'nav.home', when: 'always' },
+    { page: 'signup', href: '/signup.html', key: 'nav.signup', when: 'signed-out' },
+    { page: 'sign-in', href: '/sign-in.html', key: 'nav.signIn', when: 'signed-out' },
+    { page: 'my-data', href: '/my-data.html', key: 'nav.myData', when: 'signed-in' },
+    { page: 'marketing', href: '/marketing.html', key: 'nav.marketing', when: 'signed-in' },
+    { page: 'requests', href: '/requests.html', key: 'nav.requests', when: 'signed-in' },
+    { page: 'request', href: '/privacy-request.html', key: 'nav.request', when: 'always' },
+  ];
+
+function layout(page: PageId, title: TextKey, main: string, assets: Assets): string {
+  const nav = navItems
+    .map((item) => {
+      const current = item.page === page ? ' aria-current="page"' : '';
+      const when = item.when === 'always' ? '' : ` data-when="${item.when}"`;
+      const hidden = item.when === 'signed-in' ? ' hidden' : '';
+      return `<li${when}${hidden}>${tx(item.key, 'a', `href="${item.href}"${current}`)}</li>`;
+    })
+    .join('\n        ');
+  return `<!doctype html>
+<html lang="nl">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta http-equiv="Content-Security-Policy" content="${metaContentSecurityPolicy}">
+  <meta name="referrer" content="no-referrer">
+  <title data-i18n="${title}" data-i18n-suffix=" – ZorgSom Privacy">${escapeHtml(texts[title].nl)} – ZorgSom Privacy</title>
+  <link rel="stylesheet" href="${assets.stylesheet}">
+  <script type="module" src="${assets.script}"></script>
+</head>
+<body data-page="${page}">
+  <a class="skip-link" href="#main">${tx('site.skip')}</a>
+  <header class="site-header">
+    <div class="wrap header-row">
+      ${tx('site.name', 'a', 'href="/" class="brand"')}
+      <button type="button" class="language-switch" id="language-switch" lang="en" aria-label="${texts['site.switchLanguageLabel'].nl}">${texts['site.switchLanguage'].nl}</button>
+    </div>
+    <nav class="wrap" aria-labelledby="nav-label">
+      ${tx('nav.label', 'h2', 'id="nav-label" class="visually-hidden"')}
+      <ul class="nav">
+        ${nav}
+        <li data-when="signed-in" hidden><button type="button" class="link-button" id="sign-out" data-i18n="nav.signOut">${texts['nav.signOut'].nl}</button></li>
+      </ul>
+    </nav>
+  </header>
+  <main id="main" class="wrap" tabindex="-1">
+    <div class="flash" id="flash" role="status"></div>
+${main}
+  </main>
+  <footer class="site-footer">
+    <div class="wrap">${tx('footer.contact', 'p')}</div>
+  </footer>
+</body>
+</html>
+`;
+}
+
+function home(): string {
+  const categories = policy.dataCategories.map((category) => pair(category, 'li')).join('\n      ');
+  const purposes = policy.purposes
+    .map((purpose) => `<tr>${pair(purpose, 'td')}${pair(legalBasisTexts[purpose.legalBasis], 'td')}</tr>`)
+    .join('\n        ');
+  const measures = policy.securityMeasures.map((measure) => pair(measure, 'li')).join('\n      ');
+  const processors = policy.processors
+    .map((processor) => `<li>${escapeHtml(processor.name)}: ${pair(processor)}</li>`)
+    .join('\n      ');
+  const rights = requestTypeIds.map((type) => pair(requestTypeTexts[type], 'li')).join('\n      ');
+  return `    ${tx('home.title', 'h1')}
+    ${tx('home.intro', 'p', 'class="lead"')}
+    <section aria-labelledby="start-title" class="cta">
+      ${tx('home.start', 'h2', 'id="start-title" class="visually-hidden"')}
+      <ul class="actions">
+        <li data-when="signed-out">${tx('home.ctaSignup', 'a', 'href="/signup.html" class="button"')}</li>
+        <li data-when="signed-out">${tx('home.ctaSignIn', 'a', 'href="/sign-in.html" class="button secondary"')}</li>
+        <li data-when="signed-in" hidden>${tx('nav.myData', 'a', 'href="/my-data.html" class="button"')}</li>
+        <li>${tx('home.ctaRequest', 'a', 'href="/privacy-request.html" class="button secondary"')}</li>
+      </ul>
+    </section>
+    <section aria-labelledby="store-title">
+      ${tx('home.storeTitle', 'h2', 'id="store-title"')}
+      ${tx('home.storeIntro', 'p')}
+      <ul class="categories" id="data-categories">
+      ${categories}
+      </ul>
+      ${tx('home.patientTitle', 'h3')}
+      ${tx('home.patient', 'p')}
+      ${tx('home.budgetReview', 'p')}
+    </section>
+    <section aria-labelledby="why-title">
+      ${tx('home.whyTitle', 'h2', 'id="why-title"')}
+      <table class="table" id="purposes">
+        <thead><tr>${tx('home.purpose', 'th', 'scope="col"')}${tx('home.legalBasis', 'th', 'scope="col"')}</tr></thead>
+        <tbody>
+        ${purposes}
+        </tbody>
+      </table>
+      ${tx('home.marketingNote', 'p')}
+    </section>
+    <section aria-labelledby="retention-title">
+      ${tx('home.retentionTitle', 'h2', 'id="retention-title"')}
+      ${tx('home.retention', 'p', 'id="retention"')}
+    </section>
+    <section aria-labelledby="disclosure-title">
+      ${tx('home.disclosureTitle', 'h2', 'id="disclosure-title"')}
+      ${tx('home.disclosure', 'p')}
+      ${tx('home.processors', 'p')}
+      <ul>
+      ${processors}
+      </ul>
+    </section>
+    <section aria-labelledby="security-title">
+      ${tx('home.securityTitle', 'h2', 'id="security-title"')}
+      <ul>
+      ${measures}
+      </ul>
+    </section>
+    <section aria-labelledby="rights-title">
+      ${tx('home.rightsTitle', 'h2', 'id="rights-title"')}
+      ${tx('home.rightsIntro', 'p')}
+      <ul>
+      ${rights}
+      </ul>
+      ${tx('home.deadline', 'p', 'id="deadline"')}
+    </section>
+    <section aria-labelledby="contact-title">
+      ${tx('home.contactTitle', 'h2', 'id="contact-title"')}
+      ${tx('home.contact', 'p')}
+    </section>`;
+}
+
+function signup(): string {
+  return `    ${tx('signup.title', 'h1')}
+    ${tx('signup.intro', 'p', 'class="lead"')}
+    ${tx('common.noPatientData', 'p', 'class="notice"')}
+    ${form(
+      'signup-form',
+      `${field({ name: 'name', label: 'field.name', autocomplete: 'name' })}
+      <fieldset>
+        ${tx('field.address', 'legend')}
+        ${addressFields('address.')}
+      </fieldset>
+      ${field({ name: 'email', label: 'field.email', type: 'email', autocomplete: 'email', inputmode: 'email' })}
+      ${field({ name: 'iban', label: 'field.iban', hint: 'field.ibanHint', maxlength: 42 })}
+      <fieldset>
+        ${tx('signup.marketingLegend', 'legend')}
+        <div class="check">
+          <input type="checkbox" id="f-marketingOptOut" name="marketingOptOut">
+          ${tx('signup.marketingOptOut', 'label', 'for="f-marketingOptOut"')}
+        </div>
+      </fieldset>
+      ${submit('signup.submit')}`,
+    )}`;
+}
+
+function confirm(): string {
+  return `    ${tx('confirm.title', 'h1')}
+    ${tx('confirm.intro', 'p', 'class="lead"')}
+    ${form(
+      'confirm-form',
+      `${field({ name: 'email', label: 'field.email', type: 'email', autocomplete: 'email', inputmode: 'email' })}
+      ${field({ name: 'code', label: 'field.code', hint: 'field.codeHint', autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 6, size: 'medium' })}
+      ${submit('confirm.submit')}`,
+    )}`;
+}
+
+function signIn(): string {
+  return `    ${tx('signIn.title', 'h1')}
+    ${tx('signIn.intro', 'p', 'class="lead"')}
+    ${form(
+      'sign-in-code-form',
+      `${field({ name: 'email', label: 'field.email', type: 'email', autocomplete: 'email', inputmode: 'email' })}
+      ${submit('signIn.sendCode')}`,
+    )}
+    ${form(
+      'sign-in-form',
+      `${tx('signIn.codeLegend', 'h2')}
+      ${field({ name: 'code', label: 'field.code', hint: 'field.codeHint', autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 6, size: 'medium' })}
+      ${submit('signIn.submit')}`,
+      { hidden: true },
+    )}
+    <p>${tx('signIn.noAccount', 'a', 'href="/signup.html"')}</p>`;
+}
+
+function myData(): string {
+  return `    ${tx('myData.title', 'h1')}
+    ${tx('myData.intro', 'p', 'class="lead"')}
+    <section aria-labelledby="view-title">
+      ${tx('myData.viewTitle', 'h2', 'id="view-title"')}
+      <dl class="facts" id="profile-view" aria-busy="true">${tx('common.loading', 'dd')}</dl>
+    </section>
+    <section aria-labelledby="edit-title">
+      ${tx('myData.editTitle', 'h2', 'id="edit-title"')}
+      ${tx('common.noPatientData', 'p', 'class="notice"')}
+      ${form(
+        'name-form',
+        `<fieldset>${tx('myData.nameLegend', 'legend')}
+        ${field({ name: 'name', label: 'field.name', autocomplete: 'name' })}
+        ${submit('myData.saveName')}</fieldset>`,
+      )}
+      ${form(
+        'address-form',
+        `<fieldset>${tx('myData.addressLegend', 'legend')}
+        ${addressFields('address.')}
+        ${submit('myData.saveAddress')}</fieldset>`,
+      )}
+      ${form(
+        'email-form',
+        `<fieldset>${tx('myData.emailLegend', 'legend')}
+        ${tx('myData.emailHint', 'p', 'class="hint"')}
+        ${field({ name: 'email', label: 'field.email', type: 'email', autocomplete: 'email', inputmode: 'email' })}
+        ${submit('myData.saveEmail')}</fieldset>`,
+      )}
+      ${form(
+        'email-confirm-form',
+        `<fieldset>${tx('myData.emailConfirm', 'legend')}
+        ${tx('myData.emailPending', 'p')}
+        ${field({ name: 'code', label: 'field.code', hint: 'field.codeHint', autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 6, size: 'medium' })}
+        ${submit('myData.emailConfirm')}</fieldset>`,
+        { hidden: true },
+      )}
+      ${form(
+        'iban-form',
+        `<fieldset>${tx('myData.ibanLegend', 'legend')}
+        ${field({ name: 'iban', label: 'field.iban', hint: 'field.ibanHint', maxlength: 42 })}
+        ${submit('myData.saveIban')}</fieldset>`,
+      )}
+    </section>
+    <section aria-labelledby="export-title">
+      ${tx('myData.exportTitle', 'h2', 'id="export-title"')}
+      ${tx('myData.exportIntro', 'p')}
+      <div class="form-error" id="export-error" role="alert" tabindex="-1" hidden></div>
+      <div class="form-success" id="export-success" role="status"></div>
+      <ul class="actions">
+        <li><button type="button" class="button" id="export-json" data-i18n="myData.exportJson">${texts['myData.exportJson'].nl}</button></li>
+        <li>${tx('myData.exportPage', 'a', 'href="/export.html" class="button secondary"')}</li>
+      </ul>
+    </section>
+    <section aria-labelledby="more-title">
+      ${tx('myData.moreTitle', 'h2', 'id="more-title"')}
+      <ul>
+        <li>${tx('myData.deleteHint', 'a', 'href="/privacy-request.html"')}</li>
+        <li>${tx('marketing.title', 'a', 'href="/marketing.html"')}</li>
+        <li>${tx('requests.title', 'a', 'href="/requests.html"')}</li>
+      </ul>
+    </section>`;
+}
+
+function exportPage(): string {
+  return `    ${tx('export.title', 'h1')}
+    ${tx('export.intro', 'p', 'class="lead"')}
+    <ul class="actions no-print">
+      <li><button type="button" class="button" id="print" data-i18n="export.print">${texts['export.print'].nl}</button></li>
+      <li>${tx('export.back', 'a', 'href="/my-data.html" class="button secondary"')}</li>
+    </ul>
+    <div class="form-error" id="export-error" role="alert" tabindex="-1" hidden></div>
+    <div id="export-view" aria-busy="true">${tx('common.loading', 'p')}</div>`;
+}
+
+function marketing(): string {
+  return `    ${tx('marketing.title', 'h1')}
+    ${tx('marketing.intro', 'p', 'class="lead"')}
+    ${form(
+      'marketing-form',
+      `<fieldset>
+        ${tx('marketing.legend', 'legend')}
+        <div class="check"><input type="radio" id="f-marketing-in" name="marketing" value="in">${tx('marketing.in', 'label', 'for="f-marketing-in"')}</div>
+        <div class="check"><input type="radio" id="f-marketing-out" name="marketing" value="out">${tx('marketing.out', 'label', 'for="f-marketing-out"')}</div>
+      </fieldset>
+      ${submit('common.save')}`,
+    )}`;
+}
+
+function request(): string {
+  const types = requestTypeIds
+    .map(
+      (type, index) =>
+        `<div class="check"><input type="radio" id="f-type-${type}" name="type" value="${type}"${
+          index === 0 ? ' checked' : ''
+        }>${pair(requestTypeTexts[type], 'label', `for="f-type-${type}"`)}</div>`,
+    )
+    .join('\n        ');
+  return `    ${tx('request.title', 'h1')}
+    ${tx('request.intro', 'p', 'class="lead"')}
+    ${form(
+      'request-form',
+      `<fieldset id="f-type" tabindex="-1" aria-describedby="f-type-error">
+        ${tx('request.typeLegend', 'legend')}
+        <p class="field-error" id="f-type-error" hidden></p>
+        ${types}
+      </fieldset>
+      <div class="field">
+        <label for="f-message">${tx('request.message')} ${tx('common.optional', 'span', 'class="optional"')}</label>
+        ${tx('request.messageHint', 'p', 'class="hint" id="f-message-hint"')}
+        <p class="field-error" id="f-message-error" hidden></p>
+        <textarea id="f-message" name="message" rows="5" maxlength="4000" aria-describedby="f-message-hint"></textarea>
+      </div>
+      <div id="by-email" data-when="signed-out">
+        ${tx('request.signedOutIntro', 'p', 'class="notice"')}
+        ${field({ name: 'email', label: 'field.email', type: 'email', autocomplete: 'email', inputmode: 'email' })}
+      </div>
+      ${submit('request.submit')}`,
+    )}
+    <div id="request-result" hidden></div>`;
+}
+
+function confirmRequest(): string {
+  return `    ${tx('confirmRequest.title', 'h1')}
+    <div class="form-error" id="confirm-request-error" role="alert" tabindex="-1" hidden></div>
+    ${tx('confirmRequest.busy', 'p', 'id="confirm-request-busy"')}
+    <div id="request-result" hidden></div>`;
+}
+
+function requests(): string {
+  return `    ${tx('requests.title', 'h1')}
+    ${tx('requests.intro', 'p', 'class="lead"')}
+    <p>${tx('requests.new', 'a', 'href="/privacy-request.html" class="button"')}</p>
+    <div class="form-error" id="requests-error" role="alert" tabindex="-1" hidden></div>
+    <div id="requests-view" aria-busy="true">${tx('common.loading', 'p')}</div>`;
+}
+
+export const pages: Record<PageId, { file: string; title: TextKey; render: () => string }> = {
+  home: { file: 'index.html', title: 'home.title', render: home },
+  signup: { file: 'signup.html', title: 'signup.title', render: signup },
+  confirm: { file: 'confirm.html', title: 'confirm.title', render: confirm },
+  'sign-in': { file: 'sign-in.html', title: 'signIn.title', render: signIn },
+  'my-data': { file: 'my-data.html', title: 'myData.title', render: myData },
+  export: { file: 'export.html', title: 'export.title', render: exportPage },
+  marketing: { file: 'marketing.html', title: 'marketing.title', render: marketing },
+  request: { file: 'privacy-request.html', title: 'request.title', render: request },
+  'confirm-request': { file: 'confirm-request.html', title: 'confirmRequest.title', render: confirmRequest },
+  requests: { file: 'requests.html', title: 'requests.title', render: requests },
+};
+
+/** Every page as file name → HTML. */
+export function renderPages(assets: Assets): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [id, page] of Object.entries(pages) as [PageId, (typeof pages)[PageId]][]) {
+    out[page.file] = layout(id, page.title, page.render(), assets);
+  }
+  return out;
+}

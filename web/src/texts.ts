@@ -1,0 +1,401 @@
+import { policy } from '../../shared/domain/policy.js';
+
+/**
+ * Every text of the portal, in Dutch (the default) and English. The build renders the Dutch text into the
+ * HTML with a `data-i18n` key; the browser swaps in the English one when the visitor chooses it. Texts about
+ * what ZorgSom stores, why and for how long are derived from the policy file, never retyped here.
+ * DOM-free: imported by the build (Node) and by the browser bundle.
+ */
+export type Language = 'nl' | 'en';
+export const languages: readonly Language[] = ['nl', 'en'];
+export interface Text {
+  nl: string;
+  en: string;
+}
+
+const t = (nl: string, en: string): Text => ({ nl, en });
+
+const retentionYears = policy.retention.afterLicenceEndMonths / 12;
+const deadlineMonths = policy.requests.responseDeadlineMonths;
+const extensionMonths = policy.requests.maxExtensionMonths;
+const months = (n: number): Text =>
+  t(n === 1 ? 'één maand' : `${n} maanden`, n === 1 ? 'one month' : `${n} months`);
+
+export const legalBasisTexts = {
+  contract: t('Uitvoering van de licentieovereenkomst', 'Performance of the licence agreement'),
+  'legal-obligation': t('Wettelijke verplichting', 'Legal obligation'),
+  'legitimate-interest': t('Gerechtvaardigd belang', 'Legitimate interest'),
+} as const satisfies Record<(typeof policy.purposes)[number]['legalBasis'], Text>;
+
+export const disclosureBasisTexts = {
+  'legal-obligation': t('als de wet ons daartoe verplicht', 'when the law obliges us to'),
+  'business-necessity': t(
+    'als het noodzakelijk is voor de bedrijfsvoering',
+    'when it is necessary for our business',
+  ),
+  fraud: t('in geval van fraude', 'in case of fraud'),
+} as const satisfies Record<(typeof policy.disclosureBases)[number], Text>;
+
+export const requestTypeTexts = {
+  overview: t('Een overzicht van mijn gegevens', 'An overview of my data'),
+  correction: t('Mijn gegevens corrigeren of aanvullen', 'Correct or complete my data'),
+  deletion: t('Mijn gegevens verwijderen', 'Delete my data'),
+  'marketing-opt-out': t(
+    'Geen informatie over producten en diensten meer',
+    'No more information about products and services',
+  ),
+  question: t('Een vraag over privacy', 'A question about privacy'),
+  complaint: t(
+    'Een klacht over hoe ZorgSom met mijn gegevens omgaat',
+    'A complaint about how ZorgSom handles my data',
+  ),
+} as const;
+export type RequestTypeId = keyof typeof requestTypeTexts;
+export const requestTypeIds = Object.keys(requestTypeTexts) as RequestTypeId[];
+
+export const requestStatusTexts = {
+  'awaiting-confirmation': t(
+    'Wacht op uw bevestiging (zie uw e-mail)',
+    'Waiting for your confirmation (see your email)',
+  ),
+  open: t('In behandeling', 'In progress'),
+  'awaiting-staff-approval': t('Wordt beoordeeld door een medewerker', 'Being reviewed by a member of staff'),
+  completed: t('Afgehandeld', 'Completed'),
+  rejected: t('Afgewezen', 'Rejected'),
+  'closed-unconfirmed': t('Gesloten: niet bevestigd', 'Closed: not confirmed'),
+  linked: t('Samengevoegd met een eerder verzoek', 'Merged with an earlier request'),
+} as const satisfies Record<string, Text>;
+
+export const licenceStatusTexts = {
+  pending: t('Nog niet bevestigd', 'Not yet confirmed'),
+  active: t('Actief', 'Active'),
+  ended: t('Beëindigd', 'Ended'),
+} as const satisfies Record<string, Text>;
+
+export const texts = {
+  'site.name': t('ZorgSom Privacy', 'ZorgSom Privacy'),
+  'site.skip': t('Naar de inhoud', 'Skip to content'),
+  'site.switchLanguage': t('English', 'Nederlands'),
+  'site.switchLanguageLabel': t('Switch to English', 'Schakel naar Nederlands'),
+  'nav.label': t('Hoofdmenu', 'Main menu'),
+  'nav.home': t('Home', 'Home'),
+  'nav.signup': t('Aanmelden', 'Sign up'),
+  'nav.signIn': t('Inloggen', 'Sign in'),
+  'nav.request': t('Privacyverzoek', 'Privacy request'),
+  'nav.myData': t('Mijn gegevens', 'My data'),
+  'nav.marketing': t('Marketing', 'Marketing'),
+  'nav.requests': t('Mijn verzoeken', 'My requests'),
+  'nav.signOut': t('Uitloggen', 'Sign out'),
+  'footer.contact': t(
+    `Vragen of klachten? Mail ${policy.controller.contactEmail} onder vermelding van ‘${policy.controller.privacySubjectKeyword}’, of gebruik het formulier voor een privacyverzoek.`,
+    `Questions or complaints? Email ${policy.controller.contactEmail} with ‘${policy.controller.privacySubjectKeyword}’ in the subject, or use the privacy request form.`,
+  ),
+  'common.required': t('(verplicht)', '(required)'),
+  'common.optional': t('(niet verplicht)', '(optional)'),
+  'common.save': t('Opslaan', 'Save'),
+  'common.saved': t('Opgeslagen.', 'Saved.'),
+  'common.loading': t('Bezig met laden…', 'Loading…'),
+  'common.networkError': t(
+    'Er is geen verbinding met ZorgSom. Controleer uw internetverbinding en probeer het opnieuw.',
+    'Cannot reach ZorgSom. Please check your internet connection and try again.',
+  ),
+  'common.sessionExpired': t(
+    'U bent niet (meer) ingelogd. Log in met een code per e-mail.',
+    'You are not (or no longer) signed in. Please sign in with a code by email.',
+  ),
+  'common.signedOut': t('U bent uitgelogd.', 'You have signed out.'),
+  'common.noPatientData': t(
+    'Vul nooit gegevens van patiënten in, zoals een burgerservicenummer (BSN).',
+    'Never enter patient data, such as a citizen service number (BSN).',
+  ),
+
+  'field.name': t('Naam', 'Name'),
+  'field.street': t('Straat', 'Street'),
+  'field.houseNumber': t('Huisnummer', 'House number'),
+  'field.houseNumberAddition': t('Toevoeging', 'Addition'),
+  'field.postcode': t('Postcode', 'Postcode'),
+  'field.postcodeHint': t('Bijvoorbeeld 1234 AB.', 'For example 1234 AB.'),
+  'field.city': t('Plaats', 'City'),
+  'field.country': t('Land', 'Country'),
+  'field.countryHint': t(
+    'Landcode van twee letters, bijvoorbeeld NL, BE of DE.',
+    'Two-letter country code, for example NL, BE or DE.',
+  ),
+  'field.email': t('E-mailadres', 'Email address'),
+  'field.iban': t('IBAN', 'IBAN'),
+  'field.ibanHint': t('Bijvoorbeeld NL91 ABNA 0417 1643 00.', 'For example NL91 ABNA 0417 1643 00.'),
+  'field.code': t('Code uit de e-mail', 'Code from the email'),
+  'field.codeHint': t('Zes cijfers.', 'Six digits.'),
+  'field.address': t('Adres', 'Address'),
+
+  'home.title': t('Uw privacy bij ZorgSom', 'Your privacy at ZorgSom'),
+  'home.intro': t(
+    'ZorgSom bewaart alleen de gegevens die nodig zijn voor uw licentie en onze boekhouding. Op deze pagina staat precies wat wij bewaren, waarom, hoe lang, en wat u zelf kunt doen. Dit portaal werkt met dezelfde regels als ons systeem: wat hier staat, is wat er gebeurt.',
+    'ZorgSom keeps only the data needed for your licence and our bookkeeping. This page shows exactly what we keep, why, for how long, and what you can do yourself. This portal runs on the same rules as our system: what it says here is what happens.',
+  ),
+  'home.start': t('Aan de slag', 'Get started'),
+  'home.ctaSignup': t('Aanmelden voor een licentie', 'Sign up for a licence'),
+  'home.ctaSignIn': t('Inloggen met een code per e-mail', 'Sign in with a code by email'),
+  'home.ctaRequest': t(
+    'Een privacyverzoek doen zonder in te loggen',
+    'Make a privacy request without signing in',
+  ),
+  'home.storeTitle': t('Welke gegevens wij bewaren', 'What data we keep'),
+  'home.storeIntro': t(
+    'Van licentiehouders bewaren wij alleen deze gegevens, versleuteld:',
+    'Of licensees we keep only this data, encrypted:',
+  ),
+  'home.patientTitle': t('Geen gegevens van uw patiënten', 'No data about your patients'),
+  'home.patient': t(
+    'ZorgSom heeft géén inzage in de gegevens van uw patiënten. Elk formulier weigert een burgerservicenummer (BSN) of medische gegevens.',
+    'ZorgSom has no access to your patients’ data. Every form refuses a citizen service number (BSN) or medical details.',
+  ),
+  'home.budgetReview': t(
+    `Hebben wij patiëntgegevens nodig om een begroting na te kijken, dan vragen wij die bij u op. U bepaalt of u ze geeft, en alleen met toestemming van uw patiënt. Wij vernietigen ze uiterlijk ${policy.budgetReview.destroyUploadAfterDays} dagen na de controle.`,
+    `If we need patient data to check a budget, we ask you for it. You decide whether to provide it, and only with your patient’s consent. We destroy it at most ${policy.budgetReview.destroyUploadAfterDays} days after the check.`,
+  ),
+  'home.whyTitle': t('Waarvoor wij ze gebruiken', 'What we use it for'),
+  'home.purpose': t('Doel', 'Purpose'),
+  'home.legalBasis': t('Grondslag', 'Legal basis'),
+  'home.marketingNote': t(
+    'Wilt u geen informatie over onze producten en diensten? Meld u af op de pagina Marketing, via de link in elke e-mail, of per mail.',
+    'Do not want information about our products and services? Opt out on the Marketing page, through the link in every email, or by email.',
+  ),
+  'home.retentionTitle': t('Hoe lang wij ze bewaren', 'How long we keep it'),
+  'home.retention': t(
+    `Zolang uw licentie loopt. Na het einde van uw licentie vernietigen wij uw gegevens binnen uiterlijk ${retentionYears} jaar, ook in back-ups. Een aanmelding die u niet bevestigt, vergeten wij na ${policy.retention.pendingSignupHours} uur.`,
+    `As long as your licence runs. After your licence ends we destroy your data within at most ${retentionYears} years, backups included. A signup you do not confirm is forgotten after ${policy.retention.pendingSignupHours} hours.`,
+  ),
+  'home.securityTitle': t('Hoe wij uw gegevens beschermen', 'How we protect your data'),
+  'home.disclosureTitle': t('Wie uw gegevens krijgt', 'Who receives your data'),
+  'home.disclosure': t(
+    `Wij verstrekken geen gegevens aan derden, behalve ${policy.disclosureBases
+      .map((basis) => disclosureBasisTexts[basis].nl)
+      .join(', ')
+      .replace(/, ([^,]*)$/, ' of $1')}. Elke verstrekking staat in uw overzicht.`,
+    `We give no data to third parties, except ${policy.disclosureBases
+      .map((basis) => disclosureBasisTexts[basis].en)
+      .join(', ')
+      .replace(/, ([^,]*)$/, ' or $1')}. Every disclosure is listed in your overview.`,
+  ),
+  'home.processors': t('Verwerkers die namens ons werken:', 'Processors working on our behalf:'),
+  'home.rightsTitle': t('Wat u zelf kunt doen', 'What you can do yourself'),
+  'home.rightsIntro': t(
+    'Na inloggen kunt u uw gegevens inzien, corrigeren, aanvullen en downloaden, en u afmelden voor marketing. Voor alles kunt u ook een privacyverzoek doen:',
+    'Once signed in you can view, correct, complete and download your data, and opt out of marketing. For everything you can also make a privacy request:',
+  ),
+  'home.deadline': t(
+    `Wij beantwoorden elk verzoek binnen ${months(deadlineMonths).nl}. Is een verzoek ingewikkeld, dan kan dat hooguit ${months(extensionMonths).nl} langer duren; dat laten wij u dan binnen ${months(deadlineMonths).nl} weten.`,
+    `We answer every request within ${months(deadlineMonths).en}. If a request is complex this can take at most ${months(extensionMonths).en} longer; we will tell you so within ${months(deadlineMonths).en}.`,
+  ),
+  'home.contactTitle': t('Contact', 'Contact'),
+  'home.contact': t(
+    `${policy.controller.name} is verantwoordelijk voor uw gegevens. Mail ${policy.controller.contactEmail} onder vermelding van ‘${policy.controller.privacySubjectKeyword}’. Bent u niet tevreden over ons antwoord, dan kunt u een klacht indienen bij de ${policy.controller.supervisoryAuthority}.`,
+    `${policy.controller.name} is responsible for your data. Email ${policy.controller.contactEmail} with ‘${policy.controller.privacySubjectKeyword}’ in the subject. If you are not satisfied with our answer, you can complain to the ${policy.controller.supervisoryAuthority} (Dutch Data Protection Authority).`,
+  ),
+
+  'signup.title': t('Aanmelden', 'Sign up'),
+  'signup.intro': t(
+    'Voor een licentie hebben wij alleen uw naam, adres, e-mailadres en IBAN nodig. U krijgt een code per e-mail om uw aanmelding te bevestigen.',
+    'For a licence we need only your name, address, email address and IBAN. You will receive a code by email to confirm your signup.',
+  ),
+  'signup.marketingLegend': t(
+    'Informatie over producten en diensten',
+    'Information about products and services',
+  ),
+  'signup.marketingOptOut': t(
+    'Ik wil géén informatie over producten en diensten van ZorgSom ontvangen.',
+    'I do not want to receive information about ZorgSom’s products and services.',
+  ),
+  'signup.submit': t('Aanmelden', 'Sign up'),
+  'signup.done': t(
+    'Bijna klaar. Wij hebben een code naar uw e-mailadres gestuurd. Vul die hieronder in.',
+    'Almost done. We have sent a code to your email address. Enter it below.',
+  ),
+
+  'confirm.title': t('Aanmelding bevestigen', 'Confirm your signup'),
+  'confirm.intro': t(
+    `Vul uw e-mailadres en de code uit onze e-mail in. De code is ${policy.signIn.codeTtlMinutes} minuten geldig.`,
+    `Enter your email address and the code from our email. The code is valid for ${policy.signIn.codeTtlMinutes} minutes.`,
+  ),
+  'confirm.submit': t('Bevestigen', 'Confirm'),
+
+  'signIn.title': t('Inloggen', 'Sign in'),
+  'signIn.intro': t(
+    'U logt in met een code die wij naar uw e-mailadres sturen. Een wachtwoord is niet nodig.',
+    'You sign in with a code we send to your email address. No password is needed.',
+  ),
+  'signIn.sendCode': t('Stuur mij een code', 'Send me a code'),
+  'signIn.codeSent': t(
+    `Als dit e-mailadres bij ons bekend is, hebben wij een code gestuurd. De code is ${policy.signIn.codeTtlMinutes} minuten geldig.`,
+    `If this email address is known to us, we have sent a code. The code is valid for ${policy.signIn.codeTtlMinutes} minutes.`,
+  ),
+  'signIn.codeLegend': t('Code invullen', 'Enter the code'),
+  'signIn.submit': t('Inloggen', 'Sign in'),
+  'signIn.noAccount': t('Nog geen licentie? Meld u aan.', 'No licence yet? Sign up.'),
+
+  'myData.title': t('Mijn gegevens', 'My data'),
+  'myData.intro': t(
+    'Dit zijn alle persoonsgegevens die ZorgSom van u bewaart. Klopt iets niet of ontbreekt iets, pas het dan hieronder aan.',
+    'This is all the personal data ZorgSom keeps about you. If something is wrong or missing, change it below.',
+  ),
+  'myData.viewTitle': t('Wat wij bewaren', 'What we keep'),
+  'myData.licence': t('Licentie', 'Licence'),
+  'myData.marketing': t('Informatie over producten en diensten', 'Information about products and services'),
+  'myData.marketingYes': t('U ontvangt deze informatie.', 'You receive this information.'),
+  'myData.marketingNo': t('U bent afgemeld.', 'You have opted out.'),
+  'myData.editTitle': t('Corrigeren of aanvullen', 'Correct or complete'),
+  'myData.nameLegend': t('Naam wijzigen', 'Change name'),
+  'myData.addressLegend': t('Adres wijzigen', 'Change address'),
+  'myData.emailLegend': t('E-mailadres wijzigen', 'Change email address'),
+  'myData.emailHint': t(
+    'Wij sturen een code naar het nieuwe adres. Het nieuwe adres geldt pas als u die code hebt ingevuld.',
+    'We send a code to the new address. The new address applies only once you have entered that code.',
+  ),
+  'myData.emailPending': t(
+    'Wij hebben een code naar uw nieuwe e-mailadres gestuurd. Vul die in om de wijziging af te ronden.',
+    'We have sent a code to your new email address. Enter it to complete the change.',
+  ),
+  'myData.emailConfirm': t('Nieuw e-mailadres bevestigen', 'Confirm new email address'),
+  'myData.emailConfirmed': t('Uw nieuwe e-mailadres is bevestigd.', 'Your new email address is confirmed.'),
+  'myData.ibanLegend': t('IBAN wijzigen', 'Change IBAN'),
+  'myData.saveName': t('Naam opslaan', 'Save name'),
+  'myData.saveAddress': t('Adres opslaan', 'Save address'),
+  'myData.saveEmail': t('E-mailadres wijzigen', 'Change email address'),
+  'myData.saveIban': t('IBAN opslaan', 'Save IBAN'),
+  'myData.exportTitle': t('Overzicht downloaden', 'Download an overview'),
+  'myData.exportIntro': t(
+    'Het overzicht bevat alles wat wij van u bewaren: uw gegevens, uw privacyverzoeken en elke verstrekking aan derden.',
+    'The overview holds everything we keep about you: your data, your privacy requests and every disclosure to third parties.',
+  ),
+  'myData.exportJson': t('Download als JSON-bestand', 'Download as a JSON file'),
+  'myData.exportPage': t('Bekijk als leesbare pagina', 'View as a readable page'),
+  'myData.exportDownloaded': t('Het bestand is gedownload.', 'The file has been downloaded.'),
+  'myData.moreTitle': t('Meer', 'More'),
+  'myData.deleteHint': t(
+    'Wilt u dat wij uw gegevens verwijderen, of hebt u een vraag of klacht? Doe een privacyverzoek.',
+    'Do you want us to delete your data, or do you have a question or complaint? Make a privacy request.',
+  ),
+
+  'export.title': t('Overzicht van uw gegevens', 'Overview of your data'),
+  'export.intro': t(
+    'Alles wat ZorgSom van u bewaart, op het moment van opvragen. U kunt deze pagina afdrukken of als PDF bewaren.',
+    'Everything ZorgSom keeps about you, at the moment you asked. You can print this page or save it as a PDF.',
+  ),
+  'export.print': t('Afdrukken', 'Print'),
+  'export.generatedAt': t('Opgesteld op', 'Generated on'),
+  'export.personalData': t('Persoonsgegevens', 'Personal data'),
+  'export.licenceStarted': t('Licentie gestart', 'Licence started'),
+  'export.licenceEnded': t('Licentie beëindigd', 'Licence ended'),
+  'export.notApplicable': t('—', '—'),
+  'export.retention': t('Bewaartermijn', 'Retention'),
+  'export.destroyedBy': t('Uiterlijk vernietigd op', 'Destroyed at the latest on'),
+  'export.destroyedWhileActive': t(
+    `Zolang uw licentie loopt; daarna uiterlijk ${retentionYears} jaar.`,
+    `While your licence runs; after that at most ${retentionYears} years.`,
+  ),
+  'export.requests': t('Privacyverzoeken', 'Privacy requests'),
+  'export.noRequests': t('Geen privacyverzoeken.', 'No privacy requests.'),
+  'export.disclosures': t('Verstrekkingen aan derden', 'Disclosures to third parties'),
+  'export.noDisclosures': t(
+    'Uw gegevens zijn aan niemand verstrekt.',
+    'Your data has not been given to anyone.',
+  ),
+  'export.recipient': t('Ontvanger', 'Recipient'),
+  'export.basis': t('Grond', 'Basis'),
+  'export.categories': t('Gegevens', 'Data'),
+  'export.date': t('Datum', 'Date'),
+  'export.purposes': t('Doelen en grondslagen', 'Purposes and legal bases'),
+  'export.back': t('Terug naar mijn gegevens', 'Back to my data'),
+
+  'marketing.title': t('Informatie over producten en diensten', 'Information about products and services'),
+  'marketing.intro': t(
+    'ZorgSom mag u informeren over haar producten en diensten. U kunt dat hier aan- of uitzetten, wanneer u wilt.',
+    'ZorgSom may inform you about its products and services. You can turn this on or off here, whenever you like.',
+  ),
+  'marketing.legend': t('Wilt u deze informatie ontvangen?', 'Do you want to receive this information?'),
+  'marketing.in': t('Ja, informeer mij', 'Yes, keep me informed'),
+  'marketing.out': t('Nee, ik wil geen informatie ontvangen', 'No, I do not want to receive information'),
+  'marketing.savedIn': t(
+    'Opgeslagen: u ontvangt informatie over producten en diensten.',
+    'Saved: you receive information about products and services.',
+  ),
+  'marketing.savedOut': t(
+    'Opgeslagen: u bent afgemeld voor informatie over producten en diensten.',
+    'Saved: you have opted out of information about products and services.',
+  ),
+
+  'request.title': t('Privacyverzoek', 'Privacy request'),
+  'request.intro': t(
+    `Vraag een overzicht van uw gegevens, laat ze corrigeren, aanvullen of verwijderen, of stel een vraag of dien een klacht in. Wij antwoorden binnen ${months(deadlineMonths).nl}.`,
+    `Ask for an overview of your data, have it corrected, completed or deleted, or ask a question or make a complaint. We answer within ${months(deadlineMonths).en}.`,
+  ),
+  'request.signedOutIntro': t(
+    'U bent niet ingelogd. Vul het e-mailadres van uw licentie in: wij sturen u een link om het verzoek te bevestigen. Zo weten wij dat het verzoek van u komt.',
+    'You are not signed in. Enter the email address of your licence: we send you a link to confirm the request. That is how we know the request comes from you.',
+  ),
+  'request.typeLegend': t('Wat wilt u?', 'What would you like?'),
+  'request.message': t('Toelichting', 'Details'),
+  'request.messageHint': t(
+    'Bijvoorbeeld wat er gecorrigeerd moet worden, of uw vraag. Vul nooit gegevens van patiënten in.',
+    'For example what needs correcting, or your question. Never enter patient data.',
+  ),
+  'request.submit': t('Verzoek versturen', 'Send request'),
+  'request.sentSignedIn': t('Uw verzoek is ontvangen.', 'Your request has been received.'),
+  'request.sentByEmail': t(
+    'Controleer uw e-mail. Als dit e-mailadres bij een licentie hoort, hebben wij een link gestuurd om uw verzoek te bevestigen.',
+    'Check your email. If this email address belongs to a licence, we have sent a link to confirm your request.',
+  ),
+  'request.reference': t('Kenmerk', 'Reference'),
+  'request.dueAt': t('Antwoord uiterlijk op', 'Answer due by'),
+  'request.seeAll': t('Bekijk al uw verzoeken', 'See all your requests'),
+
+  'confirmRequest.title': t('Verzoek bevestigen', 'Confirm your request'),
+  'confirmRequest.busy': t('Uw verzoek wordt bevestigd…', 'Confirming your request…'),
+  'confirmRequest.done': t('Uw verzoek is bevestigd.', 'Your request is confirmed.'),
+  'confirmRequest.noLink': t(
+    'Deze link is niet volledig. Open de link uit de e-mail opnieuw, of doe een nieuw verzoek.',
+    'This link is incomplete. Open the link from the email again, or make a new request.',
+  ),
+
+  'requests.title': t('Mijn privacyverzoeken', 'My privacy requests'),
+  'requests.intro': t(
+    `Elk verzoek met zijn status en de datum waarop u uiterlijk antwoord krijgt (${months(deadlineMonths).nl} na ontvangst).`,
+    `Each request with its status and the date by which you will have an answer (${months(deadlineMonths).en} after receipt).`,
+  ),
+  'requests.none': t(
+    'U hebt nog geen privacyverzoeken gedaan.',
+    'You have not made any privacy requests yet.',
+  ),
+  'requests.new': t('Nieuw privacyverzoek', 'New privacy request'),
+  'requests.type': t('Verzoek', 'Request'),
+  'requests.status': t('Status', 'Status'),
+  'requests.receivedAt': t('Ontvangen', 'Received'),
+  'requests.channel': t('Via', 'Via'),
+  'requests.channelWeb': t('website', 'website'),
+  'requests.channelEmail': t('e-mail', 'email'),
+  'requests.history': t('Verloop', 'History'),
+  'requests.caption': t('Uw privacyverzoeken, nieuwste eerst', 'Your privacy requests, newest first'),
+} as const satisfies Record<string, Text>;
+
+export type TextKey = keyof typeof texts;
+
+export function isLanguage(value: unknown): value is Language {
+  return value === 'nl' || value === 'en';
+}
+
+/** Dates as people read them, in the Netherlands' time zone. */
+export function formatDate(iso: string, language: Language, withTime = false): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(language === 'nl' ? 'nl-NL' : 'en-GB', {
+    dateStyle: 'long',
+    ...(withTime ? { timeStyle: 'short' } : {}),
+    timeZone: 'Europe/Amsterdam',
+  }).format(date);
+}
+
+/** `address.postcode` → `f-address-postcode`: the id of the input a field error belongs to. */
+export function fieldId(field: string): string {
+  return `f-${field.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+}
