@@ -22,6 +22,12 @@ const cliOptions = {
   template: text,
   reason: text,
   out: text,
+  months: text,
+  response: text,
+  case: text,
+  until: text,
+  from: text,
+  to: text,
 } as const;
 
 const help = `Usage: npm run admin -- <command> [--json] [--api URL] [--region REGION]
@@ -54,7 +60,9 @@ async function main(argv: string[]): Promise<number> {
   const output = match.command.save?.(result, values);
   if (output) {
     await writeFile(output.file, output.bytes, { mode: 0o600 });
-    process.stdout.write(`${match.command.render(result)} Written to ${output.file} (${output.bytes.length} bytes).\n`);
+    process.stdout.write(
+      `${match.command.render(result)} Written to ${output.file} (${output.bytes.length} bytes).\n`,
+    );
     return 0;
   }
   process.stdout.write(`${values.json ? JSON.stringify(result, null, 2) : match.command.render(result)}\n`);

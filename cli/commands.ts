@@ -43,6 +43,114 @@ export const commands: Command[] = [
     render: (result) => details(result),
   },
   {
+    words: ['requests'],
+    usage: 'requests                             (open requests, earliest deadline first)',
+    method: 'POST',
+    path: '/api/admin/requests/list',
+    body: () => ({}),
+    render: (result) =>
+      table((result as { requests: Record<string, unknown>[] }).requests, [
+        'reference',
+        'type',
+        'status',
+        'channel',
+        'dueAt',
+        'daysLeft',
+        'licenseeId',
+      ]),
+  },
+  {
+    words: ['request', 'show'],
+    usage: 'request show REFERENCE               (with the request text; reading it is audited)',
+    method: 'POST',
+    path: '/api/admin/requests/show',
+    body: (args) => ({ reference: arg(args, 0, 'REFERENCE') }),
+    render: (result) => details(result),
+  },
+  {
+    words: ['request', 'extend'],
+    usage:
+      'request extend REFERENCE --months 1|2 --reason TEXT   (at most 2 months in all; the licensee is told why)',
+    method: 'POST',
+    path: '/api/admin/requests/extend',
+    body: (args, flags) => ({
+      reference: arg(args, 0, 'REFERENCE'),
+      months: Number(required(flags.months, 'months')),
+      reason: required(flags.reason, 'reason'),
+    }),
+    render: (result) => `Deadline extended.\n${details(result)}`,
+  },
+  {
+    words: ['request', 'close'],
+    usage: 'request close REFERENCE --response TEXT   (answers and closes; the response is mailed)',
+    method: 'POST',
+    path: '/api/admin/requests/close',
+    body: (args, flags) => ({
+      reference: arg(args, 0, 'REFERENCE'),
+      response: required(flags.response, 'response'),
+    }),
+    render: (result) => `Request answered and closed.\n${details(result)}`,
+  },
+  {
+    words: ['request', 'reject'],
+    usage:
+      'request reject REFERENCE --reason TEXT   (the licensee gets the reason and their right to complain to the AP)',
+    method: 'POST',
+    path: '/api/admin/requests/reject',
+    body: (args, flags) => ({
+      reference: arg(args, 0, 'REFERENCE'),
+      reason: required(flags.reason, 'reason'),
+    }),
+    render: (result) => `Request refused.\n${details(result)}`,
+  },
+  {
+    words: ['request', 'approve-deletion'],
+    usage:
+      'request approve-deletion REFERENCE   (ends the licence and purges everything now, unless under a legal hold)',
+    method: 'POST',
+    path: '/api/admin/requests/approve-deletion',
+    body: (args) => ({ reference: arg(args, 0, 'REFERENCE') }),
+    render: (result) => details(result),
+  },
+  {
+    words: ['licence', 'end'],
+    usage: 'licence end LICENSEE_ID              (sets the purge date from the policy file)',
+    method: 'POST',
+    path: '/api/admin/licences/end',
+    body: (args) => ({ licenseeId: arg(args, 0, 'LICENSEE_ID') }),
+    render: (result) => `Licence ended.\n${details(result)}`,
+  },
+  {
+    words: ['hold', 'place'],
+    usage:
+      'hold place LICENSEE_ID --reason fraud-investigation|legal-claim --case CASE-REF --until YYYY-MM-DD',
+    method: 'POST',
+    path: '/api/admin/holds/place',
+    body: (args, flags) => ({
+      licenseeId: arg(args, 0, 'LICENSEE_ID'),
+      reason: required(flags.reason, 'reason'),
+      caseReference: required(flags.case, 'case'),
+      until: required(flags.until, 'until'),
+    }),
+    render: (result) => `Legal hold placed.\n${details(result)}`,
+  },
+  {
+    words: ['hold', 'lift'],
+    usage: 'hold lift LICENSEE_ID',
+    method: 'POST',
+    path: '/api/admin/holds/lift',
+    body: (args) => ({ licenseeId: arg(args, 0, 'LICENSEE_ID') }),
+    render: (result) => `Legal hold lifted.\n${details(result)}`,
+  },
+  {
+    words: ['report'],
+    usage: 'report --from YYYY-MM-DD --to YYYY-MM-DD   (requests, purges, disclosures; from the audit trail)',
+    method: 'POST',
+    path: '/api/admin/reports/activity',
+    body: (_args, flags) => ({ from: required(flags.from, 'from'), to: required(flags.to, 'to') }),
+    render: (result) => details(result),
+  },
+  {
     words: ['disclosure', 'record'],
     usage:
       'disclosure record LICENSEE_ID --recipient NAME --basis legal-obligation|business-necessity|fraud --categories name,address,email,iban --reference REF',
@@ -97,7 +205,10 @@ export const commands: Command[] = [
     usage: 'budget-review request LICENSEE_ID --reason TEXT   (the licensee decides in the portal)',
     method: 'POST',
     path: '/api/admin/budget-reviews/request',
-    body: (args, flags) => ({ licenseeId: arg(args, 0, 'LICENSEE_ID'), reason: required(flags.reason, 'reason') }),
+    body: (args, flags) => ({
+      licenseeId: arg(args, 0, 'LICENSEE_ID'),
+      reason: required(flags.reason, 'reason'),
+    }),
     render: (result) => `Budget review requested; the licensee has been mailed.\n${details(result)}`,
   },
   {
@@ -113,7 +224,10 @@ export const commands: Command[] = [
       const { contentType } = result as { contentType: string };
       return `Upload (${contentType}) decrypted.`;
     },
-    save: (result, flags) => ({ file: String(flags.out), bytes: Buffer.from((result as { contentBase64: string }).contentBase64, 'base64') }),
+    save: (result, flags) => ({
+      file: String(flags.out),
+      bytes: Buffer.from((result as { contentBase64: string }).contentBase64, 'base64'),
+    }),
   },
   {
     words: ['budget-review', 'close'],

@@ -40,6 +40,16 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/api/marketing/unsubscribe', fn: 'marketing-unsubscribe', access: 'public' },
   { method: 'POST', path: '/api/marketing/unsubscribe', fn: 'marketing-unsubscribe', access: 'public' },
   { method: 'POST', path: '/api/admin/licensees/show', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/requests/list', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/requests/show', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/requests/extend', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/requests/close', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/requests/reject', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/requests/approve-deletion', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/licences/end', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/holds/place', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/holds/lift', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/reports/activity', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/disclosures/record', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/audit', fn: 'admin', access: 'staff' },
   { method: 'GET', path: '/api/admin/reports/processing-register', fn: 'admin', access: 'staff' },
@@ -62,6 +72,8 @@ export interface FunctionGrants {
   kms: ('encrypt' | 'decrypt' | 'mac')[];
   dynamodb: ('read' | 'write' | 'query')[];
   sendMail: boolean;
+  /** Raw inbound mail: deleted when a licensee is purged. */
+  rawMail?: 'delete'[];
   /** The budget-review key and upload bucket, apart from everything else. */
   budgetReviews?: { key: ('encrypt' | 'decrypt')[]; uploads: ('put' | 'get' | 'delete')[] };
 }
@@ -78,7 +90,9 @@ export const functionGrants: Record<FunctionName, FunctionGrants> = {
     kms: ['encrypt', 'decrypt', 'mac'],
     dynamodb: ['read', 'write', 'query'],
     sendMail: true,
-    budgetReviews: { key: ['decrypt'], uploads: ['get'] },
+    // Staff read uploads; an approved deletion purges at once, raw mail and uploads included.
+    budgetReviews: { key: ['decrypt'], uploads: ['get', 'delete'] },
+    rawMail: ['delete'],
   },
   // Sets the opt-out flag and audits it; never sees plaintext.
   'marketing-unsubscribe': { kms: ['mac'], dynamodb: ['read', 'write'], sendMail: false },

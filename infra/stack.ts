@@ -62,7 +62,10 @@ export class ZorgSomPrivacyStack extends Stack {
       indexArns: this.data.indexArns,
       sendMail: () => this.mail.sendStatement(),
       region: this.region,
-      budgetReviews: { keyArn: this.budgetReviews.key.keyArn, bucketArn: this.budgetReviews.bucket.bucketArn },
+      budgetReviews: {
+        keyArn: this.budgetReviews.key.keyArn,
+        bucketArn: this.budgetReviews.bucket.bucketArn,
+      },
     };
     // Exactly what shared/config.ts reads; AWS_REGION is set by Lambda itself.
     const environment = {
@@ -75,14 +78,6 @@ export class ZorgSomPrivacyStack extends Stack {
       BUDGET_REVIEW_BUCKET: this.budgetReviews.bucket.bucketName,
       STAFF_MAILBOX: props.staffMailbox,
     };
-
-    this.functions = new Functions(this, 'Functions', {
-      logsKey: this.keys.logsKey,
-      targets,
-      environment,
-    });
-
-    this.api = new Api(this, 'Api', { functions: this.functions.byName, logsKey: this.keys.logsKey });
 
     // Mail to info@<domain>: SES receipt rule → S3 → mail-intake; daily request hygiene. Same targets and
     // environment as the HTTP functions.
@@ -101,6 +96,14 @@ export class ZorgSomPrivacyStack extends Stack {
       value: this.mailIntake.alarmTopic.topicArn,
       description: 'Subscribe the operations address: a mail-intake event reached the dead-letter queue',
     });
+    // The HTTP functions: staff's approved deletions purge raw mail too, so they know its bucket.
+    this.functions = new Functions(this, 'Functions', {
+      logsKey: this.keys.logsKey,
+      targets: { ...targets, rawMailBucketArn: this.mailIntake.bucket.bucketArn },
+      environment: { ...environment, RAW_MAIL_BUCKET: this.mailIntake.bucket.bucketName },
+    });
+    this.api = new Api(this, 'Api', { functions: this.functions.byName, logsKey: this.keys.logsKey });
+
     // P5: the hourly retention sweeper and the TTL backstop audit (stream consumer).
     this.retention = new Retention(this, 'Retention', {
       table: this.data.table,

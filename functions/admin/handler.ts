@@ -27,6 +27,25 @@ import {
   requestBudgetReview,
   type BudgetReviewDeps,
 } from '../../shared/services/budget-review.js';
+import { createS3Client } from '../../shared/adapters/raw-mail-store.js';
+import { createPurgeDeps } from '../../shared/adapters/retention-wiring.js';
+import { placeHoldInputSchema } from '../../shared/domain/retention.js';
+import type { RequestDeps } from '../../shared/services/requests/request-deps.js';
+import { endLicence, liftHold, placeHold, type PurgeDeps } from '../../shared/services/retention/index.js';
+import { activityReport, reportPeriodSchema } from '../../shared/services/staff/report.js';
+import {
+  approveDeletion,
+  closeRequest,
+  closeRequestSchema,
+  extendRequest,
+  extendRequestSchema,
+  listOpenRequests,
+  rejectRequest,
+  rejectRequestSchema,
+  requestRefSchema,
+  showRequest,
+} from '../../shared/services/staff/request-actions.js';
+import { createRequestRepository } from '../../shared/adapters/request-repository.js';
 
 const licenseeIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' });
 const licenseeBodySchema = z.strictObject({ licenseeId: licenseeIdSchema });
@@ -34,12 +53,15 @@ const auditQuerySchema = z.union([
   z.strictObject({ licenseeId: licenseeIdSchema }),
   z.strictObject({ since: z.iso.date({ message: 'invalid-format' }) }),
 ]);
+const holdBodySchema = placeHoldInputSchema.extend({ licenseeId: licenseeIdSchema });
 const reviewBodySchema = z.strictObject({ licenseeId: licenseeIdSchema, reviewId: z.string().min(1) });
 const marketingSendSchema = z.strictObject({
   template: z.enum(marketingTemplateIds, { message: 'invalid-format' }),
 });
 
-export function createRoutes(deps: StaffDeps & BudgetReviewDeps): Record<string, RouteHandler> {
+export type AdminDeps = StaffDeps & BudgetReviewDeps & RequestDeps & { purge: PurgeDeps };
+
+export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
   const staff =
     (
       route: (actor: ReturnType<typeof requireStaff>, request: HttpRequest) => Promise<unknown>,
@@ -61,6 +83,35 @@ export function createRoutes(deps: StaffDeps & BudgetReviewDeps): Record<string,
       return { events };
     }),
     'GET /api/admin/reports/processing-register': staff(async () => processingRegister()),
+    'POST /api/admin/requests/list': staff(() => listOpenRequests(deps)),
+    'POST /api/admin/requests/show': staff((actor, request) =>
+      showRequest(deps, actor, bodyOf(requestRefSchema, request).reference),
+    ),
+    'POST /api/admin/requests/extend': staff((actor, request) =>
+      extendRequest(deps, actor, bodyOf(extendRequestSchema, request)),
+    ),
+    'POST /api/admin/requests/close': staff((actor, request) =>
+      closeRequest(deps, actor, bodyOf(closeRequestSchema, request)),
+    ),
+    'POST /api/admin/requests/reject': staff((actor, request) =>
+      rejectRequest(deps, actor, bodyOf(rejectRequestSchema, request)),
+    ),
+    'POST /api/admin/requests/approve-deletion': staff((actor, request) =>
+      approveDeletion(deps, actor, bodyOf(requestRefSchema, request).reference),
+    ),
+    'POST /api/admin/licences/end': staff((actor, request) =>
+      endLicence(deps.purge, bodyOf(licenseeBodySchema, request).licenseeId, actor),
+    ),
+    'POST /api/admin/holds/place': staff((actor, request) => {
+      const { licenseeId, ...hold } = bodyOf(holdBodySchema, request);
+      return placeHold(deps.purge, licenseeId, actor, hold);
+    }),
+    'POST /api/admin/holds/lift': staff((actor, request) =>
+      liftHold(deps.purge, bodyOf(licenseeBodySchema, request).licenseeId, actor),
+    ),
+    'POST /api/admin/reports/activity': staff(async (_actor, request) =>
+      activityReport(deps, bodyOf(reportPeriodSchema, request)),
+    ),
     'POST /api/admin/budget-reviews/request': staff((actor, request) =>
       requestBudgetReview(deps, actor, bodyOf(budgetReviewRequestSchema, request)),
     ),
@@ -82,7 +133,18 @@ export function createRoutes(deps: StaffDeps & BudgetReviewDeps): Record<string,
 const config = loadConfig();
 const observability = createObservability('admin');
 const clients = createAwsClients(config);
+const staffDeps = createStaffDeps(config, observability, { clients });
 export const handler = httpFunction(
-  createRoutes({ ...createStaffDeps(config, observability, { clients }), ...createBudgetReviewDeps(config, { clients }) }),
+  createRoutes({
+    ...staffDeps,
+    ...createBudgetReviewDeps(config, { clients }),
+    requests: createRequestRepository({
+      client: clients.dynamodb,
+      tableName: config.TABLE_NAME,
+      clock: staffDeps.clock,
+    }),
+    // An approved deletion purges at once, raw mail and budget uploads included.
+    purge: createPurgeDeps(config, observability, { dynamodb: clients.dynamodb, s3: createS3Client(config) }),
+  }),
   observability,
 );

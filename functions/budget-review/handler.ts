@@ -12,7 +12,9 @@ import { requireLicensee, type SessionDeps } from '../../shared/services/session
 import { createBaseDeps } from '../../shared/wiring.js';
 import { createBudgetReviewDeps } from '../../shared/wiring-budget-review.js';
 
-export function createRoutes(deps: BudgetReviewDeps & Pick<SessionDeps, 'repo'>): Record<string, RouteHandler> {
+export function createRoutes(
+  deps: BudgetReviewDeps & Pick<SessionDeps, 'repo'>,
+): Record<string, RouteHandler> {
   return {
     'GET /api/me/budget-reviews': async (request) => ({
       status: 200,

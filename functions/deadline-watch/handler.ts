@@ -13,7 +13,11 @@ const config = loadConfig();
 const { logger, metrics } = createObservability('deadline-watch');
 const deps = {
   clock: systemClock,
-  requests: createRequestRepository({ client: createDynamoDbClient(config), tableName: config.TABLE_NAME, clock: systemClock }),
+  requests: createRequestRepository({
+    client: createDynamoDbClient(config),
+    tableName: config.TABLE_NAME,
+    clock: systemClock,
+  }),
   mailer: createSesMailer({ ses: createSesClient(config), from: config.MAIL_FROM }),
   staffMailbox: requireSetting(config, 'STAFF_MAILBOX'),
   // Always published, zero included, so the overdue alarm sees a value every day.

@@ -23,7 +23,8 @@ export class FailureQueue extends Construct {
     });
     Validations.of(this.queue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of a background function; it has no consumer to fail.',
+      reason:
+        'This queue is itself the dead-letter queue of a background function; it has no consumer to fail.',
     });
     this.alarm = new Alarm(this, 'Alarm', {
       alarmDescription: `${props.description}: a failed invocation is waiting in its dead-letter queue`,

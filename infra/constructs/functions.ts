@@ -27,6 +27,8 @@ export interface GrantTargets {
   readonly sendMail: () => PolicyStatement;
   /** The region, for the `kms:ViaService` condition on the table key. */
   readonly region: string;
+  /** The raw inbound mail bucket (for purges of a licensee's mail). */
+  readonly rawMailBucketArn?: string;
   /** The budget-review key and upload bucket (patient data, kept apart). */
   readonly budgetReviews?: { readonly keyArn: string; readonly bucketArn: string };
 }
@@ -131,7 +133,18 @@ export function statementsFor(grants: Grants, targets: GrantTargets): PolicyStat
     );
   }
   if (grants.sendMail) statements.push(targets.sendMail());
-  if (grants.budgetReviews) statements.push(...budgetReviewStatements(grants.budgetReviews, targets.budgetReviews));
+  if (grants.budgetReviews)
+    statements.push(...budgetReviewStatements(grants.budgetReviews, targets.budgetReviews));
+  if (grants.rawMail?.includes('delete')) {
+    if (!targets.rawMailBucketArn) throw new Error('raw-mail grants need the raw-mail bucket');
+    statements.push(
+      new PolicyStatement({
+        sid: 'RawMailPurge',
+        actions: ['s3:DeleteObject'],
+        resources: [`${targets.rawMailBucketArn}/inbound/*`],
+      }),
+    );
+  }
   return statements;
 }
 
@@ -190,10 +203,24 @@ export function zorgSomFunction(parent: Construct, props: ZorgSomFunctionProps):
       }),
       ...props.statements,
       ...(props.deadLetterQueue
-        ? [new PolicyStatement({ sid: 'DeadLetterQueue', actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] })]
+        ? [
+            new PolicyStatement({
+              sid: 'DeadLetterQueue',
+              actions: ['sqs:SendMessage'],
+              resources: [props.deadLetterQueue.queueArn],
+            }),
+          ]
         : []),
     ],
   });
+  if (props.statements.some((statement) => statement.sid === 'RawMailPurge')) {
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::<MailIntakeRawMail0F1B3A6E.Arn>/inbound/*]',
+      reason:
+        "A purge deletes the raw mails a licensee's items name; their keys are SES message ids known only at " +
+        'run time. Delete only, on the one raw-mail bucket.',
+    });
+  }
   if (props.statements.some((statement) => statement.sid === 'BudgetReviewUploads')) {
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::<BudgetReviewsUploads40D77A55.Arn>/budget-reviews/*]',

@@ -96,13 +96,7 @@ export class Retention extends Construct {
       }),
       new PolicyStatement({
         sid: 'LicenseePartitions',
-        actions: [
-          'dynamodb:Query',
-          'dynamodb:GetItem',
-          'dynamodb:BatchWriteItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:UpdateItem',
-        ],
+        actions: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
         resources: [targets.tableArn],
         conditions: byLeadingKey('LICENSEE#', 'EMAIL#'),
       }),

@@ -10,7 +10,13 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { tableDefinition } from '../../shared/adapters/table-definition.js';
 import { FailureQueue } from './failure-queue.js';
-import { budgetReviewStatements, dynamoDbActions, tableKeyActions, type GrantTargets, zorgSomFunction } from './functions.js';
+import {
+  budgetReviewStatements,
+  dynamoDbActions,
+  tableKeyActions,
+  type GrantTargets,
+  zorgSomFunction,
+} from './functions.js';
 
 /** The functions this construct makes (folders under functions/). */
 export const staffJobNames = ['deadline-watch', 'budget-review-cleanup'] as const;
@@ -24,8 +30,17 @@ export interface StaffJobsProps {
 }
 
 /** A daily job: its function, a schedule whose role may invoke only it, and a dead-letter queue with an alarm. */
-function dailyJob(scope: Construct, name: string, statements: PolicyStatement[], props: StaffJobsProps, hourUtc: string): NodejsFunction {
-  const failures = new FailureQueue(scope, `${name}Failures`, { description: `ZorgSom ${name}`, alarmTopic: props.alarmTopic });
+function dailyJob(
+  scope: Construct,
+  name: string,
+  statements: PolicyStatement[],
+  props: StaffJobsProps,
+  hourUtc: string,
+): NodejsFunction {
+  const failures = new FailureQueue(scope, `${name}Failures`, {
+    description: `ZorgSom ${name}`,
+    alarmTopic: props.alarmTopic,
+  });
   const fn = zorgSomFunction(scope, {
     name,
     statements,
@@ -48,7 +63,11 @@ function dailyJob(scope: Construct, name: string, statements: PolicyStatement[],
   new Schedule(scope, `${name}Schedule`, {
     description: `ZorgSom ${name}, daily`,
     schedule: ScheduleExpression.cron({ minute: '0', hour: hourUtc }),
-    target: new LambdaInvoke(fn, { role: role.withoutPolicyUpdates(), deadLetterQueue: failures.queue, retryAttempts: 3 }),
+    target: new LambdaInvoke(fn, {
+      role: role.withoutPolicyUpdates(),
+      deadLetterQueue: failures.queue,
+      retryAttempts: 3,
+    }),
   });
   return fn;
 }
@@ -80,14 +99,24 @@ export class StaffJobs extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${targets.region}.amazonaws.com` } },
       });
 
-    this.deadlineWatch = dailyJob(this, 'deadline-watch', [deadlineIndexQuery, tableKey(false), targets.sendMail()], props, '6');
+    this.deadlineWatch = dailyJob(
+      this,
+      'deadline-watch',
+      [deadlineIndexQuery, tableKey(false), targets.sendMail()],
+      props,
+      '6',
+    );
 
     this.budgetReviewCleanup = dailyJob(
       this,
       'budget-review-cleanup',
       [
         deadlineIndexQuery,
-        new PolicyStatement({ sid: 'Table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [targets.tableArn] }),
+        new PolicyStatement({
+          sid: 'Table',
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          resources: [targets.tableArn],
+        }),
         tableKey(true),
         ...budgetReviewStatements({ key: [], uploads: ['delete'] }, targets.budgetReviews),
       ],
@@ -97,7 +126,13 @@ export class StaffJobs extends Construct {
 
     this.overdueAlarm = new Alarm(this, 'RequestsOverdue', {
       alarmDescription: 'A privacy request is past its legal deadline (AVG art. 12(3))',
-      metric: new Metric({ namespace: 'ZorgSom', metricName: 'RequestsOverdue', dimensionsMap: { service: 'zorgsom-privacy' }, statistic: 'Maximum', period: Duration.days(1) }),
+      metric: new Metric({
+        namespace: 'ZorgSom',
+        metricName: 'RequestsOverdue',
+        dimensionsMap: { service: 'zorgsom-privacy' },
+        statistic: 'Maximum',
+        period: Duration.days(1),
+      }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

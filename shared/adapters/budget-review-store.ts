@@ -8,7 +8,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { budgetDeadlineShard, storedBudgetReviewSchema, type StoredBudgetReview } from '../domain/budget-review.js';
+import {
+  budgetDeadlineShard,
+  storedBudgetReviewSchema,
+  type StoredBudgetReview,
+} from '../domain/budget-review.js';
 import { ConcurrentUpdateError } from './licensee-repository.js';
 import { keys, tableDefinition } from './table-definition.js';
 
@@ -18,9 +22,17 @@ export type BudgetReviewStore = ReturnType<typeof createBudgetReviewStore>;
  * Review records live in the licensee's partition (the retention purge removes them); uploads live in a
  * bucket of their own, encrypted under the budget-review key, apart from all licensee data.
  */
-export function createBudgetReviewStore(options: { client: DynamoDBClient; tableName: string; s3: S3Client; bucket: string }) {
+export function createBudgetReviewStore(options: {
+  client: DynamoDBClient;
+  tableName: string;
+  s3: S3Client;
+  bucket: string;
+}) {
   const { client, tableName, s3, bucket } = options;
-  const keyOf = (licenseeId: string, reviewId: string) => ({ pk: keys.licensee(licenseeId), sk: keys.budgetReview(reviewId) });
+  const keyOf = (licenseeId: string, reviewId: string) => ({
+    pk: keys.licensee(licenseeId),
+    sk: keys.budgetReview(reviewId),
+  });
   const parse = (item: Record<string, AttributeValue>) => {
     const { pk: _pk, sk: _sk, ...review } = unmarshall(item);
     return storedBudgetReviewSchema.parse(review);
@@ -28,7 +40,13 @@ export function createBudgetReviewStore(options: { client: DynamoDBClient; table
 
   return {
     async get(licenseeId: string, reviewId: string): Promise<StoredBudgetReview | undefined> {
-      const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: marshall(keyOf(licenseeId, reviewId)), ConsistentRead: true }));
+      const { Item } = await client.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: marshall(keyOf(licenseeId, reviewId)),
+          ConsistentRead: true,
+        }),
+      );
       return Item ? parse(Item) : undefined;
     },
 
@@ -38,14 +56,21 @@ export function createBudgetReviewStore(options: { client: DynamoDBClient; table
         await client.send(
           new PutItemCommand({
             TableName: tableName,
-            Item: marshall({ ...review, ...keyOf(review.licenseeId, review.reviewId) }, { removeUndefinedValues: true }),
+            Item: marshall(
+              { ...review, ...keyOf(review.licenseeId, review.reviewId) },
+              { removeUndefinedValues: true },
+            ),
             ...(expectedVersion === 0
               ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: marshall({ ':expected': expectedVersion }) }),
+              : {
+                  ConditionExpression: 'version = :expected',
+                  ExpressionAttributeValues: marshall({ ':expected': expectedVersion }),
+                }),
           }),
         );
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) throw new ConcurrentUpdateError('review changed');
+        if (error instanceof ConditionalCheckFailedException)
+          throw new ConcurrentUpdateError('review changed');
         throw error;
       }
     },
@@ -55,7 +80,10 @@ export function createBudgetReviewStore(options: { client: DynamoDBClient; table
         new QueryCommand({
           TableName: tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: marshall({ ':pk': keys.licensee(licenseeId), ':prefix': keys.budgetReview('') }),
+          ExpressionAttributeValues: marshall({
+            ':pk': keys.licensee(licenseeId),
+            ':prefix': keys.budgetReview(''),
+          }),
           ConsistentRead: true,
         }),
       );
@@ -85,7 +113,14 @@ export function createBudgetReviewStore(options: { client: DynamoDBClient; table
     uploadKey: (licenseeId: string, reviewId: string) => `budget-reviews/${licenseeId}/${reviewId}`,
 
     async putUpload(key: string, ciphertext: Uint8Array): Promise<void> {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: ciphertext, ContentType: 'application/octet-stream' }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: ciphertext,
+          ContentType: 'application/octet-stream',
+        }),
+      );
     },
 
     async getUpload(key: string): Promise<Uint8Array> {

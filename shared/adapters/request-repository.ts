@@ -11,7 +11,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
-import { addMinutes, epochSeconds, type Clock } from '../domain/dates.js';
+import { addMinutes, addMonths, epochSeconds, type Clock } from '../domain/dates.js';
+import { policy } from '../domain/policy.js';
 import {
   openShardOf,
   openShards,
@@ -149,7 +150,8 @@ export function createRequestRepository({
         ...also,
       ];
       if (withReference) {
-        const until = request.confirmBy ? new Date(request.confirmBy) : clock();
+        // Ids only; kept a year past the latest deadline the request can have (staff look requests up by it).
+        const until = addMonths(new Date(request.dueAt), policy.requests.maxExtensionMonths + 12);
         items.push({
           Put: {
             TableName: tableName,
@@ -157,8 +159,7 @@ export function createRequestRepository({
               ...requestKeys.reference(request.reference),
               licenseeId: request.licenseeId,
               requestId: request.requestId,
-              // The pointer is needed only while the request can be confirmed.
-              expiresAt: epochSeconds(addHours(until, 24)),
+              expiresAt: epochSeconds(until),
             }),
             ConditionExpression: 'attribute_not_exists(pk)',
           },

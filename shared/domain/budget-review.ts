@@ -31,7 +31,12 @@ export const storedBudgetReviewSchema = z.object({
   /** The licensee confirmed having the patient's consent to share this data with ZorgSom. */
   consentAttestedAt: z.iso.datetime().optional(),
   upload: z
-    .object({ key: z.string(), bytes: z.number().int(), contentType: z.string(), destroyedAt: z.iso.datetime().optional() })
+    .object({
+      key: z.string(),
+      bytes: z.number().int(),
+      contentType: z.string(),
+      destroyedAt: z.iso.datetime().optional(),
+    })
     .optional(),
   closedAt: z.iso.datetime().optional(),
   /** Deadline index entry (`openShard` + `dueAt`): the next moment the cleanup must act on this review. */
@@ -42,16 +47,40 @@ export const storedBudgetReviewSchema = z.object({
 export type StoredBudgetReview = z.infer<typeof storedBudgetReviewSchema>;
 
 export const budgetReviewViewSchema = storedBudgetReviewSchema
-  .pick({ reviewId: true, reason: true, status: true, requestedAt: true, answerBy: true, decidedAt: true, consentAttestedAt: true, closedAt: true })
+  .pick({
+    reviewId: true,
+    reason: true,
+    status: true,
+    requestedAt: true,
+    answerBy: true,
+    decidedAt: true,
+    consentAttestedAt: true,
+    closedAt: true,
+  })
   .extend({ uploadDestroyed: z.boolean() });
 export type BudgetReviewView = z.infer<typeof budgetReviewViewSchema>;
 
 export function viewOfReview(review: StoredBudgetReview): BudgetReviewView {
   const { reviewId, reason, status, requestedAt, answerBy, decidedAt, consentAttestedAt, closedAt } = review;
-  return { reviewId, reason, status, requestedAt, answerBy, decidedAt, consentAttestedAt, closedAt, uploadDestroyed: Boolean(review.upload?.destroyedAt) };
+  return {
+    reviewId,
+    reason,
+    status,
+    requestedAt,
+    answerBy,
+    decidedAt,
+    consentAttestedAt,
+    closedAt,
+    uploadDestroyed: Boolean(review.upload?.destroyedAt),
+  };
 }
 
-export function newReview(reviewId: string, licenseeId: string, reason: string, now: Date): StoredBudgetReview {
+export function newReview(
+  reviewId: string,
+  licenseeId: string,
+  reason: string,
+  now: Date,
+): StoredBudgetReview {
   const answerBy = addDays(now, policy.budgetReview.answerWithinDays).toISOString();
   return {
     reviewId,

@@ -57,6 +57,8 @@ export const storedPrivacyRequestSchema = privacyRequestRecordSchema.extend({
   pendingStep: requestStepSchema.optional(),
   lastError: requestErrorCodeSchema.optional(),
   failedAttempts: z.number().int().min(0).optional(),
+  /** AVG art. 12(3): months added to the deadline by staff (at most policy.requests.maxExtensionMonths). */
+  extendedMonths: z.number().int().min(1).optional(),
   version: z.number().int().min(1),
 });
 export type StoredPrivacyRequest = z.infer<typeof storedPrivacyRequestSchema>;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { formatPath } from './patient-guard.js';
+import { policy } from './policy.js';
 
 /**
  * The API's error vocabulary. A response names fields and codes; the texts below explain a code in Dutch and
@@ -70,6 +71,18 @@ export const messages = {
   'invalid-category': {
     nl: 'Onbekende gegevenscategorie: ZorgSom bewaart alleen naam, adres, e-mailadres en IBAN.',
     en: 'Unknown data category: ZorgSom only holds name, address, email address and IBAN.',
+  },
+  'request-state': {
+    nl: 'Dit verzoek is al afgehandeld of wacht niet op deze handeling.',
+    en: 'This request is already finished or is not waiting for this action.',
+  },
+  'extension-too-long': {
+    nl: `De termijn kan met ten hoogste ${policy.requests.maxExtensionMonths} maanden worden verlengd (AVG art. 12 lid 3).`,
+    en: `The deadline can be extended by at most ${policy.requests.maxExtensionMonths} months (GDPR art. 12(3)).`,
+  },
+  'not-a-deletion': {
+    nl: 'Alleen een verzoek om verwijdering kan worden goedgekeurd voor verwijdering.',
+    en: 'Only a deletion request can be approved for deletion.',
   },
   'review-closed': {
     nl: 'Over dit verzoek is al beslist, of het is verlopen.',

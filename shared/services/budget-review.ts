@@ -24,14 +24,23 @@ export interface BudgetReviewDeps extends Pick<ServiceDeps, 'clock' | 'newId'> {
   audit: AuditLog;
 }
 
-const uploadContext = (review: StoredBudgetReview) => ({ licenseeId: review.licenseeId, purpose: `budget-review:${review.reviewId}` });
+const uploadContext = (review: StoredBudgetReview) => ({
+  licenseeId: review.licenseeId,
+  purpose: `budget-review:${review.reviewId}`,
+});
 
 export const budgetReviewRequestSchema = z.strictObject({
   licenseeId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' }),
   reason: z.string().trim().min(5, { message: 'required' }).max(300, { message: 'too-long' }),
 });
 
-const contentTypes = ['application/pdf', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'image/png', 'image/jpeg'] as const;
+const contentTypes = [
+  'application/pdf',
+  'text/csv',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'image/png',
+  'image/jpeg',
+] as const;
 
 export const budgetDecisionSchema = z.discriminatedUnion('decision', [
   z.strictObject({ reviewId: z.string().min(1), decision: z.literal('decline') }),
@@ -48,7 +57,11 @@ export const budgetDecisionSchema = z.discriminatedUnion('decision', [
 ]);
 export type BudgetDecision = z.infer<typeof budgetDecisionSchema>;
 
-async function load(deps: BudgetReviewDeps, licenseeId: string, reviewId: string): Promise<StoredBudgetReview> {
+async function load(
+  deps: BudgetReviewDeps,
+  licenseeId: string,
+  reviewId: string,
+): Promise<StoredBudgetReview> {
   const review = await deps.reviews.get(licenseeId, reviewId);
   if (!review) throw new ProblemError(404, 'not-found');
   return review;
@@ -64,28 +77,49 @@ export async function requestBudgetReview(
   if (!profile || profile.status !== 'active') throw new ProblemError(404, 'not-found');
   const review = newReview(deps.newId(), input.licenseeId, input.reason, deps.clock());
   await deps.reviews.save(review, 0);
-  await deps.audit.record({ actor, action: 'budget-review.requested', licenseeId: review.licenseeId, subjectId: review.reviewId });
+  await deps.audit.record({
+    actor,
+    action: 'budget-review.requested',
+    licenseeId: review.licenseeId,
+    subjectId: review.reviewId,
+  });
   const { data } = await openPii(deps.envelope, profile.licenseeId, profile.pii);
   await deps.mailer.send(mails.budgetReviewRequested(data.email, data.name, deps.portalUrl, review.answerBy));
   return viewOfReview(review);
 }
 
-export async function listBudgetReviews(deps: BudgetReviewDeps, licenseeId: string): Promise<BudgetReviewView[]> {
+export async function listBudgetReviews(
+  deps: BudgetReviewDeps,
+  licenseeId: string,
+): Promise<BudgetReviewView[]> {
   return (await deps.reviews.list(licenseeId)).map(viewOfReview);
 }
 
 /** The licensee's decision. Declining stores nothing; accepting stores the upload encrypted under the budget key. */
-export async function decideBudgetReview(deps: BudgetReviewDeps, licenseeId: string, decision: BudgetDecision): Promise<BudgetReviewView> {
+export async function decideBudgetReview(
+  deps: BudgetReviewDeps,
+  licenseeId: string,
+  decision: BudgetDecision,
+): Promise<BudgetReviewView> {
   const now = deps.clock();
   const review = await load(deps, licenseeId, decision.reviewId);
-  if (review.status !== 'requested' || new Date(review.answerBy) <= now) throw new ProblemError(409, 'review-closed');
+  if (review.status !== 'requested' || new Date(review.answerBy) <= now)
+    throw new ProblemError(409, 'review-closed');
   const actor: AuditActor = { kind: 'licensee', id: licenseeId };
   let updated: StoredBudgetReview;
   if (decision.decision === 'decline') {
-    updated = { ...review, status: 'declined', decidedAt: now.toISOString(), openShard: undefined, dueAt: undefined, version: review.version + 1 };
+    updated = {
+      ...review,
+      status: 'declined',
+      decidedAt: now.toISOString(),
+      openShard: undefined,
+      dueAt: undefined,
+      version: review.version + 1,
+    };
   } else {
     const bytes = Buffer.from(decision.upload.contentBase64, 'base64');
-    if (bytes.length === 0) throw new ProblemError(400, 'invalid-input', [{ field: 'upload.contentBase64', code: 'required' }]);
+    if (bytes.length === 0)
+      throw new ProblemError(400, 'invalid-input', [{ field: 'upload.contentBase64', code: 'required' }]);
     if (bytes.length > policy.budgetReview.maxUploadBytes) throw new ProblemError(413, 'payload-too-large');
     const key = deps.reviews.uploadKey(licenseeId, review.reviewId);
     await deps.reviews.putUpload(key, await deps.budgetEnvelope.encrypt(bytes, uploadContext(review)));
@@ -119,13 +153,26 @@ export async function readBudgetUpload(
 ): Promise<{ contentType: string; contentBase64: string }> {
   const review = await load(deps, licenseeId, reviewId);
   if (!review.upload || review.upload.destroyedAt) throw new ProblemError(404, 'not-found');
-  await deps.audit.record({ actor, action: 'budget-review.upload-read-by-staff', licenseeId, subjectId: reviewId });
-  const plaintext = await deps.budgetEnvelope.decrypt(await deps.reviews.getUpload(review.upload.key), uploadContext(review));
+  await deps.audit.record({
+    actor,
+    action: 'budget-review.upload-read-by-staff',
+    licenseeId,
+    subjectId: reviewId,
+  });
+  const plaintext = await deps.budgetEnvelope.decrypt(
+    await deps.reviews.getUpload(review.upload.key),
+    uploadContext(review),
+  );
   return { contentType: review.upload.contentType, contentBase64: Buffer.from(plaintext).toString('base64') };
 }
 
 /** Closing starts the upload's fixed remaining life. */
-export async function closeBudgetReview(deps: BudgetReviewDeps, actor: AuditActor, licenseeId: string, reviewId: string): Promise<BudgetReviewView> {
+export async function closeBudgetReview(
+  deps: BudgetReviewDeps,
+  actor: AuditActor,
+  licenseeId: string,
+  reviewId: string,
+): Promise<BudgetReviewView> {
   const now = deps.clock();
   const review = await load(deps, licenseeId, reviewId);
   if (review.status !== 'accepted') throw new ProblemError(409, 'review-closed');
@@ -143,7 +190,9 @@ export async function closeBudgetReview(deps: BudgetReviewDeps, actor: AuditActo
 }
 
 /** Scheduled: lapses unanswered reviews and destroys uploads whose time is up. Idempotent. */
-export async function runBudgetReviewCleanup(deps: BudgetReviewDeps): Promise<{ lapsed: number; destroyed: number }> {
+export async function runBudgetReviewCleanup(
+  deps: BudgetReviewDeps,
+): Promise<{ lapsed: number; destroyed: number }> {
   const now = deps.clock();
   const actor: AuditActor = { kind: 'system', id: 'budget-review-cleanup' };
   let lapsed = 0;
@@ -153,12 +202,25 @@ export async function runBudgetReviewCleanup(deps: BudgetReviewDeps): Promise<{ 
     const base = { ...review, openShard: undefined, dueAt: undefined, version: review.version + 1 };
     if (action === 'lapse') {
       await deps.reviews.save({ ...base, status: 'lapsed' }, review.version);
-      await deps.audit.record({ actor, action: 'budget-review.lapsed', licenseeId: review.licenseeId, subjectId: review.reviewId });
+      await deps.audit.record({
+        actor,
+        action: 'budget-review.lapsed',
+        licenseeId: review.licenseeId,
+        subjectId: review.reviewId,
+      });
       lapsed += 1;
     } else if (action === 'destroy-upload' && review.upload) {
       await deps.reviews.deleteUpload(review.upload.key);
-      await deps.reviews.save({ ...base, upload: { ...review.upload, destroyedAt: now.toISOString() } }, review.version);
-      await deps.audit.record({ actor, action: 'budget-review.upload-destroyed', licenseeId: review.licenseeId, subjectId: review.reviewId });
+      await deps.reviews.save(
+        { ...base, upload: { ...review.upload, destroyedAt: now.toISOString() } },
+        review.version,
+      );
+      await deps.audit.record({
+        actor,
+        action: 'budget-review.upload-destroyed',
+        licenseeId: review.licenseeId,
+        subjectId: review.reviewId,
+      });
       destroyed += 1;
     } else {
       await deps.reviews.save(base, review.version);

@@ -3,12 +3,12 @@
  * and signed in, Dutch and English, with errors showing; the whole signup flow with the keyboard alone; and
  * the field errors the API reports (IBAN, postcode, a BSN) shown next to their fields.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../../shared/domain/problems.js';
 import { pages } from '../../web/src/pages.js';
 import { requestTypeTexts, type Language } from '../../web/src/texts.js';
+import { axeViolations, settled, tabTo, tabToLink } from './support/checks.js';
 import { E2E_TIMEOUT, nowSeconds, startPortal, uniqueEmail, type Portal } from './support/portal.js';
 import {
   fillSignup,
@@ -30,25 +30,6 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-/** axe's findings as short lines, so a failure says what and where. */
-async function axeViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  return results.violations.flatMap((violation) =>
-    violation.nodes.map(
-      (node) => `${page.url()} ${violation.id}: ${node.target.join(' ')} — ${violation.help}`,
-    ),
-  );
-}
-
-/** Waits until a page's script has run (it puts the chosen language on <html>) and its data has loaded. */
-async function settled(page: Page, language: Language): Promise<void> {
-  // Locators, not waitForFunction: a string predicate would need eval, which the portal's CSP forbids.
-  await page.locator(`html[lang="${language}"]`).waitFor({ state: 'attached' });
-  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
-}
-
 const signedOutPages = [
   'index.html',
   'signup.html',
@@ -62,6 +43,7 @@ const signedInPages = [
   'export.html',
   'marketing.html',
   'requests.html',
+  'budget-reviews.html',
   'privacy-request.html',
   'index.html',
 ];
@@ -124,23 +106,6 @@ describe('axe-core on every page', () => {
     },
   );
 });
-
-/** Presses Tab until the focused element has `id` (never clicks); fails if it is not reachable. */
-async function tabTo(page: Page, id: string, max = 40): Promise<void> {
-  for (let i = 0; i < max; i += 1) {
-    if ((await focused(page, 'id')) === id) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`#${id} is not reachable with Tab`);
-}
-
-async function tabToLink(page: Page, href: string, max = 40): Promise<void> {
-  for (let i = 0; i < max; i += 1) {
-    if ((await focused(page, 'href')) === href) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`No link to ${href} is reachable with Tab`);
-}
 
 describe('keyboard only', () => {
   it('signs up and confirms with Tab, typing and Enter alone', { timeout: E2E_TIMEOUT }, async () => {

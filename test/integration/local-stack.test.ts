@@ -112,7 +112,11 @@ describe('DynamoDB Local', () => {
       ]);
       expect(index?.Projection?.ProjectionType).toBe('ALL');
     }
-    expect(Object.keys(indexes).sort()).toEqual(Object.values(tableDefinition.indexes).map((index) => index.name).sort());
+    expect(Object.keys(indexes).sort()).toEqual(
+      Object.values(tableDefinition.indexes)
+        .map((index) => index.name)
+        .sort(),
+    );
 
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: env.TABLE_NAME }));
     expect(ttl.TimeToLiveDescription).toMatchObject({

@@ -26,7 +26,8 @@ export type PageId =
   | 'marketing'
   | 'request'
   | 'confirm-request'
-  | 'requests';
+  | 'requests'
+  | 'budget-reviews';
 
 export interface Assets {
   /** Path of the script bundle, e.g. `/assets/app-ABC.js`. */
@@ -128,6 +129,7 @@ const navItems: { page: PageId; href: string; key: TextKey; when: 'always' | 'si
     { page: 'my-data', href: '/my-data.html', key: 'nav.myData', when: 'signed-in' },
     { page: 'marketing', href: '/marketing.html', key: 'nav.marketing', when: 'signed-in' },
     { page: 'requests', href: '/requests.html', key: 'nav.requests', when: 'signed-in' },
+    { page: 'budget-reviews', href: '/budget-reviews.html', key: 'nav.budgetReviews', when: 'signed-in' },
     { page: 'request', href: '/privacy-request.html', key: 'nav.request', when: 'always' },
   ];
 
@@ -441,6 +443,15 @@ function requests(): string {
     <div id="requests-view" aria-busy="true">${tx('common.loading', 'p')}</div>`;
 }
 
+/** Statement §4: the licensee decides on ZorgSom's requests for patient data; the list comes from the API. */
+function budgetReviews(): string {
+  return `    ${tx('budget.title', 'h1')}
+    ${tx('budget.intro', 'p', 'class="lead" id="budget-intro"')}
+    <div class="form-error" id="budget-reviews-error" role="alert" tabindex="-1" hidden></div>
+    <div class="form-success" id="budget-reviews-success" role="status" tabindex="-1"></div>
+    <div id="budget-reviews-view" aria-busy="true">${tx('common.loading', 'p')}</div>`;
+}
+
 export const pages: Record<PageId, { file: string; title: TextKey; render: () => string }> = {
   home: { file: 'index.html', title: 'home.title', render: home },
   signup: { file: 'signup.html', title: 'signup.title', render: signup },
@@ -452,6 +463,7 @@ export const pages: Record<PageId, { file: string; title: TextKey; render: () =>
   request: { file: 'privacy-request.html', title: 'request.title', render: request },
   'confirm-request': { file: 'confirm-request.html', title: 'confirmRequest.title', render: confirmRequest },
   requests: { file: 'requests.html', title: 'requests.title', render: requests },
+  'budget-reviews': { file: 'budget-reviews.html', title: 'budget.title', render: budgetReviews },
 };
 
 /** Every page as file name → HTML. */

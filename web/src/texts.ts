@@ -18,6 +18,8 @@ const t = (nl: string, en: string): Text => ({ nl, en });
 const retentionYears = policy.retention.afterLicenceEndMonths / 12;
 const deadlineMonths = policy.requests.responseDeadlineMonths;
 const extensionMonths = policy.requests.maxExtensionMonths;
+const budgetDestroyDays = policy.budgetReview.destroyUploadAfterDays;
+const budgetMaxMegabytes = policy.budgetReview.maxUploadBytes / (1024 * 1024);
 const months = (n: number): Text =>
   t(n === 1 ? 'één maand' : `${n} maanden`, n === 1 ? 'one month' : `${n} months`);
 
@@ -66,6 +68,14 @@ export const requestStatusTexts = {
   linked: t('Samengevoegd met een eerder verzoek', 'Merged with an earlier request'),
 } as const satisfies Record<string, Text>;
 
+export const budgetReviewStatusTexts = {
+  requested: t('Wacht op uw beslissing', 'Waiting for your decision'),
+  declined: t('Geweigerd: u hebt niets gedeeld', 'Declined: you shared nothing'),
+  accepted: t('Gedeeld met toestemming van uw patiënt', 'Shared with your patient’s consent'),
+  closed: t('Controle afgerond', 'Check completed'),
+  lapsed: t('Vervallen: niet beantwoord', 'Lapsed: not answered'),
+} as const satisfies Record<string, Text>;
+
 export const licenceStatusTexts = {
   pending: t('Nog niet bevestigd', 'Not yet confirmed'),
   active: t('Actief', 'Active'),
@@ -85,6 +95,7 @@ export const texts = {
   'nav.myData': t('Mijn gegevens', 'My data'),
   'nav.marketing': t('Marketing', 'Marketing'),
   'nav.requests': t('Mijn verzoeken', 'My requests'),
+  'nav.budgetReviews': t('Begrotingscontrole', 'Budget check'),
   'nav.signOut': t('Uitloggen', 'Sign out'),
   'footer.contact': t(
     `Vragen of klachten? Mail ${policy.controller.contactEmail} onder vermelding van ‘${policy.controller.privacySubjectKeyword}’, of gebruik het formulier voor een privacyverzoek.`,
@@ -376,6 +387,66 @@ export const texts = {
   'requests.channelEmail': t('e-mail', 'email'),
   'requests.history': t('Verloop', 'History'),
   'requests.caption': t('Uw privacyverzoeken, nieuwste eerst', 'Your privacy requests, newest first'),
+
+  'budget.title': t('Begrotingscontrole', 'Budget check'),
+  'budget.intro': t(
+    `Soms heeft ZorgSom gegevens van een patiënt nodig om een begroting na te kijken. Dan vragen wij die hier bij u op. U beslist zelf of u ze geeft, en u geeft ze alleen als uw patiënt daarvoor toestemming heeft gegeven. Wij gebruiken het bestand alleen voor die controle en vernietigen het ${budgetDestroyDays} dagen nadat de controle is afgerond.`,
+    `Sometimes ZorgSom needs a patient’s data to check a budget. We then ask you for it here. You decide whether to provide it, and you provide it only if your patient has given consent. We use the file for that check only and destroy it ${budgetDestroyDays} days after the check is completed.`,
+  ),
+  'budget.none': t(
+    'ZorgSom heeft u niet om gegevens voor een begrotingscontrole gevraagd.',
+    'ZorgSom has not asked you for data to check a budget.',
+  ),
+  'budget.requestedAt': t('Gevraagd op', 'Asked on'),
+  'budget.status': t('Status', 'Status'),
+  'budget.answerBy': t('Beslis uiterlijk op', 'Decide by'),
+  'budget.decidedAt': t('Beslist op', 'Decided on'),
+  'budget.consentAttestedAt': t('Toestemming bevestigd op', 'Consent confirmed on'),
+  'budget.closedAt': t('Controle afgerond op', 'Check completed on'),
+  'budget.file': t('Uw bestand', 'Your file'),
+  'budget.fileDestroyed': t('Vernietigd.', 'Destroyed.'),
+  'budget.fileDestroyedBy': t('Wordt uiterlijk vernietigd op', 'Will be destroyed at the latest on'),
+  'budget.decisionLegend': t('Uw beslissing', 'Your decision'),
+  'budget.explain': t(
+    `U beslist zelf of u deze gegevens deelt; weigeren mag altijd en heeft geen gevolgen voor uw licentie. Deel ze alleen als uw patiënt u daarvoor toestemming heeft gegeven. Wij vernietigen het bestand ${budgetDestroyDays} dagen nadat de controle is afgerond. Stuur patiëntgegevens nooit per e-mail.`,
+    `You decide whether to share this data; you may always decline, and it has no effect on your licence. Share it only if your patient has given you consent. We destroy the file ${budgetDestroyDays} days after the check is completed. Never send patient data by email.`,
+  ),
+  'budget.consent': t(
+    'Ik heb toestemming van mijn patiënt om deze gegevens met ZorgSom te delen voor deze begrotingscontrole.',
+    'I have my patient’s consent to share this data with ZorgSom for this budget check.',
+  ),
+  'budget.upload': t('Bestand met de gevraagde gegevens', 'File with the requested data'),
+  'budget.uploadHint': t(
+    `PDF, CSV, Excel (.xlsx), PNG of JPEG, hooguit ${budgetMaxMegabytes} MB.`,
+    `PDF, CSV, Excel (.xlsx), PNG or JPEG, at most ${budgetMaxMegabytes} MB.`,
+  ),
+  'budget.share': t('Gegevens delen', 'Share the data'),
+  'budget.decline': t('Niet delen', 'Do not share'),
+  'budget.shared': t(
+    `Het bestand is gedeeld. Wij vernietigen het ${budgetDestroyDays} dagen nadat de controle is afgerond.`,
+    `The file has been shared. We destroy it ${budgetDestroyDays} days after the check is completed.`,
+  ),
+  'budget.declined': t(
+    'U hebt het verzoek geweigerd. Wij hebben geen gegevens ontvangen.',
+    'You have declined the request. We have received no data.',
+  ),
+  'budget.fileRequired': t('Kies het bestand dat u wilt delen.', 'Choose the file you want to share.'),
+  'budget.fileTooLarge': t(
+    `Dit bestand is groter dan ${budgetMaxMegabytes} MB. Kies een kleiner bestand.`,
+    `This file is larger than ${budgetMaxMegabytes} MB. Please choose a smaller file.`,
+  ),
+  'budget.fileType': t(
+    'Kies een PDF-, CSV-, Excel- (.xlsx), PNG- of JPEG-bestand.',
+    'Choose a PDF, CSV, Excel (.xlsx), PNG or JPEG file.',
+  ),
+  'budget.fileEmpty': t(
+    'Dit bestand is leeg. Kies het juiste bestand.',
+    'This file is empty. Please choose the right file.',
+  ),
+  'budget.fileUnreadable': t(
+    'Dit bestand kon niet worden gelezen. Kies het opnieuw.',
+    'This file could not be read. Please choose it again.',
+  ),
 } as const satisfies Record<string, Text>;
 
 export type TextKey = keyof typeof texts;

@@ -321,7 +321,8 @@ export async function createRequest(deps: RequestDeps, input: NewRequest): Promi
     version: 1,
   };
   await deps.requests.createRequest(request, {
-    withReference: status === 'awaiting-confirmation',
+    // Confirmation links and staff both find a request by its reference.
+    withReference: true,
     also: [
       auditItem(deps, input.actor, request, 'privacy-request.received', {
         verifiedBy: input.verifiedBy,

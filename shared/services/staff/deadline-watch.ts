@@ -15,16 +15,25 @@ const daysLeft = (request: StoredPrivacyRequest, now: Date) =>
   Math.floor((new Date(request.dueAt).getTime() - now.getTime()) / 86_400_000);
 
 /** The staff mail: references, types, deadlines; never a licensee's personal data. */
-function staffDigest(to: string, overdue: StoredPrivacyRequest[], dueSoon: StoredPrivacyRequest[], now: Date): OutgoingMail {
+function staffDigest(
+  to: string,
+  overdue: StoredPrivacyRequest[],
+  dueSoon: StoredPrivacyRequest[],
+  now: Date,
+): OutgoingMail {
   const line = (request: StoredPrivacyRequest) =>
     `  ${request.reference}  ${request.type.padEnd(18)} ${request.status.padEnd(24)} due ${request.dueAt.slice(0, 10)} (${daysLeft(request, now)} days)`;
   return {
     to,
     subject: `Privacy requests: ${overdue.length} overdue, ${dueSoon.length} due within ${policy.deadlineWatch.warnDaysBefore} days`,
     text: [
-      overdue.length > 0 ? `OVERDUE: the legal deadline has passed\n${overdue.map(line).join('\n')}` : 'Nothing overdue.',
+      overdue.length > 0
+        ? `OVERDUE: the legal deadline has passed\n${overdue.map(line).join('\n')}`
+        : 'Nothing overdue.',
       '',
-      dueSoon.length > 0 ? `Due within ${policy.deadlineWatch.warnDaysBefore} days\n${dueSoon.map(line).join('\n')}` : 'Nothing due soon.',
+      dueSoon.length > 0
+        ? `Due within ${policy.deadlineWatch.warnDaysBefore} days\n${dueSoon.map(line).join('\n')}`
+        : 'Nothing due soon.',
       '',
       'Act with `npm run admin -- requests` and `npm run admin -- request show REFERENCE`.',
     ].join('\n'),
@@ -33,13 +42,19 @@ function staffDigest(to: string, overdue: StoredPrivacyRequest[], dueSoon: Store
 
 /** Daily: one mail to the staff mailbox when any open request is near or past its deadline. */
 export async function runDeadlineWatch(
-  deps: Pick<ServiceDeps, 'clock' | 'mailer'> & { requests: RequestRepository; staffMailbox: string; countOverdue: (n: number, dueSoon: number) => void },
+  deps: Pick<ServiceDeps, 'clock' | 'mailer'> & {
+    requests: RequestRepository;
+    staffMailbox: string;
+    countOverdue: (n: number, dueSoon: number) => void;
+  },
 ): Promise<DeadlineReport> {
   const now = deps.clock();
   const warnFrom = addDays(now, policy.deadlineWatch.warnDaysBefore);
   const open = await deps.requests.listShard(openShards.open);
   const overdue = open.filter((request) => new Date(request.dueAt) < now);
-  const dueSoon = open.filter((request) => new Date(request.dueAt) >= now && new Date(request.dueAt) <= warnFrom);
+  const dueSoon = open.filter(
+    (request) => new Date(request.dueAt) >= now && new Date(request.dueAt) <= warnFrom,
+  );
   deps.countOverdue(overdue.length, dueSoon.length);
   const mailed = overdue.length + dueSoon.length > 0;
   if (mailed) await deps.mailer.send(staffDigest(deps.staffMailbox, overdue, dueSoon, now));

@@ -165,13 +165,7 @@ describe('retention sweeper', () => {
       Resource: indexArn(tableDefinition.indexes.purgeQueue.name),
     });
     expect(statements.LicenseePartitions).toMatchObject({
-      Action: [
-        'dynamodb:BatchWriteItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:GetItem',
-        'dynamodb:Query',
-        'dynamodb:UpdateItem',
-      ],
+      Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       Resource: getAtt(logicalId(data.table)),
       Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LICENSEE#*', 'EMAIL#*'] } },
     });

@@ -194,7 +194,11 @@ describe('functions', () => {
     template.resourceCountIs(
       'AWS::Lambda::Function',
       // + 1: CDK's BucketDeployment handler, which copies the portal at deploy time (infra/constructs/web.ts).
-      functionNames.length + backgroundFunctionNames.length + retentionFunctionNames.length + staffJobNames.length + 1,
+      functionNames.length +
+        backgroundFunctionNames.length +
+        retentionFunctionNames.length +
+        staffJobNames.length +
+        1,
     );
     for (const name of functionNames) {
       const fn = resources[logicalId(stack.functions.byName[name])];
@@ -234,6 +238,7 @@ describe('functions', () => {
         HMAC_KEY_ID: 'h',
         BUDGET_KEY_ID: 'arn:aws:kms:eu-west-1:1:key/b',
         BUDGET_REVIEW_BUCKET: 'b',
+        ...(variables.RAW_MAIL_BUCKET ? { RAW_MAIL_BUCKET: 'r' } : {}),
       };
       expect(configSchema.safeParse(stand).success).toBe(true);
     }
@@ -243,7 +248,12 @@ describe('functions', () => {
     const logGroups = Object.values(resources).filter((r) => r.Type === 'AWS::Logs::LogGroup');
     expect(logGroups).toHaveLength(
       // + 1 API access logs, + 1 the portal's BucketDeployment handler (infra/constructs/web.ts).
-      functionNames.length + backgroundFunctionNames.length + retentionFunctionNames.length + staffJobNames.length + 1 + 1,
+      functionNames.length +
+        backgroundFunctionNames.length +
+        retentionFunctionNames.length +
+        staffJobNames.length +
+        1 +
+        1,
     );
     for (const logGroup of logGroups) {
       expect(logGroup.Properties.RetentionInDays).toBeGreaterThan(0);
@@ -312,7 +322,14 @@ describe('IAM per function, derived from functionGrants', () => {
           expect(statement.Action.sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
         }
         const services = new Set(statement.Action.map((a) => a.split(':')[0]));
-        const allowed = ['logs', 'xray', 'kms', 'dynamodb', 'ses', ...(functionGrants[name].budgetReviews ? ['s3'] : [])];
+        const allowed = [
+          'logs',
+          'xray',
+          'kms',
+          'dynamodb',
+          'ses',
+          ...(functionGrants[name].budgetReviews ? ['s3'] : []),
+        ];
         for (const service of services) expect(allowed).toContain(service);
       }
       // No AWS managed policies (e.g. AWSLambdaBasicExecutionRole), no inline default policies.
@@ -320,16 +337,22 @@ describe('IAM per function, derived from functionGrants', () => {
     },
   );
 
-  it('only budget-review stores uploads and only admin reads them, each with one action on the budget key', () => {
+  it('only budget-review stores uploads and only admin reads (and purges) them, each with one action on the budget key', () => {
     const budgetKey = getAtt(logicalId(stack.budgetReviews.key));
-    const byFunction = Object.fromEntries(functionNames.map((name) => [name, [...actionsOn(statementsOf(name), budgetKey)]]));
+    const byFunction = Object.fromEntries(
+      functionNames.map((name) => [name, [...actionsOn(statementsOf(name), budgetKey)]]),
+    );
     expect(byFunction['budget-review']).toEqual(['kms:GenerateDataKey']);
     expect(byFunction.admin).toEqual(['kms:Decrypt']);
-    for (const name of functionNames.filter((n) => n !== 'budget-review' && n !== 'admin')) expect(byFunction[name]).toEqual([]);
+    for (const name of functionNames.filter((n) => n !== 'budget-review' && n !== 'admin'))
+      expect(byFunction[name]).toEqual([]);
     const s3Actions = (name: (typeof functionNames)[number]) =>
-      statementsOf(name).flatMap((statement) => statement.Action.filter((action) => action.startsWith('s3:')));
+      statementsOf(name).flatMap((statement) =>
+        statement.Action.filter((action) => action.startsWith('s3:')),
+      );
     expect(s3Actions('budget-review')).toEqual(['s3:PutObject']);
-    expect(s3Actions('admin')).toEqual(['s3:GetObject']);
+    // Staff read uploads; an approved deletion purges uploads and raw mail at once.
+    expect(s3Actions('admin').sort()).toEqual(['s3:DeleteObject', 's3:DeleteObject', 's3:GetObject']);
   });
 
   it('session cannot use the personal-data key; self-service can decrypt', () => {

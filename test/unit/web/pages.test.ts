@@ -98,6 +98,25 @@ describe('home page: rendered from the policy file', () => {
   });
 });
 
+describe('budget-check page', () => {
+  const page = rendered['budget-reviews.html'] ?? '';
+  it('is linked from the signed-in navigation of every page', () => {
+    for (const [file, html] of files) {
+      expect(html, file).toMatch(
+        /<li data-when="signed-in" hidden><a data-i18n="nav.budgetReviews" href="\/budget-reviews\.html"/,
+      );
+    }
+    expect(page).toContain('href="/budget-reviews.html" aria-current="page"');
+  });
+
+  it('explains the destruction term from the policy and has the regions the script fills', () => {
+    expect(page).toContain(`${policy.budgetReview.destroyUploadAfterDays} dagen nadat de controle`);
+    for (const id of ['budget-reviews-view', 'budget-reviews-error', 'budget-reviews-success']) {
+      expect(page).toContain(`id="${id}"`);
+    }
+  });
+});
+
 describe('build (esbuild)', () => {
   let outDir: string;
   let built: WebBuild;

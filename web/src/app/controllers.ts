@@ -1,6 +1,8 @@
+import { messages } from '../../../shared/domain/problems.js';
 import type { PageId } from '../pages.js';
-import { formatIban, nest, parseConfirmFragment } from '../problem.js';
-import { texts, type Text } from '../texts.js';
+import { formatIban, nest, parseConfirmFragment, type Problem } from '../problem.js';
+import { texts, type Text, type TextKey } from '../texts.js';
+import { base64OfDataUrl, uploadContentType, uploadProblem } from '../upload.js';
 import { api } from './api.js';
 import { byId, go, h, tk, tp } from './dom.js';
 import { clearMessages, onSubmit, setValue, showProblem, showSuccess, values } from './forms.js';
@@ -13,8 +15,16 @@ import {
   setPendingEmail,
   startSession,
 } from './session.js';
-import type { LicenseeExport, ProfileView, RequestView, SessionView } from './types.js';
-import { exportView, profileFacts, requestSummary, requestsTable } from './views.js';
+import type { BudgetReviewView, LicenseeExport, ProfileView, RequestView, SessionView } from './types.js';
+import {
+  budgetFormIds,
+  budgetReviewSection,
+  exportView,
+  profileFacts,
+  requestSummary,
+  requestsTable,
+  sortBudgetReviews,
+} from './views.js';
 
 const formById = (id: string): HTMLFormElement => byId<HTMLFormElement>(id);
 const optionalAddress = new Set(['address.houseNumberAddition']);
@@ -288,6 +298,121 @@ async function requests(): Promise<void> {
   );
 }
 
+/** A file as base64 (FileReader), for the JSON body; undefined when it cannot be read. */
+function readBase64(file: File): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const reader = new FileReader();
+    reader.addEventListener('load', () =>
+      resolve(typeof reader.result === 'string' ? base64OfDataUrl(reader.result) : undefined),
+    );
+    reader.addEventListener('error', () => resolve(undefined));
+    reader.readAsDataURL(file);
+  });
+}
+
+/** A problem found in the browser, shown the way the API's are. */
+const localProblem = (errors: { field: string; message: Text }[]): Problem => ({
+  status: 400,
+  code: 'invalid-input',
+  message: { ...messages['invalid-input'] },
+  errors: errors.map((error) => ({ ...error, code: 'invalid-input' })),
+});
+
+function showPageMessage(kind: 'error' | 'success', message: TextKey | Text): void {
+  const error = byId('budget-reviews-error');
+  const success = byId('budget-reviews-success');
+  error.hidden = true;
+  error.replaceChildren();
+  success.replaceChildren();
+  const target = kind === 'error' ? error : success;
+  target.hidden = false;
+  target.replaceChildren(typeof message === 'string' ? tk(message, 'p') : tp(message, 'p'));
+  target.focus();
+}
+
+/** Statement §4: the licensee decides; patient data is sent only with the consent box ticked. */
+async function decideBudgetReview(
+  form: HTMLFormElement,
+  reviewId: string,
+  submitter: HTMLElement | null,
+): Promise<void> {
+  const ids = budgetFormIds(reviewId);
+  const at = (field: string) => `${reviewId}.${field}`;
+  if (submitter?.dataset.decision === 'decline') {
+    return sendBudgetDecision(form, reviewId, { reviewId, decision: 'decline' }, 'budget.declined');
+  }
+  // Checked here first, so no file travels without consent, of the wrong type or too large.
+  const consent = byId<HTMLInputElement>(ids.consent).checked;
+  const file = byId<HTMLInputElement>(ids.upload).files?.[0];
+  const errors: { field: string; message: Text }[] = [];
+  if (!consent) errors.push({ field: at('patientConsent'), message: { ...messages['consent-required'] } });
+  const fileProblem = uploadProblem(file);
+  if (fileProblem) errors.push({ field: at('upload'), message: texts[fileProblem] });
+  if (errors.length > 0 || !file) return showProblem(form, localProblem(errors));
+  const contentBase64 = await readBase64(file);
+  if (!contentBase64) {
+    return showProblem(
+      form,
+      localProblem([{ field: at('upload'), message: texts['budget.fileUnreadable'] }]),
+    );
+  }
+  const body = {
+    reviewId,
+    decision: 'accept',
+    patientConsent: true,
+    upload: { contentType: uploadContentType(file.name, file.type), contentBase64 },
+  };
+  return sendBudgetDecision(form, reviewId, body, 'budget.shared');
+}
+
+async function sendBudgetDecision(
+  form: HTMLFormElement,
+  reviewId: string,
+  body: Record<string, unknown>,
+  done: TextKey,
+): Promise<void> {
+  const result = await api<BudgetReviewView>('POST', '/api/me/budget-reviews/decide', { auth: true, body });
+  if (!result.ok) {
+    const problem = result.problem;
+    if (problem.status === 409 || problem.status === 404) {
+      // Decided elsewhere or lapsed: the list shows where it stands now.
+      await loadBudgetReviews();
+      return showPageMessage('error', problem.message);
+    }
+    // The API names `patientConsent`, `upload`, `upload.contentBase64`…: shown at this review's two fields.
+    const errors = problem.errors.map((error) => ({
+      ...error,
+      field: `${reviewId}.${error.field.startsWith('upload') ? 'upload' : error.field}`,
+    }));
+    return showProblem(form, { ...problem, errors });
+  }
+  await loadBudgetReviews();
+  showPageMessage('success', done);
+}
+
+async function loadBudgetReviews(): Promise<void> {
+  const view = byId('budget-reviews-view');
+  const result = await api<{ reviews: BudgetReviewView[] }>('GET', '/api/me/budget-reviews', { auth: true });
+  view.removeAttribute('aria-busy');
+  if (!result.ok) {
+    view.replaceChildren();
+    return showPageMessage('error', result.problem.message);
+  }
+  const reviews = sortBudgetReviews(result.data.reviews);
+  view.replaceChildren(
+    ...(reviews.length === 0 ? [tk('budget.none', 'p')] : reviews.map(budgetReviewSection)),
+  );
+  for (const form of view.querySelectorAll<HTMLFormElement>('form[data-review-id]')) {
+    const reviewId = form.dataset.reviewId ?? '';
+    onSubmit(form, (submitter) => decideBudgetReview(form, reviewId, submitter));
+  }
+}
+
+async function budgetReviews(): Promise<void> {
+  if (!requireSession()) return;
+  await loadBudgetReviews();
+}
+
 export const controllers: Record<PageId, () => void | Promise<void>> = {
   home: () => undefined,
   signup,
@@ -299,4 +424,5 @@ export const controllers: Record<PageId, () => void | Promise<void>> = {
   request,
   'confirm-request': confirmRequest,
   requests,
+  'budget-reviews': budgetReviews,
 };

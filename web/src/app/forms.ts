@@ -85,15 +85,22 @@ export function values(form: HTMLFormElement): [string, string][] {
     .map((input) => [input.name, input.value]);
 }
 
-/** Runs a submit handler with the form's button disabled, so a double press sends nothing twice. */
-export function onSubmit(form: HTMLFormElement, handler: () => Promise<void>): void {
+/**
+ * Runs a submit handler with the form's buttons disabled, so a double press sends nothing twice. The handler
+ * learns which button sent the form (null when Enter in a field did).
+ */
+export function onSubmit(
+  form: HTMLFormElement,
+  handler: (submitter: HTMLElement | null) => Promise<void>,
+): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    const submitter = event instanceof SubmitEvent ? event.submitter : null;
     const buttons = [...form.querySelectorAll<HTMLButtonElement>('button[type="submit"]')];
     if (buttons.some((button) => button.disabled)) return;
     for (const button of buttons) button.disabled = true;
     form.setAttribute('aria-busy', 'true');
-    handler()
+    handler(submitter)
       .catch((error: unknown) => {
         if (error instanceof Error && error.message === 'session ended') return;
         throw error;

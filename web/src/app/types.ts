@@ -51,3 +51,15 @@ export interface LicenseeExport {
   dataCategories: { id: string; nl: string; en: string }[];
   purposes: { id: string; legalBasis: string; nl: string; en: string }[];
 }
+
+export interface BudgetReviewView {
+  reviewId: string;
+  reason: string;
+  status: 'requested' | 'declined' | 'accepted' | 'closed' | 'lapsed';
+  requestedAt: string;
+  answerBy: string;
+  decidedAt?: string;
+  consentAttestedAt?: string;
+  closedAt?: string;
+  uploadDestroyed: boolean;
+}

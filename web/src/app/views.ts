@@ -1,7 +1,10 @@
+import { addDays } from '../../../shared/domain/dates.js';
 import { policy } from '../../../shared/domain/policy.js';
 import { formatIban } from '../problem.js';
 import {
+  budgetReviewStatusTexts,
   disclosureBasisTexts,
+  fieldId,
   legalBasisTexts,
   licenceStatusTexts,
   requestStatusTexts,
@@ -11,7 +14,8 @@ import {
 } from '../texts.js';
 import { h, tk, tp } from './dom.js';
 import { datePair } from './i18n.js';
-import type { Address, LicenseeExport, ProfileView, RequestView } from './types.js';
+import { uploadAccept } from '../upload.js';
+import type { Address, BudgetReviewView, LicenseeExport, ProfileView, RequestView } from './types.js';
 
 const lookup = (table: Record<string, Text>, id: string): Text => table[id] ?? { nl: id, en: id };
 
@@ -203,4 +207,130 @@ export function exportView(data: LicenseeExport): HTMLElement[] {
     ),
   ];
   return sections;
+}
+
+/** The ids of a review's decision form and its two fields (one form per open review, so ids carry the review). */
+export const budgetFormIds = (reviewId: string) => ({
+  form: `review-${reviewId}-form`,
+  consent: fieldId(`${reviewId}.patientConsent`),
+  upload: fieldId(`${reviewId}.upload`),
+});
+
+/** When an upload is destroyed at the latest: after closing, or after the answer deadline if never closed. */
+function uploadDestroyedBy(review: BudgetReviewView): string {
+  const from = new Date(review.closedAt ?? review.answerBy);
+  return addDays(from, policy.budgetReview.destroyUploadAfterDays).toISOString();
+}
+
+/** The licensee's decision on an open review: consent, the file, and decline or share. */
+function budgetDecisionForm(review: BudgetReviewView): HTMLElement {
+  const ids = budgetFormIds(review.reviewId);
+  const consentError = `${ids.consent}-error`;
+  const uploadHint = `${ids.upload}-hint`;
+  return h(
+    'form',
+    { id: ids.form, class: 'form', novalidate: true, 'data-review-id': review.reviewId },
+    h('div', { class: 'form-error', id: `${ids.form}-error`, role: 'alert', tabindex: '-1', hidden: true }),
+    h('div', { class: 'form-success', id: `${ids.form}-success`, role: 'status' }),
+    h(
+      'fieldset',
+      {},
+      tk('budget.decisionLegend', 'legend'),
+      tk('budget.explain', 'p', { class: 'notice' }),
+      h(
+        'div',
+        { class: 'field' },
+        h('p', { class: 'field-error', id: consentError, hidden: true }),
+        h(
+          'div',
+          { class: 'check' },
+          h('input', { type: 'checkbox', id: ids.consent, name: 'patientConsent', required: true }),
+          tk('budget.consent', 'label', { for: ids.consent }),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'field' },
+        tk('budget.upload', 'label', { for: ids.upload }),
+        tk('budget.uploadHint', 'p', { class: 'hint', id: uploadHint }),
+        h('p', { class: 'field-error', id: `${ids.upload}-error`, hidden: true }),
+        h('input', {
+          type: 'file',
+          id: ids.upload,
+          name: 'upload',
+          accept: uploadAccept,
+          'aria-describedby': uploadHint,
+        }),
+      ),
+      h(
+        'ul',
+        { class: 'actions' },
+        h(
+          'li',
+          {},
+          tk('budget.share', 'button', {
+            type: 'submit',
+            id: `${ids.form}-accept`,
+            class: 'button',
+            'data-decision': 'accept',
+          }),
+        ),
+        h(
+          'li',
+          {},
+          tk('budget.decline', 'button', {
+            type: 'submit',
+            id: `${ids.form}-decline`,
+            class: 'button secondary',
+            'data-decision': 'decline',
+          }),
+        ),
+      ),
+    ),
+  );
+}
+
+/** One review: why ZorgSom asks, where it stands, and for an open one the decision form. */
+export function budgetReviewSection(review: BudgetReviewView): HTMLElement {
+  const titleId = `review-${review.reviewId}-title`;
+  const shared = review.status === 'accepted' || review.status === 'closed';
+  return h(
+    'section',
+    { class: 'review', 'data-review-id': review.reviewId, 'aria-labelledby': titleId },
+    // Staff's reason names the review; two reviews asked on one day still have different headings.
+    h('h2', { id: titleId, class: 'reason' }, review.reason),
+    h(
+      'dl',
+      { class: 'facts' },
+      ...row('budget.requestedAt', date(review.requestedAt)),
+      ...row(
+        'budget.status',
+        tp(lookup(budgetReviewStatusTexts, review.status), 'span', { class: 'status' }),
+      ),
+      ...row('budget.answerBy', h('span', { class: 'answer-by' }, date(review.answerBy))),
+      ...(review.decidedAt ? row('budget.decidedAt', date(review.decidedAt, true)) : []),
+      ...(review.consentAttestedAt
+        ? row('budget.consentAttestedAt', date(review.consentAttestedAt, true))
+        : []),
+      ...(review.closedAt ? row('budget.closedAt', date(review.closedAt)) : []),
+      ...(shared
+        ? row(
+            'budget.file',
+            review.uploadDestroyed
+              ? tk('budget.fileDestroyed')
+              : h('span', {}, tk('budget.fileDestroyedBy'), ' ', date(uploadDestroyedBy(review))),
+          )
+        : []),
+    ),
+    review.status === 'requested' ? budgetDecisionForm(review) : null,
+  );
+}
+
+/** Open reviews first, then the newest. */
+export function sortBudgetReviews(reviews: BudgetReviewView[]): BudgetReviewView[] {
+  return [...reviews].sort(
+    (a, b) =>
+      Number(b.status === 'requested') - Number(a.status === 'requested') ||
+      b.requestedAt.localeCompare(a.requestedAt),
+  );
 }

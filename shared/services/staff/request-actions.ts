@@ -1,0 +1,211 @@
+import * as z from 'zod';
+import type { AuditActor } from '../../domain/audit.js';
+import { addMonths } from '../../domain/dates.js';
+import { policy } from '../../domain/policy.js';
+import {
+  openShards,
+  transition,
+  viewOfRequest,
+  type StoredPrivacyRequest,
+} from '../../domain/privacy-request.js';
+import { ProblemError } from '../../domain/problem-error.js';
+import type { RequestDeps } from '../requests/request-deps.js';
+import { openMessage } from '../requests/workflow.js';
+import { endLicenceAndPurgeNow, type PurgeDeps } from '../retention/index.js';
+import { loadProfile } from '../self-service.js';
+import { staffRequestMails } from './request-mails.js';
+
+const referenceField = z.string().trim().min(3, { message: 'required' }).max(40, { message: 'too-long' });
+/** Staff's own words to the licensee: required wherever a request is refused, extended or answered. */
+const staffText = z.string().trim().min(10, { message: 'required' }).max(4000, { message: 'too-long' });
+
+export const requestRefSchema = z.strictObject({ reference: referenceField });
+export const extendRequestSchema = z.strictObject({
+  reference: referenceField,
+  months: z.number().int({ message: 'invalid-format' }).min(1, { message: 'invalid-format' }),
+  reason: staffText,
+});
+export const closeRequestSchema = z.strictObject({ reference: referenceField, response: staffText });
+export const rejectRequestSchema = z.strictObject({ reference: referenceField, reason: staffText });
+
+const actionable = ['open', 'awaiting-staff-approval'] as const;
+const daysLeft = (dueAt: string, now: Date) =>
+  Math.floor((new Date(dueAt).getTime() - now.getTime()) / 86_400_000);
+
+async function byReference(deps: RequestDeps, reference: string): Promise<StoredPrivacyRequest> {
+  const pointer = await deps.requests.findByReference(reference);
+  const request = pointer && (await deps.requests.getRequest(pointer.licenseeId, pointer.requestId));
+  if (!request) throw new ProblemError(404, 'not-found');
+  return request;
+}
+
+function requireActionable(request: StoredPrivacyRequest): void {
+  if (!(actionable as readonly string[]).includes(request.status))
+    throw new ProblemError(409, 'request-state');
+}
+
+/** Moves the request on and writes its audit event in the same transaction. */
+async function finishWith(
+  deps: RequestDeps,
+  actor: AuditActor,
+  request: StoredPrivacyRequest,
+  next: StoredPrivacyRequest,
+  action: string,
+  details: Record<string, string | number | boolean> = {},
+): Promise<StoredPrivacyRequest> {
+  const saved = { ...next, version: request.version + 1 };
+  const onTime = new Date(saved.history.at(-1)?.at ?? deps.clock().toISOString()) <= new Date(request.dueAt);
+  const audit = deps.audit.transactItem({
+    actor,
+    action,
+    licenseeId: request.licenseeId,
+    subjectId: request.requestId,
+    details: { type: request.type, reference: request.reference, dueAt: request.dueAt, onTime, ...details },
+  });
+  await deps.requests.saveRequest(saved, request.version, [audit.item]);
+  return saved;
+}
+
+/** Open requests, earliest deadline first: what staff must act on. */
+export async function listOpenRequests(deps: RequestDeps) {
+  const now = deps.clock();
+  const open = await deps.requests.listShard(openShards.open);
+  return {
+    requests: open
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+      .map((request) => ({
+        reference: request.reference,
+        type: request.type,
+        status: request.status,
+        channel: request.channel,
+        receivedAt: request.receivedAt,
+        dueAt: request.dueAt,
+        daysLeft: daysLeft(request.dueAt, now),
+        licenseeId: request.licenseeId,
+      })),
+  };
+}
+
+/** A request with its text; decrypting the text is a staff read of personal data, so it is audited first. */
+export async function showRequest(deps: RequestDeps, actor: AuditActor, reference: string) {
+  const request = await byReference(deps, reference);
+  if (request.message) {
+    await deps.audit.record({
+      actor,
+      action: 'privacy-request.read-by-staff',
+      licenseeId: request.licenseeId,
+      subjectId: request.requestId,
+    });
+  }
+  return {
+    ...viewOfRequest(request),
+    licenseeId: request.licenseeId,
+    extendedMonths: request.extendedMonths ?? 0,
+    patientDataWithheld: request.patientDataWithheld ?? false,
+    message: (await openMessage(deps, request)) ?? null,
+  };
+}
+
+const addressOf = async (deps: RequestDeps, licenseeId: string) =>
+  (await loadProfile(deps, licenseeId)).pii.data.email;
+
+/** AVG art. 12(3): at most two further months, with the reason told to the licensee. */
+export async function extendRequest(
+  deps: RequestDeps,
+  actor: AuditActor,
+  input: z.infer<typeof extendRequestSchema>,
+) {
+  const request = await byReference(deps, input.reference);
+  requireActionable(request);
+  const total = (request.extendedMonths ?? 0) + input.months;
+  if (total > policy.requests.maxExtensionMonths) {
+    throw new ProblemError(422, 'extension-too-long', [{ field: 'months', code: 'extension-too-long' }]);
+  }
+  const dueAt = addMonths(new Date(request.dueAt), input.months).toISOString();
+  const saved = await finishWith(
+    deps,
+    actor,
+    request,
+    { ...request, dueAt, extendedMonths: total },
+    'privacy-request.extended',
+    { months: input.months, newDueAt: dueAt },
+  );
+  await deps.mailer.send(
+    staffRequestMails.extended(
+      await addressOf(deps, request.licenseeId),
+      request.reference,
+      dueAt,
+      input.reason,
+    ),
+  );
+  return viewOfRequest(saved);
+}
+
+/** Answers a request (a question, a complaint, a correction staff applied) and closes it. */
+export async function closeRequest(
+  deps: RequestDeps,
+  actor: AuditActor,
+  input: z.infer<typeof closeRequestSchema>,
+) {
+  const request = await byReference(deps, input.reference);
+  requireActionable(request);
+  if (request.type === 'deletion') throw new ProblemError(409, 'request-state');
+  const to = await addressOf(deps, request.licenseeId);
+  const saved = await finishWith(
+    deps,
+    actor,
+    request,
+    transition(request, 'completed', deps.clock()),
+    'privacy-request.completed',
+  );
+  await deps.mailer.send(staffRequestMails.answered(to, request.reference, input.response));
+  return viewOfRequest(saved);
+}
+
+/** Every refusal carries a reason, sent to the licensee with their right to complain to the AP. */
+export async function rejectRequest(
+  deps: RequestDeps,
+  actor: AuditActor,
+  input: z.infer<typeof rejectRequestSchema>,
+) {
+  const request = await byReference(deps, input.reference);
+  requireActionable(request);
+  const to = await addressOf(deps, request.licenseeId);
+  const saved = await finishWith(
+    deps,
+    actor,
+    request,
+    transition(request, 'rejected', deps.clock()),
+    'privacy-request.rejected',
+  );
+  await deps.mailer.send(staffRequestMails.refused(to, request.reference, input.reason));
+  return viewOfRequest(saved);
+}
+
+/**
+ * Carries out an approved deletion: the licence ends and everything is purged at once, with the same deletion
+ * certificate as the sweeper (under a legal hold the licence ends and the purge waits for the hold). The last
+ * mail goes out before the address is destroyed.
+ */
+export async function approveDeletion(
+  deps: RequestDeps & { purge: PurgeDeps },
+  actor: AuditActor,
+  reference: string,
+) {
+  const request = await byReference(deps, reference);
+  if (request.type !== 'deletion') throw new ProblemError(409, 'not-a-deletion');
+  if (request.status !== 'awaiting-staff-approval') throw new ProblemError(409, 'request-state');
+  const to = await addressOf(deps, request.licenseeId);
+  await finishWith(
+    deps,
+    actor,
+    request,
+    transition(request, 'completed', deps.clock()),
+    'privacy-request.deletion-approved',
+  );
+  await deps.mailer.send(staffRequestMails.deleted(to, request.reference));
+  const result = await endLicenceAndPurgeNow(deps.purge, request.licenseeId, actor, 'deletion-request', {
+    subjectId: request.requestId,
+  });
+  return { reference: request.reference, outcome: result.outcome };
+}
