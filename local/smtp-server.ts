@@ -114,15 +114,13 @@ export async function startSmtpServer(options: {
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * For `npm start`: the SMTP stand-in wired to the real mail-intake handler, and the request-hygiene
- * handler on a timer (daily in AWS; here every REQUEST_HYGIENE_MINUTES, default 60, and once at start).
- * Call after process.env holds the local stack's env: the handlers read it when they load.
+ * For `npm start`: the SMTP stand-in wired to the real mail-intake handler. Call after process.env holds the
+ * local stack's env: the handler reads it when it loads.
  */
 export async function startLocalMail(options: {
   smtpPort: number;
   env: Record<string, string>;
   dataDir: string;
-  hygieneMinutes?: number;
 }): Promise<{ smtpPort: number; close(): Promise<void> }> {
   const load = async (name: string) =>
     (
@@ -139,27 +137,14 @@ export async function startLocalMail(options: {
     getRemainingTimeInMillis: () => 60_000,
   });
   const intake = await load('mail-intake');
-  const hygiene = await load('request-hygiene');
   const smtp = await startSmtpServer({
     port: options.smtpPort,
     env: options.env,
     invoke: (event) => intake(event, context('mail-intake')),
     deadLetterDir: join(options.dataDir, 'mail-dead-letters'),
   });
-  const runHygiene = () => {
-    hygiene({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, context('request-hygiene')).catch(
-      () => console.error('request-hygiene failed; it runs again on the next tick'),
-    );
-  };
-  const minutes = options.hygieneMinutes ?? (Number(process.env.REQUEST_HYGIENE_MINUTES) || 60);
-  const timer = setInterval(runHygiene, minutes * 60_000);
-  timer.unref();
-  runHygiene();
   return {
     smtpPort: smtp.port,
-    close: async () => {
-      clearInterval(timer);
-      await smtp.close();
-    },
+    close: () => smtp.close(),
   };
 }

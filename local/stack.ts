@@ -8,7 +8,7 @@ import { startHttpServer, type LocalHandler } from './http-server.js';
 import { startKmsServer } from './kms-server.js';
 import { claimPort, findFreePort } from './ports.js';
 import { startSesEmulator } from './ses-emulator.js';
-import { startSweeperTimer } from './sweeper-timer.js';
+import { startScheduledJobs } from './scheduled-jobs.js';
 import { startLocalS3 } from './s3.js';
 import { startLocalMail } from './smtp-server.js';
 import { ensureTable, localDynamoDbClient } from './table.js';
@@ -41,7 +41,7 @@ export interface LocalStackOptions {
   ports: StackPorts;
   /** Load the functions and serve them (and the portal) over HTTP. Sets process.env. */
   serveHttp?: boolean;
-  /** Only with serveHttp: how often the retention sweeper runs in-process (default a minute; 0: never). */
+  /** Only with serveHttp: how often the retention sweeper runs in-process (default a minute); 0 runs no scheduled job at all. */
   sweeperIntervalMs?: number;
   /** The built portal to serve (local/web-build.ts); default web/dist if it exists, else web/. */
   staticDir?: string;
@@ -151,6 +151,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       HMAC_KEY_ID: LOCAL_HMAC_KEY_ID,
       BUDGET_KEY_ID: LOCAL_BUDGET_KEY_ID,
       BUDGET_REVIEW_BUCKET: LOCAL_BUDGET_REVIEW_BUCKET,
+      STAFF_MAILBOX: 'privacy-team@zorgsom.nl',
       MAIL_FROM: 'privacy@zorgsom.nl',
       PORTAL_URL: `http://localhost:${ports.http}`,
       AWS_REGION: 'eu-west-1',
@@ -220,8 +221,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const mail = await startLocalMail({ smtpPort: ports.smtp ?? 0, env, dataDir });
       stops.push(mail.close);
       if (options.sweeperIntervalMs !== 0) {
-        const sweeper = await startSweeperTimer({ intervalMs: options.sweeperIntervalMs });
-        stops.push(async () => sweeper.close());
+        // Daily or hourly in AWS; often here, so a passed date shows its effect at once.
+        const minute = 60_000;
+        const jobs = await startScheduledJobs([
+          {
+            name: 'retention-sweeper',
+            intervalMs: options.sweeperIntervalMs ?? minute,
+            timeoutMs: 5 * minute,
+          },
+          { name: 'budget-review-cleanup', intervalMs: minute, timeoutMs: 5 * minute },
+          { name: 'deadline-watch', intervalMs: 60 * minute, timeoutMs: 5 * minute },
+          {
+            name: 'request-hygiene',
+            intervalMs: (Number(process.env.REQUEST_HYGIENE_MINUTES) || 60) * minute,
+            timeoutMs: minute,
+          },
+        ]);
+        stops.push(async () => jobs.close());
       }
     }
 
