@@ -19,3 +19,14 @@ export function createObservability(functionName: string) {
   return { logger, metrics, count };
 }
 export type Observability = ReturnType<typeof createObservability>;
+
+/**
+ * Middy middleware: flushes EMF metrics after each invocation, only when something was counted (Powertools'
+ * own middleware warns on every empty flush, which would fill the logs of every quiet invocation).
+ */
+export function flushMetrics(metrics: Metrics) {
+  const flush = () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: flush, onError: flush };
+}

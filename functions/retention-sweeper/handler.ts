@@ -1,12 +1,11 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { createDynamoDbClient } from '../../shared/adapters/dynamodb-client.js';
 import { createS3Client } from '../../shared/adapters/raw-mail-store.js';
 import { createPurgeDeps } from '../../shared/adapters/retention-wiring.js';
 import { loadConfig } from '../../shared/config.js';
-import { createObservability, type Observability } from '../../shared/observability.js';
+import { createObservability, type Observability, flushMetrics } from '../../shared/observability.js';
 import type { PurgeDeps } from '../../shared/services/retention/deps.js';
 import { sweep } from '../../shared/services/retention/sweeper.js';
 
@@ -35,7 +34,7 @@ export function createSweeperHandler(deps: PurgeDeps, { logger, metrics }: Obser
   };
   return middy(core)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics));
+    .use(flushMetrics(metrics));
 }
 
 const observability = createObservability('retention-sweeper');

@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { createAuditLog } from '../../shared/adapters/audit-log.js';
@@ -8,7 +7,7 @@ import { createDynamoDbClient } from '../../shared/adapters/dynamodb-client.js';
 import { retentionMetric } from '../../shared/adapters/retention-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { systemClock } from '../../shared/domain/dates.js';
-import { createObservability, type Observability } from '../../shared/observability.js';
+import { createObservability, type Observability, flushMetrics } from '../../shared/observability.js';
 import type { LicenceDeps, LogFields } from '../../shared/services/retention/deps.js';
 import { recordTtlDeletions } from '../../shared/services/retention/ttl-audit.js';
 
@@ -28,7 +27,7 @@ export function createTtlAuditHandler(deps: TtlAuditDeps, { logger, metrics }: O
   };
   return middy(core)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics));
+    .use(flushMetrics(metrics));
 }
 
 const observability = createObservability('ttl-audit');

@@ -1,6 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -17,8 +16,9 @@ import {
 import { ReceiptRuleSet, TlsPolicy, type ReceiptRule } from 'aws-cdk-lib/aws-ses';
 import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FailureQueue } from './failure-queue.js';
 import type { FunctionGrants } from '../../functions/routes.js';
 import { rawMailPrefix } from '../../shared/domain/mail-classification.js';
 import { policy } from '../../shared/domain/policy.js';
@@ -149,36 +149,24 @@ export class MailIntake extends Construct {
       });
     }
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of mail-intake and request-hygiene (Lambda DeadLetterConfig); ' +
-        'a dead-letter queue of its own would only move the same events further away from the alarm.',
-    });
-
     this.alarmTopic = new Topic(this, 'AlarmTopic', {
       displayName: 'ZorgSom Privacy: mail intake alarms',
       masterKey: this.key,
       enforceSSL: true,
     });
-    this.alarm = new Alarm(this, 'DeadLettersAlarm', {
-      alarmDescription:
+    const failures = new FailureQueue(this, 'DeadLetters', {
+      description:
         'A mail-intake or request-hygiene event failed three times. The raw mail is in S3; redrive the event ' +
-        '(README: "Inbound mail").',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+        '(README: "Inbound mail")',
+      alarmTopic: this.alarmTopic,
+      // SES events carry the mail's headers: kept under the raw-mail key, like the mail itself.
+      encryptionKey: this.key,
+      selfReason:
+        'This queue is itself the dead-letter queue of mail-intake and request-hygiene (Lambda DeadLetterConfig); ' +
+        'a dead-letter queue of its own would only move the same events further away from the alarm.',
     });
-    this.alarm.addAlarmAction(new SnsAction(this.alarmTopic));
-    this.alarm.addOkAction(new SnsAction(this.alarmTopic));
+    this.deadLetterQueue = failures.queue;
+    this.alarm = failures.alarm;
 
     const viaServices = (...services: string[]) => ({
       StringEquals: {

@@ -63,17 +63,8 @@ export const storedPrivacyRequestSchema = privacyRequestRecordSchema.extend({
 });
 export type StoredPrivacyRequest = z.infer<typeof storedPrivacyRequestSchema>;
 
-/** What the portal shows of a request (issue 5's contract). */
-export const requestViewSchema = z.object({
-  requestId: z.string(),
-  reference: z.string(),
-  type: privacyRequestTypeSchema,
-  channel: z.enum(['web', 'email']),
-  status: privacyRequestStatusSchema,
-  receivedAt: z.iso.datetime(),
-  dueAt: z.iso.datetime(),
-  history: z.array(z.object({ at: z.iso.datetime(), status: privacyRequestStatusSchema })),
-  linkedTo: z.string().optional(),
+/** What the portal shows of a request (issue 5's contract): the overview's record plus a failed step's code. */
+export const requestViewSchema = privacyRequestRecordSchema.extend({
   lastError: requestErrorCodeSchema.optional(),
 });
 export type RequestView = z.infer<typeof requestViewSchema>;

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { z } from 'zod';
 import { ProblemError } from '../domain/problem-error.js';
 import { validateBody } from '../domain/validate.js';
-import type { Observability } from '../observability.js';
+import { flushMetrics, type Observability } from '../observability.js';
 import { problemResponse } from './problem.js';
 import { securityHeaders } from './security-headers.js';
 
@@ -124,6 +124,7 @@ export function httpFunction(
 
   return middy(core)
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(flushMetrics(metrics))
     .use({
       before: (request) => {
         const supplied = request.event.headers['x-correlation-id'];
@@ -140,8 +141,6 @@ export function httpFunction(
           'x-correlation-id': String((request.internal as Record<string, unknown>).correlationId),
         };
         logger.info('request handled', { status: response.statusCode });
-        // Flushed only when a route counted something: Powertools warns on every empty flush.
-        if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
       },
     });
 }

@@ -1,6 +1,6 @@
+import { flushMetrics } from '../../observability.js';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Observability } from '../../observability.js';
 import type { MailIntakeDeps } from '../requests/request-deps.js';
 import { processInboundMail, type IntakeOutcome } from './intake.js';
@@ -32,5 +32,5 @@ export function mailIntakeFunction(deps: MailIntakeDeps, { logger, metrics }: Ob
   };
   return middy(core)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics));
+    .use(flushMetrics(metrics));
 }

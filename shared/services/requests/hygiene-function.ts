@@ -1,6 +1,6 @@
+import { flushMetrics } from '../../observability.js';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Observability } from '../../observability.js';
 import { runRequestHygiene, type HygieneReport } from './hygiene.js';
 import type { RequestDeps } from './request-deps.js';
@@ -14,5 +14,5 @@ export function requestHygieneFunction(deps: RequestDeps, { logger, metrics }: O
   };
   return middy(core)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics));
+    .use(flushMetrics(metrics));
 }
