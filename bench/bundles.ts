@@ -19,7 +19,8 @@ function referenceEntry(fn: FunctionName): string {
   const grants = functionGrants[fn];
   const clients = [
     ['@aws-sdk/client-dynamodb', 'DynamoDBClient'],
-    ...(grants.kms.length > 0 ? [['@aws-sdk/client-kms', 'KMSClient']] : []),
+    ...(grants.kms.length > 0 || grants.budgetReviews ? [['@aws-sdk/client-kms', 'KMSClient']] : []),
+    ...(grants.budgetReviews || grants.rawMail ? [['@aws-sdk/client-s3', 'S3Client']] : []),
     ...(grants.sendMail ? [['@aws-sdk/client-sesv2', 'SESv2Client']] : []),
   ];
   return [
