@@ -41,7 +41,10 @@ export class FailureQueue extends Construct {
         'This queue is itself the dead-letter queue of a background function; it has no consumer to fail.',
     });
     this.alarm = new Alarm(this, 'Alarm', {
-      alarmDescription: `${props.description}: a failed invocation is waiting in its dead-letter queue`.slice(0, 1024),
+      alarmDescription: `${props.description}: a failed invocation is waiting in its dead-letter queue`.slice(
+        0,
+        1024,
+      ),
       metric: this.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
       threshold: 1,
       evaluationPeriods: 1,
