@@ -5,7 +5,11 @@ import { httpFunction, type RouteHandler } from '../../shared/http/http-function
 import { unsubscribePage } from '../../shared/http/unsubscribe-page.js';
 import { createObservability } from '../../shared/observability.js';
 import { unsubscribe } from '../../shared/services/staff/marketing.js';
-import { createBaseDeps } from '../../shared/wiring.js';
+import { ulid } from 'ulid';
+import { createDynamoDbClient } from '../../shared/adapters/dynamodb-client.js';
+import { createKmsClient } from '../../shared/adapters/kms-client.js';
+import { createLicenseeRepository } from '../../shared/adapters/licensee-repository.js';
+import { systemClock } from '../../shared/domain/dates.js';
 
 type UnsubscribeDeps = Parameters<typeof unsubscribe>[0];
 
@@ -26,17 +30,14 @@ export function createRoutes(deps: UnsubscribeDeps): Record<string, RouteHandler
 
 const config = loadConfig();
 const observability = createObservability('marketing-unsubscribe');
-const { deps, clients } = createBaseDeps(config, observability);
+// Only what an opt-out needs (no mail, no encryption): a small bundle and a small grant.
+const dynamodb = createDynamoDbClient(config);
+const clock = systemClock;
 export const handler = httpFunction(
   createRoutes({
-    repo: deps.repo,
-    mac: createKmsMac({ kms: clients.kms, keyId: config.HMAC_KEY_ID }),
-    audit: createAuditLog({
-      client: clients.dynamodb,
-      tableName: config.TABLE_NAME,
-      clock: deps.clock,
-      newId: deps.newId,
-    }),
+    repo: createLicenseeRepository({ client: dynamodb, tableName: config.TABLE_NAME, clock }),
+    mac: createKmsMac({ kms: createKmsClient(config), keyId: config.HMAC_KEY_ID }),
+    audit: createAuditLog({ client: dynamodb, tableName: config.TABLE_NAME, clock, newId: () => ulid() }),
   }),
   observability,
 );
