@@ -13,6 +13,7 @@ import type { RequestDeps } from '../requests/request-deps.js';
 import { openMessage } from '../requests/workflow.js';
 import { endLicenceAndPurgeNow, type PurgeDeps } from '../retention/index.js';
 import { loadProfile } from '../self-service.js';
+import type { OutgoingMail } from '../ports.js';
 import { staffRequestMails } from './request-mails.js';
 
 const referenceField = z.string().trim().min(3, { message: 'required' }).max(40, { message: 'too-long' });
@@ -141,6 +142,22 @@ export async function extendRequest(
   return viewOfRequest(saved);
 }
 
+/** Ends an actionable request with an outcome, audited in the same write, and mails the licensee about it. */
+async function conclude(
+  deps: RequestDeps,
+  actor: AuditActor,
+  request: StoredPrivacyRequest,
+  outcome: 'completed' | 'rejected',
+  mailTo: (to: string) => OutgoingMail,
+) {
+  requireActionable(request);
+  const to = await addressOf(deps, request.licenseeId);
+  const next = transition(request, outcome, deps.clock());
+  const saved = await finishWith(deps, actor, request, next, `privacy-request.${outcome}`);
+  await deps.mailer.send(mailTo(to));
+  return viewOfRequest(saved);
+}
+
 /** Answers a request (a question, a complaint, a correction staff applied) and closes it. */
 export async function closeRequest(
   deps: RequestDeps,
@@ -148,18 +165,11 @@ export async function closeRequest(
   input: z.infer<typeof closeRequestSchema>,
 ) {
   const request = await byReference(deps, input.reference);
-  requireActionable(request);
+  // A deletion is concluded by approving or refusing it, never by an answer alone.
   if (request.type === 'deletion') throw new ProblemError(409, 'request-state');
-  const to = await addressOf(deps, request.licenseeId);
-  const saved = await finishWith(
-    deps,
-    actor,
-    request,
-    transition(request, 'completed', deps.clock()),
-    'privacy-request.completed',
+  return conclude(deps, actor, request, 'completed', (to) =>
+    staffRequestMails.answered(to, request.reference, input.response),
   );
-  await deps.mailer.send(staffRequestMails.answered(to, request.reference, input.response));
-  return viewOfRequest(saved);
 }
 
 /** Every refusal carries a reason, sent to the licensee with their right to complain to the AP. */
@@ -169,17 +179,9 @@ export async function rejectRequest(
   input: z.infer<typeof rejectRequestSchema>,
 ) {
   const request = await byReference(deps, input.reference);
-  requireActionable(request);
-  const to = await addressOf(deps, request.licenseeId);
-  const saved = await finishWith(
-    deps,
-    actor,
-    request,
-    transition(request, 'rejected', deps.clock()),
-    'privacy-request.rejected',
+  return conclude(deps, actor, request, 'rejected', (to) =>
+    staffRequestMails.refused(to, request.reference, input.reason),
   );
-  await deps.mailer.send(staffRequestMails.refused(to, request.reference, input.reason));
-  return viewOfRequest(saved);
 }
 
 /**
