@@ -207,6 +207,27 @@ async function sendConfirmation(
 }
 
 /**
+ * A failed step is recorded on the request (`lastError`, `failedAttempts`) so a retry resumes there; any other
+ * error is rethrown. The latest state carries it: a code hash may have been stored just before a mail failed.
+ */
+async function recordFailure(
+  deps: RequestDeps,
+  request: StoredPrivacyRequest,
+  error: unknown,
+  resume: Partial<Pick<StoredPrivacyRequest, 'pendingStep'>> = {},
+): Promise<StoredPrivacyRequest> {
+  if (!(error instanceof StepError)) throw error;
+  deps.count('PrivacyRequestStepFailures');
+  const latest = (await deps.requests.getRequest(request.licenseeId, request.requestId)) ?? request;
+  return save(deps, latest, {
+    ...latest,
+    ...resume,
+    lastError: error.code,
+    failedAttempts: (latest.failedAttempts ?? 0) + 1,
+  });
+}
+
+/**
  * Runs the request's pending steps until none is left or one fails. A failure is recorded on the request
  * (`lastError`, `failedAttempts`) and the request returned as it stands; it never throws for a failed step.
  */
@@ -258,15 +279,7 @@ export async function advance(
     }
     return request;
   } catch (error) {
-    if (!(error instanceof StepError)) throw error;
-    deps.count('PrivacyRequestStepFailures');
-    // The latest state (a code hash may have been stored just before the mail failed) carries the error.
-    const latest = (await deps.requests.getRequest(request.licenseeId, request.requestId)) ?? request;
-    return save(deps, latest, {
-      ...latest,
-      lastError: error.code,
-      failedAttempts: (latest.failedAttempts ?? 0) + 1,
-    });
+    return recordFailure(deps, request, error);
   }
 }
 
@@ -455,15 +468,7 @@ export async function remind(
     deps.count('PrivacyRequestReminders');
     return sent;
   } catch (error) {
-    if (!(error instanceof StepError)) throw error;
-    deps.count('PrivacyRequestStepFailures');
-    const latest = (await deps.requests.getRequest(request.licenseeId, request.requestId)) ?? request;
-    return save(deps, latest, {
-      ...latest,
-      pendingStep: 'send-confirmation',
-      lastError: error.code,
-      failedAttempts: (latest.failedAttempts ?? 0) + 1,
-    });
+    return recordFailure(deps, request, error, { pendingStep: 'send-confirmation' });
   }
 }
 
