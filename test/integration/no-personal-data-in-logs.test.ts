@@ -1,18 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newLicensee, startLocalApi, type LocalApi } from '../support/local-api.js';
+import { captureOutput } from '../support/captured-output.js';
 
 let api: LocalApi;
-const captured: string[] = [];
+let captured: string[] = [];
 
 beforeAll(async () => {
   api = await startLocalApi({ POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' });
-  for (const stream of [process.stdout, process.stderr]) {
-    const write = stream.write.bind(stream);
-    vi.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: never[]) => {
-      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return write(chunk, ...rest);
-    }) as typeof stream.write);
-  }
+  captured = captureOutput();
 });
 afterAll(async () => {
   vi.restoreAllMocks();

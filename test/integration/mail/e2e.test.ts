@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSmtpServer, type LocalSmtpServer } from '../../../local/smtp-server.js';
 import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
 import { lambdaContext } from './support.js';
+import { captureOutput } from '../../support/captured-output.js';
 
 /**
  * The whole path on the local stack: a mail over SMTP → raw MIME in local S3 → the real mail-intake
@@ -15,7 +16,7 @@ import { lambdaContext } from './support.js';
 let api: LocalApi;
 let smtp: LocalSmtpServer;
 let deadLetters: string;
-const captured: string[] = [];
+let captured: string[] = [];
 
 beforeAll(async () => {
   // Logs on (the global setup quiets them): this file checks what they carry.
@@ -32,13 +33,7 @@ beforeAll(async () => {
     deadLetterDir: deadLetters,
     retryDelayMs: 10,
   });
-  for (const stream of [process.stdout, process.stderr]) {
-    const write = stream.write.bind(stream);
-    vi.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: never[]) => {
-      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return write(chunk, ...rest);
-    }) as typeof stream.write);
-  }
+  captured = captureOutput();
 });
 afterAll(async () => {
   vi.restoreAllMocks();
