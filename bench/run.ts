@@ -67,6 +67,7 @@ try {
     stack.httpUrl!,
     runs,
     async (email) => {
+      await stack.mail.settle();
       const mail = (await readOutbox(sesEndpoint)).filter((m) => m.to.includes(email)).at(-1);
       return /\b(\d{6})\b/.exec(mail?.text ?? '')?.[1] ?? '';
     },

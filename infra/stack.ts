@@ -8,6 +8,7 @@ import { Functions, type GrantTargets } from './constructs/functions.js';
 import { StaffJobs } from './constructs/staff-jobs.js';
 import { Keys } from './constructs/keys.js';
 import { MailIntake } from './constructs/mail-intake.js';
+import { MailOutbox } from './constructs/mail-outbox.js';
 import { MailSending } from './constructs/mail-sending.js';
 import { Retention } from './constructs/retention.js';
 import { Web } from './constructs/web.js';
@@ -27,6 +28,7 @@ export class ZorgSomPrivacyStack extends Stack {
   readonly keys: Keys;
   readonly data: Data;
   readonly mail: MailSending;
+  readonly mailOutbox: MailOutbox;
   readonly functions: Functions;
   readonly api: Api;
   readonly mailIntake: MailIntake;
@@ -72,6 +74,7 @@ export class ZorgSomPrivacyStack extends Stack {
       TABLE_NAME: this.data.table.tableName,
       DATA_KEY_ID: this.keys.dataKey.keyArn,
       HMAC_KEY_ID: this.keys.hmacKey.keyArn,
+      OUTBOX_KEY_ID: this.mail.outboxKey.keyArn,
       MAIL_FROM: props.mailFrom,
       PORTAL_URL: props.portalUrl,
       BUDGET_KEY_ID: this.budgetReviews.key.keyArn,
@@ -116,6 +119,15 @@ export class ZorgSomPrivacyStack extends Stack {
     new CfnOutput(this, 'RetentionDeadLetterQueueUrl', {
       value: this.retention.failures.queue.queueUrl,
       description: 'Failed retention sweeps and TTL audit batches (alarmed); redrive after fixing the cause',
+    });
+    // The one outgoing-mail pipeline: outbox stream → mail-sender → SES.
+    this.mailOutbox = new MailOutbox(this, 'MailOutbox', {
+      table: this.data.table,
+      mail: this.mail,
+      logsKey: this.keys.logsKey,
+      alarmTopic: this.mailIntake.alarmTopic,
+      targets,
+      environment,
     });
     this.staffJobs = new StaffJobs(this, 'StaffJobs', {
       targets,

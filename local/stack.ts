@@ -11,11 +11,13 @@ import { startSesEmulator } from './ses-emulator.js';
 import { startScheduledJobs } from './scheduled-jobs.js';
 import { startLocalS3 } from './s3.js';
 import { startLocalMail } from './smtp-server.js';
+import { localMailSender, startOutboxStream, type OutboxStream } from './outbox-stream.js';
 import { ensureTable, localDynamoDbClient } from './table.js';
 
 export const LOCAL_TABLE_NAME = 'zorgsom-local';
 export const LOCAL_DATA_KEY_ID = 'arn:aws:kms:eu-west-1:000000000000:key/local-data-key';
 export const LOCAL_HMAC_KEY_ID = 'arn:aws:kms:eu-west-1:000000000000:key/local-hmac-key';
+export const LOCAL_OUTBOX_KEY_ID = 'arn:aws:kms:eu-west-1:000000000000:key/local-outbox-key';
 export const LOCAL_BUDGET_KEY_ID = 'arn:aws:kms:eu-west-1:000000000000:key/local-budget-review-key';
 export const LOCAL_BUDGET_REVIEW_BUCKET = 'zorgsom-budget-reviews';
 export const LOCAL_RAW_MAIL_BUCKET = 'zorgsom-raw-mail';
@@ -57,6 +59,8 @@ export interface LocalStack {
   smtpPort?: number;
   /** The SES emulator's mail viewer. */
   outboxUrl: string;
+  /** The mail-sender following the table's outbox stream: `settle()` waits until every mail written is delivered. */
+  mail: OutboxStream;
   /** Only with serveHttp: where the API and portal answer. */
   httpUrl?: string;
   /** Only with serveHttp: what staff routes demand (new on every start; also in dataDir/admin-credential). */
@@ -149,6 +153,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       TABLE_NAME: LOCAL_TABLE_NAME,
       DATA_KEY_ID: LOCAL_DATA_KEY_ID,
       HMAC_KEY_ID: LOCAL_HMAC_KEY_ID,
+      OUTBOX_KEY_ID: LOCAL_OUTBOX_KEY_ID,
       BUDGET_KEY_ID: LOCAL_BUDGET_KEY_ID,
       BUDGET_REVIEW_BUCKET: LOCAL_BUDGET_REVIEW_BUCKET,
       STAFF_MAILBOX: 'privacy-team@zorgsom.nl',
@@ -203,6 +208,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
 
+    // Outgoing mail: the same mail-sender handler as in AWS, fed from DynamoDB Local's stream of the table.
+    const senderModule = join(repoRoot, 'functions', 'mail-sender', 'handler.ts');
+    const mail = await startOutboxStream({
+      env,
+      handler: options.serveHttp
+        ? ((await import(pathToFileURL(senderModule).href)) as { handler: never }).handler
+        : localMailSender(env),
+    });
+    stops.push(mail.close);
+
     let httpUrl: string | undefined;
     let staffCredential: string | undefined;
     if (options.serveHttp && loaded) {
@@ -247,6 +262,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ports,
       endpoints,
       outboxUrl: `${endpoints.ses}/`,
+      mail,
       httpUrl,
       staffCredential,
       smtpPort: ports.smtp,

@@ -7,10 +7,12 @@ import {
   DynamoDBClient,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '../shared/adapters/table-definition.js';
+import { startOutboxStream, type OutboxStream } from './outbox-stream.js';
 
 const { partitionKey, sortKey, ttlAttribute, indexes, attributeTypes } = tableDefinition;
 const indexList = Object.values(indexes);
@@ -67,6 +69,8 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
             ],
             Projection: { ProjectionType: 'ALL' },
           })),
+          // As in AWS (infra/constructs/data.ts): the TTL audit and the mail outbox read it.
+          StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
         }),
       );
     } catch (error) {
@@ -75,6 +79,17 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     }
   }
   await waitUntilActive(client, tableName);
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (!Table?.StreamSpecification?.StreamEnabled) {
+    // A table kept from before the outbox (npm start's persistent data): give it its stream.
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
+      }),
+    );
+    await waitUntilActive(client, tableName);
+  }
 
   const { TimeToLiveDescription } = await client.send(
     new DescribeTimeToLiveCommand({ TableName: tableName }),
@@ -107,6 +122,8 @@ export interface IsolatedTable {
   /** The given env with TABLE_NAME pointing at the new table. */
   env: Record<string, string>;
   client: DynamoDBClient;
+  /** The mail-sender following this table's outbox stream, as in `npm start` (absent with `deliverMail: false`). */
+  mail?: OutboxStream;
   /** Deletes the table and releases the client. */
   drop(): Promise<void>;
 }
@@ -118,16 +135,21 @@ export interface IsolatedTable {
 export async function createIsolatedTable(
   env: Record<string, string>,
   prefix = 'test',
+  { deliverMail = true }: { deliverMail?: boolean } = {},
 ): Promise<IsolatedTable> {
   const tableName = `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   const client = localDynamoDbClient(env);
   await ensureTable(client, tableName);
+  const tableEnv = { ...env, TABLE_NAME: tableName };
+  const mail = deliverMail ? await startOutboxStream({ env: tableEnv }) : undefined;
   return {
     tableName,
-    env: { ...env, TABLE_NAME: tableName },
+    env: tableEnv,
     client,
+    mail,
     drop: async () => {
       try {
+        await mail?.close();
         await client.send(new DeleteTableCommand({ TableName: tableName }));
       } catch (error) {
         if (!(error instanceof ResourceNotFoundException)) throw error;

@@ -5,6 +5,10 @@ export const configSchema = z.object({
   TABLE_NAME: z.string().min(1),
   DATA_KEY_ID: z.string().min(1),
   HMAC_KEY_ID: z.string().min(1),
+  /** The outbox key: every mail-sending function may Encrypt with it, only the mail-sender may Decrypt. */
+  OUTBOX_KEY_ID: z.string().min(1),
+  /** Mail-sender only: the SES configuration set (bounce and complaint events feed the suppression list). */
+  MAIL_CONFIGURATION_SET: z.string().min(1).optional(),
   MAIL_FROM: z.email(),
   PORTAL_URL: z.url(),
   AWS_REGION: z.string().min(1).default('eu-west-1'),

@@ -4,19 +4,36 @@ import { createDynamoDbClient } from './adapters/dynamodb-client.js';
 import { createKmsClient } from './adapters/kms-client.js';
 import { createKmsBlindIndex } from './adapters/kms-blind-index.js';
 import { createLicenseeRepository } from './adapters/licensee-repository.js';
-import { createSesClient, createSesMailer } from './adapters/ses-mailer.js';
+import { createKmsSealer } from './adapters/kms-sealer.js';
+import { createOutboxMailer } from './adapters/outbox-mailer.js';
+import { createOutboxStore } from './adapters/outbox-store.js';
 import { systemClock, type Clock } from './domain/dates.js';
 import type { Observability } from './observability.js';
+import type { Mailer } from './services/ports.js';
 import type { SessionDeps } from './services/session.js';
 
 export function createAwsClients(config: Config) {
   return {
     dynamodb: createDynamoDbClient(config),
     kms: createKmsClient(config),
-    ses: createSesClient(config),
   };
 }
 export type AwsClients = ReturnType<typeof createAwsClients>;
+
+/** Mail goes to the outbox; only the mail-sender function talks to SES (shared/wiring-mail-sender.ts). */
+export function createMailer(
+  config: Config,
+  clients: Pick<AwsClients, 'dynamodb' | 'kms'>,
+  clock: Clock = systemClock,
+  newId: () => string = () => ulid(),
+): Mailer {
+  return createOutboxMailer({
+    outbox: createOutboxStore({ client: clients.dynamodb, tableName: config.TABLE_NAME, clock }),
+    sealer: createKmsSealer({ kms: clients.kms, keyId: config.OUTBOX_KEY_ID }),
+    clock,
+    newId,
+  });
+}
 
 /**
  * The dependencies every function shares, built once per container. Encryption is added only by the
@@ -28,12 +45,13 @@ export function createBaseDeps(
   { count }: Pick<Observability, 'count'>,
   { clock = systemClock, clients = createAwsClients(config) }: { clock?: Clock; clients?: AwsClients } = {},
 ) {
+  const newId = () => ulid();
   const deps: SessionDeps = {
     repo: createLicenseeRepository({ client: clients.dynamodb, tableName: config.TABLE_NAME, clock }),
     blindIndex: createKmsBlindIndex({ kms: clients.kms, keyId: config.HMAC_KEY_ID }),
-    mailer: createSesMailer({ ses: clients.ses, from: config.MAIL_FROM }),
+    mailer: createMailer(config, clients, clock, newId),
     clock,
-    newId: () => ulid(),
+    newId,
     portalUrl: config.PORTAL_URL,
     count,
   };

@@ -2,23 +2,25 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createRequestRepository } from '../../shared/adapters/request-repository.js';
-import { createSesClient, createSesMailer } from '../../shared/adapters/ses-mailer.js';
+import { createKmsClient } from '../../shared/adapters/kms-client.js';
 import { createDynamoDbClient } from '../../shared/adapters/dynamodb-client.js';
 import { loadConfig, requireSetting } from '../../shared/config.js';
 import { systemClock } from '../../shared/domain/dates.js';
 import { createObservability } from '../../shared/observability.js';
 import { runDeadlineWatch } from '../../shared/services/staff/deadline-watch.js';
+import { createMailer } from '../../shared/wiring.js';
 
 const config = loadConfig();
 const { logger, metrics } = createObservability('deadline-watch');
+const dynamodb = createDynamoDbClient(config);
 const deps = {
   clock: systemClock,
   requests: createRequestRepository({
-    client: createDynamoDbClient(config),
+    client: dynamodb,
     tableName: config.TABLE_NAME,
     clock: systemClock,
   }),
-  mailer: createSesMailer({ ses: createSesClient(config), from: config.MAIL_FROM }),
+  mailer: createMailer(config, { dynamodb, kms: createKmsClient(config) }),
   staffMailbox: requireSetting(config, 'STAFF_MAILBOX'),
   // Always published, zero included, so the overdue alarm sees a value every day.
   countOverdue: (overdue: number, dueSoon: number) => {

@@ -1,5 +1,6 @@
-import { Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import {
   ConfigurationSet,
   ConfigurationSetTlsPolicy,
@@ -18,14 +19,17 @@ export interface MailSendingProps {
 
 /**
  * Outgoing mail: the SES domain identity (Easy DKIM) with a default configuration set that refuses to
- * deliver without TLS and keeps reputation metrics. Functions do not name the configuration set: SES
- * applies the identity's default one to every send.
+ * deliver without TLS and keeps reputation metrics, and the outbox key. Functions that send mail only
+ * encrypt with that key and write to the outbox (`sendStatement`); the one mail-sender (MailOutbox) decrypts
+ * and calls SES (`sesStatement`).
  */
 export class MailSending extends Construct {
   readonly identity: EmailIdentity;
   readonly configurationSet: ConfigurationSet;
   readonly identityArn: string;
   readonly configurationSetArn: string;
+  /** Seals outbox mails (recipient, subject, body): KMS Encrypt by producers, Decrypt by the mail-sender only. */
+  readonly outboxKey: Key;
   private readonly mailFrom: string;
 
   constructor(scope: Construct, id: string, props: MailSendingProps) {
@@ -37,6 +41,13 @@ export class MailSending extends Construct {
       reputationMetrics: true,
       sendingEnabled: true,
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+
+    this.outboxKey = new Key(this, 'OutboxKey', {
+      description: 'ZorgSom Privacy: outgoing mail in the outbox (only the mail-sender decrypts)',
+      alias: 'alias/zorgsom-privacy/outbox',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.identity = new EmailIdentity(this, 'DomainIdentity', {
@@ -57,8 +68,21 @@ export class MailSending extends Construct {
     });
   }
 
-  /** The statement a function needs to send mail: only from `mailFrom`, only through this identity. */
+  /**
+   * What a function needs to send mail: seal it with the outbox key, for the outbox purpose only (the outbox
+   * item itself is a table write). It cannot read back any mail.
+   */
   sendStatement(): PolicyStatement {
+    return new PolicyStatement({
+      sid: 'SealOutgoingMail',
+      actions: ['kms:Encrypt'],
+      resources: [this.outboxKey.keyArn],
+      conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'outbox' } },
+    });
+  }
+
+  /** The mail-sender's SES grant: only from `mailFrom`, only through this identity and configuration set. */
+  sesStatement(): PolicyStatement {
     return new PolicyStatement({
       sid: 'SendMailFromPrivacyAddress',
       actions: ['ses:SendEmail', 'ses:SendRawEmail'],

@@ -8,6 +8,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
+import { outboxPartitionPrefix } from '../../shared/adapters/outbox-store.js';
 import { tableDefinition } from '../../shared/adapters/table-definition.js';
 import { FailureQueue } from './failure-queue.js';
 import {
@@ -102,7 +103,20 @@ export class StaffJobs extends Construct {
     this.deadlineWatch = dailyJob(
       this,
       'deadline-watch',
-      [deadlineIndexQuery, tableKey(false), targets.sendMail()],
+      [
+        deadlineIndexQuery,
+        // Its digest goes to the outbox, and nowhere else in the table.
+        new PolicyStatement({
+          sid: 'Outbox',
+          actions: ['dynamodb:PutItem'],
+          resources: [targets.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${outboxPartitionPrefix}*`] },
+          },
+        }),
+        tableKey(true),
+        targets.sendMail(),
+      ],
       props,
       '6',
     );

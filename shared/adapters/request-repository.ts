@@ -26,7 +26,6 @@ import { keys, tableDefinition } from './table-definition.js';
 export const requestKeys = {
   reference: (reference: string) => ({ pk: `REFERENCE#${reference}`, sk: 'REQUEST' }),
   intake: (messageId: string) => ({ pk: `MAIL#${messageId}`, sk: 'INTAKE' }),
-  autoReply: (emailIndex: string) => ({ pk: `AUTOREPLY#${emailIndex}`, sk: 'AUTOREPLY' }),
   /** General mail for staff: in the sender's partition when the sender is a licensee, else in `INBOX`. */
   inbox: (licenseeId: string | undefined, itemId: string) => ({
     pk: licenseeId ? keys.licensee(licenseeId) : 'INBOX',
@@ -302,32 +301,6 @@ export function createRequestRepository({
           ),
         },
       };
-    },
-
-    /**
-     * RFC 3834: takes the sender's one automatic reply of the window. A retry of the same message gets the
-     * slot it took before, so a failed send is not lost to the throttle.
-     */
-    async takeAutoReplySlot(emailIndex: string, messageId: string, windowHours: number): Promise<boolean> {
-      const now = clock();
-      try {
-        await client.send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: marshall({
-              ...requestKeys.autoReply(emailIndex),
-              messageId,
-              expiresAt: epochSeconds(addHours(now, windowHours)),
-            }),
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now OR messageId = :messageId',
-            ExpressionAttributeValues: marshall({ ':now': epochSeconds(now), ':messageId': messageId }),
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
     },
 
     /** Idempotent: the item id is the SES message id, so a redelivery writes the same item. */

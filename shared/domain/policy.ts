@@ -73,6 +73,26 @@ export const policy = {
     /** RFC 3834: at most one automatic reply per sender address within this window. */
     autoReplyWindowHours: 24,
   },
+  /** Outgoing mail: the one sending policy of the mail-sender (shared/domain/sending-policy.ts). */
+  mail: {
+    /**
+     * Per recipient address, per calendar day (Europe/Amsterdam): at most this many system mails (codes,
+     * acknowledgements, notices, reminders). Staff answers, staff digests and marketing do not count. Spent by
+     * one conditional write before SES is called, so parallel triggers never get more.
+     */
+    maxSystemMailsPerRecipientPerDay: 10,
+    /** An undelivered outbox item (a mail) is kept this long, encrypted, then TTL removes it. */
+    outboxRetentionDays: 7,
+    /** A mail still pending after this is picked up again by the sender's redrive sweep. */
+    redriveAfterMinutes: 10,
+    /** How long one delivery attempt holds a mail before another may try again. */
+    sendLeaseSeconds: 60,
+    /** A hard bounce or complaint keeps the address off non-essential mail this long. */
+    suppressionDays: 365,
+    /** Alarms on our own sending reputation (SES suspends accounts well above these). */
+    bounceRateAlarm: 0.05,
+    complaintRateAlarm: 0.001,
+  },
   /** Statement §4: patient data only when the licensee decides to give it, for a budget check. */
   budgetReview: {
     /** The upload is destroyed this many days after the review closes. */

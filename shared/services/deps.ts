@@ -22,7 +22,16 @@ export type BusinessEvent =
   | 'MailsQuarantined'
   | 'MailsAutomatic'
   | 'MailsWithPatientData'
-  | 'AutoRepliesSuppressed';
+  | 'AutoRepliesSuppressed'
+  | 'MailsSent'
+  | 'MailSendFailures'
+  | 'MailsDropped'
+  | 'MailsSuppressed'
+  | 'MailsOverBudget'
+  | 'MailsAutoReplyWindow'
+  | 'MailsToAutomaticAddress'
+  | 'MailBounces'
+  | 'MailComplaints';
 
 /** Everything a service touches outside pure logic; handlers build it once per container, tests swap parts. */
 export interface ServiceDeps {

@@ -1,5 +1,5 @@
 import { policy } from '../domain/policy.js';
-import type { OutgoingMail } from './ports.js';
+import type { MailKind, OutgoingMail } from './ports.js';
 
 /**
  * Every mail the system sends, Dutch first with English below. Mails carry codes and links, never
@@ -17,7 +17,7 @@ export function bilingual(
 
 const minutes = policy.signIn.codeTtlMinutes;
 
-export const mails = {
+const plainMails = {
   signupCode: (to: string, code: string) =>
     bilingual(
       to,
@@ -75,3 +75,25 @@ export const mails = {
           'You will receive information about our products and services again. You can opt out at any time.',
         ),
 };
+
+/** What each mail is for the sending policy: codes the person just asked for are essential. */
+const kinds: Record<keyof typeof plainMails, MailKind> = {
+  signupCode: 'code',
+  alreadyRegistered: 'notice',
+  signInCode: 'code',
+  emailChangeCode: 'code',
+  emailInUse: 'notice',
+  budgetReviewRequested: 'notice',
+  marketingPreference: 'notice',
+};
+
+export const mails = Object.fromEntries(
+  Object.entries(plainMails).map(([template, make]) => [
+    template,
+    (...args: never[]) => ({
+      ...(make as (...a: never[]) => OutgoingMail)(...args),
+      kind: kinds[template as keyof typeof plainMails],
+      template,
+    }),
+  ]),
+) as typeof plainMails;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createIsolatedTable, type IsolatedTable } from '../../local/table.js';
-import { readOutbox } from '../../local/ses-emulator.js';
+import { deliveredMails } from '../support/outbox.js';
 import { loadConfig } from '../../shared/config.js';
 import { addMinutes } from '../../shared/domain/dates.js';
 import { signupBodySchema } from '../../shared/domain/licensee.js';
@@ -18,12 +18,10 @@ import { newLicensee } from '../support/local-api.js';
 let table: IsolatedTable;
 let now = new Date('2026-03-01T09:00:00Z');
 let deps: ServiceDeps;
-let sesEndpoint: string;
 
 beforeAll(async () => {
   table = await createIsolatedTable(inject('localEnv'), 'zorgsom-expiry');
   const config = loadConfig(table.env);
-  sesEndpoint = config.SES_ENDPOINT!;
   deps = createServiceDeps(config, { count: () => {} }, { clock: () => now });
 });
 afterAll(async () => {
@@ -31,7 +29,7 @@ afterAll(async () => {
 });
 
 async function latestCode(to: string) {
-  const mails = (await readOutbox(sesEndpoint)).filter((mail) => mail.to.includes(to));
+  const mails = (await deliveredMails(table.env)).filter((mail) => mail.to.includes(to));
   return /\b(\d{6})\b/.exec(mails.at(-1)?.text ?? '')![1]!;
 }
 

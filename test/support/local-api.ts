@@ -48,15 +48,17 @@ export async function startLocalApi(envOverrides: Record<string, string> = {}) {
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
   }
 
-  /** The newest six-digit code mailed to `to` (waits briefly: the send is synchronous, the store may lag). */
+  /** The newest six-digit code mailed to `to`, once every mail written so far has left the outbox. */
   async function latestCode(to: string): Promise<string> {
-    const mails = (await readOutbox(env.SES_ENDPOINT)).filter((mail) => mail.to.includes(to));
+    const mails = await mailsTo(to);
     const code = /\b(\d{6})\b/.exec(mails.at(-1)?.text ?? '')?.[1];
     if (!code) throw new Error(`no code mailed to ${to}`);
     return code;
   }
 
+  /** Mails that reached the SES emulator for `to`, after the mail-sender delivered everything written so far. */
   async function mailsTo(to: string) {
+    await table.mail?.settle();
     return (await readOutbox(env.SES_ENDPOINT)).filter((mail) => mail.to.includes(to));
   }
 
@@ -71,6 +73,8 @@ export async function startLocalApi(envOverrides: Record<string, string> = {}) {
       call(method, path, { body, token: staffCredential }),
     latestCode,
     mailsTo,
+    /** Waits until every mail written so far has been delivered (or dropped by the sending policy). */
+    settleMail: () => table.mail?.settle() ?? Promise.resolve(),
     close: async () => {
       await server.close();
       await table.drop();

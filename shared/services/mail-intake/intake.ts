@@ -169,30 +169,29 @@ async function act(
     const existing = await deps.requests.getInboxItem(licenseeId, delivery.messageId);
     if (!existing) await deps.requests.putInboxItem(item);
     const reference = existing?.reference ?? item.reference;
-    if (await mayAutoReply(deps, reply)) {
-      await deps.mailer.send(
-        requestMails.generalAcknowledgement({
-          to: mail.from,
-          reference,
-          dueAt: existing?.dueAt ?? item.dueAt,
-          patientData,
-        }),
-      );
-    }
+    await deps.mailer.send({
+      ...requestMails.generalAcknowledgement({
+        to: mail.from,
+        reference,
+        dueAt: existing?.dueAt ?? item.dueAt,
+        patientData,
+        inResponseTo: delivery.messageId,
+      }),
+      idempotencyKey: `inbound:${delivery.messageId}:acknowledgement`,
+    });
     return 'general';
   }
 
   if (!licenseeId) {
-    if (await mayAutoReply(deps, reply)) {
-      await deps.mailer.send(
-        requestMails.unknownSender({
-          to: mail.from,
-          portalUrl: deps.portalUrl,
-          patientData,
-          replyToMail: true,
-        }),
-      );
-    }
+    await deps.mailer.send({
+      ...requestMails.unknownSender({
+        to: mail.from,
+        portalUrl: deps.portalUrl,
+        patientData,
+        inResponseTo: delivery.messageId,
+      }),
+      idempotencyKey: `inbound:${delivery.messageId}:unknown-sender`,
+    });
     return 'unknown-sender';
   }
 
@@ -226,14 +225,4 @@ async function act(
   });
   if (request.pendingStep && request.lastError) throw new RequestStepPendingError(request.lastError);
   return `request-${request.type}`;
-}
-
-async function mayAutoReply(deps: MailIntakeDeps, reply: MailReply): Promise<boolean> {
-  const allowed = await deps.requests.takeAutoReplySlot(
-    reply.emailIndex,
-    reply.messageId,
-    policy.requests.autoReplyWindowHours,
-  );
-  if (!allowed) deps.count('AutoRepliesSuppressed');
-  return allowed;
 }

@@ -6,8 +6,8 @@ import type { OutgoingMail } from '../ports.js';
 /**
  * Mails of the privacy-request workflow, Dutch first. They carry a reference, dates, codes and links only:
  * never the request's text, never personal data (the overview itself is in the portal, behind sign-in).
- * Replies to inbound mail are marked `Auto-Submitted: auto-replied` (RFC 3834), so well-behaved
- * auto-responders do not answer them and no mail loop can start.
+ * Replies to inbound mail carry `inResponseTo`: the mail-sender marks them `Auto-Submitted: auto-replied`
+ * (RFC 3834), so well-behaved auto-responders do not answer them and no mail loop can start.
  */
 
 const typeNames: Record<PrivacyRequestType, { nl: string; en: string }> = {
@@ -41,14 +41,25 @@ export interface MailContext {
   type: PrivacyRequestType;
   /** Ask the sender not to send patient data. */
   patientData: boolean;
-  /** The request came by mail: the reply is an automatic reply in the RFC 3834 sense. */
-  replyToMail: boolean;
+  /**
+   * The request came by mail (or the by-email form): the SES message id (or form id) this answers, which
+   * makes the mail an automatic reply in the RFC 3834 sense (the mail-sender sets `Auto-Submitted`).
+   */
+  inResponseTo?: string;
 }
 
-function finish(mail: OutgoingMail, context: Pick<MailContext, 'replyToMail'>): OutgoingMail {
+/** What the sending policy needs to know: the kind of mail and what it answers. */
+function finish(
+  mail: OutgoingMail,
+  context: Pick<MailContext, 'inResponseTo'>,
+  kind: OutgoingMail['kind'],
+  template: string,
+): OutgoingMail {
   return {
     ...mail,
-    headers: { ...mail.headers, 'Auto-Submitted': context.replyToMail ? 'auto-replied' : 'auto-generated' },
+    kind,
+    template,
+    ...(context.inResponseTo ? { inResponseTo: context.inResponseTo } : {}),
   };
 }
 
@@ -88,6 +99,9 @@ export const requestMails = {
         en,
       ),
       context,
+      // The code of a new request is essential; a reminder is a notice (and the hygiene job sends it).
+      reminder ? 'notice' : 'code',
+      reminder ? 'request-reminder' : 'request-confirmation',
     );
   },
 
@@ -96,21 +110,25 @@ export const requestMails = {
     to,
     portalUrl,
     patientData,
-    replyToMail,
+    inResponseTo,
   }: {
     to: string;
     portalUrl: string;
     patientData: boolean;
-    replyToMail: boolean;
+    inResponseTo: string;
   }): OutgoingMail {
     const [nl, en] = withNotice(
       { patientData },
       `Wij ontvingen uw privacyverzoek. Wij kunnen een verzoek alleen in behandeling nemen vanaf het e-mailadres dat bij uw licentie is geregistreerd. Stuur uw verzoek vanaf dat adres naar ${policy.controller.contactEmail} met 'Privacy' in het onderwerp, of gebruik het formulier op ${portalUrl}/privacy-request.html.`,
       `We received your privacy request. We can only handle a request sent from the email address registered with your licence. Please send it from that address to ${policy.controller.contactEmail} with 'Privacy' in the subject, or use the form at ${portalUrl}/privacy-request.html.`,
     );
-    return finish(bilingual(to, { nl: 'Uw privacyverzoek', en: 'Your privacy request' }, nl, en), {
-      replyToMail,
-    });
+    // Not essential: anyone can put any From on a mail, so a stranger's address gets one per window.
+    return finish(
+      bilingual(to, { nl: 'Uw privacyverzoek', en: 'Your privacy request' }, nl, en),
+      { inResponseTo },
+      'notice',
+      'unknown-sender',
+    );
   },
 
   /** A general mail reached the staff inbox. */
@@ -119,11 +137,13 @@ export const requestMails = {
     reference,
     dueAt,
     patientData,
+    inResponseTo,
   }: {
     to: string;
     reference: string;
     dueAt: string;
     patientData: boolean;
+    inResponseTo: string;
   }): OutgoingMail {
     const [nl, en] = withNotice(
       { patientData },
@@ -137,7 +157,9 @@ export const requestMails = {
         nl,
         en,
       ),
-      { replyToMail: true },
+      { inResponseTo },
+      'acknowledgement',
+      'general-acknowledgement',
     );
   },
 
@@ -194,6 +216,10 @@ export const requestMails = {
         en,
       ),
       context,
+      // The first answer to a request that needed no code (signed in, or an authenticated opt-out): its
+      // acknowledgement, always sent within the budget.
+      'acknowledgement',
+      `request-outcome-${context.type}`,
     );
   },
 };

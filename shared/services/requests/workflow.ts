@@ -1,7 +1,6 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { systemActor, type AuditActor } from '../../domain/audit.js';
 import { issueCode, verifyCode } from '../../domain/one-time-code.js';
-import { policy } from '../../domain/policy.js';
 import {
   confirmByOf,
   dueDateOf,
@@ -22,6 +21,7 @@ import {
 import { ProblemError } from '../../domain/problem-error.js';
 import { loadProfile } from '../self-service.js';
 import { invalidCode } from '../session.js';
+import type { OutgoingMail } from '../ports.js';
 import type { RequestDeps } from './request-deps.js';
 import { confirmLinkOf, requestMails, type MailContext } from './request-mails.js';
 
@@ -126,19 +126,24 @@ const mailContext = (
   reference: request.reference,
   type: request.type,
   patientData: request.patientDataWithheld === true,
-  replyToMail: reply !== undefined,
+  ...(reply ? { inResponseTo: reply.messageId } : {}),
 });
 
-/** RFC 3834: an automatic reply only when the sender's window allows one. */
-async function mayReply(deps: RequestDeps, reply: MailReply | undefined): Promise<boolean> {
-  if (!reply) return true;
-  const allowed = await deps.requests.takeAutoReplySlot(
-    reply.emailIndex,
-    reply.messageId,
-    policy.requests.autoReplyWindowHours,
+/**
+ * A mail as one item of the transaction that records the state it reports, so the mail exists exactly when
+ * that state does. Keyed by the request and its new version: a retry of a failed save writes the same mail.
+ */
+async function mailItem(
+  deps: RequestDeps,
+  request: StoredPrivacyRequest,
+  mail: OutgoingMail,
+): Promise<TransactWriteItem> {
+  return step('mail-not-sent', () =>
+    deps.mailer.outboxItem({
+      ...mail,
+      idempotencyKey: `request:${request.requestId}:v${request.version + 1}:${mail.template ?? 'mail'}`,
+    }),
   );
-  if (!allowed) deps.count('AutoRepliesSuppressed');
-  return allowed;
 }
 
 /** The marketing opt-out itself: idempotent, needs no decryption, audited with the request it serves. */
@@ -172,38 +177,32 @@ async function sendConfirmation(
 ): Promise<StoredPrivacyRequest> {
   const now = deps.clock();
   const to = await addressOnRecord(deps, request.licenseeId, reply);
-  if (!(await mayReply(deps, reply))) {
-    // The throttle spent this sender's reply: the reminder after 24 hours brings the code instead.
-    return save(deps, request, { ...request, pendingStep: undefined, lastError: undefined });
-  }
   const issued = issueCode(request.confirmation, requestConfirmationSalt(request.requestId), now);
   if (!issued.issued) {
     deps.count('CodesRateLimited');
     return save(deps, request, { ...request, pendingStep: undefined });
   }
   const validUntil = request.confirmBy ?? confirmByOf(now).toISOString();
-  const withCode = await save(deps, request, {
+  const next = {
     ...request,
     confirmation: { ...issued.state, expiresAt: validUntil },
-    pendingStep: 'send-confirmation',
-  });
-  await step('mail-not-sent', () =>
-    deps.mailer.send(
-      requestMails.confirmation(mailContext(withCode, to, reply), {
-        code: issued.code,
-        link: confirmLinkOf(deps.portalUrl, withCode.reference, issued.code),
-        validUntil,
-        reminder,
-      }),
-    ),
-  );
-  return save(deps, withCode, {
-    ...withCode,
     pendingStep: undefined,
     lastError: undefined,
     failedAttempts: undefined,
     ...(reminder ? { reminderSentAt: now.toISOString() } : {}),
-  });
+  };
+  // The code's hash and the mail carrying it are written together: no code without its mail, and back.
+  const mail = await mailItem(
+    deps,
+    request,
+    requestMails.confirmation(mailContext(request, to, reply), {
+      code: issued.code,
+      link: confirmLinkOf(deps.portalUrl, request.reference, issued.code),
+      validUntil,
+      reminder,
+    }),
+  );
+  return save(deps, request, next, [mail]);
 }
 
 /**
@@ -256,23 +255,20 @@ export async function advance(
         }
         case 'notify': {
           const to = await addressOnRecord(deps, request.licenseeId, reply);
-          if (await mayReply(deps, reply)) {
-            const current = request;
-            await step('mail-not-sent', () =>
-              deps.mailer.send(
-                requestMails.outcome(mailContext(current, to, reply), {
-                  portalUrl: deps.portalUrl,
-                  dueAt: current.dueAt,
-                }),
-              ),
-            );
-          }
-          request = await save(deps, request, {
-            ...request,
-            pendingStep: undefined,
-            lastError: undefined,
-            failedAttempts: undefined,
-          });
+          const mail = await mailItem(
+            deps,
+            request,
+            requestMails.outcome(mailContext(request, to, reply), {
+              portalUrl: deps.portalUrl,
+              dueAt: request.dueAt,
+            }),
+          );
+          request = await save(
+            deps,
+            request,
+            { ...request, pendingStep: undefined, lastError: undefined, failedAttempts: undefined },
+            [mail],
+          );
           break;
         }
       }
@@ -412,16 +408,15 @@ export async function submitByEmail(
   const profile = owner && (await deps.repo.getProfile(owner.licenseeId));
   const webReply: MailReply = { address: body.email, emailIndex, messageId: `web:${deps.newId()}` };
   if (!profile || profile.status === 'pending') {
-    if (await mayReply(deps, webReply)) {
-      await deps.mailer.send(
-        requestMails.unknownSender({
-          to: body.email,
-          portalUrl: deps.portalUrl,
-          patientData: false,
-          replyToMail: false,
-        }),
-      );
-    }
+    // One per window to an address we do not know (the sending policy): the form cannot bomb a stranger.
+    await deps.mailer.send(
+      requestMails.unknownSender({
+        to: body.email,
+        portalUrl: deps.portalUrl,
+        patientData: false,
+        inResponseTo: webReply.messageId,
+      }),
+    );
     return;
   }
   const request = await createRequest(deps, {

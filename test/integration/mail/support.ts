@@ -5,6 +5,9 @@ import { inject } from 'vitest';
 import { mailIntakeFunction } from '../../../shared/services/mail-intake/intake-function.js';
 import { createIsolatedTable, type IsolatedTable } from '../../../local/table.js';
 import { readOutbox } from '../../../local/ses-emulator.js';
+import { startOutboxStream } from '../../../local/outbox-stream.js';
+import { createSesClient } from '../../../shared/adapters/ses-mailer.js';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { verdictsFromHeaders } from '../../../local/smtp-server.js';
 import { createS3Client } from '../../../shared/adapters/raw-mail-store.js';
 import { loadConfig, type Config } from '../../../shared/config.js';
@@ -52,9 +55,32 @@ export interface MailWorld {
 
 /** The real mail-intake handler and adapters against the emulators, on a table of its own. */
 export async function startMailWorld(
-  options: { clock?: Clock; clients?: (base: AwsClients) => AwsClients; prefix?: string } = {},
+  options: {
+    clock?: Clock;
+    clients?: (base: AwsClients) => AwsClients;
+    prefix?: string;
+    /** The mail-sender's SES client (fault injection). */
+    ses?: (base: SESv2Client) => SESv2Client;
+  } = {},
 ): Promise<MailWorld> {
-  const table = await createIsolatedTable(inject('localEnv'), options.prefix ?? 'zorgsom-mail');
+  // The mail-sender follows this table's stream with the world's clock (and SES faults, when injected).
+  const created = await createIsolatedTable(inject('localEnv'), options.prefix ?? 'zorgsom-mail', {
+    deliverMail: false,
+  });
+  const baseSes = createSesClient(loadConfig(created.env));
+  const mail = await startOutboxStream({
+    env: created.env,
+    senderOptions: { clock: options.clock, ses: options.ses ? options.ses(baseSes) : baseSes },
+  });
+  const table: IsolatedTable = {
+    ...created,
+    mail,
+    drop: async () => {
+      await mail.close();
+      baseSes.destroy();
+      await created.drop();
+    },
+  };
   const config = loadConfig(table.env);
   const base = createAwsClients(config);
   const clients = options.clients ? options.clients(base) : base;
@@ -63,8 +89,10 @@ export async function startMailWorld(
   const handler = mailIntakeFunction(deps, observability);
   const s3 = createS3Client(config);
 
-  const mailsTo: MailWorld['mailsTo'] = async (address) =>
-    (await readOutbox(config.SES_ENDPOINT!)).filter((mail) => mail.to.includes(address.toLowerCase()));
+  const mailsTo: MailWorld['mailsTo'] = async (address) => {
+    await mail.settle();
+    return (await readOutbox(config.SES_ENDPOINT!)).filter((sent) => sent.to.includes(address.toLowerCase()));
+  };
 
   return {
     table,

@@ -30,16 +30,19 @@ const referenceOf = (text: string | undefined) => /(P-[0-9A-Z]{8})/.exec(text ??
 
 let now = new Date('2026-04-01T09:00:00Z');
 let world: MailWorld;
-/** Fault injection: while set, the next SES send (or KMS GenerateDataKey) fails like a throttled service. */
-const faults = { ses: 0, kmsEncrypt: 0 };
+/**
+ * Fault injection: while set, the next SES send (on the mail-sender), KMS GenerateDataKey (the request text's
+ * encryption) or KMS Encrypt (sealing a mail into the outbox) fails like a throttled service.
+ */
+const faults = { ses: 0, kmsEncrypt: 0, kmsSeal: 0 };
 
 beforeAll(async () => {
   world = await startMailWorld({
     prefix: 'zorgsom-workflow',
     clock: () => now,
-    clients: (base) => ({
-      ...base,
-      ses: new Proxy(base.ses, {
+    // SES faults hit the mail-sender (the only SES caller); KMS faults hit intake's encryption.
+    ses: (base) =>
+      new Proxy(base, {
         get(target, property, receiver) {
           if (property !== 'send') return Reflect.get(target, property, receiver);
           return (command: Parameters<SESv2Client['send']>[0]) => {
@@ -53,12 +56,18 @@ beforeAll(async () => {
           };
         },
       }),
+    clients: (base) => ({
+      ...base,
       kms: new Proxy(base.kms, {
         get(target, property, receiver) {
           if (property !== 'send') return Reflect.get(target, property, receiver);
           return (command: Parameters<KMSClient['send']>[0]) => {
             if (faults.kmsEncrypt > 0 && command.constructor.name === 'GenerateDataKeyCommand') {
               faults.kmsEncrypt -= 1;
+              return Promise.reject(Object.assign(new Error('injected'), { name: 'KMSInternalException' }));
+            }
+            if (faults.kmsSeal > 0 && command.constructor.name === 'EncryptCommand') {
+              faults.kmsSeal -= 1;
               return Promise.reject(Object.assign(new Error('injected'), { name: 'KMSInternalException' }));
             }
             return target.send(command);
@@ -84,10 +93,34 @@ describe('idempotency and retries', () => {
     expect(await world.mailsTo(email)).toHaveLength(2); // signup code + one confirmation
   });
 
-  it('a failed mail: the handler throws, the error shows on the request, the retry resumes; nothing lost or doubled', async () => {
+  it('SES failing on the mail-sender: intake and the request never notice; the mail arrives once SES recovers, once', async () => {
     const { email, licenseeId } = await world.registerLicensee();
     const raw = mail(email, 'Privacy: verwijderen', 'Graag mijn gegevens verwijderen.');
-    faults.ses = 1;
+    faults.ses = 3;
+    const delivered = await world.deliver(raw);
+    expect(delivered.outcome).toBe('request-deletion');
+    const [request] = await world.deps.requests.listRequests(licenseeId);
+    expect(request).toMatchObject({ status: 'awaiting-confirmation' });
+    expect(request?.pendingStep).toBeUndefined();
+    expect(request?.lastError).toBeUndefined();
+
+    // The sender retried (with backoff) until SES took it: exactly one confirmation, whose code works.
+    const confirmations = (await world.mailsTo(email)).filter((m) =>
+      m.subject.startsWith('Bevestig uw privacyverzoek'),
+    );
+    expect(faults.ses).toBe(0);
+    expect(confirmations).toHaveLength(1);
+    const view = await confirmRequest(world.deps, {
+      reference: referenceOf(confirmations[0]?.text),
+      code: codeOf(confirmations[0]?.text),
+    });
+    expect(view.status).toBe('awaiting-staff-approval');
+  });
+
+  it('a mail that cannot be written to the outbox: the handler throws, the error shows on the request, the retry resumes; nothing lost or doubled', async () => {
+    const { email, licenseeId } = await world.registerLicensee();
+    const raw = mail(email, 'Privacy: verwijderen', 'Graag mijn gegevens verwijderen.');
+    faults.kmsSeal = 1;
     const failed = await world.deliver(raw).catch((error: Error) => error);
     expect(failed).toBeInstanceOf(Error);
     expect((failed as Error).name).toBe('RequestStepPendingError');
@@ -98,6 +131,8 @@ describe('idempotency and retries', () => {
       lastError: 'mail-not-sent',
       failedAttempts: 1,
     });
+    // The code's hash was not stored without its mail (one transaction).
+    expect(stuck?.confirmation).toBeUndefined();
 
     // Lambda's retry: the same event again.
     const messageId = stuck!.sourceMessageId!;
@@ -238,25 +273,30 @@ describe('verification and workflows', () => {
 });
 
 describe('RFC 3834 throttle', () => {
-  it('one automatic reply per sender per 24 hours; the reminder brings the code of a throttled request', async () => {
+  it('the 24-hour rule never swallows the acknowledgement or code of a new, distinct request', async () => {
     const { email, licenseeId } = await world.registerLicensee();
     await world.deliver(mail(email, 'Vraag', 'Waar blijft mijn factuur?'));
     await world.deliver(mail(email, 'Privacy', 'Graag inzage.'));
-    const afterTwo = await world.mailsTo(email);
-    expect(afterTwo.filter((m) => !m.subject.startsWith('Bevestig uw aanmelding'))).toHaveLength(1);
-    const [request] = await world.deps.requests.listRequests(licenseeId);
-    expect(request?.status).toBe('awaiting-confirmation');
-
-    now = addMinutes(now, 24 * 60 + 1);
-    const report = await runRequestHygiene(world.deps);
-    expect(report.reminded).toBeGreaterThanOrEqual(1);
-    const reminder = (await world.mailsTo(email)).at(-1);
-    expect(reminder?.subject).toMatch(/^Herinnering: bevestig uw privacyverzoek/);
+    const answers = (await world.mailsTo(email)).filter(
+      (m) => !m.subject.startsWith('Bevestig uw aanmelding'),
+    );
+    expect(answers.map((m) => m.subject.split(' ')[0])).toEqual(['Ontvangen:', 'Bevestig']);
+    expect(answers.every((m) => m.headers['Auto-Submitted'] === 'auto-replied')).toBe(true);
+    const [request] = (await world.deps.requests.listRequests(licenseeId)).filter(
+      (r) => r.type === 'overview',
+    );
     const view = await confirmRequest(world.deps, {
-      reference: referenceOf(reminder?.text),
-      code: codeOf(reminder?.text),
+      reference: referenceOf(answers[1]?.text),
+      code: codeOf(answers[1]?.text),
     });
+    expect(view.reference).toBe(request?.reference);
     expect(view.status).toBe('completed');
+  });
+
+  it('a stranger gets one automatic reply per 24 hours, however many mails carry their address', async () => {
+    const stranger = `onbekend.${Date.now().toString(36)}@example.nl`;
+    for (let i = 0; i < 3; i++) await world.deliver(mail(stranger, 'Privacy', `Graag inzage ${i}.`));
+    expect(await world.mailsTo(stranger)).toHaveLength(1);
   });
 });
 
@@ -266,7 +306,7 @@ describe('request hygiene', () => {
     const { email, licenseeId } = await world.registerLicensee();
     await world.deliver(mail(email, 'Privacy', 'Graag inzage.'));
     const second = await world.registerLicensee();
-    faults.ses = 1;
+    faults.kmsSeal = 1;
     await expect(world.deliver(mail(second.email, 'Privacy', 'Graag verwijderen.'))).rejects.toThrow();
     const [failed] = await world.deps.requests.listRequests(second.licenseeId);
     expect(failed).toMatchObject({ lastError: 'mail-not-sent', pendingStep: 'send-confirmation' });

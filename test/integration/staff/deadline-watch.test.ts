@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { readOutbox } from '../../../local/ses-emulator.js';
+import { deliveredMails } from '../../support/outbox.js';
 import { createIsolatedTable, type IsolatedTable } from '../../../local/table.js';
 import { loadConfig } from '../../../shared/config.js';
 import { addDays } from '../../../shared/domain/dates.js';
@@ -27,7 +27,7 @@ const deps = () => createRequestDeps(loadConfig(table.env), { count: () => {} },
 async function openQuestion() {
   const body = signupBodySchema.parse(newLicensee());
   await signup(deps(), body);
-  const mail = (await readOutbox(table.env.SES_ENDPOINT!)).filter((m) => m.to.includes(body.email)).at(-1)!;
+  const mail = (await deliveredMails(table.env)).filter((m) => m.to.includes(body.email)).at(-1)!;
   const grant = await confirmSignup(deps(), {
     email: body.email,
     code: /\b(\d{6})\b/.exec(mail.text ?? '')![1]!,
@@ -60,9 +60,7 @@ describe('deadline watch', () => {
 
     expect(await watch(now)).toEqual({ overdue: 0, dueSoon: 0, mailed: false });
     expect(
-      await readOutbox(table.env.SES_ENDPOINT!).then((mails) =>
-        mails.filter((m) => m.to.includes(staffMailbox)),
-      ),
+      await deliveredMails(table.env).then((mails) => mails.filter((m) => m.to.includes(staffMailbox))),
     ).toEqual([]);
 
     const nearEarly = addDays(new Date(early.dueAt), -3);
@@ -70,9 +68,7 @@ describe('deadline watch', () => {
 
     const pastEarly = addDays(new Date(early.dueAt), 1);
     expect(await watch(pastEarly)).toEqual({ overdue: 1, dueSoon: 1, mailed: true });
-    const digest = (await readOutbox(table.env.SES_ENDPOINT!))
-      .filter((m) => m.to.includes(staffMailbox))
-      .at(-1)!;
+    const digest = (await deliveredMails(table.env)).filter((m) => m.to.includes(staffMailbox)).at(-1)!;
     expect(digest.subject).toBe('Privacy requests: 1 overdue, 1 due within 7 days');
     expect(digest.text).toContain(early.reference);
     expect(digest.text).toContain(late.reference);

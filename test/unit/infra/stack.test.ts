@@ -10,6 +10,7 @@ import { buildApp } from '../../../infra/app.js';
 import { backgroundFunctionNames } from '../../../infra/constructs/mail-intake.js';
 import { retentionFunctionNames } from '../../../infra/constructs/retention.js';
 import { staffJobNames } from '../../../infra/constructs/staff-jobs.js';
+import { mailOutboxFunctionNames } from '../../../infra/constructs/mail-outbox.js';
 import type { ZorgSomPrivacyStack } from '../../../infra/stack.js';
 import { functionGrants, functionNames, routes } from '../../../functions/routes.js';
 import type { FunctionName } from '../../../functions/routes.js';
@@ -173,8 +174,9 @@ describe('KMS keys', () => {
     for (const key of Object.values(resources).filter((r) => r.Type === 'AWS::KMS::Key')) {
       expect(key.DeletionPolicy).toBe('Retain');
     }
-    // + the raw-mail key of MailIntake and the budget-review key
-    template.resourceCountIs('AWS::KMS::Key', 4 + 1 + 1);
+    // + the raw-mail key of MailIntake, the budget-review key and the outbox key
+    template.resourceCountIs('AWS::KMS::Key', 4 + 1 + 1 + 1);
+    expect(keyProps(stack.mail.outboxKey)?.Properties.EnableKeyRotation).toBe(true);
     expect(keyProps(stack.budgetReviews.key)?.Properties.EnableKeyRotation).toBe(true);
   });
 
@@ -198,6 +200,7 @@ describe('functions', () => {
         backgroundFunctionNames.length +
         retentionFunctionNames.length +
         staffJobNames.length +
+        mailOutboxFunctionNames.length +
         1,
     );
     for (const name of functionNames) {
@@ -236,6 +239,7 @@ describe('functions', () => {
         TABLE_NAME: 't',
         DATA_KEY_ID: 'arn:aws:kms:eu-west-1:1:key/d',
         HMAC_KEY_ID: 'h',
+        OUTBOX_KEY_ID: 'o',
         BUDGET_KEY_ID: 'arn:aws:kms:eu-west-1:1:key/b',
         BUDGET_REVIEW_BUCKET: 'b',
         ...(variables.RAW_MAIL_BUCKET ? { RAW_MAIL_BUCKET: 'r' } : {}),
@@ -252,6 +256,7 @@ describe('functions', () => {
         backgroundFunctionNames.length +
         retentionFunctionNames.length +
         staffJobNames.length +
+        mailOutboxFunctionNames.length +
         1 +
         1,
     );
@@ -294,14 +299,16 @@ describe('IAM per function, derived from functionGrants', () => {
       );
     }
 
-    const sesActions = statements.filter((s) => s.Action.some((a) => a.startsWith('ses:')));
+    // Only the mail-sender talks to SES; a function that sends mail seals it for the outbox, and cannot open it.
+    expect(statements.filter((s) => s.Action.some((a) => a.startsWith('ses:')))).toHaveLength(0);
+    const outboxKey = getAtt(logicalId(stack.mail.outboxKey));
+    const seal = statements.filter((s) => s.Resource.some((r) => same(r, outboxKey)));
     if (grants.sendMail) {
-      expect(sesActions).toHaveLength(1);
-      expect(sesActions[0]?.Action.sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
-      expect(sesActions[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'privacy@zorgsom.nl' } });
-      expect(JSON.stringify(sesActions[0]?.Resource)).toContain(':identity/zorgsom.nl');
+      expect(seal).toHaveLength(1);
+      expect(seal[0]?.Action).toEqual(['kms:Encrypt']);
+      expect(seal[0]?.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': 'outbox' } });
     } else {
-      expect(sesActions).toHaveLength(0);
+      expect(seal).toHaveLength(0);
     }
   });
 

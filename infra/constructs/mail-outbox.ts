@@ -1,0 +1,190 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { outboxPartitionPrefix } from '../../shared/adapters/outbox-store.js';
+import { tableDefinition } from '../../shared/adapters/table-definition.js';
+import { policy } from '../../shared/domain/policy.js';
+import { FailureQueue } from './failure-queue.js';
+import { tableKeyActions, zorgSomFunction, type GrantTargets } from './functions.js';
+import type { MailSending } from './mail-sending.js';
+
+export interface MailOutboxProps {
+  readonly table: ITable;
+  readonly mail: MailSending;
+  readonly logsKey: IKey;
+  readonly alarmTopic: ITopic;
+  readonly targets: GrantTargets;
+  readonly environment: Record<string, string>;
+}
+
+/** The functions of the outgoing-mail pipeline. */
+export const mailOutboxFunctionNames = ['mail-sender'] as const;
+
+/** The partitions the mail-sender may touch: outbox items, budgets, the suppression list, RFC 3834 windows. */
+export const mailSenderLeadingKeys = [outboxPartitionPrefix, 'MAILBUDGET#', 'SUPPRESSED#', 'AUTOREPLY#'];
+
+/**
+ * The one outgoing-mail pipeline in AWS: every function writes mail, sealed, to the outbox in the table;
+ * the table's stream (KEYS_ONLY: no sealed payload travels in it) feeds the mail-sender through an event
+ * source mapping that passes only INSERTs of outbox items, with retries, bisection on error, partial batch
+ * responses and an on-failure record in a dead-letter queue with an alarm. A schedule invokes the same
+ * function every few minutes to deliver whatever is still pending (after an SES outage longer than the
+ * stream's retries), so a mail is never lost. Alarms on SES's bounce and complaint rates guard our reputation.
+ */
+export class MailOutbox extends Construct {
+  readonly sender: NodejsFunction;
+  readonly failures: FailureQueue;
+  readonly redrive: Rule;
+  readonly bounceRateAlarm: Alarm;
+  readonly complaintRateAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: MailOutboxProps) {
+    super(scope, id);
+    const { table, targets } = props;
+    if (!table.tableStreamArn) throw new Error('the mail outbox needs the table stream');
+
+    this.failures = new FailureQueue(this, 'Failures', {
+      description:
+        'ZorgSom mail-sender: a stream batch failed all its retries (the mails stay pending in the outbox and ' +
+        'the redrive schedule delivers them once SES accepts again)',
+      alarmTopic: props.alarmTopic,
+    });
+
+    this.sender = zorgSomFunction(this, {
+      name: mailOutboxFunctionNames[0],
+      statements: [
+        new PolicyStatement({
+          sid: 'TableStream',
+          actions: [
+            'dynamodb:DescribeStream',
+            'dynamodb:GetRecords',
+            'dynamodb:GetShardIterator',
+            'dynamodb:ListStreams',
+          ],
+          resources: [table.tableStreamArn],
+        }),
+        new PolicyStatement({
+          sid: 'OutboxBudgetsSuppression',
+          actions: [
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+            'dynamodb:ConditionCheckItem',
+          ],
+          resources: [targets.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': {
+              'dynamodb:LeadingKeys': mailSenderLeadingKeys.map((prefix) => `${prefix}*`),
+            },
+          },
+        }),
+        new PolicyStatement({
+          sid: 'PendingMails',
+          actions: ['dynamodb:Query'],
+          resources: [`${targets.tableArn}/index/${tableDefinition.indexes.openRequests.name}`],
+        }),
+        new PolicyStatement({
+          sid: 'TableEncryptionViaDynamoDB',
+          actions: [...tableKeyActions.write],
+          resources: [targets.tableKeyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${targets.region}.amazonaws.com` } },
+        }),
+        new PolicyStatement({
+          sid: 'OpenOutgoingMail',
+          actions: ['kms:Decrypt'],
+          resources: [props.mail.outboxKey.keyArn],
+          conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'outbox' } },
+        }),
+        new PolicyStatement({
+          sid: 'RecipientBlindIndex',
+          actions: ['kms:GenerateMac'],
+          resources: [targets.hmacKeyArn],
+        }),
+        props.mail.sesStatement(),
+        new PolicyStatement({
+          sid: 'DeadLetterQueue',
+          actions: ['sqs:SendMessage'],
+          resources: [this.failures.queue.queueArn],
+        }),
+      ],
+      logsKey: props.logsKey,
+      environment: {
+        ...props.environment,
+        MAIL_CONFIGURATION_SET: props.mail.configurationSet.configurationSetName,
+      },
+      invocation: 'event',
+      timeout: Duration.seconds(60),
+      memorySize: 256,
+    });
+
+    this.sender.addEventSourceMapping('OutboxInserts', {
+      eventSourceArn: table.tableStreamArn,
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: 10,
+      maxBatchingWindow: Duration.seconds(1),
+      retryAttempts: 10,
+      maxRecordAge: Duration.hours(6),
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      parallelizationFactor: 2,
+      onFailure: new SqsDlq(this.failures.queue),
+      // Only new outbox items invoke the sender: never a licensee's record, never a value (KEYS_ONLY).
+      filters: [
+        FilterCriteria.filter({
+          eventName: FilterRule.isEqual('INSERT'),
+          dynamodb: { Keys: { pk: { S: FilterRule.beginsWith(outboxPartitionPrefix) } } },
+        }),
+      ],
+    });
+
+    this.redrive = new Rule(this, 'Redrive', {
+      description: 'ZorgSom Privacy: deliver outbox mails still pending (after an SES outage)',
+      schedule: Schedule.rate(Duration.minutes(policy.mail.redriveAfterMinutes)),
+      targets: [
+        new LambdaFunction(this.sender, {
+          event: RuleTargetInput.fromObject({ source: 'aws.scheduler', 'detail-type': 'Redrive' }),
+          retryAttempts: 2,
+          maxEventAge: Duration.minutes(policy.mail.redriveAfterMinutes),
+          deadLetterQueue: this.failures.queue,
+        }),
+      ],
+    });
+
+    const reputation = (metricName: string) =>
+      new Metric({ namespace: 'AWS/SES', metricName, statistic: 'Maximum', period: Duration.hours(1) });
+    const alarm = (id: string, metricName: string, threshold: number, description: string) => {
+      const created = new Alarm(this, id, {
+        alarmDescription: description,
+        metric: reputation(metricName),
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(new SnsAction(props.alarmTopic));
+      return created;
+    };
+    this.bounceRateAlarm = alarm(
+      'BounceRateAlarm',
+      'Reputation.BounceRate',
+      policy.mail.bounceRateAlarm,
+      'ZorgSom outgoing mail: the SES bounce rate is high (check the suppression list and who we mail)',
+    );
+    this.complaintRateAlarm = alarm(
+      'ComplaintRateAlarm',
+      'Reputation.ComplaintRate',
+      policy.mail.complaintRateAlarm,
+      'ZorgSom outgoing mail: the SES complaint rate is high (recipients mark our mail as spam)',
+    );
+  }
+}
