@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
-import { addMinutes, addMonths, epochSeconds, type Clock } from '../domain/dates.js';
+import { addMonths, epochSeconds, type Clock } from '../domain/dates.js';
 import { policy } from '../domain/policy.js';
 import {
   openShardOf,
@@ -63,8 +63,6 @@ export const inboxItemSchema = z.object({
   expiresAt: z.number().int().optional(),
 });
 export type InboxItem = z.infer<typeof inboxItemSchema>;
-
-const addHours = (from: Date, hours: number) => addMinutes(from, hours * 60);
 
 export type RequestRepository = ReturnType<typeof createRequestRepository>;
 
