@@ -39,7 +39,7 @@ async function handlerOf(name: string): Promise<(event: unknown, context: unknow
 
 beforeAll(async () => {
   deployed = await synthDeployedBundles();
-  api = await startLocalApi({}, { loadHandler: handlerOf });
+  api = await startLocalApi({}, { loadHandler: handlerOf, loadMailSender: () => handlerOf('mail-sender') });
 }, 600_000);
 afterAll(async () => {
   await api?.close();
@@ -51,7 +51,13 @@ describe('the bundles cdk deploy uploads', () => {
     const names = deployed.bundles.map((b) => b.name);
     expect(names).toEqual(expect.arrayContaining([...functionNames]));
     expect(names).toEqual(
-      expect.arrayContaining(['mail-intake', 'retention-sweeper', 'request-hygiene', 'ttl-audit']),
+      expect.arrayContaining([
+        'mail-intake',
+        'mail-sender',
+        'retention-sweeper',
+        'request-hygiene',
+        'ttl-audit',
+      ]),
     );
     for (const bundle of deployed.bundles) {
       expect(bundle.runtime).toBe('nodejs22.x');
@@ -133,7 +139,7 @@ describe('smoke: the deployed bundles against the local stack', () => {
     );
   });
 
-  it('one mail through intake: a registered sender gets a confirmation code at the address on record', async () => {
+  it('one mail through intake: a registered sender gets a confirmation code at the address on record (delivered by the mail-sender bundle)', async () => {
     const config = loadConfig(api.env);
     const s3 = createS3Client(config);
     try {

@@ -2,6 +2,7 @@ import { inject } from 'vitest';
 import { functionNames, type FunctionName } from '../../functions/routes.js';
 import { startHttpServer } from '../../local/http-server.js';
 import { createIsolatedTable } from '../../local/table.js';
+import { startOutboxStream } from '../../local/outbox-stream.js';
 import { readOutbox } from '../../local/ses-emulator.js';
 import { configSchema } from '../../shared/config.js';
 
@@ -20,14 +21,21 @@ export async function startLocalApi(
   {
     loadHandler = async (name: FunctionName) =>
       ((await import(`../../functions/${name}/handler.ts`)) as { handler: never }).handler,
+    loadMailSender,
   }: {
     /** Where each function's handler comes from: the sources by default, the deployed bundles in test/deployed. */
     loadHandler?: (name: FunctionName) => Promise<unknown>;
+    /** The mail-sender that follows the table's outbox stream; default the sources' (local/outbox-stream.ts). */
+    loadMailSender?: () => Promise<unknown>;
   } = {},
 ) {
-  const table = await createIsolatedTable({ ...inject('localEnv'), ...envOverrides }, 'zorgsom-test');
+  const table = await createIsolatedTable({ ...inject('localEnv'), ...envOverrides }, 'zorgsom-test', {
+    deliverMail: !loadMailSender,
+  });
   const env = localConfigSchema.parse(table.env);
   Object.assign(process.env, table.env);
+  const mail =
+    table.mail ?? (await startOutboxStream({ env: table.env, handler: (await loadMailSender!()) as never }));
   const dynamodb = table.client;
   const handlers = Object.fromEntries(
     await Promise.all(functionNames.map(async (name) => [name, await loadHandler(name)] as const)),
@@ -63,7 +71,7 @@ export async function startLocalApi(
 
   /** Mails that reached the SES emulator for `to`, after the mail-sender delivered everything written so far. */
   async function mailsTo(to: string) {
-    await table.mail?.settle();
+    await mail.settle();
     return (await readOutbox(env.SES_ENDPOINT)).filter((mail) => mail.to.includes(to));
   }
 
@@ -79,9 +87,10 @@ export async function startLocalApi(
     latestCode,
     mailsTo,
     /** Waits until every mail written so far has been delivered (or dropped by the sending policy). */
-    settleMail: () => table.mail?.settle() ?? Promise.resolve(),
+    settleMail: () => mail.settle(),
     close: async () => {
       await server.close();
+      if (!table.mail) await mail.close();
       await table.drop();
     },
   };
