@@ -263,6 +263,56 @@ export const commands: Command[] = [
       return `Sent: ${sent}, skipped (opted out or inactive since): ${skipped}`;
     },
   },
+  {
+    words: ['inbox'],
+    usage: 'inbox                                (general mail to info@, newest first, with sender; audited)',
+    method: 'POST',
+    path: '/api/admin/inbox/list',
+    body: () => ({}),
+    render: (result) =>
+      table((result as { items: Record<string, unknown>[] }).items, [
+        'reference',
+        'status',
+        'receivedAt',
+        'dueAt',
+        'sender',
+        'subject',
+        'answers',
+      ]),
+  },
+  {
+    words: ['inbox', 'show'],
+    usage: 'inbox show REFERENCE                 (one mail with its text; reading it is audited)',
+    method: 'POST',
+    path: '/api/admin/inbox/show',
+    body: (args) => ({ reference: arg(args, 0, 'REFERENCE') }),
+    render: (result) => details(result),
+  },
+  {
+    words: ['inbox', 'answer'],
+    usage: 'inbox answer REFERENCE --text TEXT   (mailed to the sender, threaded with their mail)',
+    method: 'POST',
+    path: '/api/admin/inbox/answer',
+    body: (args, flags) => ({ reference: arg(args, 0, 'REFERENCE'), text: required(flags.text, 'text') }),
+    render: (result) => details(result),
+  },
+  {
+    words: ['inbox', 'handle'],
+    usage: 'inbox handle REFERENCE               (done: it leaves the list)',
+    method: 'POST',
+    path: '/api/admin/inbox/handle',
+    body: (args) => ({ reference: arg(args, 0, 'REFERENCE') }),
+    render: (result) => details(result),
+  },
+  {
+    words: ['inbox', 'convert'],
+    usage:
+      'inbox convert REFERENCE --type overview|correction|deletion|marketing-opt-out|question|complaint   (a privacy request, confirmed by the licensee with a mailed code)',
+    method: 'POST',
+    path: '/api/admin/inbox/convert',
+    body: (args, flags) => ({ reference: arg(args, 0, 'REFERENCE'), type: required(flags.type, 'type') }),
+    render: (result) => details(result),
+  },
 ];
 
 /** The command whose words start the positionals, longest match first. */

@@ -59,6 +59,11 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/admin/budget-reviews/read', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/budget-reviews/close', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/marketing/audience', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/inbox/list', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/inbox/show', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/inbox/answer', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/inbox/handle', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/inbox/convert', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/marketing/send', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/privacy-requests', fn: 'privacy-requests', access: 'session' },
   { method: 'POST', path: '/api/privacy-requests/by-email', fn: 'privacy-requests', access: 'public' },
@@ -72,8 +77,8 @@ export interface FunctionGrants {
   kms: ('encrypt' | 'decrypt' | 'mac')[];
   dynamodb: ('read' | 'write' | 'query')[];
   sendMail: boolean;
-  /** Raw inbound mail: deleted when a licensee is purged. */
-  rawMail?: 'delete'[];
+  /** Raw inbound mail: read by staff through the audited inbox, deleted when a licensee is purged. */
+  rawMail?: ('read' | 'delete')[];
   /** The budget-review key and upload bucket, apart from everything else. */
   budgetReviews?: { key: ('encrypt' | 'decrypt')[]; uploads: ('put' | 'get' | 'delete')[] };
 }
@@ -92,7 +97,8 @@ export const functionGrants: Record<FunctionName, FunctionGrants> = {
     sendMail: true,
     // Staff read uploads; an approved deletion purges at once, raw mail and uploads included.
     budgetReviews: { key: ['decrypt'], uploads: ['get', 'delete'] },
-    rawMail: ['delete'],
+    // Staff read general mail in the inbox (audited); a purge deletes a licensee's raw mail.
+    rawMail: ['read', 'delete'],
   },
   // Sets the opt-out flag and audits it; never sees plaintext.
   'marketing-unsubscribe': { kms: ['mac'], dynamodb: ['read', 'write'], sendMail: false },

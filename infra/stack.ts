@@ -102,7 +102,11 @@ export class ZorgSomPrivacyStack extends Stack {
     // The HTTP functions: staff's approved deletions purge raw mail too, so they know its bucket.
     this.functions = new Functions(this, 'Functions', {
       logsKey: this.keys.logsKey,
-      targets: { ...targets, rawMailBucketArn: this.mailIntake.bucket.bucketArn },
+      targets: {
+        ...targets,
+        rawMailBucketArn: this.mailIntake.bucket.bucketArn,
+        rawMailKeyArn: this.mailIntake.key.keyArn,
+      },
       environment: { ...environment, RAW_MAIL_BUCKET: this.mailIntake.bucket.bucketName },
     });
     this.api = new Api(this, 'Api', { functions: this.functions.byName, logsKey: this.keys.logsKey });

@@ -1,6 +1,7 @@
 import { createAuditLog } from './adapters/audit-log.js';
 import { createRawMailStore, createS3Client } from './adapters/raw-mail-store.js';
 import { createRequestRepository } from './adapters/request-repository.js';
+import { createInboxRepository } from './adapters/inbox-repository.js';
 import { requireSetting, type Config } from './config.js';
 import { systemClock, type Clock } from './domain/dates.js';
 import type { Observability } from './observability.js';
@@ -36,8 +37,15 @@ export function createMailIntakeDeps(
   options: Options & { s3?: ReturnType<typeof createS3Client> } = {},
 ): MailIntakeDeps {
   const bucket = requireSetting(config, 'RAW_MAIL_BUCKET');
+  const clients = options.clients ?? createAwsClients(config);
+  const deps = createRequestDeps(config, observability, { ...options, clients });
   return {
-    ...createRequestDeps(config, observability, options),
+    ...deps,
+    inbox: createInboxRepository({
+      client: clients.dynamodb,
+      tableName: config.TABLE_NAME,
+      clock: deps.clock,
+    }),
     rawMail: createRawMailStore({ s3: options.s3 ?? createS3Client(config), bucket }),
   };
 }

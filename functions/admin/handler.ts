@@ -46,6 +46,20 @@ import {
   showRequest,
 } from '../../shared/services/staff/request-actions.js';
 import { createRequestRepository } from '../../shared/adapters/request-repository.js';
+import { createInboxRepository } from '../../shared/adapters/inbox-repository.js';
+import { createRawMailStore } from '../../shared/adapters/raw-mail-store.js';
+import { requireSetting } from '../../shared/config.js';
+import {
+  answerInboxItem,
+  convertInboxItem,
+  handleInboxItem,
+  inboxAnswerSchema,
+  inboxConvertSchema,
+  inboxRefSchema,
+  listInbox,
+  showInboxItem,
+  type InboxDeps,
+} from '../../shared/services/staff/inbox.js';
 
 const licenseeIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' });
 const licenseeBodySchema = z.strictObject({ licenseeId: licenseeIdSchema });
@@ -59,7 +73,7 @@ const marketingSendSchema = z.strictObject({
   template: z.enum(marketingTemplateIds, { message: 'invalid-format' }),
 });
 
-export type AdminDeps = StaffDeps & BudgetReviewDeps & RequestDeps & { purge: PurgeDeps };
+export type AdminDeps = StaffDeps & BudgetReviewDeps & RequestDeps & InboxDeps & { purge: PurgeDeps };
 
 export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
   const staff =
@@ -124,6 +138,20 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
       return closeBudgetReview(deps, actor, licenseeId, reviewId);
     }),
     'POST /api/admin/marketing/audience': staff(() => marketingAudienceSize(deps)),
+    // The staff inbox: general mail to info@ (every action audited with the staff member).
+    'POST /api/admin/inbox/list': staff((actor) => listInbox(deps, actor)),
+    'POST /api/admin/inbox/show': staff((actor, request) =>
+      showInboxItem(deps, actor, bodyOf(inboxRefSchema, request).reference),
+    ),
+    'POST /api/admin/inbox/answer': staff((actor, request) =>
+      answerInboxItem(deps, actor, bodyOf(inboxAnswerSchema, request)),
+    ),
+    'POST /api/admin/inbox/handle': staff((actor, request) =>
+      handleInboxItem(deps, actor, bodyOf(inboxRefSchema, request).reference),
+    ),
+    'POST /api/admin/inbox/convert': staff((actor, request) =>
+      convertInboxItem(deps, actor, bodyOf(inboxConvertSchema, request)),
+    ),
     'POST /api/admin/marketing/send': staff((actor, request) =>
       sendMarketing(deps, actor, bodyOf(marketingSendSchema, request).template),
     ),
@@ -142,6 +170,15 @@ export const handler = httpFunction(
       client: clients.dynamodb,
       tableName: config.TABLE_NAME,
       clock: staffDeps.clock,
+    }),
+    inbox: createInboxRepository({
+      client: clients.dynamodb,
+      tableName: config.TABLE_NAME,
+      clock: staffDeps.clock,
+    }),
+    rawMail: createRawMailStore({
+      s3: createS3Client(config),
+      bucket: requireSetting(config, 'RAW_MAIL_BUCKET'),
     }),
     // An approved deletion purges at once, raw mail and budget uploads included.
     purge: createPurgeDeps(config, observability, { dynamodb: clients.dynamodb, s3: createS3Client(config) }),

@@ -29,6 +29,8 @@ export interface GrantTargets {
   readonly region: string;
   /** The raw inbound mail bucket (for purges of a licensee's mail). */
   readonly rawMailBucketArn?: string;
+  /** The raw-mail bucket's key (SSE-KMS): reading an object decrypts through S3. */
+  readonly rawMailKeyArn?: string;
   /** The budget-review key and upload bucket (patient data, kept apart). */
   readonly budgetReviews?: { readonly keyArn: string; readonly bucketArn: string };
 }
@@ -142,6 +144,23 @@ export function statementsFor(grants: Grants, targets: GrantTargets): PolicyStat
         sid: 'RawMailPurge',
         actions: ['s3:DeleteObject'],
         resources: [`${targets.rawMailBucketArn}/inbound/*`],
+      }),
+    );
+  }
+  if (grants.rawMail?.includes('read')) {
+    if (!targets.rawMailBucketArn || !targets.rawMailKeyArn)
+      throw new Error('raw-mail reads need the raw-mail bucket and its key');
+    statements.push(
+      new PolicyStatement({
+        sid: 'RawMailRead',
+        actions: ['s3:GetObject'],
+        resources: [`${targets.rawMailBucketArn}/inbound/*`],
+      }),
+      new PolicyStatement({
+        sid: 'RawMailDecryptionViaS3',
+        actions: ['kms:Decrypt'],
+        resources: [targets.rawMailKeyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${targets.region}.amazonaws.com` } },
       }),
     );
   }

@@ -26,11 +26,6 @@ import { keys, tableDefinition } from './table-definition.js';
 export const requestKeys = {
   reference: (reference: string) => ({ pk: `REFERENCE#${reference}`, sk: 'REQUEST' }),
   intake: (messageId: string) => ({ pk: `MAIL#${messageId}`, sk: 'INTAKE' }),
-  /** General mail for staff: in the sender's partition when the sender is a licensee, else in `INBOX`. */
-  inbox: (licenseeId: string | undefined, itemId: string) => ({
-    pk: licenseeId ? keys.licensee(licenseeId) : 'INBOX',
-    sk: `INBOX#${itemId}`,
-  }),
 };
 
 const referencePointerSchema = z.object({ licenseeId: z.string(), requestId: z.string() });
@@ -49,20 +44,6 @@ export const intakeRecordSchema = z.object({
   expiresAt: z.number().int(),
 });
 export type IntakeRecord = z.infer<typeof intakeRecordSchema>;
-
-/** A general mail (not a privacy request) waiting for staff; its text stays in the raw object only. */
-export const inboxItemSchema = z.object({
-  itemId: z.string(),
-  reference: z.string(),
-  licenseeId: z.string().optional(),
-  status: z.enum(['open', 'answered']),
-  receivedAt: z.iso.datetime(),
-  dueAt: z.iso.datetime(),
-  s3Objects: z.array(z.string()),
-  patientDataWithheld: z.boolean().optional(),
-  expiresAt: z.number().int().optional(),
-});
-export type InboxItem = z.infer<typeof inboxItemSchema>;
 
 export type RequestRepository = ReturnType<typeof createRequestRepository>;
 
@@ -299,26 +280,6 @@ export function createRequestRepository({
           ),
         },
       };
-    },
-
-    /** Idempotent: the item id is the SES message id, so a redelivery writes the same item. */
-    async putInboxItem(item: InboxItem): Promise<void> {
-      await client.send(
-        new PutItemCommand({
-          TableName: tableName,
-          Item: marshall(
-            { ...item, ...requestKeys.inbox(item.licenseeId, item.itemId), openShard: openShards.inbox },
-            { removeUndefinedValues: true },
-          ),
-        }),
-      );
-    },
-
-    async getInboxItem(licenseeId: string | undefined, itemId: string): Promise<InboxItem | undefined> {
-      const found = await getItem(requestKeys.inbox(licenseeId, itemId));
-      if (!found) return undefined;
-      const { pk: _pk, sk: _sk, openShard: _shard, ...record } = found.plain;
-      return inboxItemSchema.parse(record);
     },
   };
 }

@@ -92,6 +92,18 @@ export const messages = {
     nl: 'Verstrek patiëntgegevens alleen als uw patiënt daarvoor toestemming heeft gegeven, en bevestig dat.',
     en: 'Provide patient data only with your patient’s consent, and confirm that you have it.',
   },
+  'inbox-state': {
+    nl: 'Dit bericht is al afgehandeld of omgezet in een verzoek.',
+    en: 'This message has already been handled or turned into a request.',
+  },
+  'no-address': {
+    nl: 'Er is geen adres om dit bericht te beantwoorden (de afzender is onbekend en het bericht is verwijderd).',
+    en: 'There is no address to answer this message (the sender is unknown and the message was deleted).',
+  },
+  'not-a-licensee': {
+    nl: 'Alleen een bericht van een licentiehouder kan een privacyverzoek worden.',
+    en: 'Only a message from a licensee can become a privacy request.',
+  },
   'licence-state': {
     nl: 'Dit kan niet in de huidige status van de licentie.',
     en: 'This is not possible in the licence’s current state.',

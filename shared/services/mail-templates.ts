@@ -1,18 +1,25 @@
 import { policy } from '../domain/policy.js';
-import type { MailKind, OutgoingMail } from './ports.js';
+import { renderMail } from '../mail/layout.js';
+import type { MailKind, MailLanguage, OutgoingMail } from './ports.js';
 
 /**
- * Every mail the system sends, Dutch first with English below. Mails carry codes and links, never
- * personal data beyond what the recipient typed themselves.
+ * Every mail the system sends, from its Dutch and English texts: rendered with the one ZorgSom layout
+ * (shared/mail/layout.ts: text and HTML parts, inline CSS, no remote images) in the recipient's language,
+ * or Dutch first with English below when we cannot know it. Mails carry codes and links, never personal
+ * data beyond what the recipient typed themselves.
  */
 export function bilingual(
   to: string,
   subject: { nl: string; en: string },
   nl: string,
   en: string,
+  language: MailLanguage = 'nl+en',
 ): OutgoingMail {
-  const footer = `\n\n-- \n${policy.controller.name} · ${policy.controller.contactEmail}`;
-  return { to, subject: `${subject.nl} / ${subject.en}`, text: `${nl}\n\n---\n\n${en}${footer}` };
+  const rendered = renderMail(
+    { nl: { subject: subject.nl, body: nl }, en: { subject: subject.en, body: en } },
+    language,
+  );
+  return { to, ...rendered, language };
 }
 
 const minutes = policy.signIn.codeTtlMinutes;
@@ -22,7 +29,7 @@ const plainMails = {
     bilingual(
       to,
       { nl: 'Bevestig uw aanmelding', en: 'Confirm your registration' },
-      `Uw bevestigingscode is ${code}. De code is ${minutes} minuten geldig.\nHeeft u zich niet aangemeld? Dan kunt u deze e-mail negeren.`,
+      `Uw bevestigingscode is ${code}. De code is ${minutes} minuten geldig.\nHebt u zich niet aangemeld? Dan kunt u deze e-mail negeren.`,
       `Your confirmation code is ${code}. It is valid for ${minutes} minutes.\nDid not register? You can ignore this email.`,
     ),
   alreadyRegistered: (to: string, portalUrl: string) =>

@@ -166,8 +166,8 @@ async function act(
       ...(licenseeId ? { licenseeId } : { expiresAt: record.expiresAt }),
       ...(patientData ? { patientDataWithheld: true } : {}),
     };
-    const existing = await deps.requests.getInboxItem(licenseeId, delivery.messageId);
-    if (!existing) await deps.requests.putInboxItem(item);
+    const existing = await deps.inbox.get(licenseeId, delivery.messageId);
+    if (!existing) await deps.inbox.putNew({ ...item, version: 0 });
     const reference = existing?.reference ?? item.reference;
     await deps.mailer.send({
       ...requestMails.generalAcknowledgement({

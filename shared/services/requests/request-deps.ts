@@ -1,4 +1,5 @@
 import type { AuditLog } from '../../adapters/audit-log.js';
+import type { InboxRepository } from '../../adapters/inbox-repository.js';
 import type { RawMailStore } from '../../adapters/raw-mail-store.js';
 import type { RequestRepository } from '../../adapters/request-repository.js';
 import type { ServiceDeps } from '../deps.js';
@@ -12,4 +13,6 @@ export interface RequestDeps extends ServiceDeps {
 /** Mail intake additionally reads (and, for patient data, deletes) raw mail. */
 export interface MailIntakeDeps extends RequestDeps {
   rawMail: RawMailStore;
+  /** General mail for staff. */
+  inbox: InboxRepository;
 }

@@ -1,5 +1,5 @@
 import { policy } from '../../domain/policy.js';
-import type { PrivacyRequestType } from '../../domain/privacy-request.js';
+import type { PrivacyRequestType, StoredPrivacyRequest } from '../../domain/privacy-request.js';
 import { bilingual } from '../mail-templates.js';
 import type { OutgoingMail } from '../ports.js';
 
@@ -83,7 +83,7 @@ export const requestMails = {
       context,
       `${reminder ? 'Herinnering: w' : 'W'}ij ontvingen een privacyverzoek (${name.nl}) met kenmerk ${context.reference}. Om zeker te weten dat het van u komt, voeren wij het pas uit als u het bevestigt.\n\n` +
         `Bevestig via ${link}\nof vul op de pagina de code ${code} in.\n\n` +
-        `De code is geldig tot en met ${dateIn('nl-NL', validUntil)}${reminder ? '; een eerder gestuurde code werkt niet meer' : ''}. Zonder bevestiging sluiten wij het verzoek. Heeft u dit verzoek niet gedaan? Dan hoeft u niets te doen.`,
+        `De code is geldig tot en met ${dateIn('nl-NL', validUntil)}${reminder ? '; een eerder gestuurde code werkt niet meer' : ''}. Zonder bevestiging sluiten wij het verzoek. Hebt u dit verzoek niet gedaan? Dan hoeft u niets te doen.`,
       `${reminder ? 'Reminder: w' : 'W'}e received a privacy request (${name.en}) with reference ${context.reference}. To be sure it comes from you, we act on it only after you confirm it.\n\n` +
         `Confirm at ${link}\nor enter code ${code} on that page.\n\n` +
         `The code is valid until ${dateIn('en-GB', validUntil)}${reminder ? '; any code sent earlier no longer works' : ''}. Without confirmation we close the request. Did not make this request? No action is needed.`,
@@ -160,6 +160,43 @@ export const requestMails = {
       { inResponseTo },
       'acknowledgement',
       'general-acknowledgement',
+    );
+  },
+
+  /**
+   * A mail that repeats an unfinished request of the same type is linked to it, never silently: the sender
+   * hears the existing reference (and, with patient data, the warning). Always sent within the budget.
+   */
+  linked(
+    context: MailContext,
+    { existing }: { existing: Pick<StoredPrivacyRequest, 'reference' | 'status' | 'dueAt'> },
+  ): OutgoingMail {
+    const name = typeNames[context.type];
+    const waiting = existing.status === 'awaiting-confirmation';
+    const [nl, en] = withNotice(
+      context,
+      `Wij ontvingen uw bericht over uw privacyverzoek (${name.nl}). U hebt hiervoor al een verzoek lopen met kenmerk ${existing.reference}; wij hebben uw bericht daaraan toegevoegd (kenmerk van dit bericht: ${context.reference}), zodat het niet twee keer wordt behandeld.\n\n` +
+        (waiting
+          ? `Dat verzoek wacht nog op uw bevestiging: gebruik de link of de code uit onze eerdere e-mail over ${existing.reference}.`
+          : `U hoort uiterlijk ${dateIn('nl-NL', existing.dueAt)} van ons.`),
+      `We received your message about your privacy request (${name.en}). You already have a request for this with reference ${existing.reference}; we added your message to it (reference of this message: ${context.reference}), so it is not handled twice.\n\n` +
+        (waiting
+          ? `That request still awaits your confirmation: use the link or code from our earlier email about ${existing.reference}.`
+          : `You will hear from us by ${dateIn('en-GB', existing.dueAt)}.`),
+    );
+    return finish(
+      bilingual(
+        context.to,
+        {
+          nl: `Uw privacyverzoek ${existing.reference}: bericht ontvangen`,
+          en: `Your privacy request ${existing.reference}: message received`,
+        },
+        nl,
+        en,
+      ),
+      context,
+      'acknowledgement',
+      'request-linked',
     );
   },
 

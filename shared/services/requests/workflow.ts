@@ -329,6 +329,18 @@ export async function createRequest(deps: RequestDeps, input: NewRequest): Promi
     ...(target ? {} : { pendingStep: verified ? ('apply' as const) : ('send-confirmation' as const) }),
     version: 1,
   };
+  // Linking is never silent: a mailed repeat is told the existing reference, in the same transaction.
+  const linkedMail =
+    target && input.reply
+      ? [
+          await deps.mailer.outboxItem({
+            ...requestMails.linked(mailContext(request, input.reply.address, input.reply), {
+              existing: target,
+            }),
+            idempotencyKey: `request:${request.requestId}:linked`,
+          }),
+        ]
+      : [];
   await deps.requests.createRequest(request, {
     // Confirmation links and staff both find a request by its reference.
     withReference: true,
@@ -337,6 +349,7 @@ export async function createRequest(deps: RequestDeps, input: NewRequest): Promi
         verifiedBy: input.verifiedBy,
         ...(target ? { linkedTo: target.requestId } : {}),
       }),
+      ...linkedMail,
       ...(input.also?.(request) ?? []),
     ],
   });

@@ -31,7 +31,7 @@ export const staffRequestMails = {
         nl: `Uw privacyverzoek ${reference} is afgewezen`,
         en: `Your privacy request ${reference} was refused`,
       },
-      `Wij hebben uw verzoek ${reference} afgewezen.\nReden: ${reason}\n\nBent u het hier niet mee eens? U heeft het recht een klacht in te dienen bij de ${authority} (autoriteitpersoonsgegevens.nl), en u kunt naar de rechter stappen.`,
+      `Wij hebben uw verzoek ${reference} afgewezen.\nReden: ${reason}\n\nBent u het hier niet mee eens? U hebt het recht een klacht in te dienen bij de ${authority} (autoriteitpersoonsgegevens.nl), en u kunt naar de rechter stappen.`,
       `We have refused your request ${reference}.\nReason: ${reason}\n\nIf you disagree, you have the right to lodge a complaint with the ${authority} (the Dutch data protection authority, autoriteitpersoonsgegevens.nl), and to seek a judicial remedy.`,
     ),
   deleted: (to: string, reference: string) =>

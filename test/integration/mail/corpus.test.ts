@@ -79,7 +79,7 @@ describe('the fixture corpus', () => {
         );
       }
 
-      const inbox = await world.deps.requests.getInboxItem(
+      const inbox = await world.deps.inbox.get(
         expected.inbox === 'licensee' ? licensee?.licenseeId : undefined,
         messageId,
       );

@@ -73,7 +73,8 @@ describe('automatic mail is never answered and never acted on, whatever the enve
       const from = fromOf(raw) ?? 'someone@example.org';
       for (const envelopeSender of ['', index % 2 === 0 ? from : srs(from)]) {
         const { outcome } = await world.deliver(Buffer.from(raw, 'utf8'), { envelopeSender });
-        if (!outcome.startsWith('automatic-')) notAutomatic.push(`${file} (${envelopeSender || '<>'}): ${outcome}`);
+        if (!outcome.startsWith('automatic-'))
+          notAutomatic.push(`${file} (${envelopeSender || '<>'}): ${outcome}`);
       }
     }
     expect(notAutomatic).toEqual([]);
