@@ -215,9 +215,10 @@ export function definitionList(rows: [string, Node | string][]): HTMLElement {
 }
 
 export function table(headers: string[], rows: (Node | string)[][], caption?: string): HTMLElement {
+  // Focusable, so a table wider than a phone can be scrolled with the keyboard too.
   return h(
     'div',
-    { class: 'table-wrap' },
+    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
     h(
       'table',
       { class: 'table' },

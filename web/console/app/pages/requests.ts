@@ -226,7 +226,7 @@ export async function requestsPage(main: HTMLElement, context: PageContext): Pro
         ? h('p', {}, tr('requests.empty'))
         : h(
             'div',
-            { class: 'table-wrap' },
+            { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': tr('requests.title') },
             h(
               'table',
               { class: 'table requests' },
