@@ -359,7 +359,13 @@ describe('IAM per function, derived from functionGrants', () => {
       );
     expect(s3Actions('budget-review')).toEqual(['s3:PutObject']);
     // Staff read uploads; an approved deletion purges uploads and raw mail at once.
-    expect(s3Actions('admin').sort()).toEqual(['s3:DeleteObject', 's3:DeleteObject', 's3:GetObject']);
+    // Budget uploads: get and delete; raw mail: delete (purges) and get (the audited staff inbox).
+    expect(s3Actions('admin').sort()).toEqual([
+      's3:DeleteObject',
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:GetObject',
+    ]);
   });
 
   it('session cannot use the personal-data key; self-service can decrypt', () => {
