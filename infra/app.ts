@@ -61,7 +61,7 @@ export function buildApp(props: AppProps = {}): { app: App; stack: ZorgSomPrivac
     existingSesIdentity: context('sesIdentity') === 'existing',
     tags: { application: 'zorgsom-privacy' },
   });
-  if (edge) stack.addDependency(edge);
+  if (edge) stack.addStackDependency(edge, "CloudFront's certificate is read from the edge stack");
 
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),

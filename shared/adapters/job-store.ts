@@ -185,21 +185,28 @@ export function createJobStore({
       );
     },
 
-    /** One more invocation of the runner, and the error class of the last failure, if any. */
-    async noteRun(jobId: string, lastError?: string): Promise<void> {
+    /** One more invocation of the runner. */
+    async noteRun(jobId: string): Promise<void> {
       await client.send(
         new UpdateItemCommand({
           TableName: tableName,
           Key: marshall(jobKey(jobId)),
-          UpdateExpression: lastError
-            ? 'SET runs = runs + :one, updatedAt = :now, lastError = :error'
-            : 'SET runs = runs + :one, updatedAt = :now',
+          UpdateExpression: 'SET runs = runs + :one, updatedAt = :now',
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: marshall({
-            ':one': 1,
-            ':now': clock().toISOString(),
-            ...(lastError ? { ':error': lastError } : {}),
-          }),
+          ExpressionAttributeValues: marshall({ ':one': 1, ':now': clock().toISOString() }),
+        }),
+      );
+    },
+
+    /** The error class of the run that failed (never its message: messages can quote data). */
+    async noteFailure(jobId: string, errorName: string): Promise<void> {
+      await client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: marshall(jobKey(jobId)),
+          UpdateExpression: 'SET lastError = :error, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: marshall({ ':error': errorName, ':now': clock().toISOString() }),
         }),
       );
     },

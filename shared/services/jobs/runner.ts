@@ -36,7 +36,7 @@ export async function runJob(
   try {
     outcome = await step(deps, job, shouldStop);
   } catch (error) {
-    await deps.jobs.noteRun(jobId, error instanceof Error ? error.name : 'Error').catch(() => undefined);
+    await deps.jobs.noteFailure(jobId, error instanceof Error ? error.name : 'Error').catch(() => undefined);
     throw error;
   }
   if (outcome.status === 'stopped') {

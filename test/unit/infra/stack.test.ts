@@ -340,6 +340,8 @@ describe('IAM per function, derived from functionGrants', () => {
           'dynamodb',
           'ses',
           ...(functionGrants[name].budgetReviews ? ['s3'] : []),
+          // Functions that start staff jobs invoke the job runner (and nothing else of Lambda).
+          ...(functionGrants[name].startsJobs ? ['lambda'] : []),
         ];
         for (const service of services) expect(allowed).toContain(service);
       }
