@@ -92,7 +92,7 @@ export async function startMarketingSend(
 /**
  * The runner's part: every licensee of the audience gets the mail once. Each recipient is re-read (the index
  * may lag a just-made opt-out) and skipped unless still active and not opted out; a recipient is claimed (a
- * marker, the job's counter and the licensee's audit event in one transaction) before the mail goes, so a
+ * marker and the job's counter in one transaction) before the mail goes, and audited once it went, so a
  * retry, a continuation or a duplicate invocation never mails anyone twice. A send that fails releases its
  * claim before the error ends the run, so the retry sends it. Only a crash between the claim and the send
  * would lose that one mail: marketing errs on the side of one mail too few, never one too many.
@@ -117,20 +117,22 @@ export async function runMarketingSend(
     }
     const { data } = await openPii(deps.envelope, licenseeId, profile.pii);
     const url = `${deps.portalUrl}${unsubscribePath}?token=${await unsubscribeToken(deps.mac, licenseeId)}`;
-    const audit = deps.audit.transactItem({
-      actor: job.startedBy,
-      action: 'marketing.mail-sent',
-      licenseeId,
-      subjectId: job.jobId,
-      details: { template },
-    });
-    if (!(await deps.jobs.claimItem(job.jobId, licenseeId, 'sent', audit.item))) continue;
+    if (!(await deps.jobs.claimItem(job.jobId, licenseeId, 'sent'))) continue;
     try {
       await deps.mailer.send(marketingMail(data.email, data.name, template, url, deps.portalUrl));
     } catch (error) {
       await deps.jobs.releaseItem(job.jobId, licenseeId, 'sent');
       throw error;
     }
+    // Only a mail that left is audited (in the recipient's own trail); the append-only trail never says
+    // "sent" for a send that failed and was released.
+    await deps.audit.record({
+      actor: job.startedBy,
+      action: 'marketing.mail-sent',
+      licenseeId,
+      subjectId: job.jobId,
+      details: { template },
+    });
   }
   const finished = await deps.jobs.get(job.jobId);
   return {
