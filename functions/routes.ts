@@ -65,6 +65,8 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/admin/inbox/handle', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/inbox/convert', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/marketing/send', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/jobs/show', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/retention/repurge', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/privacy-requests', fn: 'privacy-requests', access: 'session' },
   { method: 'POST', path: '/api/privacy-requests/by-email', fn: 'privacy-requests', access: 'public' },
   { method: 'POST', path: '/api/privacy-requests/confirm', fn: 'privacy-requests', access: 'public' },
@@ -79,6 +81,8 @@ export interface FunctionGrants {
   sendMail: boolean;
   /** Raw inbound mail: read by staff through the audited inbox, deleted when a licensee is purged. */
   rawMail?: ('read' | 'delete')[];
+  /** Starts staff jobs: invokes the job runner asynchronously (lambda:InvokeFunction on it alone). */
+  startsJobs?: boolean;
   /** The budget-review key and upload bucket, apart from everything else. */
   budgetReviews?: { key: ('encrypt' | 'decrypt')[]; uploads: ('put' | 'get' | 'delete')[] };
 }
@@ -95,10 +99,12 @@ export const functionGrants: Record<FunctionName, FunctionGrants> = {
     kms: ['encrypt', 'decrypt', 'mac'],
     dynamodb: ['read', 'write', 'query'],
     sendMail: true,
-    // Staff read uploads; an approved deletion purges at once, raw mail and uploads included.
-    budgetReviews: { key: ['decrypt'], uploads: ['get', 'delete'] },
-    // Staff read general mail in the inbox (audited); a purge deletes a licensee's raw mail.
-    rawMail: ['read', 'delete'],
+    // Staff read uploads. Purges (raw mail and uploads included) run in the job runner, not here.
+    budgetReviews: { key: ['decrypt'], uploads: ['get'] },
+    // Staff read general mail in the inbox (audited).
+    rawMail: ['read'],
+    // Marketing sends, approved deletions' purges and re-purges run as jobs (functions/job-runner).
+    startsJobs: true,
   },
   // Sets the opt-out flag and audits it; never sees plaintext.
   'marketing-unsubscribe': { kms: ['mac'], dynamodb: ['read', 'write'], sendMail: false },

@@ -6,6 +6,7 @@ import {
   ConfigurationSetTlsPolicy,
   EmailIdentity,
   Identity,
+  MailFromBehaviorOnMxFailure,
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
@@ -15,6 +16,8 @@ export interface MailSendingProps {
   readonly domainName: string;
   /** The one From address functions may use, e.g. privacy@zorgsom.nl. */
   readonly mailFrom: string;
+  /** The identity exists in the account already (SES allows one per domain): the stack only refers to it. */
+  readonly existingIdentity?: boolean;
 }
 
 /**
@@ -24,7 +27,10 @@ export interface MailSendingProps {
  * and calls SES (`sesStatement`).
  */
 export class MailSending extends Construct {
-  readonly identity: EmailIdentity;
+  /** Undefined when the identity existed before (its DKIM records are then already in DNS). */
+  readonly identity?: EmailIdentity;
+  /** Custom MAIL FROM (bounce.<domain>): SPF aligns with the From domain, so DMARC passes on SPF too. */
+  readonly mailFromDomain: string;
   readonly configurationSet: ConfigurationSet;
   readonly identityArn: string;
   readonly configurationSetArn: string;
@@ -50,10 +56,16 @@ export class MailSending extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.identity = new EmailIdentity(this, 'DomainIdentity', {
-      identity: Identity.domain(props.domainName),
-      configurationSet: this.configurationSet,
-    });
+    this.mailFromDomain = `bounce.${props.domainName}`;
+    if (!props.existingIdentity) {
+      this.identity = new EmailIdentity(this, 'DomainIdentity', {
+        identity: Identity.domain(props.domainName),
+        configurationSet: this.configurationSet,
+        mailFromDomain: this.mailFromDomain,
+        // Until the MAIL FROM records are published, SES sends with its own MAIL FROM instead of refusing.
+        mailFromBehaviorOnMxFailure: MailFromBehaviorOnMxFailure.USE_DEFAULT_VALUE,
+      });
+    }
 
     const stack = Stack.of(this);
     this.identityArn = stack.formatArn({

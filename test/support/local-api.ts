@@ -4,6 +4,7 @@ import { startHttpServer } from '../../local/http-server.js';
 import { createIsolatedTable } from '../../local/table.js';
 import { startOutboxStream } from '../../local/outbox-stream.js';
 import { readOutbox } from '../../local/ses-emulator.js';
+import { startLocalLambda } from '../../local/lambda-endpoint.js';
 import { configSchema } from '../../shared/config.js';
 
 const localConfigSchema = configSchema.required({
@@ -32,6 +33,14 @@ export async function startLocalApi(
   const table = await createIsolatedTable({ ...inject('localEnv'), ...envOverrides }, 'zorgsom-test', {
     deliverMail: !loadMailSender,
   });
+  // Jobs (marketing sends, purges) reach the runner through Lambda's Invoke API, in this process.
+  const lambda = await startLocalLambda({
+    port: 0,
+    functions: ['job-runner'],
+    timeoutMs: 15 * 60_000,
+    retryDelayMs: 50,
+  });
+  Object.assign(table.env, { LAMBDA_ENDPOINT: lambda.endpoint, JOB_RUNNER_FUNCTION: 'job-runner' });
   const env = localConfigSchema.parse(table.env);
   Object.assign(process.env, table.env);
   const mail =
@@ -88,7 +97,22 @@ export async function startLocalApi(
     mailsTo,
     /** Waits until every mail written so far has been delivered (or dropped by the sending policy). */
     settleMail: () => mail.settle(),
+    /** Waits until every job the runner was given (continuations included) has stopped running. */
+    jobsIdle: () => lambda.idle(),
+    /** Polls a job until it is no longer running; its staff view. */
+    async waitForJob(jobId: string) {
+      for (;;) {
+        const { body } = await call('POST', '/api/admin/jobs/show', {
+          body: { jobId },
+          token: staffCredential,
+        });
+        if (body?.status !== 'running') return body;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     close: async () => {
+      await lambda.idle();
+      await lambda.close();
       await server.close();
       if (!table.mail) await mail.close();
       await table.drop();
