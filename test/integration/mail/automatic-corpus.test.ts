@@ -81,7 +81,8 @@ describe('automatic mail is never answered and never acted on, whatever the enve
     expect(await outboxItems()).toBe(before);
     expect(await inboxItems()).toBe(inboxBefore);
     expect(await world.deps.requests.listRequests(licensee.licenseeId)).toEqual([]);
-  });
+    // 418 deliveries through the real intake and emulators.
+  }, 600_000);
 
   it('control: the same count sees the one reply a person gets, at the envelope sender when From matches it', async () => {
     const before = await outboxItems();
