@@ -57,14 +57,14 @@ describe.each<Language>(['nl', 'en'])('self-service in the browser (%s)', (langu
         // Correct the address.
         const addressForm = page.locator('#address-form');
         await addressForm.getByLabel(say('field.street', language), { exact: true }).fill('Prinsengracht');
-        await addressForm.getByLabel(say('field.houseNumber', language), { exact: true }).fill('7');
-        await addressForm.getByLabel(say('field.houseNumberAddition', language)).fill('');
+        // As people write it: split into number and toevoeging, shown back the Dutch way.
+        await addressForm.getByLabel(say('field.houseNumber', language), { exact: true }).fill('7 - ii');
         await addressForm.getByLabel(say('field.postcode', language), { exact: true }).fill('1016 hd');
         await addressForm.getByRole('button', { name: say('myData.saveAddress', language) }).click();
         await expect
           .poll(() => page.locator('#address-form-success').textContent())
           .toBe(say('common.saved', language));
-        expect(await page.locator('#profile-view').textContent()).toContain('Prinsengracht 7');
+        expect(await page.locator('#profile-view').textContent()).toContain('Prinsengracht 7-II');
         expect(await page.locator('#profile-view').textContent()).toContain('1016 HD');
 
         // Download the export as JSON.
@@ -86,7 +86,7 @@ describe.each<Language>(['nl', 'en'])('self-service in the browser (%s)', (langu
         // ...and as a readable page.
         await page.getByRole('link', { name: say('myData.exportPage', language) }).click();
         await page.waitForURL('**/export.html');
-        await expect.poll(() => page.locator('#export-view').textContent()).toContain('Prinsengracht 7');
+        await expect.poll(() => page.locator('#export-view').textContent()).toContain('Prinsengracht 7-II');
         expect(await page.locator('#export-view').textContent()).toContain(email);
         await snap(page, `${shots}-export`);
 
@@ -143,7 +143,7 @@ describe.each<Language>(['nl', 'en'])('self-service in the browser (%s)', (langu
         await page.waitForURL('**/sign-in.html');
         await snap(page, `${shots}-sign-in`);
         await signIn(portal, page, email, language);
-        await expect.poll(() => page.locator('#profile-view').textContent()).toContain('Prinsengracht 7');
+        await expect.poll(() => page.locator('#profile-view').textContent()).toContain('Prinsengracht 7-II');
 
         // No page ever put personal data in its URL.
         for (const url of [page.url()]) expect(url).not.toMatch(/@|Prinsengracht|NL91/);

@@ -1,3 +1,5 @@
+import { getCountrySpecifications } from 'ibantools';
+import { commonCountries, countryName } from '../../shared/domain/address.js';
 import { policy } from '../../shared/domain/policy.js';
 import { metaContentSecurityPolicy } from './security.js';
 import {
@@ -93,8 +95,37 @@ export function field(options: FieldOptions): string {
 </div>`;
 }
 
+/**
+ * A submit button, disabled until the script has attached the form's handler (forms.ts `onSubmit`): a form
+ * sent before the script has loaded would otherwise go to the page's own URL and lose what was typed.
+ */
 function submit(key: TextKey): string {
-  return `<button type="submit" class="button" data-i18n="${key}">${escapeHtml(texts[key].nl)}</button>`;
+  return `<button type="submit" class="button" data-i18n="${key}" disabled>${escapeHtml(texts[key].nl)}</button>`;
+}
+
+/** Every country with an IBAN, the three the portal's licensees live in first; names in Dutch and English. */
+function countryOptions(): string {
+  const others = Object.keys(getCountrySpecifications())
+    .filter((code) => /^[A-Z]{2}$/.test(code) && !(commonCountries as readonly string[]).includes(code))
+    .sort((a, b) => countryName(a, 'nl').localeCompare(countryName(b, 'nl'), 'nl'));
+  return [...commonCountries, ...others]
+    .map((code) =>
+      pair(
+        { nl: countryName(code, 'nl'), en: countryName(code, 'en') },
+        'option',
+        `value="${code}"${code === 'NL' ? ' selected' : ''}`,
+      ),
+    )
+    .join('');
+}
+
+function countryField(name: string): string {
+  const id = fieldId(name);
+  return `<div class="field field-medium">
+  <label for="${id}">${tx('field.country')}</label>
+  <p class="field-error" id="${id}-error" hidden></p>
+  <select id="${id}" name="${name}" autocomplete="country" required>${countryOptions()}</select>
+</div>`;
 }
 
 /** The message area of a form: problems (role=alert) and confirmations (role=status). */
@@ -103,8 +134,13 @@ function formMessages(formId: string): string {
   <div class="form-success" id="${formId}-success" role="status"></div>`;
 }
 
+/**
+ * Forms are sent by the script, as JSON in a request body. `method="post"` keeps every typed value out of the
+ * URL even if a form were ever sent without it; without JavaScript the forms are not shown at all
+ * (`needs-script`, CSS `scripting: none`) and the page's notice says what to do instead.
+ */
 function form(id: string, content: string, { hidden = false } = {}): string {
-  return `<form id="${id}" class="form" novalidate${hidden ? ' hidden' : ''}>
+  return `<form id="${id}" class="form needs-script" method="post" novalidate${hidden ? ' hidden' : ''}>
   ${formMessages(id)}
   ${content}
 </form>`;
@@ -112,14 +148,13 @@ function form(id: string, content: string, { hidden = false } = {}): string {
 
 const addressFields = (prefix: string): string => `<div class="row">
   ${field({ name: `${prefix}street`, label: 'field.street', autocomplete: 'address-line1' })}
-  ${field({ name: `${prefix}houseNumber`, label: 'field.houseNumber', inputmode: 'numeric', maxlength: 5, size: 'short' })}
-  ${field({ name: `${prefix}houseNumberAddition`, label: 'field.houseNumberAddition', required: false, maxlength: 10, size: 'short' })}
+  ${field({ name: `${prefix}houseNumber`, label: 'field.houseNumber', hint: 'field.houseNumberHint', maxlength: 20, size: 'medium' })}
 </div>
 <div class="row">
   ${field({ name: `${prefix}postcode`, label: 'field.postcode', autocomplete: 'postal-code', hint: 'field.postcodeHint', size: 'medium' })}
   ${field({ name: `${prefix}city`, label: 'field.city', autocomplete: 'address-level2' })}
 </div>
-${field({ name: `${prefix}country`, label: 'field.country', autocomplete: 'country', hint: 'field.countryHint', maxlength: 2, value: 'NL', size: 'short' })}`;
+${countryField(`${prefix}country`)}`;
 
 const navItems: { page: PageId; href: string; key: TextKey; when: 'always' | 'signed-in' | 'signed-out' }[] =
   [
@@ -169,6 +204,7 @@ function layout(page: PageId, title: TextKey, main: string, assets: Assets): str
     </nav>
   </header>
   <main id="main" class="wrap" tabindex="-1">
+    <noscript>${tx('common.noScript', 'p', 'class="notice"')}</noscript>
     <div class="flash" id="flash" role="status"></div>
 ${main}
   </main>
@@ -311,7 +347,7 @@ function myData(): string {
     ${tx('myData.intro', 'p', 'class="lead"')}
     <section aria-labelledby="view-title">
       ${tx('myData.viewTitle', 'h2', 'id="view-title"')}
-      <dl class="facts" id="profile-view" aria-busy="true">${tx('common.loading', 'dd')}</dl>
+      <dl class="facts needs-script" id="profile-view" aria-busy="true">${tx('common.loading', 'dd')}</dl>
     </section>
     <section aria-labelledby="edit-title">
       ${tx('myData.editTitle', 'h2', 'id="edit-title"')}
@@ -378,7 +414,7 @@ function exportPage(): string {
       <li>${tx('export.back', 'a', 'href="/my-data.html" class="button secondary"')}</li>
     </ul>
     <div class="form-error" id="export-error" role="alert" tabindex="-1" hidden></div>
-    <div id="export-view" aria-busy="true">${tx('common.loading', 'p')}</div>`;
+    <div id="export-view" class="needs-script" aria-busy="true">${tx('common.loading', 'p')}</div>`;
 }
 
 function marketing(): string {
@@ -431,7 +467,7 @@ function request(): string {
 function confirmRequest(): string {
   return `    ${tx('confirmRequest.title', 'h1')}
     <div class="form-error" id="confirm-request-error" role="alert" tabindex="-1" hidden></div>
-    ${tx('confirmRequest.busy', 'p', 'id="confirm-request-busy"')}
+    ${tx('confirmRequest.busy', 'p', 'id="confirm-request-busy" class="needs-script"')}
     <div id="request-result" hidden></div>`;
 }
 
@@ -440,7 +476,7 @@ function requests(): string {
     ${tx('requests.intro', 'p', 'class="lead"')}
     <p>${tx('requests.new', 'a', 'href="/privacy-request.html" class="button"')}</p>
     <div class="form-error" id="requests-error" role="alert" tabindex="-1" hidden></div>
-    <div id="requests-view" aria-busy="true">${tx('common.loading', 'p')}</div>`;
+    <div id="requests-view" class="needs-script" aria-busy="true">${tx('common.loading', 'p')}</div>`;
 }
 
 /** Statement §4: the licensee decides on ZorgSom's requests for patient data; the list comes from the API. */
@@ -449,7 +485,7 @@ function budgetReviews(): string {
     ${tx('budget.intro', 'p', 'class="lead" id="budget-intro"')}
     <div class="form-error" id="budget-reviews-error" role="alert" tabindex="-1" hidden></div>
     <div class="form-success" id="budget-reviews-success" role="status" tabindex="-1"></div>
-    <div id="budget-reviews-view" aria-busy="true">${tx('common.loading', 'p')}</div>`;
+    <div id="budget-reviews-view" class="needs-script" aria-busy="true">${tx('common.loading', 'p')}</div>`;
 }
 
 export const pages: Record<PageId, { file: string; title: TextKey; render: () => string }> = {

@@ -106,6 +106,10 @@ export const texts = {
   'common.save': t('Opslaan', 'Save'),
   'common.saved': t('Opgeslagen.', 'Saved.'),
   'common.loading': t('Bezig met laden…', 'Loading…'),
+  'common.noScript': t(
+    `Dit portaal heeft JavaScript nodig om uw gegevens veilig te versturen en te tonen; zet JavaScript aan in uw browser. Zonder JavaScript kunt u deze pagina lezen, en voor alles mailen naar ${policy.controller.contactEmail} onder vermelding van ‘${policy.controller.privacySubjectKeyword}’.`,
+    `This portal needs JavaScript to send and show your data safely; please turn JavaScript on in your browser. Without JavaScript you can read this page, and for anything else email ${policy.controller.contactEmail} with ‘${policy.controller.privacySubjectKeyword}’ in the subject.`,
+  ),
   'common.networkError': t(
     'Er is geen verbinding met ZorgSom. Controleer uw internetverbinding en probeer het opnieuw.',
     'Cannot reach ZorgSom. Please check your internet connection and try again.',
@@ -123,15 +127,17 @@ export const texts = {
   'field.name': t('Naam', 'Name'),
   'field.street': t('Straat', 'Street'),
   'field.houseNumber': t('Huisnummer', 'House number'),
-  'field.houseNumberAddition': t('Toevoeging', 'Addition'),
+  'field.houseNumberHint': t(
+    'Met de letter of toevoeging als die er is, zoals 12, 12a, 12-2 of 12 bis.',
+    'With the letter or addition if there is one, such as 12, 12a, 12-2 or 12 bis.',
+  ),
   'field.postcode': t('Postcode', 'Postcode'),
-  'field.postcodeHint': t('Bijvoorbeeld 1234 AB.', 'For example 1234 AB.'),
+  'field.postcodeHint': t(
+    'Bijvoorbeeld 1234 AB in Nederland, 1000 in België, 10115 in Duitsland.',
+    'For example 1234 AB in the Netherlands, 1000 in Belgium, 10115 in Germany.',
+  ),
   'field.city': t('Plaats', 'City'),
   'field.country': t('Land', 'Country'),
-  'field.countryHint': t(
-    'Landcode van twee letters, bijvoorbeeld NL, BE of DE.',
-    'Two-letter country code, for example NL, BE or DE.',
-  ),
   'field.email': t('E-mailadres', 'Email address'),
   'field.iban': t('IBAN', 'IBAN'),
   'field.ibanHint': t('Bijvoorbeeld NL91 ABNA 0417 1643 00.', 'For example NL91 ABNA 0417 1643 00.'),

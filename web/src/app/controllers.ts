@@ -1,3 +1,4 @@
+import { formatHouseNumber } from '../../../shared/domain/address.js';
 import { messages } from '../../../shared/domain/problems.js';
 import type { PageId } from '../pages.js';
 import { formatIban, nest, parseConfirmFragment, type Problem } from '../problem.js';
@@ -27,7 +28,6 @@ import {
 } from './views.js';
 
 const formById = (id: string): HTMLFormElement => byId<HTMLFormElement>(id);
-const optionalAddress = new Set(['address.houseNumberAddition']);
 
 /** Pages behind a session send a visitor without one to sign in first. */
 function requireSession(): boolean {
@@ -46,7 +46,7 @@ function signup(): void {
   const form = formById('signup-form');
   onSubmit(form, async () => {
     const body = {
-      ...nest(values(form), optionalAddress),
+      ...nest(values(form)),
       marketingOptOut: byId<HTMLInputElement>('f-marketingOptOut').checked,
     };
     const result = await api('POST', '/api/licensees', { body });
@@ -100,16 +100,11 @@ function fillProfile(view: ProfileView): void {
   const data = view.personalData;
   setValue(formById('name-form'), 'name', data.name);
   const address = formById('address-form');
-  for (const key of [
-    'street',
-    'houseNumber',
-    'houseNumberAddition',
-    'postcode',
-    'city',
-    'country',
-  ] as const) {
+  for (const key of ['street', 'postcode', 'city', 'country'] as const) {
     setValue(address, `address.${key}`, data.address[key]);
   }
+  // One field, written the way the licensee would type it: "12A-2".
+  setValue(address, 'address.houseNumber', formatHouseNumber(data.address, data.address.country));
   setValue(formById('email-form'), 'email', data.email);
   setValue(formById('iban-form'), 'iban', formatIban(data.iban));
   formById('email-confirm-form').hidden = !view.emailChangePending;
@@ -142,7 +137,7 @@ async function myData(): Promise<void> {
     });
   };
   patchForm('name-form');
-  patchForm('address-form', optionalAddress);
+  patchForm('address-form');
   patchForm('email-form');
   patchForm('iban-form');
 

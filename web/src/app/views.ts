@@ -1,3 +1,4 @@
+import { addressLines } from '../../../shared/domain/address.js';
 import { addDays } from '../../../shared/domain/dates.js';
 import { policy } from '../../../shared/domain/policy.js';
 import { formatIban } from '../problem.js';
@@ -24,14 +25,14 @@ function row(label: TextKey | Text, ...value: (Node | string)[]): HTMLElement[] 
   return [typeof label === 'string' ? tk(label, 'dt') : tp(label, 'dt'), h('dd', {}, ...value)];
 }
 
-function addressLines(address: Address): HTMLElement {
-  const number = [address.houseNumber, address.houseNumberAddition].filter(Boolean).join(' ');
+/** As on an envelope, the country by its name in the visitor's language. */
+function addressBlock(address: Address): HTMLElement {
+  const nl = addressLines(address, 'nl');
+  const en = addressLines(address, 'en');
   return h(
     'span',
     { class: 'address' },
-    h('span', {}, `${address.street} ${number}`),
-    h('span', {}, `${address.postcode} ${address.city}`),
-    h('span', {}, address.country),
+    ...nl.map((line, index) => tp({ nl: line, en: en[index] ?? line })),
   );
 }
 
@@ -42,7 +43,7 @@ export function profileFacts(view: ProfileView): HTMLElement[] {
   const data = view.personalData;
   return [
     ...row('field.name', data.name),
-    ...row('field.address', addressLines(data.address)),
+    ...row('field.address', addressBlock(data.address)),
     ...row('field.email', data.email),
     ...row('field.iban', formatIban(data.iban)),
     ...row('myData.licence', tp(lookup(licenceStatusTexts, view.status))),
