@@ -12,7 +12,8 @@ export interface HouseNumberParts {
   houseNumberAddition?: string;
 }
 
-export type HouseNumberProblem = 'invalid-house-number' | 'house-number-too-long' | 'house-number-addition-too-long';
+export type HouseNumberProblem =
+  'invalid-house-number' | 'house-number-too-long' | 'house-number-addition-too-long';
 
 export type HouseNumberResult = ({ ok: true } & HouseNumberParts) | { ok: false; code: HouseNumberProblem };
 
@@ -87,10 +88,7 @@ const germanPostcode = /^(?:D-?)?((?!00)[0-9]{5})$/;
 const foreignPostcode = /^[A-Z0-9](?:[A-Z0-9 -]{0,8})[A-Z0-9]$/;
 
 export type PostcodeProblem =
-  | 'invalid-postcode'
-  | 'invalid-postcode-be'
-  | 'invalid-postcode-de'
-  | 'invalid-postcode-other';
+  'invalid-postcode' | 'invalid-postcode-be' | 'invalid-postcode-de' | 'invalid-postcode-other';
 
 /** The problem code that tells a visitor what a postcode of `country` looks like. */
 export function postcodeProblem(country: string): PostcodeProblem {

@@ -104,7 +104,14 @@ describe('without JavaScript', () => {
         expect(await notice.isVisible(), file).toBe(true);
         expect(await notice.textContent(), file).toBe(texts['common.noScript'].nl);
         expect(await page.getByText(texts['common.loading'].nl).first().isVisible(), file).toBe(false);
-        expect(await page.locator('form').first().isVisible().catch(() => false), file).toBe(false);
+        expect(
+          await page
+            .locator('form')
+            .first()
+            .isVisible()
+            .catch(() => false),
+          file,
+        ).toBe(false);
         if (file === 'my-data.html' || file === 'index.html') await snap(page, `nl-noscript-${file}`);
       }
     } finally {
@@ -117,52 +124,58 @@ describe('addresses as people write them', () => {
   it.each<[Language, boolean]>([
     ['nl', false],
     ['en', true],
-  ])('signs up from Belgium with "4 bus 3" and B-2000 (%s, phone: %s)', { timeout: E2E_TIMEOUT }, async (language, phone) => {
-    const { context, page } = await portal.newPage({ language, phone });
-    const problems = watchForProblems(page, new URL(portal.url).origin);
-    const width = phone ? '375' : '1280';
-    try {
-      await page.goto('/signup.html');
-      await settled(page, language);
-      const licensee = {
-        ...sampleLicensee(uniqueEmail(`be-${language}`)),
-        street: 'Meir',
-        houseNumber: 'Meir 4',
-        postcode: '1015 CJ',
-        city: 'Antwerpen',
-      };
-      await fillSignup(page, licensee, language);
-      await page.getByLabel(say('field.country', language), { exact: true }).selectOption('BE');
-      await page.getByRole('button', { name: say('signup.submit', language), exact: true }).click();
-      // Each error says what to type, next to its field.
-      await expect
-        .poll(() => page.locator('#f-address-houseNumber-error').textContent())
-        .toBe(messages['invalid-house-number'][language]);
-      expect(await page.locator('#f-address-postcode-error').textContent()).toBe(
-        messages['invalid-postcode-be'][language],
-      );
-      expect(await axeViolations(page)).toEqual([]);
-      await snap(page, `${language}-${width}-signup-address-errors`);
+  ])(
+    'signs up from Belgium with "4 bus 3" and B-2000 (%s, phone: %s)',
+    { timeout: E2E_TIMEOUT },
+    async (language, phone) => {
+      const { context, page } = await portal.newPage({ language, phone });
+      const problems = watchForProblems(page, new URL(portal.url).origin);
+      const width = phone ? '375' : '1280';
+      try {
+        await page.goto('/signup.html');
+        await settled(page, language);
+        const licensee = {
+          ...sampleLicensee(uniqueEmail(`be-${language}`)),
+          street: 'Meir',
+          houseNumber: 'Meir 4',
+          postcode: '1015 CJ',
+          city: 'Antwerpen',
+        };
+        await fillSignup(page, licensee, language);
+        await page.getByLabel(say('field.country', language), { exact: true }).selectOption('BE');
+        await page.getByRole('button', { name: say('signup.submit', language), exact: true }).click();
+        // Each error says what to type, next to its field.
+        await expect
+          .poll(() => page.locator('#f-address-houseNumber-error').textContent())
+          .toBe(messages['invalid-house-number'][language]);
+        expect(await page.locator('#f-address-postcode-error').textContent()).toBe(
+          messages['invalid-postcode-be'][language],
+        );
+        expect(await axeViolations(page)).toEqual([]);
+        await snap(page, `${language}-${width}-signup-address-errors`);
 
-      await page.getByLabel(say('field.houseNumber', language), { exact: true }).fill('4 bus 3');
-      await page.getByLabel(say('field.postcode', language), { exact: true }).fill('B-2000');
-      const since = nowSeconds();
-      await page.getByRole('button', { name: say('signup.submit', language), exact: true }).click();
-      await page.waitForURL('**/confirm.html');
-      await page.getByLabel(say('field.code', language), { exact: true }).fill(await portal.codeFor(licensee.email, since));
-      await page.getByRole('button', { name: say('confirm.submit', language), exact: true }).click();
-      await page.waitForURL('**/my-data.html');
-      const view = page.locator('#profile-view');
-      await expect.poll(() => view.textContent()).toContain('Meir 4 bus 3');
-      expect(await view.textContent()).toContain('2000 Antwerpen');
-      expect(await view.textContent()).toContain(language === 'nl' ? 'België' : 'Belgium');
-      // The edit form shows it the way it is written, and the country by name.
-      expect(await page.locator('#f-address-houseNumber').inputValue()).toBe('4 bus 3');
-      expect(await page.locator('#f-address-country').inputValue()).toBe('BE');
-      await snap(page, `${language}-${width}-my-data-belgium`);
-      expect(problems).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  });
+        await page.getByLabel(say('field.houseNumber', language), { exact: true }).fill('4 bus 3');
+        await page.getByLabel(say('field.postcode', language), { exact: true }).fill('B-2000');
+        const since = nowSeconds();
+        await page.getByRole('button', { name: say('signup.submit', language), exact: true }).click();
+        await page.waitForURL('**/confirm.html');
+        await page
+          .getByLabel(say('field.code', language), { exact: true })
+          .fill(await portal.codeFor(licensee.email, since));
+        await page.getByRole('button', { name: say('confirm.submit', language), exact: true }).click();
+        await page.waitForURL('**/my-data.html');
+        const view = page.locator('#profile-view');
+        await expect.poll(() => view.textContent()).toContain('Meir 4 bus 3');
+        expect(await view.textContent()).toContain('2000 Antwerpen');
+        expect(await view.textContent()).toContain(language === 'nl' ? 'België' : 'Belgium');
+        // The edit form shows it the way it is written, and the country by name.
+        expect(await page.locator('#f-address-houseNumber').inputValue()).toBe('4 bus 3');
+        expect(await page.locator('#f-address-country').inputValue()).toBe('BE');
+        await snap(page, `${language}-${width}-my-data-belgium`);
+        expect(problems).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+  );
 });

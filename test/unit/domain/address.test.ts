@@ -14,7 +14,11 @@ import {
 } from '../../../shared/domain/address.js';
 import { addressSchema, personalDataSchema } from '../../../shared/domain/licensee.js';
 
-const parts = (houseNumber: string, houseLetter?: string, houseNumberAddition?: string): HouseNumberParts => ({
+const parts = (
+  houseNumber: string,
+  houseLetter?: string,
+  houseNumberAddition?: string,
+): HouseNumberParts => ({
   houseNumber,
   ...(houseLetter ? { houseLetter } : {}),
   ...(houseNumberAddition ? { houseNumberAddition } : {}),
@@ -76,7 +80,8 @@ const houseNumbers: [string, string, HouseNumberParts, string][] = [
 ];
 
 describe('parseHouseNumber: as people write it, split the BAG way', () => {
-  it('has at least 50 real-shaped house numbers', () => expect(houseNumbers.length).toBeGreaterThanOrEqual(50));
+  it('has at least 50 real-shaped house numbers', () =>
+    expect(houseNumbers.length).toBeGreaterThanOrEqual(50));
 
   it.each(houseNumbers)('%j (%s) → %o, shown as %j', (written, country, expected, shown) => {
     const parsed = parseHouseNumber(written);
@@ -102,7 +107,11 @@ describe('parseHouseNumber: as people write it, split the BAG way', () => {
 
   it('joins a separately typed addition', () => {
     expect(parseHouseNumber('12', 'A')).toEqual({ ok: true, houseNumber: '12', houseLetter: 'A' });
-    expect(parseHouseNumber('12', 'bis')).toEqual({ ok: true, houseNumber: '12', houseNumberAddition: 'BIS' });
+    expect(parseHouseNumber('12', 'bis')).toEqual({
+      ok: true,
+      houseNumber: '12',
+      houseNumberAddition: 'BIS',
+    });
     expect(parseHouseNumber('12a', '2')).toEqual({
       ok: true,
       houseNumber: '12',
@@ -173,21 +182,41 @@ describe('addressSchema stores the BAG split and says what to type', () => {
 
   it('normalises a Belgian address with a box number', () => {
     expect(
-      addressSchema.parse({ street: 'Meir', houseNumber: '4 bus 3', postcode: 'B-2000', city: 'Antwerpen', country: 'be' }),
-    ).toEqual({ street: 'Meir', houseNumber: '4', houseNumberAddition: '3', postcode: '2000', city: 'Antwerpen', country: 'BE' });
+      addressSchema.parse({
+        street: 'Meir',
+        houseNumber: '4 bus 3',
+        postcode: 'B-2000',
+        city: 'Antwerpen',
+        country: 'be',
+      }),
+    ).toEqual({
+      street: 'Meir',
+      houseNumber: '4',
+      houseNumberAddition: '3',
+      postcode: '2000',
+      city: 'Antwerpen',
+      country: 'BE',
+    });
   });
 
   it.each([
     [{ houseNumber: 'Keizersgracht 12' }, 'houseNumber', 'invalid-house-number'],
     [{ houseNumber: '12 boven' }, 'houseNumber', 'house-number-addition-too-long'],
-    [{ houseNumber: '12', houseNumberAddition: 'boven' }, 'houseNumberAddition', 'house-number-addition-too-long'],
+    [
+      { houseNumber: '12', houseNumberAddition: 'boven' },
+      'houseNumberAddition',
+      'house-number-addition-too-long',
+    ],
     [{ houseNumber: '12', postcode: '1000' }, 'postcode', 'invalid-postcode'],
     [{ houseNumber: '12', postcode: '1015 CJ', country: 'BE' }, 'postcode', 'invalid-postcode-be'],
     [{ houseNumber: '12', postcode: '1015 CJ', country: 'DE' }, 'postcode', 'invalid-postcode-de'],
   ])('%o → %s: %s', (change, field, code) => {
     const result = addressSchema.safeParse({ ...base, ...change });
     expect(result.success).toBe(false);
-    expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toContainEqual([field, code]);
+    expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toContainEqual([
+      field,
+      code,
+    ]);
   });
 
   it('still reads profiles stored before the split (digits and an addition of up to ten characters)', () => {
@@ -195,7 +224,14 @@ describe('addressSchema stores the BAG split and says what to type', () => {
       name: 'A. de Vries',
       email: 'a@example.nl',
       iban: 'NL91ABNA0417164300',
-      address: { street: 'Hoofdstraat', houseNumber: '12', houseNumberAddition: '2-hoog', postcode: '3511 AB', city: 'Utrecht', country: 'NL' },
+      address: {
+        street: 'Hoofdstraat',
+        houseNumber: '12',
+        houseNumberAddition: '2-hoog',
+        postcode: '3511 AB',
+        city: 'Utrecht',
+        country: 'NL',
+      },
     };
     expect(personalDataSchema.parse(stored).address).toEqual({
       street: 'Hoofdstraat',

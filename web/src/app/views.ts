@@ -29,11 +29,7 @@ function row(label: TextKey | Text, ...value: (Node | string)[]): HTMLElement[] 
 function addressBlock(address: Address): HTMLElement {
   const nl = addressLines(address, 'nl');
   const en = addressLines(address, 'en');
-  return h(
-    'span',
-    { class: 'address' },
-    ...nl.map((line, index) => tp({ nl: line, en: en[index] ?? line })),
-  );
+  return h('span', { class: 'address' }, ...nl.map((line, index) => tp({ nl: line, en: en[index] ?? line })));
 }
 
 const date = (iso: string | null | undefined, withTime = false): HTMLElement =>
