@@ -9,6 +9,7 @@ import { readOutbox } from '../local/ses-emulator.js';
 import { startLocalStack } from '../local/stack.js';
 import { measureBundles } from './bundles.js';
 import { measureLatency } from './latency.js';
+import { measurePatientGuard } from './patient-guard.js';
 import { measureRequestCounts } from './request-counts.js';
 import { measureRetention } from './retention.js';
 
@@ -103,6 +104,19 @@ try {
       r.detail,
       `${r.seconds.toFixed(1)} s`,
       (r.purged / r.seconds).toFixed(0),
+    ]),
+  );
+
+  table(
+    'Patient-data guard on free text (fixture lists; targets beside each rate)',
+    ['fixture list', 'samples', 'flagged', 'rate', 'target', 'per check'],
+    measurePatientGuard().map((g) => [
+      g.kind,
+      String(g.samples),
+      String(g.flagged),
+      g.rate,
+      g.target,
+      `${g.microsPerCheck.toFixed(1)} µs`,
     ]),
   );
 } finally {

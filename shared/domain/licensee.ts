@@ -7,6 +7,7 @@ import {
   parseHouseNumber,
   postcodeProblem,
 } from './address.js';
+import { looksLikePatientData } from './patient-text.js';
 
 /**
  * The personal data ZorgSom holds about a licensee (privacy statement §1: name, address, email, IBAN) and
@@ -22,18 +23,26 @@ const controlCharacters = /[\p{Cc}\u2028\u2029]/u;
 /** A missing value is `required`, a value of the wrong type `invalid-format`; the value itself is never echoed. */
 const typeError = (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : 'invalid-format');
 
-/** Trimmed, NFC-normalised single-line text of 1..max characters. */
-function text(max: number) {
-  return z
+/**
+ * Trimmed, NFC-normalised single-line text of 1..max characters. Typed input is also refused when it carries
+ * signs of patient data (a date of birth, "patiënt" with a name, a diagnosis, medication: patient-text.ts);
+ * text read back from storage is not judged again, so an old profile always reads.
+ */
+function text(max: number, { guarded = true }: { guarded?: boolean } = {}) {
+  const base = z
     .string({ error: typeError })
     .trim()
     .normalize('NFC')
     .min(1, { message: 'required' })
     .max(max, { message: 'too-long' })
     .refine((s) => !controlCharacters.test(s), { message: 'invalid-format' });
+  return guarded
+    ? base.refine((s) => !looksLikePatientData(s, 'name'), { message: 'patient-data-text' })
+    : base;
 }
 
 export const nameSchema = text(120);
+const storedNameSchema = text(120, { guarded: false });
 
 export const countrySchema = z
   .string({ error: typeError })
@@ -50,42 +59,44 @@ const optionalPart = (max: number) =>
     .optional()
     .overwrite((s) => (s === '' ? undefined : s));
 
-const addressFields = z.strictObject(
-  {
-    street: text(100),
-    /** As written: "12", "12a", "12-2", "12 bis"; split below into number, letter and addition. */
-    houseNumber: z
-      .string({ error: typeError })
-      .trim()
-      .min(1, { message: 'required' })
-      .max(20, { message: 'invalid-house-number' }),
-    houseLetter: optionalPart(1),
-    houseNumberAddition: optionalPart(legacyMaxAdditionLength),
-    postcode: z
-      .string({ error: typeError })
-      .trim()
-      .min(1, { message: 'required' })
-      .max(16, { message: 'invalid-postcode' }),
-    city: text(80),
-    country: countrySchema.default('NL'),
-  },
-  { error: typeError },
-);
+const addressFieldsOf = (guarded: boolean) =>
+  z.strictObject(
+    {
+      street: text(100, { guarded }),
+      /** As written: "12", "12a", "12-2", "12 bis"; split below into number, letter and addition. */
+      houseNumber: z
+        .string({ error: typeError })
+        .trim()
+        .min(1, { message: 'required' })
+        .max(20, { message: 'invalid-house-number' }),
+      houseLetter: optionalPart(1),
+      houseNumberAddition: optionalPart(legacyMaxAdditionLength),
+      postcode: z
+        .string({ error: typeError })
+        .trim()
+        .min(1, { message: 'required' })
+        .max(16, { message: 'invalid-postcode' }),
+      city: text(80, { guarded }),
+      country: countrySchema.default('NL'),
+    },
+    { error: typeError },
+  );
+type AddressFields = z.infer<ReturnType<typeof addressFieldsOf>>;
 
 /**
  * A postal address as people type it, stored the BAG way: "12-A" becomes houseNumber 12 and houseLetter A,
  * "12 bis" houseNumber 12 and houseNumberAddition BIS; the postcode is checked and normalised for the country
  * ("1234ab" → "1234 AB" in NL, "B-1000" → "1000" in BE). A field error names the field that was typed.
  */
-function addressSchemaWith(maxAddition: number) {
-  const split = (address: z.infer<typeof addressFields>) =>
+function addressSchemaWith(maxAddition: number, guarded: boolean) {
+  const split = (address: AddressFields) =>
     parseHouseNumber(
       address.houseNumber,
       [address.houseLetter, address.houseNumberAddition].filter(Boolean).join(' '),
       { maxAddition },
     );
   return (
-    addressFields
+    addressFieldsOf(guarded)
       .superRefine((address, ctx) => {
         const parts = split(address);
         if (!parts.ok) {
@@ -123,13 +134,13 @@ function addressSchemaWith(maxAddition: number) {
 }
 
 /** What a form or API client sends: the BAG limits apply. */
-export const addressSchema = addressSchemaWith(maxAdditionLength);
+export const addressSchema = addressSchemaWith(maxAdditionLength, true);
 
 /**
  * What is read back from storage. Profiles stored before the BAG split hold a digits-only number and an
  * addition of up to ten characters ("2-hoog"): they still read, and come out split the same way.
  */
-export const storedAddressSchema = addressSchemaWith(legacyMaxAdditionLength);
+export const storedAddressSchema = addressSchemaWith(legacyMaxAdditionLength, false);
 
 /** Email addresses are compared and stored trimmed and lowercased as a whole. */
 export function normaliseEmail(s: string): string {
@@ -162,7 +173,7 @@ const fields = {
 
 /** Exactly what is encrypted and stored about a licensee, nothing more (older stored shapes still read). */
 export const personalDataSchema = z.strictObject(
-  { ...fields, address: storedAddressSchema },
+  { ...fields, name: storedNameSchema, address: storedAddressSchema },
   { error: typeError },
 );
 

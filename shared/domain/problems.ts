@@ -58,6 +58,10 @@ export const messages = {
     nl: 'ZorgSom neemt geen patiëntgegevens aan, zoals een burgerservicenummer (BSN) of medische gegevens. Verwijder deze gegevens en probeer het opnieuw.',
     en: 'ZorgSom does not accept patient data, such as a citizen service number (BSN) or medical details. Please remove this data and try again.',
   },
+  'patient-data-text': {
+    nl: 'Dit lijkt op gegevens van een patiënt: een geboortedatum, ‘patiënt’ of ‘cliënt’ met een naam, een diagnose of medicijnen. ZorgSom neemt geen patiëntgegevens aan. Laat ze weg en probeer het opnieuw.',
+    en: 'This looks like patient data: a date of birth, ‘patient’ or ‘client’ with a name, a diagnosis or medication. ZorgSom does not accept patient data. Please leave it out and try again.',
+  },
   'invalid-code': {
     nl: 'Deze code is onjuist of verlopen. Vraag zo nodig een nieuwe code aan.',
     en: 'This code is incorrect or has expired. Request a new code if needed.',

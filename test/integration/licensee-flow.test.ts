@@ -36,8 +36,9 @@ describe('a licensee looks after their own data', () => {
         iban: 'NL91ABNA0417164300',
         address: {
           street: 'Keizersgracht',
+          // Sent as a separate addition "A": stored the BAG way, as the huisletter.
           houseNumber: '123',
-          houseNumberAddition: 'A',
+          houseLetter: 'A',
           postcode: '1015 CJ',
           city: 'Amsterdam',
           country: 'NL',
