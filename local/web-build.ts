@@ -4,7 +4,7 @@
  * `npm start` runs it before serving; `npm run build:web [outDir]` runs it alone; the CDK stack runs it to
  * bundle the portal's S3 deployment; the browser tests build into a temp folder of their own.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -47,10 +47,16 @@ export async function buildWeb(outDir: string = defaultWebOutDir): Promise<WebBu
   };
   const pages = renderPages({ script: assetOf('main.ts'), stylesheet: assetOf('styles.css') });
   await Promise.all(Object.entries(pages).map(([file, html]) => writeFile(join(out, file), html)));
+  // The logo doubles as the favicon (SVG: one small file, sharp at every size).
+  await copyFile(join(webSourceDir, 'favicon.svg'), join(out, 'favicon.svg'));
 
   return {
     outDir: out,
-    files: [...Object.keys(pages), ...outputs.map(([file]) => relative(out, resolve(file)))].sort(),
+    files: [
+      ...Object.keys(pages),
+      'favicon.svg',
+      ...outputs.map(([file]) => relative(out, resolve(file))),
+    ].sort(),
   };
 }
 

@@ -37,6 +37,8 @@ const signedOutPages = [
   'sign-in.html',
   'privacy-request.html',
   'confirm-request.html',
+  'privacy.html',
+  '404.html',
 ];
 const signedInPages = [
   'my-data.html',

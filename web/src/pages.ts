@@ -2,15 +2,8 @@ import { getCountrySpecifications } from 'ibantools';
 import { commonCountries, countryName } from '../../shared/domain/address.js';
 import { policy } from '../../shared/domain/policy.js';
 import { metaContentSecurityPolicy } from './security.js';
-import {
-  fieldId,
-  legalBasisTexts,
-  requestTypeIds,
-  requestTypeTexts,
-  texts,
-  type Text,
-  type TextKey,
-} from './texts.js';
+import { statementIntro, statementSections, statementTitle, type Block, type ClaimId } from './statement.js';
+import { fieldId, requestTypeIds, requestTypeTexts, texts, type Text, type TextKey } from './texts.js';
 
 /**
  * The portal's HTML, generated at build time (local/web-build.ts). Dutch text is rendered in; each element
@@ -29,7 +22,9 @@ export type PageId =
   | 'request'
   | 'confirm-request'
   | 'requests'
-  | 'budget-reviews';
+  | 'budget-reviews'
+  | 'privacy'
+  | 'not-found';
 
 export interface Assets {
   /** Path of the script bundle, e.g. `/assets/app-ABC.js`. */
@@ -185,6 +180,7 @@ function layout(page: PageId, title: TextKey, main: string, assets: Assets): str
   <meta http-equiv="Content-Security-Policy" content="${metaContentSecurityPolicy}">
   <meta name="referrer" content="no-referrer">
   <title data-i18n="${title}" data-i18n-suffix=" – ZorgSom Privacy">${escapeHtml(texts[title].nl)} – ZorgSom Privacy</title>
+  <link rel="icon" href="/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="${assets.stylesheet}">
   <script type="module" src="${assets.script}"></script>
 </head>
@@ -192,7 +188,7 @@ function layout(page: PageId, title: TextKey, main: string, assets: Assets): str
   <a class="skip-link" href="#main">${tx('site.skip')}</a>
   <header class="site-header">
     <div class="wrap header-row">
-      ${tx('site.name', 'a', 'href="/" class="brand"')}
+      <a href="/" class="brand"><img src="/favicon.svg" alt="" width="32" height="32">${tx('site.name')}</a>
       <button type="button" class="language-switch" id="language-switch" lang="en" aria-label="${texts['site.switchLanguageLabel'].nl}">${texts['site.switchLanguage'].nl}</button>
     </div>
     <nav class="wrap" aria-labelledby="nav-label">
@@ -209,23 +205,38 @@ function layout(page: PageId, title: TextKey, main: string, assets: Assets): str
 ${main}
   </main>
   <footer class="site-footer">
-    <div class="wrap">${tx('footer.contact', 'p')}</div>
+    <div class="wrap">${tx('footer.contact', 'p', 'data-claim="contact"')}
+      <p>${tx('nav.privacy', 'a', 'href="/privacy.html"')}</p></div>
   </footer>
 </body>
 </html>
 `;
 }
 
+/** One block of the statement: a paragraph, a list or a table, marked with the claim it makes. */
+function block(item: Block, attributes = ''): string {
+  const claim = `data-claim="${item.claim}"${attributes ? ` ${attributes}` : ''}`;
+  if (item.kind === 'p') return pair(item.text, 'p', claim);
+  if (item.kind === 'list') {
+    return `<div ${claim}>${item.intro ? pair(item.intro, 'p') : ''}
+      <ul>${item.items.map((text) => pair(text, 'li')).join('')}</ul></div>`;
+  }
+  return `<div class="table-scroll" ${claim}><table class="table">
+      <thead><tr>${item.head.map((cell) => pair(cell, 'th', 'scope="col"')).join('')}</tr></thead>
+      <tbody>${item.rows.map((row) => `<tr>${row.map((cell) => pair(cell, 'td')).join('')}</tr>`).join('')}</tbody>
+    </table></div>`;
+}
+
+const statementBlock = (claim: ClaimId): Block => {
+  const found = [...statementIntro, ...statementSections.flatMap((section) => section.blocks)].find(
+    (candidate) => candidate.claim === claim,
+  );
+  if (!found) throw new Error(`The statement has no claim ${claim}`);
+  return found;
+};
+
+/** Home: what the portal is for, and the statement's key promises, each taken from the statement itself. */
 function home(): string {
-  const categories = policy.dataCategories.map((category) => pair(category, 'li')).join('\n      ');
-  const purposes = policy.purposes
-    .map((purpose) => `<tr>${pair(purpose, 'td')}${pair(legalBasisTexts[purpose.legalBasis], 'td')}</tr>`)
-    .join('\n        ');
-  const measures = policy.securityMeasures.map((measure) => pair(measure, 'li')).join('\n      ');
-  const processors = policy.processors
-    .map((processor) => `<li>${escapeHtml(processor.name)}: ${pair(processor)}</li>`)
-    .join('\n      ');
-  const rights = requestTypeIds.map((type) => pair(requestTypeTexts[type], 'li')).join('\n      ');
   return `    ${tx('home.title', 'h1')}
     ${tx('home.intro', 'p', 'class="lead"')}
     <section aria-labelledby="start-title" class="cta">
@@ -237,62 +248,52 @@ function home(): string {
         <li>${tx('home.ctaRequest', 'a', 'href="/privacy-request.html" class="button secondary"')}</li>
       </ul>
     </section>
-    <section aria-labelledby="store-title">
-      ${tx('home.storeTitle', 'h2', 'id="store-title"')}
-      ${tx('home.storeIntro', 'p')}
-      <ul class="categories" id="data-categories">
-      ${categories}
-      </ul>
-      ${tx('home.patientTitle', 'h3')}
-      ${tx('home.patient', 'p')}
-      ${tx('home.budgetReview', 'p')}
-    </section>
-    <section aria-labelledby="why-title">
-      ${tx('home.whyTitle', 'h2', 'id="why-title"')}
-      <table class="table" id="purposes">
-        <thead><tr>${tx('home.purpose', 'th', 'scope="col"')}${tx('home.legalBasis', 'th', 'scope="col"')}</tr></thead>
-        <tbody>
-        ${purposes}
-        </tbody>
-      </table>
-      ${tx('home.marketingNote', 'p')}
-    </section>
-    <section aria-labelledby="retention-title">
-      ${tx('home.retentionTitle', 'h2', 'id="retention-title"')}
-      ${tx('home.retention', 'p', 'id="retention"')}
-    </section>
-    <section aria-labelledby="disclosure-title">
-      ${tx('home.disclosureTitle', 'h2', 'id="disclosure-title"')}
-      ${tx('home.disclosure', 'p')}
-      ${tx('home.processors', 'p')}
-      <ul>
-      ${processors}
-      </ul>
-    </section>
-    <section aria-labelledby="security-title">
-      ${tx('home.securityTitle', 'h2', 'id="security-title"')}
-      <ul>
-      ${measures}
-      </ul>
-    </section>
-    <section aria-labelledby="rights-title">
-      ${tx('home.rightsTitle', 'h2', 'id="rights-title"')}
-      ${tx('home.rightsIntro', 'p')}
-      <ul>
-      ${rights}
-      </ul>
-      ${tx('home.deadline', 'p', 'id="deadline"')}
-    </section>
-    <section aria-labelledby="contact-title">
-      ${tx('home.contactTitle', 'h2', 'id="contact-title"')}
-      ${tx('home.contact', 'p')}
+    <section aria-labelledby="summary-title">
+      ${tx('home.summaryTitle', 'h2', 'id="summary-title"')}
+      ${block(statementBlock('no-patient-access'))}
+      ${block(statementBlock('patient-data-refused'))}
+      ${block(statementBlock('data-categories'), 'id="data-categories"')}
+      ${block(statementBlock('retention'), 'id="retention"')}
+      ${block(statementBlock('deadline'), 'id="deadline"')}
+      <p>${tx('home.readStatement', 'a', 'href="/privacy.html" class="button secondary"')}</p>
     </section>`;
+}
+
+/** The privacy statement itself, generated from the policy file (statement.ts). */
+function privacy(): string {
+  const sections = statementSections
+    .map(
+      (section) => `    <section aria-labelledby="${section.id}-title" id="${section.id}">
+      ${pair(section.title, 'h2', `id="${section.id}-title"`)}
+      ${section.blocks.map((item) => block(item)).join('\n      ')}
+    </section>`,
+    )
+    .join('\n');
+  return `    ${pair(statementTitle, 'h1')}
+    ${statementIntro.map((item) => block(item, item.claim === 'version' ? 'class="statement-version" id="statement-version"' : '')).join('\n    ')}
+    <nav aria-labelledby="toc-title" class="toc">
+      ${tx('privacy.contents', 'h2', 'id="toc-title"')}
+      <ol>${statementSections.map((section) => `<li>${pair({ nl: section.title.nl.replace(/^[0-9]+\. /, ''), en: section.title.en.replace(/^[0-9]+\. /, '') }, 'a', `href="#${section.id}"`)}</li>`).join('')}</ol>
+    </nav>
+${sections}`;
+}
+
+/** Any URL the portal does not have (local server and CloudFront both answer with this page and 404). */
+function notFound(): string {
+  return `    ${tx('notFound.title', 'h1')}
+    ${tx('notFound.intro', 'p', 'class="lead"')}
+    <ul>
+      <li>${tx('nav.home', 'a', 'href="/"')}</li>
+      <li>${tx('nav.myData', 'a', 'href="/my-data.html"')}</li>
+      <li>${tx('nav.privacy', 'a', 'href="/privacy.html"')}</li>
+      <li>${tx('nav.request', 'a', 'href="/privacy-request.html"')}</li>
+    </ul>`;
 }
 
 function signup(): string {
   return `    ${tx('signup.title', 'h1')}
-    ${tx('signup.intro', 'p', 'class="lead"')}
-    ${tx('common.noPatientData', 'p', 'class="notice"')}
+    ${tx('signup.intro', 'p', 'class="lead" data-claim="data-categories"')}
+    ${tx('common.noPatientData', 'p', 'class="notice" data-claim="patient-data-refused"')}
     ${form(
       'signup-form',
       `${field({ name: 'name', label: 'field.name', autocomplete: 'name' })}
@@ -315,7 +316,7 @@ function signup(): string {
 
 function confirm(): string {
   return `    ${tx('confirm.title', 'h1')}
-    ${tx('confirm.intro', 'p', 'class="lead"')}
+    ${tx('confirm.intro', 'p', 'class="lead" data-claim="code-validity"')}
     ${form(
       'confirm-form',
       `${field({ name: 'email', label: 'field.email', type: 'email', autocomplete: 'email', inputmode: 'email' })}
@@ -351,7 +352,7 @@ function myData(): string {
     </section>
     <section aria-labelledby="edit-title">
       ${tx('myData.editTitle', 'h2', 'id="edit-title"')}
-      ${tx('common.noPatientData', 'p', 'class="notice"')}
+      ${tx('common.noPatientData', 'p', 'class="notice" data-claim="patient-data-refused"')}
       ${form(
         'name-form',
         `<fieldset>${tx('myData.nameLegend', 'legend')}
@@ -388,11 +389,12 @@ function myData(): string {
     </section>
     <section aria-labelledby="export-title">
       ${tx('myData.exportTitle', 'h2', 'id="export-title"')}
-      ${tx('myData.exportIntro', 'p')}
+      ${tx('myData.exportIntro', 'p', 'data-claim="overview"')}
       <div class="form-error" id="export-error" role="alert" tabindex="-1" hidden></div>
       <div class="form-success" id="export-success" role="status"></div>
       <ul class="actions">
-        <li><button type="button" class="button" id="export-json" data-i18n="myData.exportJson">${texts['myData.exportJson'].nl}</button></li>
+        <li><button type="button" class="button" id="export-pdf" data-i18n="myData.exportPdf" disabled>${texts['myData.exportPdf'].nl}</button></li>
+        <li><button type="button" class="button secondary" id="export-json" data-i18n="myData.exportJson" disabled>${texts['myData.exportJson'].nl}</button></li>
         <li>${tx('myData.exportPage', 'a', 'href="/export.html" class="button secondary"')}</li>
       </ul>
     </section>
@@ -419,7 +421,7 @@ function exportPage(): string {
 
 function marketing(): string {
   return `    ${tx('marketing.title', 'h1')}
-    ${tx('marketing.intro', 'p', 'class="lead"')}
+    ${tx('marketing.intro', 'p', 'class="lead" data-claim="marketing-opt-out"')}
     ${form(
       'marketing-form',
       `<fieldset>
@@ -441,7 +443,7 @@ function request(): string {
     )
     .join('\n        ');
   return `    ${tx('request.title', 'h1')}
-    ${tx('request.intro', 'p', 'class="lead"')}
+    ${tx('request.intro', 'p', 'class="lead" data-claim="deadline"')}
     ${form(
       'request-form',
       `<fieldset id="f-type" tabindex="-1" aria-describedby="f-type-error">
@@ -456,7 +458,7 @@ function request(): string {
         <textarea id="f-message" name="message" rows="5" maxlength="4000" aria-describedby="f-message-hint"></textarea>
       </div>
       <div id="by-email" data-when="signed-out">
-        ${tx('request.signedOutIntro', 'p', 'class="notice"')}
+        ${tx('request.signedOutIntro', 'p', 'class="notice" data-claim="request-confirmation"')}
         ${field({ name: 'email', label: 'field.email', type: 'email', autocomplete: 'email', inputmode: 'email' })}
       </div>
       ${submit('request.submit')}`,
@@ -473,7 +475,7 @@ function confirmRequest(): string {
 
 function requests(): string {
   return `    ${tx('requests.title', 'h1')}
-    ${tx('requests.intro', 'p', 'class="lead"')}
+    ${tx('requests.intro', 'p', 'class="lead" data-claim="deadline"')}
     <p>${tx('requests.new', 'a', 'href="/privacy-request.html" class="button"')}</p>
     <div class="form-error" id="requests-error" role="alert" tabindex="-1" hidden></div>
     <div id="requests-view" class="needs-script" aria-busy="true">${tx('common.loading', 'p')}</div>`;
@@ -482,7 +484,7 @@ function requests(): string {
 /** Statement §4: the licensee decides on ZorgSom's requests for patient data; the list comes from the API. */
 function budgetReviews(): string {
   return `    ${tx('budget.title', 'h1')}
-    ${tx('budget.intro', 'p', 'class="lead" id="budget-intro"')}
+    ${tx('budget.intro', 'p', 'class="lead" id="budget-intro" data-claim="budget-review"')}
     <div class="form-error" id="budget-reviews-error" role="alert" tabindex="-1" hidden></div>
     <div class="form-success" id="budget-reviews-success" role="status" tabindex="-1"></div>
     <div id="budget-reviews-view" class="needs-script" aria-busy="true">${tx('common.loading', 'p')}</div>`;
@@ -500,6 +502,8 @@ export const pages: Record<PageId, { file: string; title: TextKey; render: () =>
   'confirm-request': { file: 'confirm-request.html', title: 'confirmRequest.title', render: confirmRequest },
   requests: { file: 'requests.html', title: 'requests.title', render: requests },
   'budget-reviews': { file: 'budget-reviews.html', title: 'budget.title', render: budgetReviews },
+  privacy: { file: 'privacy.html', title: 'privacy.title', render: privacy },
+  'not-found': { file: '404.html', title: 'notFound.title', render: notFound },
 };
 
 /** Every page as file name → HTML. */

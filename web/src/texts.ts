@@ -97,6 +97,7 @@ export const texts = {
   'nav.requests': t('Mijn verzoeken', 'My requests'),
   'nav.budgetReviews': t('Begrotingscontrole', 'Budget check'),
   'nav.signOut': t('Uitloggen', 'Sign out'),
+  'nav.privacy': t('Privacy statement', 'Privacy statement'),
   'footer.contact': t(
     `Vragen of klachten? Mail ${policy.controller.contactEmail} onder vermelding van ‘${policy.controller.privacySubjectKeyword}’, of gebruik het formulier voor een privacyverzoek.`,
     `Questions or complaints? Email ${policy.controller.contactEmail} with ‘${policy.controller.privacySubjectKeyword}’ in the subject, or use the privacy request form.`,
@@ -120,8 +121,8 @@ export const texts = {
   ),
   'common.signedOut': t('U bent uitgelogd.', 'You have signed out.'),
   'common.noPatientData': t(
-    'Vul nooit gegevens van patiënten in, zoals een burgerservicenummer (BSN).',
-    'Never enter patient data, such as a citizen service number (BSN).',
+    'Vul nooit gegevens van patiënten in, zoals een burgerservicenummer (BSN), een geboortedatum, een diagnose of medicijnen: het formulier neemt ze niet aan.',
+    'Never enter patient data, such as a citizen service number (BSN), a date of birth, a diagnosis or medication: the form does not accept it.',
   ),
 
   'field.name': t('Naam', 'Name'),
@@ -147,8 +148,8 @@ export const texts = {
 
   'home.title': t('Uw privacy bij ZorgSom', 'Your privacy at ZorgSom'),
   'home.intro': t(
-    'ZorgSom bewaart alleen de gegevens die nodig zijn voor uw licentie en onze boekhouding. Op deze pagina staat precies wat wij bewaren, waarom, hoe lang, en wat u zelf kunt doen. Dit portaal werkt met dezelfde regels als ons systeem: wat hier staat, is wat er gebeurt.',
-    'ZorgSom keeps only the data needed for your licence and our bookkeeping. This page shows exactly what we keep, why, for how long, and what you can do yourself. This portal runs on the same rules as our system: what it says here is what happens.',
+    'Hier regelt u als licentiehouder alles over uw gegevens bij ZorgSom: aanmelden, uw gegevens inzien en verbeteren, een overzicht downloaden, u afmelden voor marketing, of een vraag of klacht indienen. Hoe wij met uw gegevens omgaan, staat in ons privacy statement.',
+    'Here you as a licensee arrange everything about your data at ZorgSom: sign up, view and correct your data, download an overview, opt out of marketing, or ask a question or complain. How we handle your data is set out in our privacy statement.',
   ),
   'home.start': t('Aan de slag', 'Get started'),
   'home.ctaSignup': t('Aanmelden voor een licentie', 'Sign up for a licence'),
@@ -157,58 +158,16 @@ export const texts = {
     'Een privacyverzoek doen zonder in te loggen',
     'Make a privacy request without signing in',
   ),
-  'home.storeTitle': t('Welke gegevens wij bewaren', 'What data we keep'),
-  'home.storeIntro': t(
-    'Van licentiehouders bewaren wij alleen deze gegevens, versleuteld:',
-    'Of licensees we keep only this data, encrypted:',
-  ),
-  'home.patientTitle': t('Geen gegevens van uw patiënten', 'No data about your patients'),
-  'home.patient': t(
-    'ZorgSom heeft géén inzage in de gegevens van uw patiënten. Elk formulier weigert een burgerservicenummer (BSN) of medische gegevens.',
-    'ZorgSom has no access to your patients’ data. Every form refuses a citizen service number (BSN) or medical details.',
-  ),
-  'home.budgetReview': t(
-    `Hebben wij patiëntgegevens nodig om een begroting na te kijken, dan vragen wij die bij u op. U bepaalt of u ze geeft, en alleen met toestemming van uw patiënt. Wij vernietigen ze uiterlijk ${policy.budgetReview.destroyUploadAfterDays} dagen na de controle.`,
-    `If we need patient data to check a budget, we ask you for it. You decide whether to provide it, and only with your patient’s consent. We destroy it at most ${policy.budgetReview.destroyUploadAfterDays} days after the check.`,
-  ),
-  'home.whyTitle': t('Waarvoor wij ze gebruiken', 'What we use it for'),
-  'home.purpose': t('Doel', 'Purpose'),
-  'home.legalBasis': t('Grondslag', 'Legal basis'),
-  'home.marketingNote': t(
-    'Wilt u geen informatie over onze producten en diensten? Meld u af op de pagina Marketing, via de link in elke e-mail, of per mail.',
-    'Do not want information about our products and services? Opt out on the Marketing page, through the link in every email, or by email.',
-  ),
-  'home.retentionTitle': t('Hoe lang wij ze bewaren', 'How long we keep it'),
-  'home.retention': t(
-    `Zolang uw licentie loopt. Na het einde van uw licentie vernietigen wij uw gegevens binnen uiterlijk ${retentionYears} jaar, ook in back-ups. Een aanmelding die u niet bevestigt, vergeten wij na ${policy.retention.pendingSignupHours} uur.`,
-    `As long as your licence runs. After your licence ends we destroy your data within at most ${retentionYears} years, backups included. A signup you do not confirm is forgotten after ${policy.retention.pendingSignupHours} hours.`,
-  ),
-  'home.securityTitle': t('Hoe wij uw gegevens beschermen', 'How we protect your data'),
-  'home.disclosureTitle': t('Wie uw gegevens krijgt', 'Who receives your data'),
-  'home.disclosure': t(
-    `Wij verstrekken geen gegevens aan derden, behalve ${policy.disclosureBases
-      .map((basis) => disclosureBasisTexts[basis].nl)
-      .join(', ')
-      .replace(/, ([^,]*)$/, ' of $1')}. Elke verstrekking staat in uw overzicht.`,
-    `We give no data to third parties, except ${policy.disclosureBases
-      .map((basis) => disclosureBasisTexts[basis].en)
-      .join(', ')
-      .replace(/, ([^,]*)$/, ' or $1')}. Every disclosure is listed in your overview.`,
-  ),
-  'home.processors': t('Verwerkers die namens ons werken:', 'Processors working on our behalf:'),
-  'home.rightsTitle': t('Wat u zelf kunt doen', 'What you can do yourself'),
-  'home.rightsIntro': t(
-    'Na inloggen kunt u uw gegevens inzien, corrigeren, aanvullen en downloaden, en u afmelden voor marketing. Voor alles kunt u ook een privacyverzoek doen:',
-    'Once signed in you can view, correct, complete and download your data, and opt out of marketing. For everything you can also make a privacy request:',
-  ),
-  'home.deadline': t(
-    `Wij beantwoorden elk verzoek binnen ${months(deadlineMonths).nl}. Is een verzoek ingewikkeld, dan kan dat hooguit ${months(extensionMonths).nl} langer duren; dat laten wij u dan binnen ${months(deadlineMonths).nl} weten.`,
-    `We answer every request within ${months(deadlineMonths).en}. If a request is complex this can take at most ${months(extensionMonths).en} longer; we will tell you so within ${months(deadlineMonths).en}.`,
-  ),
-  'home.contactTitle': t('Contact', 'Contact'),
-  'home.contact': t(
-    `${policy.controller.name} is verantwoordelijk voor uw gegevens. Mail ${policy.controller.contactEmail} onder vermelding van ‘${policy.controller.privacySubjectKeyword}’. Bent u niet tevreden over ons antwoord, dan kunt u een klacht indienen bij de ${policy.controller.supervisoryAuthority}.`,
-    `${policy.controller.name} is responsible for your data. Email ${policy.controller.contactEmail} with ‘${policy.controller.privacySubjectKeyword}’ in the subject. If you are not satisfied with our answer, you can complain to the ${policy.controller.supervisoryAuthority} (Dutch Data Protection Authority).`,
+  'home.summaryTitle': t('In het kort', 'In short'),
+  'home.readStatement': t('Lees het volledige privacy statement', 'Read the full privacy statement'),
+
+  'privacy.title': t('Privacy statement', 'Privacy statement'),
+  'privacy.contents': t('Inhoud', 'Contents'),
+
+  'notFound.title': t('Deze pagina bestaat niet', 'This page does not exist'),
+  'notFound.intro': t(
+    'Misschien is de link niet volledig of verouderd. Kies hieronder waar u heen wilt.',
+    'The link may be incomplete or out of date. Choose where you would like to go below.',
   ),
 
   'signup.title': t('Aanmelden', 'Sign up'),
@@ -282,9 +241,10 @@ export const texts = {
   'myData.saveIban': t('IBAN opslaan', 'Save IBAN'),
   'myData.exportTitle': t('Overzicht downloaden', 'Download an overview'),
   'myData.exportIntro': t(
-    'Het overzicht bevat alles wat wij van u bewaren: uw gegevens, uw privacyverzoeken en elke verstrekking aan derden.',
-    'The overview holds everything we keep about you: your data, your privacy requests and every disclosure to third parties.',
+    'Het overzicht bevat alles wat wij van u bewaren: uw gegevens, uw licentie, uw keuze voor informatie over producten en diensten, uw privacyverzoeken, elke verstrekking aan anderen en wanneer wij alles vernietigen.',
+    'The overview holds everything we keep about you: your data, your licence, your choice about information on products and services, your privacy requests, every disclosure to others and when we destroy it all.',
   ),
+  'myData.exportPdf': t('Download als brief (PDF)', 'Download as a letter (PDF)'),
   'myData.exportJson': t('Download als JSON-bestand', 'Download as a JSON file'),
   'myData.exportPage': t('Bekijk als leesbare pagina', 'View as a readable page'),
   'myData.exportDownloaded': t('Het bestand is gedownload.', 'The file has been downloaded.'),

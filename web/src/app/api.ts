@@ -52,6 +52,36 @@ export async function api<T>(
   return { ok: false, problem: parseProblem(response.status, parsed) };
 }
 
+/** A signed-in download (the PDF overview) as a Blob; problems as for `api`. */
+export async function apiFile(
+  path: string,
+): Promise<{ ok: true; blob: Blob } | { ok: false; problem: Problem }> {
+  const token = currentToken();
+  if (!token) return signInAgain();
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      headers: { authorization: `Bearer ${token}` },
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+  } catch {
+    return {
+      ok: false,
+      problem: { ...internalProblem(0), code: 'network', message: { ...texts['common.networkError'] } },
+    };
+  }
+  if (response.ok) return { ok: true, blob: await response.blob() };
+  if (response.status === 401) return signInAgain();
+  let parsed: unknown;
+  try {
+    parsed = await response.json();
+  } catch {
+    parsed = undefined;
+  }
+  return { ok: false, problem: parseProblem(response.status, parsed) };
+}
+
 function signInAgain(): never {
   endSession();
   setFlash('common.sessionExpired');

@@ -4,7 +4,7 @@ import type { PageId } from '../pages.js';
 import { formatIban, nest, parseConfirmFragment, type Problem } from '../problem.js';
 import { texts, type Text, type TextKey } from '../texts.js';
 import { base64OfDataUrl, uploadContentType, uploadProblem } from '../upload.js';
-import { api } from './api.js';
+import { api, apiFile } from './api.js';
 import { byId, go, h, tk, tp } from './dom.js';
 import { clearMessages, onSubmit, setValue, showProblem, showSuccess, values } from './forms.js';
 import { language } from './i18n.js';
@@ -155,35 +155,53 @@ async function myData(): Promise<void> {
 
   const download = byId<HTMLButtonElement>('export-json');
   download.addEventListener('click', () => {
-    void downloadExport(download);
+    void downloadExport(download, 'json');
   });
+  const pdf = byId<HTMLButtonElement>('export-pdf');
+  pdf.addEventListener('click', () => {
+    void downloadExport(pdf, 'pdf');
+  });
+  for (const button of [download, pdf]) button.disabled = false;
 }
 
-async function downloadExport(button: HTMLButtonElement): Promise<void> {
+/** Saves a Blob under a name that is the same for everyone: no personal data in a file name. */
+function save(blob: Blob, extension: 'json' | 'pdf'): void {
+  const url = URL.createObjectURL(blob);
+  const name = `${language() === 'nl' ? 'zorgsom-overzicht' : 'zorgsom-overview'}.${extension}`;
+  const link = h('a', { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+async function downloadExport(button: HTMLButtonElement, kind: 'json' | 'pdf'): Promise<void> {
   const error = byId('export-error');
   const success = byId('export-success');
   error.hidden = true;
   success.replaceChildren();
   button.disabled = true;
   try {
-    const result = await api<LicenseeExport>('GET', '/api/me/export', { auth: true });
-    if (!result.ok) {
+    let blob: Blob;
+    let problem: Problem | undefined;
+    if (kind === 'pdf') {
+      const result = await apiFile(`/api/me/export.pdf?lang=${language()}`);
+      blob = result.ok ? result.blob : new Blob();
+      problem = result.ok ? undefined : result.problem;
+    } else {
+      const result = await api<LicenseeExport>('GET', '/api/me/export', { auth: true });
+      blob = new Blob([result.ok ? `${JSON.stringify(result.data, null, 2)}\n` : ''], {
+        type: 'application/json',
+      });
+      problem = result.ok ? undefined : result.problem;
+    }
+    if (problem) {
       error.hidden = false;
-      error.replaceChildren(tp(result.problem.message, 'p'));
+      error.replaceChildren(tp(problem.message, 'p'));
       error.focus();
       return;
     }
-    const blob = new Blob([`${JSON.stringify(result.data, null, 2)}\n`], { type: 'application/json' });
-    const url = URL.createObjectURL(blob);
-    // The file name carries no personal data.
-    const link = h('a', {
-      href: url,
-      download: language() === 'nl' ? 'zorgsom-overzicht.json' : 'zorgsom-overview.json',
-    });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    save(blob, kind);
     success.replaceChildren(tk('myData.exportDownloaded', 'p'));
   } finally {
     button.disabled = false;
@@ -420,4 +438,6 @@ export const controllers: Record<PageId, () => void | Promise<void>> = {
   'confirm-request': confirmRequest,
   requests,
   'budget-reviews': budgetReviews,
+  privacy: () => undefined,
+  'not-found': () => undefined,
 };
