@@ -1,6 +1,5 @@
 import { getCountrySpecifications } from 'ibantools';
 import { commonCountries, countryName } from '../../shared/domain/address.js';
-import { policy } from '../../shared/domain/policy.js';
 import { metaContentSecurityPolicy } from './security.js';
 import { statementIntro, statementSections, statementTitle, type Block, type ClaimId } from './statement.js';
 import { fieldId, requestTypeIds, requestTypeTexts, texts, type Text, type TextKey } from './texts.js';

@@ -17,7 +17,6 @@ const t = (nl: string, en: string): Text => ({ nl, en });
 
 const retentionYears = policy.retention.afterLicenceEndMonths / 12;
 const deadlineMonths = policy.requests.responseDeadlineMonths;
-const extensionMonths = policy.requests.maxExtensionMonths;
 const budgetDestroyDays = policy.budgetReview.destroyUploadAfterDays;
 const budgetMaxMegabytes = policy.budgetReview.maxUploadBytes / (1024 * 1024);
 const months = (n: number): Text =>
