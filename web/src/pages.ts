@@ -188,9 +188,12 @@ function layout(page: PageId, title: TextKey, main: string, assets: Assets): str
   <header class="site-header">
     <div class="wrap header-row">
       <a href="/" class="brand"><img src="/favicon.svg" alt="" width="32" height="32">${tx('site.name')}</a>
-      <button type="button" class="language-switch" id="language-switch" lang="en" aria-label="${texts['site.switchLanguageLabel'].nl}">${texts['site.switchLanguage'].nl}</button>
+      <div class="header-tools">
+        <button type="button" class="menu-toggle" id="menu-toggle" aria-expanded="false" aria-controls="site-nav" data-i18n="nav.menu" hidden>${texts['nav.menu'].nl}</button>
+        <button type="button" class="language-switch" id="language-switch" lang="en" aria-label="${texts['site.switchLanguageLabel'].nl}">${texts['site.switchLanguage'].nl}</button>
+      </div>
     </div>
-    <nav class="wrap" aria-labelledby="nav-label">
+    <nav class="wrap site-nav" id="site-nav" aria-labelledby="nav-label">
       ${tx('nav.label', 'h2', 'id="nav-label" class="visually-hidden"')}
       <ul class="nav">
         ${nav}
@@ -321,7 +324,21 @@ function confirm(): string {
       `${field({ name: 'email', label: 'field.email', type: 'email', autocomplete: 'email', inputmode: 'email' })}
       ${field({ name: 'code', label: 'field.code', hint: 'field.codeHint', autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 6, size: 'medium' })}
       ${submit('confirm.submit')}`,
-    )}`;
+    )}
+    ${resendForm('confirm-resend-form')}`;
+}
+
+/**
+ * "Geen code ontvangen? Stuur een nieuwe": asks for a fresh code for the email address in the page's form.
+ * The API answers the same for every address (a pending signup gets a new confirmation code, an active
+ * licence a sign-in code, an unknown address nothing).
+ */
+function resendForm(id: string): string {
+  return form(
+    id,
+    `${tx('resend.question', 'p', 'class="hint"')}
+      <button type="submit" class="button secondary" data-i18n="resend.submit" disabled>${escapeHtml(texts['resend.submit'].nl)}</button>`,
+  );
 }
 
 function signIn(): string {
@@ -339,7 +356,20 @@ function signIn(): string {
       ${submit('signIn.submit')}`,
       { hidden: true },
     )}
+    ${resendForm('sign-in-resend-form')}
     <p>${tx('signIn.noAccount', 'a', 'href="/signup.html"')}</p>`;
+}
+
+/** One item's edit form on Mijn gegevens: closed until its "Wijzigen" is pressed, with a way back. */
+function editForm(id: string, legend: TextKey, content: string, save: TextKey): string {
+  return form(
+    id,
+    `<fieldset>${tx(legend, 'legend')}
+        ${content}
+        <div class="actions">${submit(save)}
+        <button type="button" class="button secondary" data-cancel data-i18n="common.cancel">${escapeHtml(texts['common.cancel'].nl)}</button></div></fieldset>`,
+    { hidden: true },
+  );
 }
 
 function myData(): string {
@@ -347,29 +377,18 @@ function myData(): string {
     ${tx('myData.intro', 'p', 'class="lead"')}
     <section aria-labelledby="view-title">
       ${tx('myData.viewTitle', 'h2', 'id="view-title"')}
-      <dl class="facts needs-script" id="profile-view" aria-busy="true">${tx('common.loading', 'dd')}</dl>
-    </section>
-    <section aria-labelledby="edit-title">
-      ${tx('myData.editTitle', 'h2', 'id="edit-title"')}
-      ${tx('common.noPatientData', 'p', 'class="notice" data-claim="patient-data-refused"')}
-      ${form(
-        'name-form',
-        `<fieldset>${tx('myData.nameLegend', 'legend')}
-        ${field({ name: 'name', label: 'field.name', autocomplete: 'name' })}
-        ${submit('myData.saveName')}</fieldset>`,
-      )}
-      ${form(
-        'address-form',
-        `<fieldset>${tx('myData.addressLegend', 'legend')}
-        ${addressFields('address.')}
-        ${submit('myData.saveAddress')}</fieldset>`,
-      )}
-      ${form(
+      <div class="form-success" id="profile-status" role="status"></div>
+      <dl class="facts summary needs-script" id="profile-view" aria-busy="true" tabindex="-1">${tx('common.loading', 'dd')}</dl>
+      <div id="edit-area">
+      ${tx('common.noPatientData', 'p', 'class="notice" id="edit-notice" data-claim="patient-data-refused" hidden')}
+      ${editForm('name-form', 'myData.nameLegend', field({ name: 'name', label: 'field.name', autocomplete: 'name' }), 'myData.saveName')}
+      ${editForm('address-form', 'myData.addressLegend', addressFields('address.'), 'myData.saveAddress')}
+      ${editForm(
         'email-form',
-        `<fieldset>${tx('myData.emailLegend', 'legend')}
-        ${tx('myData.emailHint', 'p', 'class="hint"')}
-        ${field({ name: 'email', label: 'field.email', type: 'email', autocomplete: 'email', inputmode: 'email' })}
-        ${submit('myData.saveEmail')}</fieldset>`,
+        'myData.emailLegend',
+        `${tx('myData.emailHint', 'p', 'class="hint"')}
+        ${field({ name: 'email', label: 'field.email', type: 'email', autocomplete: 'email', inputmode: 'email' })}`,
+        'myData.saveEmail',
       )}
       ${form(
         'email-confirm-form',
@@ -379,12 +398,16 @@ function myData(): string {
         ${submit('myData.emailConfirm')}</fieldset>`,
         { hidden: true },
       )}
+      ${editForm('iban-form', 'myData.ibanLegend', field({ name: 'iban', label: 'field.iban', hint: 'field.ibanHint', maxlength: 42 }), 'myData.saveIban')}
       ${form(
-        'iban-form',
-        `<fieldset>${tx('myData.ibanLegend', 'legend')}
-        ${field({ name: 'iban', label: 'field.iban', hint: 'field.ibanHint', maxlength: 42 })}
-        ${submit('myData.saveIban')}</fieldset>`,
+        'licence-end-form',
+        `<fieldset>${tx('licenceEnd.legend', 'legend')}
+        ${tx('licenceEnd.consequences', 'p', 'class="notice" data-claim="licence-end"')}
+        <div class="actions">${submit('licenceEnd.confirm')}
+        <button type="button" class="button secondary" data-cancel data-i18n="licenceEnd.keep">${escapeHtml(texts['licenceEnd.keep'].nl)}</button></div></fieldset>`,
+        { hidden: true },
       )}
+      </div>
     </section>
     <section aria-labelledby="export-title">
       ${tx('myData.exportTitle', 'h2', 'id="export-title"')}
@@ -401,7 +424,6 @@ function myData(): string {
       ${tx('myData.moreTitle', 'h2', 'id="more-title"')}
       <ul>
         <li>${tx('myData.deleteHint', 'a', 'href="/privacy-request.html"')}</li>
-        <li>${tx('marketing.title', 'a', 'href="/marketing.html"')}</li>
         <li>${tx('requests.title', 'a', 'href="/requests.html"')}</li>
       </ul>
     </section>`;
@@ -462,6 +484,14 @@ function request(): string {
       </div>
       ${submit('request.submit')}`,
     )}
+    <section id="deletion-confirm" class="confirm-step" aria-labelledby="deletion-confirm-title" tabindex="-1" hidden>
+      ${tx('request.deletionLegend', 'h2', 'id="deletion-confirm-title"')}
+      ${tx('request.deletionConsequences', 'p', 'class="notice" data-claim="deletion"')}
+      <div class="actions">
+        <button type="button" class="button danger" id="deletion-confirm-yes" data-i18n="request.deletionConfirm">${escapeHtml(texts['request.deletionConfirm'].nl)}</button>
+        <button type="button" class="button secondary" id="deletion-confirm-no" data-i18n="request.deletionBack">${escapeHtml(texts['request.deletionBack'].nl)}</button>
+      </div>
+    </section>
     <div id="request-result" hidden></div>`;
 }
 

@@ -39,7 +39,9 @@ export type ClaimId =
   | 'contact'
   | 'code-validity'
   | 'session-length'
-  | 'request-confirmation';
+  | 'request-confirmation'
+  | 'licence-end'
+  | 'deletion';
 
 const t = (nl: string, en: string): Text => ({ nl, en });
 const retentionYears = policy.retention.afterLicenceEndMonths / 12;

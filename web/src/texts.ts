@@ -87,6 +87,7 @@ export const texts = {
   'site.switchLanguage': t('English', 'Nederlands'),
   'site.switchLanguageLabel': t('Switch to English', 'Schakel naar Nederlands'),
   'nav.label': t('Hoofdmenu', 'Main menu'),
+  'nav.menu': t('Menu', 'Menu'),
   'nav.home': t('Home', 'Home'),
   'nav.signup': t('Aanmelden', 'Sign up'),
   'nav.signIn': t('Inloggen', 'Sign in'),
@@ -104,6 +105,16 @@ export const texts = {
   'common.required': t('(verplicht)', '(required)'),
   'common.optional': t('(niet verplicht)', '(optional)'),
   'common.save': t('Opslaan', 'Save'),
+  'common.cancel': t('Annuleren', 'Cancel'),
+  'common.change': t('Wijzigen', 'Change'),
+  'common.sessionEnding': t(
+    'Uw sessie verloopt over 2 minuten. Wat u hebt ingevuld gaat niet verloren: na opnieuw inloggen staat het er nog.',
+    'Your session ends in 2 minutes. Nothing you have typed is lost: after signing in again it will still be there.',
+  ),
+  'common.draftRestored': t(
+    'U bent weer ingelogd. Wat u had ingevuld staat er nog; controleer het en sla het op.',
+    'You are signed in again. What you had typed is still there; check it and save it.',
+  ),
   'common.saved': t('Opgeslagen.', 'Saved.'),
   'common.loading': t('Bezig met laden…', 'Loading…'),
   'common.noScript': t(
@@ -194,6 +205,21 @@ export const texts = {
     `Enter your email address and the code from our email. The code is valid for ${policy.signIn.codeTtlMinutes} minutes.`,
   ),
   'confirm.submit': t('Bevestigen', 'Confirm'),
+  'confirm.fromLink': t(
+    'De code uit de link is ingevuld. Vul uw e-mailadres in als dat nog leeg is, en bevestig.',
+    'The code from the link has been filled in. Enter your email address if it is still empty, and confirm.',
+  ),
+  'confirm.welcome': t(
+    'Welkom bij ZorgSom: uw licentie is actief. Hieronder staat alles wat wij van u bewaren; klopt iets niet, kies dan ‘Wijzigen’. Voortaan logt u in met een code per e-mail. Een overzicht als brief kunt u onderaan downloaden.',
+    'Welcome to ZorgSom: your licence is active. Below is everything we keep about you; if something is wrong, choose ‘Change’. From now on you sign in with a code by email. You can download an overview as a letter at the bottom.',
+  ),
+  'resend.question': t('Geen code ontvangen, of is hij verlopen?', 'No code received, or has it expired?'),
+  'resend.submit': t('Stuur een nieuwe code', 'Send a new code'),
+  'resend.needEmail': t('Vul eerst uw e-mailadres in.', 'Please enter your email address first.'),
+  'resend.sent': t(
+    `Als dit e-mailadres bij ons bekend is, hebben wij een nieuwe code gestuurd. Kijk ook in uw map met ongewenste e-mail. De code is ${policy.signIn.codeTtlMinutes} minuten geldig; u kunt ${policy.signIn.maxCodesPerHour} codes per uur aanvragen.`,
+    `If this email address is known to us, we have sent a new code. Please also check your spam folder. The code is valid for ${policy.signIn.codeTtlMinutes} minutes; you can ask for ${policy.signIn.maxCodesPerHour} codes an hour.`,
+  ),
 
   'signIn.title': t('Inloggen', 'Sign in'),
   'signIn.intro': t(
@@ -202,8 +228,8 @@ export const texts = {
   ),
   'signIn.sendCode': t('Stuur mij een code', 'Send me a code'),
   'signIn.codeSent': t(
-    `Als dit e-mailadres bij ons bekend is, hebben wij een code gestuurd. De code is ${policy.signIn.codeTtlMinutes} minuten geldig.`,
-    `If this email address is known to us, we have sent a code. The code is valid for ${policy.signIn.codeTtlMinutes} minutes.`,
+    `Als dit e-mailadres bij ons bekend is, hebben wij een code gestuurd. De code is ${policy.signIn.codeTtlMinutes} minuten geldig. Hebt u zich aangemeld maar nog niet bevestigd, dan krijgt u een nieuwe bevestigingscode; die werkt hier ook.`,
+    `If this email address is known to us, we have sent a code. The code is valid for ${policy.signIn.codeTtlMinutes} minutes. If you signed up but have not confirmed yet, you get a new confirmation code; it works here too.`,
   ),
   'signIn.codeLegend': t('Code invullen', 'Enter the code'),
   'signIn.submit': t('Inloggen', 'Sign in'),
@@ -238,6 +264,32 @@ export const texts = {
   'myData.saveAddress': t('Adres opslaan', 'Save address'),
   'myData.saveEmail': t('E-mailadres wijzigen', 'Change email address'),
   'myData.saveIban': t('IBAN opslaan', 'Save IBAN'),
+  'myData.endLicence': t('Licentie beëindigen', 'End licence'),
+  'licenceEnd.legend': t(
+    'Weet u zeker dat u uw licentie wilt beëindigen?',
+    'Are you sure you want to end your licence?',
+  ),
+  'licenceEnd.consequences': t(
+    `Uw licentie eindigt dan vandaag; dat kunt u niet ongedaan maken. Wij bewaren uw gegevens daarna nog hooguit ${policy.retention.afterLicenceEndMonths / 12} jaar en vernietigen ze dan; de precieze datum ziet u direct hierna. Tot die tijd kunt u nog inloggen, uw overzicht downloaden en privacyverzoeken doen. Wilt u dat wij uw gegevens eerder verwijderen, doe dan een verzoek om verwijdering.`,
+    `Your licence then ends today; this cannot be undone. We keep your data for at most ${policy.retention.afterLicenceEndMonths / 12} years after that and then destroy it; you see the exact date straight after. Until then you can still sign in, download your overview and make privacy requests. If you want us to delete your data sooner, make a deletion request.`,
+  ),
+  'licenceEnd.confirm': t('Ja, beëindig mijn licentie', 'Yes, end my licence'),
+  'licenceEnd.keep': t('Nee, houd mijn licentie', 'No, keep my licence'),
+  'licenceEnd.done': t(
+    'Uw licentie is beëindigd. Wij vernietigen al uw gegevens uiterlijk op de datum hieronder bij ‘Licentie’.',
+    'Your licence has ended. We destroy all your data at the latest on the date shown under ‘Licence’ below.',
+  ),
+  'myData.destroyedBy': t('uiterlijk vernietigd op', 'destroyed at the latest on'),
+  'request.deletionLegend': t(
+    'Weet u zeker dat u om verwijdering vraagt?',
+    'Are you sure you are asking for deletion?',
+  ),
+  'request.deletionConsequences': t(
+    `Een medewerker beoordeelt uw verzoek binnen ${months(deadlineMonths).nl}. Na goedkeuring vernietigen wij al uw gegevens meteen: uw licentie eindigt dan en u kunt niet meer inloggen. Dat kunt u niet ongedaan maken. Alleen bij fraude of een rechtszaak mogen wij gegevens langer bewaren. Wilt u eerst een overzicht? Download het op Mijn gegevens.`,
+    `A member of staff reviews your request within ${months(deadlineMonths).en}. Once approved, we destroy all your data at once: your licence then ends and you can no longer sign in. This cannot be undone. Only in case of fraud or a legal claim may we keep data longer. Want an overview first? Download it on My data.`,
+  ),
+  'request.deletionConfirm': t('Ja, verwijder mijn gegevens', 'Yes, delete my data'),
+  'request.deletionBack': t('Nee, terug', 'No, go back'),
   'myData.exportTitle': t('Overzicht downloaden', 'Download an overview'),
   'myData.exportIntro': t(
     'Het overzicht bevat alles wat wij van u bewaren: uw gegevens, uw licentie, uw keuze voor informatie over producten en diensten, uw privacyverzoeken, elke verstrekking aan anderen en wanneer wij alles vernietigen.',

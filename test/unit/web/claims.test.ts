@@ -12,7 +12,7 @@ import { isPrivacySubject } from '../../../shared/domain/mail-classification.js'
 import { policy } from '../../../shared/domain/policy.js';
 import { dueDateOf, requestBodySchema, requestTypes } from '../../../shared/domain/privacy-request.js';
 import { disclosureRecordSchema } from '../../../shared/domain/records.js';
-import { retentionDates } from '../../../shared/domain/retention.js';
+import { endLicenceBodySchema, retentionDates } from '../../../shared/domain/retention.js';
 import { validateBody } from '../../../shared/domain/validate.js';
 import { processingRegister } from '../../../shared/domain/processing-register.js';
 import { renderPages } from '../../../web/src/pages.js';
@@ -150,6 +150,17 @@ const checks: Record<ClaimId, () => void> = {
   'code-validity': () => expect(policy.signIn.codeTtlMinutes).toBe(10),
   'session-length': () => expect(policy.signIn.sessionTtlMinutes).toBe(30),
   'request-confirmation': () => expect(hasRoute('POST', '/api/privacy-requests/confirm')).toBe(true),
+  'licence-end': () => {
+    // Ended today, destroyed within the retention term; sign-in, export and requests stay routes of a session.
+    expect(hasRoute('POST', '/api/me/licence/end')).toBe(true);
+    expect(endLicenceBodySchema.safeParse({}).success).toBe(false);
+    expect(endLicenceBodySchema.safeParse({ confirm: true }).success).toBe(true);
+  },
+  deletion: () => {
+    // Approval by staff purges at once; only a legal hold (fraud, legal claim) may keep data longer.
+    expect(hasRoute('POST', '/api/admin/requests/approve-deletion')).toBe(true);
+    expect([...policy.retention.legalHoldReasons].sort()).toEqual(['fraud-investigation', 'legal-claim']);
+  },
 };
 
 /** Every number a claim may state: the policy's values and the units they are shown in. */

@@ -69,7 +69,9 @@ export function showProblem(form: HTMLFormElement, problem: Problem): void {
   else summary?.focus();
 }
 
+/** Shows a confirmation; the errors of an earlier attempt go, so "Opgeslagen." never stands next to them. */
 export function showSuccess(form: HTMLFormElement, message: TextKey | Text): void {
+  clearMessages(form);
   const slot = messageOf(form, 'success');
   if (!slot) return;
   const p = h('p');
@@ -121,5 +123,8 @@ export function onSubmit(
 
 export function setValue(form: HTMLFormElement, name: string, value: string | undefined): void {
   const input = form.querySelector<HTMLInputElement | HTMLSelectElement>(`[name="${name}"]`);
-  if (input) input.value = value ?? '';
+  if (!input) return;
+  input.value = value ?? '';
+  // What the script fills in counts as the field's own value, so a draft holds only what was typed.
+  if (input instanceof HTMLInputElement) input.defaultValue = input.value;
 }
