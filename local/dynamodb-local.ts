@@ -94,7 +94,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     }
   };
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  // Java's start takes seconds alone and far longer on a shared, loaded machine: wait up to two minutes.
+  const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
   try {
     for (;;) {
       if (failure) throw failure;
