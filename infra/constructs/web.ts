@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DockerImage, Duration, Stack, Validations } from 'aws-cdk-lib';
-import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
   CachePolicy,
@@ -18,6 +18,7 @@ import {
   OriginRequestPolicy,
   PriceClass,
   ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -74,8 +75,10 @@ function handler(event) {
 }
 
 export interface WebProps {
-  /** The HTTP API that answers /api/* behind the same domain. */
-  readonly httpApi: IHttpApi;
+  /** The domain of the HTTP API that answers /api/* behind the same domain (execute-api or its own). */
+  readonly apiOriginDomain: string;
+  /** The portal's own domain and its us-east-1 certificate; without, CloudFront's default domain. */
+  readonly customDomain?: { readonly domainName: string; readonly certificate: ICertificate };
   /** Encrypts the deployment handler's log group, like every other log group of the stack. */
   readonly logsKey: IKey;
   /**
@@ -200,7 +203,7 @@ export class Web extends Construct {
       code: FunctionCode.fromInline(notFoundCode.response),
     });
 
-    const apiDomain = `${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+    const apiDomain = props.apiOriginDomain;
     const siteOrigin = S3BucketOrigin.withOriginAccessControl(this.bucket);
     const consoleIndex = new CloudFrontFunction(this, 'ConsoleIndex', {
       comment: 'Staff console: /console/ serves console/index.html',
@@ -209,6 +212,13 @@ export class Web extends Construct {
     });
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'ZorgSom Privacy licensee portal, staff console and API',
+      ...(props.customDomain
+        ? {
+            domainNames: [props.customDomain.domainName],
+            certificate: props.customDomain.certificate,
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
@@ -282,14 +292,16 @@ export class Web extends Construct {
           'No CloudFront access logs: they record every viewer IP address, personal data the privacy statement ' +
           'does not list (the API access logs leave it out for the same reason). CloudFront metrics remain.',
       },
-      {
+    );
+    if (!props.customDomain) {
+      Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
         reason:
-          'No custom domain yet, so the distribution uses the default *.cloudfront.net certificate, for which ' +
-          'CloudFront fixes the viewer security policy. With a custom domain and ACM certificate, set ' +
-          'minimumProtocolVersion TLSv1.2_2021 here.',
-      },
-    );
+          'Deployed without -c portalDomain, the distribution uses the default *.cloudfront.net certificate, for ' +
+          'which CloudFront fixes the viewer security policy. With a portal domain it has its ACM certificate and ' +
+          'TLSv1.2_2021.',
+      });
+    }
 
     const build = (outputDir: string): boolean => {
       execFileSync(process.execPath, ['--import', 'tsx', webBuildScript, outputDir], {
