@@ -94,7 +94,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     }
   };
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  // Generous: on a loaded 2-core machine the JVM alone can take most of a minute to start.
+  const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
   try {
     for (;;) {
       if (failure) throw failure;
