@@ -89,14 +89,24 @@ function bytesByPackage(metafile: Metafile): Map<string, number> {
 function importMs(node: string, file: string, env: Record<string, string>): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
   return Number(
-    execFileSync(node, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, cwd: tmpdir() }),
+    execFileSync(node, ['--input-type=module', '-e', script], {
+      env: { ...process.env, ...env },
+      cwd: tmpdir(),
+    }),
   );
 }
 
 function spread(values: number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))]!;
-  return { median: at(0.5), p25: at(0.25), p75: at(0.75), min: sorted[0]!, max: sorted.at(-1)!, samples: sorted.length };
+  return {
+    median: at(0.5),
+    p25: at(0.25),
+    p75: at(0.75),
+    min: sorted[0]!,
+    max: sorted.at(-1)!,
+    samples: sorted.length,
+  };
 }
 
 /**
@@ -125,12 +135,25 @@ export async function measureBundles(
       const referenceOut = join(dir, `${fn}-reference.mjs`);
       const reference = await bundle({ source: referenceEntry(clients) }, referenceOut);
       const biggest = [...packages]
-        .filter(([name]) => !name.startsWith('@aws-sdk/') && !name.startsWith('@smithy/') && !name.startsWith('@aws-crypto/sha'))
+        .filter(
+          ([name]) =>
+            !name.startsWith('@aws-sdk/') &&
+            !name.startsWith('@smithy/') &&
+            !name.startsWith('@aws-crypto/sha'),
+        )
         .sort((a, b) => b[1] - a[1])
         .slice(0, 3)
         .map(([name, bytes]) => `${name} ${Math.round(bytes / 1024)}`)
         .join(', ');
-      built.push({ fn, out, referenceOut, bytes: own.bytes, referenceBytes: reference.bytes, clients, biggest });
+      built.push({
+        fn,
+        out,
+        referenceOut,
+        bytes: own.bytes,
+        referenceBytes: reference.bytes,
+        clients,
+        biggest,
+      });
     }
     const times = new Map(built.map((b) => [b.fn, { own: [] as number[], reference: [] as number[] }]));
     for (let round = 0; round < samples; round++) {

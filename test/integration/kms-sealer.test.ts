@@ -9,7 +9,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CiphertextContextMismatchError } from '../../shared/adapters/ciphertext-errors.js';
 import { createKmsClient } from '../../shared/adapters/kms-client.js';
 import { createKmsEnvelope } from '../../shared/adapters/kms-envelope.js';
-import { createKmsSealer, isDirectKmsCiphertext, kmsPlaintextLimit } from '../../shared/adapters/kms-sealer.js';
+import {
+  createKmsSealer,
+  isDirectKmsCiphertext,
+  kmsPlaintextLimit,
+} from '../../shared/adapters/kms-sealer.js';
 import { keys } from '../../shared/adapters/table-definition.js';
 import { loadConfig } from '../../shared/config.js';
 import { openPii, sealPii } from '../../shared/services/personal-data-vault.js';

@@ -43,9 +43,18 @@ function worstCase() {
     set(d, value);
     return piiDocumentSchema.safeParse({ data: d }).success;
   };
-  const name = costliest(120, acceptsAt((d, v) => (d.name = v)));
-  const street = costliest(100, acceptsAt((d, v) => (d.address.street = v)));
-  const city = costliest(80, acceptsAt((d, v) => (d.address.city = v)));
+  const name = costliest(
+    120,
+    acceptsAt((d, v) => (d.name = v)),
+  );
+  const street = costliest(
+    100,
+    acceptsAt((d, v) => (d.address.street = v)),
+  );
+  const city = costliest(
+    80,
+    acceptsAt((d, v) => (d.address.city = v)),
+  );
   return {
     data: { ...base, name, address: { ...base.address, street, city } },
     pendingEmail: email254,

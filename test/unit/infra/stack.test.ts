@@ -357,7 +357,12 @@ describe('IAM per function, derived from functionGrants', () => {
 
   it('functions with public routes hold exactly these grants (written out by hand, not from functionGrants)', () => {
     const read = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem'];
-    const write = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+    const write = [
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ];
     const expected = {
       'licensee-signup': {
         dataKey: ['kms:Encrypt', 'kms:GenerateDataKey'],
