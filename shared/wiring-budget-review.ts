@@ -27,7 +27,10 @@ export function createBudgetReviewDeps(
     // Uploads are files (over KMS's 4 KB limit): Encryption SDK envelopes, imported on first use, so the
     // budget-review function's other routes and the daily cleanup never evaluate the SDK.
     budgetEnvelope: lazyEnvelope(async () =>
-      (await import('./adapters/kms-envelope.js')).createKmsEnvelope({ kms: clients.kms, keyId: budgetKeyId }),
+      (await import('./adapters/kms-envelope.js')).createKmsEnvelope({
+        kms: clients.kms,
+        keyId: budgetKeyId,
+      }),
     ),
     audit: createAuditLog({ client: clients.dynamodb, tableName: config.TABLE_NAME, clock, newId }),
   };
