@@ -60,6 +60,8 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/admin/budget-reviews/close', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/marketing/audience', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/marketing/send', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/jobs/show', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/retention/repurge', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/privacy-requests', fn: 'privacy-requests', access: 'session' },
   { method: 'POST', path: '/api/privacy-requests/by-email', fn: 'privacy-requests', access: 'public' },
   { method: 'POST', path: '/api/privacy-requests/confirm', fn: 'privacy-requests', access: 'public' },
@@ -74,6 +76,8 @@ export interface FunctionGrants {
   sendMail: boolean;
   /** Raw inbound mail: deleted when a licensee is purged. */
   rawMail?: 'delete'[];
+  /** Starts staff jobs: invokes the job runner asynchronously (lambda:InvokeFunction on it alone). */
+  startsJobs?: boolean;
   /** The budget-review key and upload bucket, apart from everything else. */
   budgetReviews?: { key: ('encrypt' | 'decrypt')[]; uploads: ('put' | 'get' | 'delete')[] };
 }
@@ -90,9 +94,10 @@ export const functionGrants: Record<FunctionName, FunctionGrants> = {
     kms: ['encrypt', 'decrypt', 'mac'],
     dynamodb: ['read', 'write', 'query'],
     sendMail: true,
-    // Staff read uploads; an approved deletion purges at once, raw mail and uploads included.
-    budgetReviews: { key: ['decrypt'], uploads: ['get', 'delete'] },
-    rawMail: ['delete'],
+    // Staff read uploads. Purges (raw mail and uploads included) run in the job runner, not here.
+    budgetReviews: { key: ['decrypt'], uploads: ['get'] },
+    // Marketing sends, approved deletions' purges and re-purges run as jobs (functions/job-runner).
+    startsJobs: true,
   },
   // Sets the opt-out flag and audits it; never sees plaintext.
   'marketing-unsubscribe': { kms: ['mac'], dynamodb: ['read', 'write'], sendMail: false },

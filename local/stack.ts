@@ -10,6 +10,7 @@ import { claimPort, findFreePort } from './ports.js';
 import { startSesEmulator } from './ses-emulator.js';
 import { startScheduledJobs } from './scheduled-jobs.js';
 import { startLocalS3 } from './s3.js';
+import { startLocalLambda } from './lambda-endpoint.js';
 import { startLocalMail } from './smtp-server.js';
 import { ensureTable, localDynamoDbClient } from './table.js';
 
@@ -160,6 +161,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       SES_ENDPOINT: endpoints.ses,
       S3_ENDPOINT: endpoints.s3,
       RAW_MAIL_BUCKET: LOCAL_RAW_MAIL_BUCKET,
+      // Staff jobs go to the job runner through Lambda's Invoke API (local/lambda-endpoint.ts when serving).
+      JOB_RUNNER_FUNCTION: 'job-runner',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       POWERTOOLS_SERVICE_NAME: 'zorgsom-privacy',
@@ -193,6 +196,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     let staticDir: string | undefined;
     const handlersReady = options.serveHttp
       ? (async () => {
+          // The job runner, invoked asynchronously by the admin function (and by itself to continue).
+          const lambda = await startLocalLambda({
+            port: 0,
+            functions: ['job-runner'],
+            timeoutMs: 15 * 60_000,
+          });
+          stops.push(lambda.close);
+          env.LAMBDA_ENDPOINT = lambda.endpoint;
           Object.assign(process.env, env);
           loaded = await loadHandlers();
           staticDir = options.staticDir ?? (await findStaticDir());

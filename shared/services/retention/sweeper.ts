@@ -54,7 +54,14 @@ const sum = (counts: PurgeCounts, prefix: string) =>
 export async function purgeLicensee(
   deps: PurgeDeps,
   profile: ProfileRecord,
-  options: { reason: PurgeReason; actor?: AuditActor; subjectId?: string; shouldStop?: () => boolean },
+  options: {
+    reason: PurgeReason;
+    actor?: AuditActor;
+    subjectId?: string;
+    shouldStop?: () => boolean;
+    /** The certificate's action: a re-purge after a restore writes `retention.re-purged`. */
+    action?: 'retention.purged' | 'retention.re-purged';
+  },
 ): Promise<PurgeOutcome> {
   const { licenseeId } = profile;
   const shouldStop = options.shouldStop ?? (() => false);
@@ -94,7 +101,7 @@ export async function purgeLicensee(
   add('items.profile');
   const certificate = deps.audit.transactItem({
     actor: options.actor ?? sweeperActor,
-    action: 'retention.purged',
+    action: options.action ?? 'retention.purged',
     licenseeId,
     ...(options.subjectId ? { subjectId: options.subjectId } : {}),
     details: {
@@ -104,6 +111,9 @@ export async function purgeLicensee(
       items: sum(counts, 'items.'),
       objects: sum(counts, 'objects.'),
       resumed: profile.purgeProgress !== undefined,
+      ...(options.action === 'retention.re-purged' && options.subjectId
+        ? { originalCertificate: options.subjectId }
+        : {}),
       ...counts,
     },
   });
