@@ -34,6 +34,7 @@ export const routes: readonly Route[] = [
   { method: 'PATCH', path: '/api/me', fn: 'self-service', access: 'session' },
   { method: 'POST', path: '/api/me/email/confirm', fn: 'self-service', access: 'session' },
   { method: 'GET', path: '/api/me/export', fn: 'self-service', access: 'session' },
+  { method: 'GET', path: '/api/me/export.pdf', fn: 'self-service', access: 'session' },
   { method: 'GET', path: '/api/export-schema', fn: 'self-service', access: 'public' },
   { method: 'PUT', path: '/api/me/marketing', fn: 'self-service', access: 'session' },
   { method: 'POST', path: '/api/me/licence/end', fn: 'self-service', access: 'session' },

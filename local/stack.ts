@@ -6,7 +6,7 @@ import { functionNames, type FunctionName } from '../functions/routes.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startHttpServer, type LocalHandler } from './http-server.js';
 import { startKmsServer } from './kms-server.js';
-import { claimPort, findFreePort } from './ports.js';
+import { claimPort, findFreePort, PortInUseError } from './ports.js';
 import { startSesEmulator } from './ses-emulator.js';
 import { startScheduledJobs } from './scheduled-jobs.js';
 import { startLocalS3 } from './s3.js';
@@ -113,6 +113,21 @@ async function loadHandlers(): Promise<{
  * with serveHttp, loads the functions and serves them like API Gateway would.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  // A port picked as free can be taken by another process before its service binds it (parallel test
+  // files do exactly that). Only a port this stack picked itself is worth another try; one the caller
+  // named stays a PortInUseError, which `npm start` explains.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startLocalStackOnce(options);
+    } catch (error) {
+      const named = Object.values(options.ports).filter((port) => port !== 0);
+      const pickedHere = error instanceof PortInUseError && !named.includes(error.port);
+      if (!pickedHere || attempt >= 5) throw error;
+    }
+  }
+}
+
+async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir);
   const stops: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {

@@ -1,7 +1,7 @@
 import { createDynamoDbClient } from './adapters/dynamodb-client.js';
 import { createKmsBlindIndex } from './adapters/kms-blind-index.js';
 import { createKmsClient } from './adapters/kms-client.js';
-import { createKmsSealer } from './adapters/kms-sealer.js';
+import { createOutboxSealer } from './adapters/outbox-sealer.js';
 import { createOutboxStore } from './adapters/outbox-store.js';
 import { createSesClient, createSesTransport } from './adapters/ses-mailer.js';
 import type { Config } from './config.js';
@@ -30,7 +30,7 @@ export function createMailSenderDeps(
 ): MailSenderDeps {
   return {
     outbox: createOutboxStore({ client: dynamodb, tableName: config.TABLE_NAME, clock }),
-    sealer: createKmsSealer({ kms, keyId: config.OUTBOX_KEY_ID }),
+    sealer: createOutboxSealer({ kms, keyId: config.OUTBOX_KEY_ID }),
     recipientIndex: createKmsBlindIndex({ kms, keyId: config.HMAC_KEY_ID }),
     ses: createSesTransport({
       ses,

@@ -4,7 +4,7 @@ import { createDynamoDbClient } from './adapters/dynamodb-client.js';
 import { createKmsClient } from './adapters/kms-client.js';
 import { createKmsBlindIndex } from './adapters/kms-blind-index.js';
 import { createLicenseeRepository } from './adapters/licensee-repository.js';
-import { createKmsSealer } from './adapters/kms-sealer.js';
+import { createOutboxSealer } from './adapters/outbox-sealer.js';
 import { createOutboxMailer } from './adapters/outbox-mailer.js';
 import { createOutboxStore } from './adapters/outbox-store.js';
 import { systemClock, type Clock } from './domain/dates.js';
@@ -29,7 +29,7 @@ export function createMailer(
 ): Mailer {
   return createOutboxMailer({
     outbox: createOutboxStore({ client: clients.dynamodb, tableName: config.TABLE_NAME, clock }),
-    sealer: createKmsSealer({ kms: clients.kms, keyId: config.OUTBOX_KEY_ID }),
+    sealer: createOutboxSealer({ kms: clients.kms, keyId: config.OUTBOX_KEY_ID }),
     clock,
     newId,
   });

@@ -46,8 +46,11 @@ export const dynamoDbActions = {
 } as const;
 
 export const kmsActions = {
-  /** The Encryption SDK's KMS keyring with one generator key calls only GenerateDataKey to encrypt. */
-  encrypt: ['kms:GenerateDataKey'],
+  /**
+   * Encrypt: personal data that fits KMS's 4 KB limit goes to KMS itself (shared/adapters/kms-sealer.ts);
+   * GenerateDataKey: the Encryption SDK envelope for a longer payload (a request text).
+   */
+  encrypt: ['kms:Encrypt', 'kms:GenerateDataKey'],
   decrypt: ['kms:Decrypt'],
   mac: ['kms:GenerateMac'],
 } as const;

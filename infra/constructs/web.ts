@@ -35,6 +35,7 @@ import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { pages } from '../../web/src/pages.js';
 import { contentSecurityPolicy, permissionsPolicy } from '../../web/src/security.js';
 import { FUNCTION_LOG_RETENTION } from '../retention.js';
 
@@ -45,6 +46,33 @@ const webBuildScript = join(repoRoot, 'local', 'web-build.ts');
 
 /** Two years, the same as the API's own Strict-Transport-Security (shared/http/security-headers.ts). */
 const HSTS_MAX_AGE = Duration.seconds(63_072_000);
+
+/**
+ * Unknown portal URLs get the Dutch 404 page with status 404. Not CloudFront's error responses: those apply
+ * to the whole distribution, so they would also replace the API's problem+json 404s under /api/*. Instead
+ * two CloudFront Functions on the portal's (S3) behaviour: the request one sends any path that is not a page,
+ * the favicon, an asset or the staff console's to /404.html; the response one gives that page its 404 status.
+ */
+export function notFoundFunctionCode(): { request: string; response: string } {
+  const known = ['/', '/favicon.svg', ...Object.values(pages).map((page) => `/${page.file}`)];
+  return {
+    request: `var known = ${JSON.stringify(Object.fromEntries(known.map((path) => [path, true])))};
+function handler(event) {
+  var request = event.request;
+  if (request.uri.indexOf('/assets/') === 0 || request.uri.indexOf('/console') === 0 || known[request.uri] === true) return request;
+  request.uri = '/404.html';
+  return request;
+}`,
+    response: `function handler(event) {
+  var response = event.response;
+  if (event.request.uri === '/404.html') {
+    response.statusCode = 404;
+    response.statusDescription = 'Not Found';
+  }
+  return response;
+}`,
+  };
+}
 
 export interface WebProps {
   /** The domain of the HTTP API that answers /api/* behind the same domain (execute-api or its own). */
@@ -163,6 +191,18 @@ export class Web extends Construct {
       },
     });
 
+    const notFoundCode = notFoundFunctionCode();
+    const notFoundRequest = new CloudFrontFunction(this, 'NotFoundRequest', {
+      comment: 'ZorgSom portal: unknown paths to the Dutch 404 page',
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(notFoundCode.request),
+    });
+    const notFoundResponse = new CloudFrontFunction(this, 'NotFoundResponse', {
+      comment: 'ZorgSom portal: the 404 page answers with status 404',
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(notFoundCode.response),
+    });
+
     const apiDomain = props.apiOriginDomain;
     const siteOrigin = S3BucketOrigin.withOriginAccessControl(this.bucket);
     const consoleIndex = new CloudFrontFunction(this, 'ConsoleIndex', {
@@ -190,6 +230,10 @@ export class Web extends Construct {
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: this.responseHeadersPolicy,
         compress: true,
+        functionAssociations: [
+          { function: notFoundRequest, eventType: FunctionEventType.VIEWER_REQUEST },
+          { function: notFoundResponse, eventType: FunctionEventType.VIEWER_RESPONSE },
+        ],
       },
       additionalBehaviors: {
         // Same origin as the pages: no CORS. Nothing cached; every viewer header but Host reaches the API

@@ -1,56 +1,76 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { EncryptionContext, Envelope } from '../services/ports.js';
+import { CiphertextContextMismatchError } from './ciphertext-errors.js';
+import { lazyEnvelope } from './lazy-envelope.js';
 
-/** KMS `Encrypt` takes at most this much plaintext per call. */
-const maxPlaintextBytes = 4096;
+/** KMS Encrypt takes at most this many bytes of plaintext. */
+export const kmsPlaintextLimit = 4096;
 
 /**
- * Seals small payloads (an outbox mail) with KMS `Encrypt` itself, no data key: KMS binds the encryption
- * context and checks it on `Decrypt`, every call is in CloudTrail with its context, and the key policy can
- * let producers encrypt while only the mail-sender decrypts. The payload is deflated first and, if it is
- * still above KMS's 4 KB, split into parts that each carry their index in the context.
- * No Encryption SDK: functions that only send mail do not bundle it.
+ * The first byte of a stored ciphertext says its format. `K`: a KMS ciphertext blob follows (KMS Encrypt,
+ * this module). An AWS Encryption SDK message starts with its version byte, 0x01 or 0x02 (the format before
+ * this one, and the one for payloads over KMS's limit).
  */
-export function createKmsSealer({ kms, keyId }: { kms: KMSClient; keyId: string }) {
+const directFormat = 0x4b;
+
+/** Whether a stored ciphertext is a KMS ciphertext blob (otherwise an Encryption SDK message). */
+export const isDirectKmsCiphertext = (ciphertext: Uint8Array) => ciphertext[0] === directFormat;
+
+/**
+ * Encryption for personal data: a plaintext that fits KMS's 4 KB limit (a licensee profile always does, by its
+ * schema: test/unit/domain/profile-size.test.ts) goes to KMS `Encrypt` itself. KMS binds the encryption context
+ * `{ licenseeId, purpose }` and checks it on `Decrypt` (a ciphertext moved to another record is refused by KMS),
+ * no data key is ever in this function's memory, and every decrypt is one CloudTrail event naming the licensee.
+ *
+ * Larger payloads (a long request text) and ciphertexts of the earlier Encryption SDK format go to `envelope()`,
+ * loaded only when such a payload turns up: functions that never see one never evaluate the Encryption SDK.
+ */
+export function createKmsSealer(options: {
+  kms: KMSClient;
+  keyId: string;
+  /** The Encryption SDK envelope, for payloads over the limit and old items; imported lazily. */
+  envelope: () => Promise<Envelope>;
+}): Envelope {
+  const { kms, keyId } = options;
+  const envelope = lazyEnvelope(options.envelope);
+
   return {
-    async seal(plaintext: Uint8Array, context: Record<string, string>): Promise<Uint8Array[]> {
-      const packed = deflateRawSync(plaintext);
-      const parts: Buffer[] = [];
-      for (let offset = 0; offset < packed.length || parts.length === 0; offset += maxPlaintextBytes) {
-        parts.push(packed.subarray(offset, offset + maxPlaintextBytes));
-      }
-      return Promise.all(
-        parts.map(async (part, index) => {
-          const { CiphertextBlob } = await kms.send(
-            new EncryptCommand({
-              KeyId: keyId,
-              Plaintext: part,
-              EncryptionContext: { ...context, part: `${index}/${parts.length}` },
-            }),
-          );
-          if (!CiphertextBlob) throw new Error('KMS Encrypt returned no ciphertext');
-          return CiphertextBlob;
-        }),
+    async encrypt(plaintext, context) {
+      if (plaintext.byteLength > kmsPlaintextLimit) return envelope.encrypt(plaintext, context);
+      const { CiphertextBlob } = await kms.send(
+        new EncryptCommand({ KeyId: keyId, Plaintext: plaintext, EncryptionContext: kmsContext(context) }),
       );
+      if (!CiphertextBlob) throw new Error('KMS Encrypt returned no ciphertext');
+      const stored = new Uint8Array(CiphertextBlob.byteLength + 1);
+      stored[0] = directFormat;
+      stored.set(CiphertextBlob, 1);
+      return stored;
     },
 
-    /** Throws when a part was made for another context (another mail, or another position). */
-    async open(sealed: readonly Uint8Array[], context: Record<string, string>): Promise<Uint8Array> {
-      const parts = await Promise.all(
-        sealed.map(async (ciphertext, index) => {
-          const { Plaintext } = await kms.send(
-            new DecryptCommand({
-              KeyId: keyId,
-              CiphertextBlob: ciphertext,
-              EncryptionContext: { ...context, part: `${index}/${sealed.length}` },
-            }),
-          );
-          if (!Plaintext) throw new Error('KMS Decrypt returned no plaintext');
-          return Buffer.from(Plaintext);
-        }),
-      );
-      return inflateRawSync(Buffer.concat(parts));
+    async decrypt(ciphertext, expected) {
+      if (!isDirectKmsCiphertext(ciphertext)) return envelope.decrypt(ciphertext, expected);
+      try {
+        const { Plaintext } = await kms.send(
+          new DecryptCommand({
+            CiphertextBlob: ciphertext.subarray(1),
+            // Naming the key makes KMS refuse a ciphertext of any other key.
+            KeyId: keyId,
+            EncryptionContext: kmsContext(expected),
+          }),
+        );
+        if (!Plaintext) throw new Error('KMS Decrypt returned no plaintext');
+        return Plaintext;
+      } catch (error) {
+        // A wrong context (or key) is indistinguishable from a forged ciphertext at KMS, by design.
+        const name = (error as { name?: string }).name;
+        if (name === 'InvalidCiphertextException' || name === 'IncorrectKeyException')
+          throw new CiphertextContextMismatchError();
+        throw error;
+      }
     },
   };
 }
-export type KmsSealer = ReturnType<typeof createKmsSealer>;
+
+function kmsContext({ licenseeId, purpose }: EncryptionContext): Record<string, string> {
+  return { licenseeId, purpose };
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { addDays, epochSeconds, type Clock } from '../domain/dates.js';
 import { policy } from '../domain/policy.js';
 import type { Mailer, OutgoingMail } from '../services/ports.js';
-import type { KmsSealer } from './kms-sealer.js';
+import type { OutboxSealer } from './outbox-sealer.js';
 import type { OutboxPayload, OutboxStore } from './outbox-store.js';
 
 /** The sealed payload's encryption context: KMS refuses to open it for any other mail or purpose. */
@@ -24,7 +24,7 @@ export function createOutboxMailer({
   newId,
 }: {
   outbox: OutboxStore;
-  sealer: Pick<KmsSealer, 'seal'>;
+  sealer: Pick<OutboxSealer, 'seal'>;
   clock: Clock;
   newId: () => string;
 }): Mailer {

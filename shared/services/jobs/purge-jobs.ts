@@ -72,10 +72,10 @@ export async function runRepurgeJob(
     } else {
       for (let i = 0; i < leftovers.length; i += 25) {
         const batch = leftovers.slice(i, i + 25);
-        for (const item of batch) {
-          for (const key of item.s3Objects) await deps.purge.objects.deleteRawMail(key);
-          if (item.budgetUpload) await deps.purge.objects.deleteBudgetUpload(item.budgetUpload);
-        }
+        await deps.purge.objects.deleteRawMails(batch.flatMap((item) => item.s3Objects));
+        await deps.purge.objects.deleteBudgetUploads(
+          batch.flatMap((item) => (item.budgetUpload ? [item.budgetUpload] : [])),
+        );
         await deps.purge.store.deleteBatch(batch.map((item) => item.key));
       }
       await deps.audit.record({

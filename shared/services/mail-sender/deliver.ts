@@ -1,6 +1,6 @@
 import { outboxContext } from '../../adapters/outbox-mailer.js';
 import { outboxPayloadSchema, type OutboxStore } from '../../adapters/outbox-store.js';
-import type { KmsSealer } from '../../adapters/kms-sealer.js';
+import type { OutboxSealer } from '../../adapters/outbox-sealer.js';
 import type { SesTransport } from '../../adapters/ses-mailer.js';
 import type { Clock } from '../../domain/dates.js';
 import { normaliseEmail } from '../../domain/licensee.js';
@@ -17,7 +17,7 @@ import type { BlindIndex } from '../ports.js';
 
 export interface MailSenderDeps {
   outbox: OutboxStore;
-  sealer: Pick<KmsSealer, 'open'>;
+  sealer: Pick<OutboxSealer, 'open'>;
   /** The recipient's blind index: budgets, suppression and the RFC 3834 window are keyed by it, never by address. */
   recipientIndex: BlindIndex;
   ses: Pick<SesTransport, 'deliver'>;

@@ -279,7 +279,7 @@ describe('functions', () => {
 });
 
 describe('IAM per function, derived from functionGrants', () => {
-  const expectedKms = { encrypt: 'kms:GenerateDataKey', decrypt: 'kms:Decrypt' } as const;
+  const expectedKms = { encrypt: ['kms:Encrypt', 'kms:GenerateDataKey'], decrypt: ['kms:Decrypt'] } as const;
   const expectedDynamo = {
     read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'],
     write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
@@ -291,7 +291,7 @@ describe('IAM per function, derived from functionGrants', () => {
     const statements = statementsOf(name);
 
     const dataKey = getAtt(logicalId(stack.keys.dataKey));
-    const wantData = grants.kms.flatMap((g) => (g === 'mac' ? [] : [expectedKms[g]]));
+    const wantData = grants.kms.flatMap((g) => (g === 'mac' ? [] : [...expectedKms[g]]));
     expect([...actionsOn(statements, dataKey)].sort()).toEqual(wantData.sort());
 
     const hmacKey = getAtt(logicalId(stack.keys.hmacKey));
@@ -392,6 +392,46 @@ describe('IAM per function, derived from functionGrants', () => {
     const admin = resources[logicalId(stack.functions.byName.admin)]?.Properties.Environment
       .Variables as Json;
     expect(admin.JOB_RUNNER_FUNCTION).toBe('ZorgSomPrivacy-job-runner');
+  });
+
+  it('functions with public routes hold exactly these grants (written out by hand, not from functionGrants)', () => {
+    const read = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem'];
+    const write = [
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ];
+    const expected = {
+      'licensee-signup': {
+        dataKey: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        hmacKey: ['kms:GenerateMac'],
+        table: [...read, ...write],
+      },
+      session: { dataKey: [], hmacKey: ['kms:GenerateMac'], table: [...read, ...write] },
+      'marketing-unsubscribe': { dataKey: [], hmacKey: ['kms:GenerateMac'], table: [...read, ...write] },
+      'privacy-requests': {
+        dataKey: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        hmacKey: ['kms:GenerateMac'],
+        table: [...read, ...write, 'dynamodb:Query'],
+      },
+      'self-service': {
+        dataKey: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        hmacKey: ['kms:GenerateMac'],
+        table: [...read, ...write, 'dynamodb:Query'],
+      },
+    } as const;
+    const publicFunctions = [...new Set(routes.filter((r) => r.access === 'public').map((r) => r.fn))].sort();
+    expect(publicFunctions).toEqual(Object.keys(expected).sort());
+    for (const [name, want] of Object.entries(expected)) {
+      const statements = statementsOf(name as (typeof functionNames)[number]);
+      const on = (arn: unknown) => [...actionsOn(statements, arn)].sort();
+      expect({
+        dataKey: on(getAtt(logicalId(stack.keys.dataKey))),
+        hmacKey: on(getAtt(logicalId(stack.keys.hmacKey))),
+        table: on(getAtt(logicalId(stack.data.table))),
+      }).toEqual({ dataKey: [...want.dataKey], hmacKey: [...want.hmacKey], table: [...want.table].sort() });
+    }
   });
 
   it('session cannot use the personal-data key; self-service can decrypt', () => {
