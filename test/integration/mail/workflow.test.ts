@@ -1,5 +1,5 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { KMSClient } from '@aws-sdk/client-kms';
+import { EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMinutes } from '../../../shared/domain/dates.js';
 import { openShards } from '../../../shared/domain/privacy-request.js';
@@ -31,8 +31,8 @@ const referenceOf = (text: string | undefined) => /(P-[0-9A-Z]{8})/.exec(text ??
 let now = new Date('2026-04-01T09:00:00Z');
 let world: MailWorld;
 /**
- * Fault injection: while set, the next SES send (on the mail-sender), KMS GenerateDataKey (the request text's
- * encryption) or KMS Encrypt (sealing a mail into the outbox) fails like a throttled service.
+ * Fault injection: while set, the next SES send (on the mail-sender), KMS Encrypt of personal data (the request
+ * text) or KMS Encrypt sealing a mail into the outbox (its context names the part) fails like a throttled service.
  */
 const faults = { ses: 0, kmsEncrypt: 0, kmsSeal: 0 };
 
@@ -62,11 +62,13 @@ beforeAll(async () => {
         get(target, property, receiver) {
           if (property !== 'send') return Reflect.get(target, property, receiver);
           return (command: Parameters<KMSClient['send']>[0]) => {
-            if (faults.kmsEncrypt > 0 && command.constructor.name === 'EncryptCommand') {
+            const encrypt = command instanceof EncryptCommand;
+            const sealing = encrypt && 'part' in (command.input.EncryptionContext ?? {});
+            if (faults.kmsEncrypt > 0 && encrypt && !sealing) {
               faults.kmsEncrypt -= 1;
               return Promise.reject(Object.assign(new Error('injected'), { name: 'KMSInternalException' }));
             }
-            if (faults.kmsSeal > 0 && command.constructor.name === 'EncryptCommand') {
+            if (faults.kmsSeal > 0 && sealing) {
               faults.kmsSeal -= 1;
               return Promise.reject(Object.assign(new Error('injected'), { name: 'KMSInternalException' }));
             }
