@@ -106,7 +106,8 @@ describe('marketing send as a job', () => {
       result: { template: 'product-update', sent: recipients, skipped: 0 },
     });
 
-    // Each address got the mail exactly once.
+    // Each address got the mail exactly once (once the mail-sender has delivered the outbox).
+    await table.mail!.settle(120_000);
     const ours = new Set(emails);
     const perAddress = new Map<string, number>();
     for (const mail of await readOutbox(table.env.SES_ENDPOINT!)) {
