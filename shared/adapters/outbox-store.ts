@@ -33,7 +33,7 @@ export const outboxPartitionPrefix = 'OUTBOX#';
 /** Pending mails are listed in the sparse `openRequests` index under this shard, oldest first. */
 export const outboxShard = 'OUTBOX';
 
-const kinds = ['code', 'acknowledgement', 'notice', 'staff', 'answer', 'marketing'] as const;
+const kinds = ['code', 'acknowledgement', 'notice', 'staff', 'answer', 'decision', 'marketing'] as const;
 
 export const outboxItemSchema = z.object({
   mailId: z.string(),

@@ -9,7 +9,8 @@ import { policy } from './policy.js';
  *   asked for them; SES's own account-level suppression still applies).
  * - Every other automatic response to an inbound mail gets at most one per sender per window (RFC 3834 §2).
  * - Non-essential mail is not sent to an address on the suppression list (hard bounces, complaints).
- * - System mail counts against a per-recipient daily budget; staff answers, staff digests and marketing do not.
+ * - System mail counts against a per-recipient daily budget; staff answers and decisions, staff digests and
+ *   marketing do not (no stranger can make us send them, and a request's answer must never be swallowed).
  * - System mail never goes to an address that is itself automatic (mailer-daemon, postmaster, no-reply...).
  */
 
@@ -20,15 +21,17 @@ import { policy } from './policy.js';
  * - `notice`: anything else the system tells a licensee (outcomes, reminders, security notices);
  * - `staff`: to ZorgSom's own staff mailbox (deadline digests);
  * - `answer`: a staff member's own answer to an inbound mail (a person wrote it: not auto-submitted);
+ * - `decision`: a staff member's decision on a request, told to the licensee (extension, answer, refusal,
+ *   deletion done, a budget review asked): a person at ZorgSom triggered it, and the law requires it;
  * - `marketing`: information about products and services (only to those who did not opt out).
  */
-export type MailKind = 'code' | 'acknowledgement' | 'notice' | 'staff' | 'answer' | 'marketing';
+export type MailKind = 'code' | 'acknowledgement' | 'notice' | 'staff' | 'answer' | 'decision' | 'marketing';
 
 /** The language a mail is written in; `nl+en` only to senders whose language we cannot know. */
 export type MailLanguage = 'nl' | 'en' | 'nl+en';
 
 export const essentialKinds: ReadonlySet<MailKind> = new Set(['code', 'acknowledgement']);
-const unbudgetedKinds: ReadonlySet<MailKind> = new Set(['staff', 'answer', 'marketing']);
+const unbudgetedKinds: ReadonlySet<MailKind> = new Set(['staff', 'answer', 'decision', 'marketing']);
 
 export const isEssential = (kind: MailKind) => essentialKinds.has(kind);
 export const countsAgainstBudget = (kind: MailKind) => !unbudgetedKinds.has(kind);

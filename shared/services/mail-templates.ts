@@ -91,7 +91,7 @@ const kinds: Record<keyof typeof plainMails, MailKind> = {
   signInCode: 'code',
   emailChangeCode: 'code',
   emailInUse: 'notice',
-  budgetReviewRequested: 'notice',
+  budgetReviewRequested: 'decision',
   marketingPreference: 'notice',
 };
 

@@ -44,10 +44,14 @@ function marketingMail(
   template: MarketingTemplateId,
   unsubscribeUrl: string,
   portalUrl: string,
+  idempotencyKey: string,
 ): OutgoingMail {
   const { subject, nl, en } = marketingTemplates[template];
   return {
     to,
+    kind: 'marketing',
+    template: `marketing-${template}`,
+    idempotencyKey,
     subject: `${subject.nl} / ${subject.en}`,
     text: [
       `Beste ${name},`,
@@ -119,7 +123,16 @@ export async function runMarketingSend(
     const url = `${deps.portalUrl}${unsubscribePath}?token=${await unsubscribeToken(deps.mac, licenseeId)}`;
     if (!(await deps.jobs.claimItem(job.jobId, licenseeId, 'sent'))) continue;
     try {
-      await deps.mailer.send(marketingMail(data.email, data.name, template, url, deps.portalUrl));
+      await deps.mailer.send(
+        marketingMail(
+          data.email,
+          data.name,
+          template,
+          url,
+          deps.portalUrl,
+          `marketing:${job.jobId}:${licenseeId}`,
+        ),
+      );
     } catch (error) {
       await deps.jobs.releaseItem(job.jobId, licenseeId, 'sent');
       throw error;

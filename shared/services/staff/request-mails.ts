@@ -1,11 +1,15 @@
 import { policy } from '../../domain/policy.js';
 import { bilingual } from '../mail-templates.js';
+import type { OutgoingMail } from '../ports.js';
 
 const date = (iso: string) => iso.slice(0, 10);
 const authority = policy.controller.supervisoryAuthority;
 
-/** Staff's answers on a request. The reason or response is staff's own text, written for the licensee. */
-export const staffRequestMails = {
+/**
+ * Staff's answers on a request. The reason or response is staff's own text, written for the licensee. Each is a
+ * `decision` for the sending policy: never held back by the licensee's daily budget.
+ */
+const decisionMails = {
   extended: (to: string, reference: string, dueAt: string, reason: string) =>
     bilingual(
       to,
@@ -42,3 +46,14 @@ export const staffRequestMails = {
       `As you asked in request ${reference}, we have ended your licence and deleted all your personal data. This is the last message you will receive from us.`,
     ),
 };
+
+export const staffRequestMails = Object.fromEntries(
+  Object.entries(decisionMails).map(([template, make]) => [
+    template,
+    (...args: never[]) => ({
+      ...(make as (...a: never[]) => OutgoingMail)(...args),
+      kind: 'decision',
+      template: `staff-${template}`,
+    }),
+  ]),
+) as typeof decisionMails;

@@ -96,6 +96,9 @@ export async function startPortal(): Promise<Portal> {
   const ses = liveStack.env.SES_ENDPOINT ?? '';
 
   const mailTo = async (to: string, since: number, pattern = /./): Promise<OutboxMail> => {
+    // Mail leaves through the outbox: wait until every mail written so far reached the SES emulator, so an
+    // earlier mail delivered late is never taken for the newest one.
+    await liveStack.mail.settle();
     const deadline = Date.now() + 10_000;
     for (;;) {
       const mails = (await readOutbox(ses, since)).filter(

@@ -12,14 +12,14 @@ describe('the sending policy', () => {
   it('codes and acknowledgements of a new request are essential; everything else is not', () => {
     expect(isEssential('code')).toBe(true);
     expect(isEssential('acknowledgement')).toBe(true);
-    for (const kind of ['notice', 'staff', 'answer', 'marketing'] as const)
+    for (const kind of ['notice', 'staff', 'answer', 'decision', 'marketing'] as const)
       expect(isEssential(kind)).toBe(false);
   });
 
   it('system mail counts against the daily budget; staff answers, staff digests and marketing do not', () => {
     for (const kind of ['code', 'acknowledgement', 'notice'] as const)
       expect(countsAgainstBudget(kind)).toBe(true);
-    for (const kind of ['staff', 'answer', 'marketing'] as const)
+    for (const kind of ['staff', 'answer', 'decision', 'marketing'] as const)
       expect(countsAgainstBudget(kind)).toBe(false);
   });
 
