@@ -55,6 +55,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/admin/audit', fn: 'admin', access: 'staff' },
   { method: 'GET', path: '/api/admin/reports/processing-register', fn: 'admin', access: 'staff' },
   { method: 'GET', path: '/api/me/budget-reviews', fn: 'budget-review', access: 'session' },
+  { method: 'POST', path: '/api/me/budget-reviews/upload-url', fn: 'budget-review', access: 'session' },
   { method: 'POST', path: '/api/me/budget-reviews/decide', fn: 'budget-review', access: 'session' },
   { method: 'POST', path: '/api/admin/budget-reviews/request', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/budget-reviews/read', fn: 'admin', access: 'staff' },

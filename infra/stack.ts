@@ -178,6 +178,8 @@ export class ZorgSomPrivacyStack extends Stack {
     });
     this.web = new Web(this, 'Web', {
       apiOriginDomain: this.api.originDomain,
+      // The portal's presigned budget-review PUT goes to the bucket's regional endpoint (what the SDK signs).
+      uploadOrigin: `https://${this.budgetReviews.bucket.bucketRegionalDomainName}`,
       logsKey: this.keys.logsKey,
       ...(props.portal
         ? {
