@@ -71,7 +71,9 @@ async function main(argv: string[]): Promise<number> {
   if (output) {
     const bytes = 'url' in output ? await download(output.url) : output.bytes;
     await writeFile(output.file, bytes, { mode: 0o600 });
-    process.stdout.write(`${match.command.render(result)} Written to ${output.file} (${bytes.length} bytes).\n`);
+    process.stdout.write(
+      `${match.command.render(result)} Written to ${output.file} (${bytes.length} bytes).\n`,
+    );
     return 0;
   }
   process.stdout.write(`${values.json ? JSON.stringify(result, null, 2) : match.command.render(result)}\n`);

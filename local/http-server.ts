@@ -365,7 +365,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (path !== '/api' && !path.startsWith('/api/')) {
       req.resume();
       if (staticRoot !== undefined && (method === 'GET' || method === 'HEAD')) {
-        if (options.contentSecurityPolicy) res.setHeader('content-security-policy', options.contentSecurityPolicy);
+        if (options.contentSecurityPolicy)
+          res.setHeader('content-security-policy', options.contentSecurityPolicy);
         await serveStatic(req, res, staticRoot);
       } else {
         sendProblem(res, 404);

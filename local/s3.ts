@@ -152,7 +152,8 @@ async function handle(
     !['tagging', 'acl', 'uploadId', 'partNumber'].some((sub) => url.searchParams.has(sub));
   const requiredKey = options.sseKmsKeyIds?.[bucket];
   if (isObjectPut && requiredKey !== undefined) {
-    const sse = header(req, 'x-amz-server-side-encryption') ?? url.searchParams.get('x-amz-server-side-encryption');
+    const sse =
+      header(req, 'x-amz-server-side-encryption') ?? url.searchParams.get('x-amz-server-side-encryption');
     const keyId =
       header(req, 'x-amz-server-side-encryption-aws-kms-key-id') ??
       url.searchParams.get('x-amz-server-side-encryption-aws-kms-key-id');
@@ -191,7 +192,12 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-function preflight(req: IncomingMessage, res: ServerResponse, rule: LocalCorsRule | undefined, origin: string) {
+function preflight(
+  req: IncomingMessage,
+  res: ServerResponse,
+  rule: LocalCorsRule | undefined,
+  origin: string,
+) {
   const method = header(req, 'access-control-request-method') ?? '';
   const asked = (header(req, 'access-control-request-headers') ?? '')
     .split(',')
@@ -247,7 +253,8 @@ function presignProblem(
   if (!Number.isFinite(signedAt) || !Number.isInteger(expires) || expires < 1 || expires > 604_800)
     return { code: 'AuthorizationQueryParametersError', message: 'Invalid X-Amz-Date or X-Amz-Expires.' };
   if (Date.now() > signedAt + expires * 1000) return { code: 'AccessDenied', message: 'Request has expired' };
-  if (signedAt > Date.now() + 15 * 60_000) return { code: 'AccessDenied', message: 'Request is not valid yet' };
+  if (signedAt > Date.now() + 15 * 60_000)
+    return { code: 'AccessDenied', message: 'Request is not valid yet' };
 
   const canonicalQuery = [...query.entries()]
     .filter(([name]) => name !== 'X-Amz-Signature')

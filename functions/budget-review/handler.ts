@@ -28,7 +28,11 @@ export function createRoutes(
         status: 200,
         // An enum, an integer and a base64 digest (which may by chance hold digits that look like a BSN):
         // nothing free-form for the patient-data guard to judge.
-        body: await createUploadUrl(deps, licenseeId, bodyOf(uploadUrlSchema, request, { patientGuard: false })),
+        body: await createUploadUrl(
+          deps,
+          licenseeId,
+          bodyOf(uploadUrlSchema, request, { patientGuard: false }),
+        ),
       };
     },
     'POST /api/me/budget-reviews/decide': async (request) => {

@@ -166,9 +166,9 @@ export function createBudgetReviewStore(options: {
         'x-amz-checksum-sha256': upload.sha256,
         'x-amz-server-side-encryption': 'aws:kms',
         'x-amz-server-side-encryption-aws-kms-key-id': upload.keyId,
-        'x-amz-server-side-encryption-context': Buffer.from(JSON.stringify(upload.encryptionContext)).toString(
-          'base64',
-        ),
+        'x-amz-server-side-encryption-context': Buffer.from(
+          JSON.stringify(upload.encryptionContext),
+        ).toString('base64'),
       };
       const url = await getSignedUrl(
         s3,
@@ -196,7 +196,9 @@ export function createBudgetReviewStore(options: {
     /** What S3 holds at `key` (size, type, encryption, checksum), or undefined when nothing is there. */
     async headUpload(key: string): Promise<StoredUpload | undefined> {
       try {
-        const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
+        const head = await s3.send(
+          new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }),
+        );
         return {
           bytes: head.ContentLength ?? 0,
           contentType: head.ContentType ?? '',

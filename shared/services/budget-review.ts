@@ -51,7 +51,8 @@ const fileExtensions = {
   'image/jpeg': 'jpg',
 } as const;
 const contentTypes = Object.keys(fileExtensions) as [keyof typeof fileExtensions];
-const isAllowedType = (type: string): type is keyof typeof fileExtensions => Object.hasOwn(fileExtensions, type);
+const isAllowedType = (type: string): type is keyof typeof fileExtensions =>
+  Object.hasOwn(fileExtensions, type);
 
 const reviewIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' });
 
@@ -59,11 +60,16 @@ const reviewIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: '
 export const uploadUrlSchema = z.strictObject({
   reviewId: reviewIdSchema,
   contentType: z.enum(contentTypes, { message: 'invalid-format' }),
-  bytes: z.number({ message: 'invalid-format' }).int({ message: 'invalid-format' }).min(1, { message: 'required' }),
+  bytes: z
+    .number({ message: 'invalid-format' })
+    .int({ message: 'invalid-format' })
+    .min(1, { message: 'required' }),
   /** Base64 of the file's SHA-256 (32 bytes): S3 refuses a body with any other. */
-  sha256: z.base64({ message: 'invalid-format' }).refine((value) => Buffer.from(value, 'base64').length === 32, {
-    message: 'invalid-format',
-  }),
+  sha256: z
+    .base64({ message: 'invalid-format' })
+    .refine((value) => Buffer.from(value, 'base64').length === 32, {
+      message: 'invalid-format',
+    }),
 });
 export type UploadUrlInput = z.infer<typeof uploadUrlSchema>;
 
@@ -146,7 +152,12 @@ export async function createUploadUrl(
     encryptionContext: uploadContext(review),
     expiresInSeconds,
   });
-  return { url, method: 'PUT', headers, expiresAt: new Date(now.getTime() + expiresInSeconds * 1000).toISOString() };
+  return {
+    url,
+    method: 'PUT',
+    headers,
+    expiresAt: new Date(now.getTime() + expiresInSeconds * 1000).toISOString(),
+  };
 }
 
 /** Is what S3 holds a file this review may keep? Checked at acceptance, since the browser did the upload. */
@@ -245,7 +256,9 @@ export async function readBudgetUpload(
     subjectId: reviewId,
   });
   const expiresInSeconds = policy.budgetReview.downloadUrlSeconds;
-  const extension = isAllowedType(review.upload.contentType) ? fileExtensions[review.upload.contentType] : 'bin';
+  const extension = isAllowedType(review.upload.contentType)
+    ? fileExtensions[review.upload.contentType]
+    : 'bin';
   const url = await deps.reviews.presignDownload(
     review.upload.key,
     `budget-review-${reviewId}.${extension}`,

@@ -139,7 +139,9 @@ describe('budget reviews: the licensee decides', () => {
     const accepted = await accept(licensee.token, reviewId);
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ status: 'accepted', consentAttestedAt: expect.any(String) });
-    expect(await objectsOf(licensee.licenseeId)).toEqual([`budget-reviews/${licensee.licenseeId}/${reviewId}`]);
+    expect(await objectsOf(licensee.licenseeId)).toEqual([
+      `budget-reviews/${licensee.licenseeId}/${reviewId}`,
+    ]);
     // Once accepted, no further URL is signed for it.
     expect((await uploadUrl(licensee.token, reviewId, upload)).status).toBe(409);
 
@@ -269,7 +271,9 @@ describe('budget-review uploads: presigned, exact, refused as S3 refuses', () =>
       ]),
     );
     expect(Number(url.searchParams.get('X-Amz-Expires'))).toBe(policy.budgetReview.uploadUrlSeconds);
-    expect(url.pathname).toBe(`/${api.env.BUDGET_REVIEW_BUCKET}/budget-reviews/${licensee.licenseeId}/${reviewId}`);
+    expect(url.pathname).toBe(
+      `/${api.env.BUDGET_REVIEW_BUCKET}/budget-reviews/${licensee.licenseeId}/${reviewId}`,
+    );
     // Nothing personal in the URL; the SSE-KMS values are headers, not query parameters.
     expect(target.url).not.toMatch(/server-side-encryption=|checksum-sha256=/i);
     expect(target.headers).toEqual({

@@ -172,12 +172,17 @@ describe('distribution', () => {
     });
     // The one origin beyond 'self': the budget-review bucket's regional domain, for the portal's presigned
     // PUT (connect-src only); resolved by CloudFormation, so the template holds a join with its GetAtt.
-    const [policy] = Object.values(template.findResources('AWS::CloudFront::ResponseHeadersPolicy')) as Json[];
+    const [policy] = Object.values(
+      template.findResources('AWS::CloudFront::ResponseHeadersPolicy'),
+    ) as Json[];
     const csp = policy!.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy
       .ContentSecurityPolicy as Json;
     const bucketId = stack.getLogicalId(stack.budgetReviews.bucket.node.defaultChild as CfnResource);
     expect(csp).toEqual({
-      'Fn::Join': ['', [expect.any(String), { 'Fn::GetAtt': [bucketId, 'RegionalDomainName'] }, expect.any(String)]],
+      'Fn::Join': [
+        '',
+        [expect.any(String), { 'Fn::GetAtt': [bucketId, 'RegionalDomainName'] }, expect.any(String)],
+      ],
     });
     const [before, , after] = csp['Fn::Join'][1] as [string, unknown, string];
     expect(`${before}BUCKET${after}`).toBe(contentSecurityPolicy('https://BUCKET'));

@@ -41,7 +41,9 @@ describe('generated pages', () => {
     expect(meta['connect-src']).toBeUndefined();
     expect(portalMetaContentSecurityPolicy).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
     const header = contentSecurityPolicy('https://uploads.s3.eu-west-1.amazonaws.com');
-    expect(header).toContain("default-src 'self'; connect-src 'self' https://uploads.s3.eu-west-1.amazonaws.com;");
+    expect(header).toContain(
+      "default-src 'self'; connect-src 'self' https://uploads.s3.eu-west-1.amazonaws.com;",
+    );
     expect(header).toContain("frame-ancestors 'none'");
   });
 

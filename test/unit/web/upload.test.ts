@@ -49,8 +49,22 @@ describe('budget-review upload (checked in the browser before it travels)', () =
     const digest = createHash('sha256').update('a;b').digest();
     expect(base64OfBytes(new Uint8Array(digest))).toBe(digest.toString('base64'));
     expect(base64OfBytes(new Uint8Array([0xfb, 0xff]))).toBe('+/8=');
-    expect(uploadUrlSchema.safeParse({ reviewId: '01J0000000000000000000000A', contentType: 'text/csv', bytes: 3, sha256: digest.toString('base64') }).success).toBe(true);
-    expect(uploadUrlSchema.safeParse({ reviewId: '01J0000000000000000000000A', contentType: 'text/csv', bytes: 3, sha256: 'YTti' }).success).toBe(false);
+    expect(
+      uploadUrlSchema.safeParse({
+        reviewId: '01J0000000000000000000000A',
+        contentType: 'text/csv',
+        bytes: 3,
+        sha256: digest.toString('base64'),
+      }).success,
+    ).toBe(true);
+    expect(
+      uploadUrlSchema.safeParse({
+        reviewId: '01J0000000000000000000000A',
+        contentType: 'text/csv',
+        bytes: 3,
+        sha256: 'YTti',
+      }).success,
+    ).toBe(false);
   });
 
   it('names every review status, and states the destruction term from the policy', () => {

@@ -514,10 +514,7 @@ async function decideBudgetReview(
   });
   if (!target.ok) return showBudgetProblem(form, reviewId, target.problem);
   if (!(await putFile(target.data, bytes))) {
-    return showProblem(
-      form,
-      localProblem([{ field: at('upload'), message: texts['budget.uploadFailed'] }]),
-    );
+    return showProblem(form, localProblem([{ field: at('upload'), message: texts['budget.uploadFailed'] }]));
   }
   const body = { reviewId, decision: 'accept', patientConsent: true };
   return sendBudgetDecision(form, reviewId, body, 'budget.shared');
@@ -564,7 +561,11 @@ async function showBudgetProblem(form: HTMLFormElement, reviewId: string, proble
     ...problem,
     // Over the limit at the presign: shown at the file, in the page's own words.
     ...(problem.status === 413
-      ? { errors: [{ field: `${reviewId}.upload`, code: 'payload-too-large', message: texts['budget.fileTooLarge'] }] }
+      ? {
+          errors: [
+            { field: `${reviewId}.upload`, code: 'payload-too-large', message: texts['budget.fileTooLarge'] },
+          ],
+        }
       : { errors }),
   });
 }
