@@ -68,7 +68,9 @@ export class ZorgSomPrivacyStack extends Stack {
       existingIdentity: props.existingSesIdentity ?? false,
     });
 
-    this.budgetReviews = new BudgetReviewStorage(this, 'BudgetReviews');
+    this.budgetReviews = new BudgetReviewStorage(this, 'BudgetReviews', {
+      portalOrigin: new URL(props.portalUrl).origin,
+    });
 
     // What every function may be granted, on exact ARNs.
     const targets: GrantTargets = {
