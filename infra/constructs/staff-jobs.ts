@@ -105,6 +105,13 @@ export class StaffJobs extends Construct {
       'deadline-watch',
       [
         deadlineIndexQuery,
+        // Whether the current statement version's notice has a job: one item of the job store, nothing else.
+        new PolicyStatement({
+          sid: 'StatementNoticeMarker',
+          actions: ['dynamodb:GetItem'],
+          resources: [targets.tableArn],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['JOB#ONCE'] } },
+        }),
         // Its digest goes to the outbox, and nowhere else in the table.
         new PolicyStatement({
           sid: 'Outbox',

@@ -11,6 +11,11 @@ export const policy = {
     version: '2.0',
     /** The day this version applies from (Europe/Amsterdam). */
     effectiveDate: '2026-12-01',
+    /** What changed against the version before, in plain words: the notice mail quotes it. */
+    changes: {
+      nl: 'De privacyverklaring staat nu in zijn geheel in het portaal, met de wet (AVG) bij naam, hoe lang wij uw gegevens bewaren en hoe u ze inziet, verbetert of laat verwijderen.',
+      en: 'The full privacy statement is now in the portal, naming the law (GDPR), how long we keep your data and how you view, correct or delete it.',
+    },
     law: {
       nl: 'Algemene Verordening Gegevensbescherming (AVG)',
       en: 'General Data Protection Regulation (GDPR, in Dutch: AVG)',
@@ -112,7 +117,12 @@ export const policy = {
     destroyUploadAfterDays: 14,
     /** A request the licensee does not answer lapses after this. */
     answerWithinDays: 30,
+    /** Enforced where the file travels: the presigned upload signs this as the largest Content-Length. */
     maxUploadBytes: 5 * 1024 * 1024,
+    /** A presigned upload URL (the browser PUTs straight to S3) is valid this long. */
+    uploadUrlSeconds: 300,
+    /** A staff download URL is valid this long; every one is audited before it is issued. */
+    downloadUrlSeconds: 60,
   },
   /** Staff are warned about open requests this close to their deadline. */
   deadlineWatch: { warnDaysBefore: 7 },

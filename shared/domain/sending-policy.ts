@@ -22,7 +22,8 @@ import { policy } from './policy.js';
  * - `staff`: to ZorgSom's own staff mailbox (deadline digests);
  * - `answer`: a staff member's own answer to an inbound mail (a person wrote it: not auto-submitted);
  * - `decision`: a staff member's decision on a request, told to the licensee (extension, answer, refusal,
- *   deletion done, a budget review asked): a person at ZorgSom triggered it, and the law requires it;
+ *   deletion done, a budget review asked) or staff's notice of a new privacy statement: a person at ZorgSom
+ *   triggered it, and the law requires it;
  * - `marketing`: information about products and services (only to those who did not opt out).
  */
 export type MailKind = 'code' | 'acknowledgement' | 'notice' | 'staff' | 'answer' | 'decision' | 'marketing';

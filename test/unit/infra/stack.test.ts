@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { App, CfnResource } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,7 +69,11 @@ beforeAll(() => {
 
 /** Every statement that applies to the role of a function: managed policies, attached policies, inline. */
 function statementsOf(name: FunctionName): Statement[] {
-  const fn = resources[logicalId(stack.functions.byName[name])];
+  return roleStatementsOf(stack.functions.byName[name]);
+}
+
+function roleStatementsOf(construct: IConstruct): Statement[] {
+  const fn = resources[logicalId(construct)];
   expect(fn?.Type).toBe('AWS::Lambda::Function');
   const roleId = (fn?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   const role = resources[roleId];
@@ -370,12 +375,76 @@ describe('IAM per function, derived from functionGrants', () => {
       statementsOf(name).flatMap((statement) =>
         statement.Action.filter((action) => action.startsWith('s3:')),
       );
-    expect(s3Actions('budget-review')).toEqual(['s3:PutObject']);
+    // Signs the upload, HeadObjects it (s3:GetObject, useless for content without kms:Decrypt), deletes it on a
+    // decline.
+    expect(s3Actions('budget-review').sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
     // Staff read uploads and (the audited inbox) raw mail; purges run in the job runner, which admin may only start.
     expect(s3Actions('admin')).toEqual(['s3:GetObject', 's3:GetObject']);
+    // The budget key only through S3 (SSE-KMS of the presigned PUT and GET): nobody calls KMS with it directly.
+    for (const name of ['budget-review', 'admin'] as const) {
+      const onKey = statementsOf(name).filter((statement) =>
+        statement.Resource.some((resource) => same(resource, budgetKey)),
+      );
+      expect(onKey, name).toHaveLength(1);
+      expect(onKey[0]?.Condition).toEqual({
+        StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
+      });
+    }
     expect(actionsOf(statementsOf('admin'), 'lambda:')).toEqual(['lambda:InvokeFunction']);
     for (const name of functionNames.filter((n) => n !== 'admin'))
       expect(actionsOf(statementsOf(name), 'lambda:'), name).toEqual([]);
+  });
+
+  it('budget-review bucket: only SSE-KMS under the budget key is stored, only the portal may PUT from a browser', () => {
+    const bucketId = logicalId(stack.budgetReviews.bucket);
+    const bucket = resources[bucketId]!.Properties as Json;
+    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+      {
+        BucketKeyEnabled: false,
+        ServerSideEncryptionByDefault: {
+          SSEAlgorithm: 'aws:kms',
+          KMSMasterKeyID: getAtt(logicalId(stack.budgetReviews.key)),
+        },
+      },
+    ]);
+    expect(bucket.CorsConfiguration).toEqual({
+      CorsRules: [
+        {
+          AllowedOrigins: [
+            new URL(stack.node.tryGetContext('portalUrl') ?? 'https://portal.zorgsom.nl').origin,
+          ],
+          AllowedMethods: ['PUT'],
+          AllowedHeaders: [
+            'content-type',
+            'x-amz-checksum-sha256',
+            'x-amz-server-side-encryption',
+            'x-amz-server-side-encryption-aws-kms-key-id',
+            'x-amz-server-side-encryption-context',
+          ],
+          ExposedHeaders: ['ETag'],
+          MaxAge: 300,
+        },
+      ],
+    });
+    const bucketPolicy = Object.values(resources).find(
+      (resource) =>
+        resource.Type === 'AWS::S3::BucketPolicy' && same(resource.Properties.Bucket, { Ref: bucketId }),
+    );
+    const denies = (bucketPolicy?.Properties.PolicyDocument.Statement as Json[]).filter(
+      (statement) => statement.Effect === 'Deny' && statement.Action === 's3:PutObject',
+    );
+    expect(denies.map((statement) => statement.Condition)).toEqual([
+      { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+      {
+        StringNotEquals: {
+          's3:x-amz-server-side-encryption-aws-kms-key-id': getAtt(logicalId(stack.budgetReviews.key)),
+        },
+      },
+    ]);
+    for (const statement of denies) {
+      expect(statement.Principal).toEqual({ AWS: '*' });
+      expect(statement.Resource).toEqual({ 'Fn::Join': ['', [getAtt(bucketId), '/*']] });
+    }
   });
 
   it('the job runner: a fixed name from the stack, 15 minutes, DLQ after two retries, continues itself', () => {
@@ -392,6 +461,19 @@ describe('IAM per function, derived from functionGrants', () => {
     const admin = resources[logicalId(stack.functions.byName.admin)]?.Properties.Environment
       .Variables as Json;
     expect(admin.JOB_RUNNER_FUNCTION).toBe('ZorgSomPrivacy-job-runner');
+  });
+
+  it('the deadline watch reads the statement notice marker and no other item of the table', () => {
+    const statements = roleStatementsOf(stack.staffJobs.deadlineWatch);
+    const onTable = statements.filter(
+      (s) => s.Effect === 'Allow' && s.Resource.some((r) => same(r, getAtt(logicalId(stack.data.table)))),
+    );
+    expect(onTable).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:GetItem'],
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['JOB#ONCE'] } },
+      }),
+    ]);
   });
 
   it('functions with public routes hold exactly these grants (written out by hand, not from functionGrants)', () => {
