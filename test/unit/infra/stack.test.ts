@@ -463,7 +463,7 @@ describe('IAM per function, derived from functionGrants', () => {
     expect(admin.JOB_RUNNER_FUNCTION).toBe('ZorgSomPrivacy-job-runner');
   });
 
-  it('the deadline watch reads the statement notice marker and no other item of the table', () => {
+  it('the deadline watch reads the statement notice marker, writes its digest to the outbox, and touches no other item', () => {
     const statements = roleStatementsOf(stack.staffJobs.deadlineWatch);
     const onTable = statements.filter(
       (s) => s.Effect === 'Allow' && s.Resource.some((r) => same(r, getAtt(logicalId(stack.data.table)))),
@@ -472,6 +472,10 @@ describe('IAM per function, derived from functionGrants', () => {
       expect.objectContaining({
         Action: ['dynamodb:GetItem'],
         Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['JOB#ONCE'] } },
+      }),
+      expect.objectContaining({
+        Action: ['dynamodb:PutItem'],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] } },
       }),
     ]);
   });
