@@ -28,6 +28,8 @@ export function buildApp(props: AppProps = {}): { app: App; stack: ZorgSomPrivac
     mailFrom: context('mailFrom') ?? `privacy@${domainName}`,
     portalUrl: context('portalUrl') ?? `https://portal.${domainName}`,
     staffMailbox: context('staffMailbox') ?? `privacy-team@${domainName}`,
+    staffSignInDomainPrefix:
+      context('staffSignInDomainPrefix') ?? `${domainName.replace(/[^a-z0-9]+/g, '-')}-staff`,
     tags: { application: 'zorgsom-privacy' },
   });
 

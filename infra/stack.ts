@@ -6,6 +6,7 @@ import { Data } from './constructs/data.js';
 import { BudgetReviewStorage } from './constructs/budget-reviews.js';
 import { Functions, type GrantTargets } from './constructs/functions.js';
 import { StaffJobs } from './constructs/staff-jobs.js';
+import { StaffAuth } from './constructs/staff-auth.js';
 import { Keys } from './constructs/keys.js';
 import { MailIntake } from './constructs/mail-intake.js';
 import { MailSending } from './constructs/mail-sending.js';
@@ -21,6 +22,8 @@ export interface ZorgSomPrivacyStackProps extends StackProps {
   readonly portalUrl: string;
   /** Where the daily deadline watch mails staff. */
   readonly staffMailbox: string;
+  /** The staff sign-in's Cognito domain prefix (`<prefix>.auth.<region>.amazoncognito.com`). */
+  readonly staffSignInDomainPrefix: string;
 }
 
 export class ZorgSomPrivacyStack extends Stack {
@@ -34,6 +37,7 @@ export class ZorgSomPrivacyStack extends Stack {
   readonly web: Web;
   readonly budgetReviews: BudgetReviewStorage;
   readonly staffJobs: StaffJobs;
+  readonly staffAuth: StaffAuth;
 
   constructor(scope: Construct, id: string, props: ZorgSomPrivacyStackProps) {
     super(scope, id, props);
@@ -52,6 +56,10 @@ export class ZorgSomPrivacyStack extends Stack {
     });
 
     this.budgetReviews = new BudgetReviewStorage(this, 'BudgetReviews');
+    this.staffAuth = new StaffAuth(this, 'StaffAuth', {
+      portalUrl: props.portalUrl,
+      domainPrefix: props.staffSignInDomainPrefix,
+    });
 
     // What every function may be granted, on exact ARNs.
     const targets: GrantTargets = {
@@ -100,9 +108,18 @@ export class ZorgSomPrivacyStack extends Stack {
     this.functions = new Functions(this, 'Functions', {
       logsKey: this.keys.logsKey,
       targets: { ...targets, rawMailBucketArn: this.mailIntake.bucket.bucketArn },
-      environment: { ...environment, RAW_MAIL_BUCKET: this.mailIntake.bucket.bucketName },
+      environment: {
+        ...environment,
+        RAW_MAIL_BUCKET: this.mailIntake.bucket.bucketName,
+        STAFF_ISSUER: this.staffAuth.issuer,
+        STAFF_CLIENT_IDS: this.staffAuth.client.userPoolClientId,
+      },
     });
-    this.api = new Api(this, 'Api', { functions: this.functions.byName, logsKey: this.keys.logsKey });
+    this.api = new Api(this, 'Api', {
+      functions: this.functions.byName,
+      logsKey: this.keys.logsKey,
+      staffTokens: { issuer: this.staffAuth.issuer, clientIds: [this.staffAuth.client.userPoolClientId] },
+    });
 
     // P5: the hourly retention sweeper and the TTL backstop audit (stream consumer).
     this.retention = new Retention(this, 'Retention', {
@@ -123,7 +140,11 @@ export class ZorgSomPrivacyStack extends Stack {
       logsKey: this.keys.logsKey,
       alarmTopic: this.mailIntake.alarmTopic,
     });
-    this.web = new Web(this, 'Web', { httpApi: this.api.httpApi, logsKey: this.keys.logsKey });
+    this.web = new Web(this, 'Web', {
+      httpApi: this.api.httpApi,
+      logsKey: this.keys.logsKey,
+      consoleConfig: this.staffAuth.consoleConfig(),
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'HTTP API base URL' });
     new CfnOutput(this, 'PortalDistributionUrl', {
@@ -131,6 +152,13 @@ export class ZorgSomPrivacyStack extends Stack {
       description:
         'The licensee portal and /api on one CloudFront domain (point portalUrl here, or at a custom domain)',
     });
+    new CfnOutput(this, 'StaffUserPoolId', {
+      value: this.staffAuth.userPool.userPoolId,
+      description:
+        'Create staff users here (admin-created only): aws cognito-idp admin-create-user, then admin-add-user-to-group viewer|handler|admin',
+    });
+    new CfnOutput(this, 'StaffConsoleClientId', { value: this.staffAuth.client.userPoolClientId });
+    new CfnOutput(this, 'StaffSignInUrl', { value: this.staffAuth.domain.baseUrl() });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'DataKeyArn', { value: this.keys.dataKey.keyArn });
     new CfnOutput(this, 'HmacKeyArn', { value: this.keys.hmacKey.keyArn });

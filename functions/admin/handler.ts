@@ -16,6 +16,13 @@ import {
   sendMarketing,
 } from '../../shared/services/staff/marketing.js';
 import { requireStaff } from '../../shared/services/staff/staff-actor.js';
+import type { AuditActor } from '../../shared/domain/audit.js';
+import { staffRoleByRouteKey } from '../routes.js';
+import {
+  createStaffTokenVerifier,
+  type StaffTokenVerifier,
+} from '../../shared/adapters/staff-token-verifier.js';
+import { requireSetting } from '../../shared/config.js';
 import type { StaffDeps } from '../../shared/services/staff/staff-deps.js';
 import { createAwsClients } from '../../shared/wiring.js';
 import { createStaffDeps } from '../../shared/wiring-staff.js';
@@ -59,15 +66,36 @@ const marketingSendSchema = z.strictObject({
   template: z.enum(marketingTemplateIds, { message: 'invalid-format' }),
 });
 
-export type AdminDeps = StaffDeps & BudgetReviewDeps & RequestDeps & { purge: PurgeDeps };
+export type AdminDeps = StaffDeps &
+  BudgetReviewDeps &
+  RequestDeps & { purge: PurgeDeps; verifyStaff: StaffTokenVerifier };
+
+type StaffRouteHandler = (actor: AuditActor, request: HttpRequest) => Promise<unknown>;
+
+/**
+ * Every route of this function demands a verified staff token and the minimum role that functions/routes.ts
+ * names for it; a route missing from that table fails at start-up instead of going unguarded.
+ */
+function guarded(
+  verifyStaff: StaffTokenVerifier,
+  handlers: Record<string, StaffRouteHandler>,
+): Record<string, RouteHandler> {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([routeKey, handle]) => {
+      const role = staffRoleByRouteKey.get(routeKey);
+      if (!role) throw new Error(`${routeKey} has no staff role in functions/routes.ts`);
+      const route: RouteHandler = async (request) => {
+        const { actor } = await requireStaff(verifyStaff, request.bearerToken, role);
+        return { status: 200, body: await handle(actor, request) };
+      };
+      return [routeKey, route];
+    }),
+  );
+}
 
 export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
-  const staff =
-    (
-      route: (actor: ReturnType<typeof requireStaff>, request: HttpRequest) => Promise<unknown>,
-    ): RouteHandler =>
-    async (request) => ({ status: 200, body: await route(requireStaff(request.principal), request) });
-  return {
+  const staff = (route: StaffRouteHandler) => route;
+  return guarded(deps.verifyStaff, {
     'POST /api/admin/licensees/show': staff((actor, request) =>
       showLicenseeToStaff(deps, actor, bodyOf(licenseeBodySchema, request).licenseeId),
     ),
@@ -127,7 +155,7 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
     'POST /api/admin/marketing/send': staff((actor, request) =>
       sendMarketing(deps, actor, bodyOf(marketingSendSchema, request).template),
     ),
-  };
+  });
 }
 
 const config = loadConfig();
@@ -145,6 +173,11 @@ export const handler = httpFunction(
     }),
     // An approved deletion purges at once, raw mail and budget uploads included.
     purge: createPurgeDeps(config, observability, { dynamodb: clients.dynamodb, s3: createS3Client(config) }),
+    verifyStaff: createStaffTokenVerifier({
+      issuer: requireSetting(config, 'STAFF_ISSUER'),
+      clientIds: requireSetting(config, 'STAFF_CLIENT_IDS').split(','),
+      jwksUrl: config.STAFF_JWKS_URL,
+    }),
   }),
   observability,
 );

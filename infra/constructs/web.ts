@@ -46,6 +46,8 @@ export interface WebProps {
   readonly httpApi: IHttpApi;
   /** Encrypts the deployment handler's log group, like every other log group of the stack. */
   readonly logsKey: IKey;
+  /** Written as console/config.json: where the staff console signs in (StaffAuth.consoleConfig()). */
+  readonly consoleConfig?: Record<string, string>;
 }
 
 /**
@@ -264,7 +266,10 @@ export class Web extends Construct {
     });
 
     this.deployment = new BucketDeployment(this, 'Deployment', {
-      sources: [Source.bucket(asset.bucket, asset.s3ObjectKey)],
+      sources: [
+        Source.bucket(asset.bucket, asset.s3ObjectKey),
+        ...(props.consoleConfig ? [Source.jsonData('console/config.json', props.consoleConfig)] : []),
+      ],
       destinationBucket: this.bucket,
       // New pages reach viewers at once: hashed assets never change, the HTML is invalidated.
       distribution: this.distribution,

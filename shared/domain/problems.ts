@@ -60,6 +60,14 @@ export const messages = {
     nl: 'U bent niet (meer) ingelogd. Log opnieuw in met een code per e-mail.',
     en: 'You are not (or no longer) signed in. Please sign in again with a code by email.',
   },
+  'staff-unauthorised': {
+    nl: 'Meld u aan als medewerker (met uw tweede factor) en probeer het opnieuw.',
+    en: 'Sign in as a staff member (with your second factor) and try again.',
+  },
+  'staff-forbidden': {
+    nl: 'Uw rol geeft geen toegang tot deze handeling.',
+    en: 'Your role does not allow this action.',
+  },
   'rate-limited': {
     nl: 'Te veel pogingen. Probeer het later opnieuw.',
     en: 'Too many attempts. Please try again later.',
