@@ -37,24 +37,31 @@ export function originOf(api: string): string {
 export const apiOption = (api: string | undefined) =>
   originOf(api ?? process.env.ZORGSOM_API_URL ?? `http://localhost:${process.env.PORT ?? 3000}`);
 
-/** Tokens are kept per origin, readable by this user only (like ~/.aws/credentials). */
-export const tokenStoreFile = () =>
+export const isLocalOrigin = (origin: string) => /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin);
+
+/**
+ * Tokens are kept per origin, readable by this user only (like ~/.aws/credentials): for `npm start` in its
+ * data folder (beside its staff users), otherwise in ~/.config/zorgsom.
+ */
+export const tokenStoreFile = (origin?: string) =>
   join(
     process.env.ZORGSOM_CONFIG_DIR ??
-      join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'zorgsom'),
+      (origin && isLocalOrigin(origin)
+        ? process.env.LOCAL_DATA_DIR || '.local'
+        : join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'zorgsom')),
     'staff-tokens.json',
   );
 
-async function readStore(): Promise<Record<string, string>> {
-  const text = await readFile(tokenStoreFile(), 'utf8').catch(() => undefined);
+async function readStore(origin: string): Promise<Record<string, string>> {
+  const text = await readFile(tokenStoreFile(origin), 'utf8').catch(() => undefined);
   return text ? (JSON.parse(text) as Record<string, string>) : {};
 }
 
 export async function saveToken(origin: string, token: string | undefined): Promise<void> {
-  const store = await readStore();
+  const store = await readStore(origin);
   if (token) store[origin] = token;
   else delete store[origin];
-  const file = tokenStoreFile();
+  const file = tokenStoreFile(origin);
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   await writeFile(file, JSON.stringify(store, null, 2), { mode: 0o600 });
   await chmod(file, 0o600);
@@ -62,12 +69,12 @@ export async function saveToken(origin: string, token: string | undefined): Prom
 
 const signInHint = (origin: string) =>
   `sign in first: npm run admin -- login --api ${origin}` +
-  (/^http:\/\/(localhost|127\.0\.0\.1)/.test(origin) ? ' --as admin|handler|viewer' : '');
+  (isLocalOrigin(origin) ? ' --as admin|handler|viewer' : '');
 
 /** The token for `origin`: $ZORGSOM_STAFF_TOKEN, else the one `login` saved; an expired one is refused here. */
 export async function resolveTarget(options: { api?: string }): Promise<AdminTarget> {
   const origin = apiOption(options.api);
-  const token = process.env.ZORGSOM_STAFF_TOKEN || (await readStore())[origin];
+  const token = process.env.ZORGSOM_STAFF_TOKEN || (await readStore(origin))[origin];
   if (!token)
     throw new AdminApiError(0, 'not-signed-in', `Not signed in to ${origin}: ${signInHint(origin)}`);
   let expiresAt: number | undefined;

@@ -51,7 +51,8 @@ Commands:
 ${commands.map((command) => `  ${command.usage}`).join('\n')}
 
 --api is the origin, with or without /api; default $ZORGSOM_API_URL, else http://localhost:$PORT (3000).
-The access token is kept in ${tokenStoreFile()} (or given as $ZORGSOM_STAFF_TOKEN).`;
+The access token is kept in ${tokenStoreFile()} (for npm start: in its data folder), or given as
+$ZORGSOM_STAFF_TOKEN.`;
 
 async function main(argv: string[]): Promise<number> {
   let parsed;

@@ -1,10 +1,8 @@
 import { decodeJwt } from 'jose';
-import { saveToken } from './admin-client.js';
+import { isLocalOrigin, saveToken } from './admin-client.js';
 import { fetchConsoleConfig, SignInError, signInToLocalIdp, signInWithBrowser } from './staff-sign-in.js';
 import { cliRedirectUri, currentTotp, readLocalStaffUsers } from '../local/staff-idp.js';
 import { staffRoles } from '../shared/domain/staff-roles.js';
-
-const isLocal = (origin: string) => /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin);
 
 /**
  * `login`: the sign-in the console uses (authorization code + PKCE, second factor), for the CLI's own
@@ -19,13 +17,21 @@ export async function signIn(
   const config = await fetchConsoleConfig(origin);
   let tokens;
   if (as !== undefined) {
-    if (!isLocal(origin)) throw new SignInError('--as works only against npm start (a localhost origin)');
+    if (!isLocalOrigin(origin))
+      throw new SignInError('--as works only against npm start (a localhost origin)');
     if (!(staffRoles as readonly string[]).includes(as))
       throw new SignInError(`--as takes one of ${staffRoles.join(', ')}`);
     const dataDir = process.env.LOCAL_DATA_DIR || '.local';
     const user = (await readLocalStaffUsers(dataDir))?.find((candidate) => candidate.role === as);
     if (!user) throw new SignInError(`No local staff users in ${dataDir}: start the system with npm start`);
-    tokens = await signInToLocalIdp(config, user, () => currentTotp(user), cliRedirectUri);
+    try {
+      tokens = await signInToLocalIdp(config, user, () => currentTotp(user), cliRedirectUri);
+    } catch (error) {
+      // A code is accepted once: right after another sign-in, wait for the next one, as a person would.
+      if (!(error instanceof SignInError && /second factor/.test(error.message))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 30_000 - (Date.now() % 30_000) + 500));
+      tokens = await signInToLocalIdp(config, user, () => currentTotp(user), cliRedirectUri);
+    }
   } else {
     tokens = await signInWithBrowser(config, cliRedirectUri, print);
   }

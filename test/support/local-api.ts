@@ -24,7 +24,19 @@ const localConfigSchema = configSchema.required({
  */
 export async function startLocalApi(
   envOverrides: Record<string, string> = {},
-  options: { staffDataDir?: string; idpClock?: () => number } = {},
+  {
+    loadHandler = async (name: FunctionName) =>
+      ((await import(`../../functions/${name}/handler.ts`)) as { handler: never }).handler,
+    staffDataDir,
+    idpClock,
+  }: {
+    /** Where each function's handler comes from: the sources by default, the deployed bundles in test/deployed. */
+    loadHandler?: (name: FunctionName) => Promise<unknown>;
+    /** Keeps the staff users in this folder, where `npm run admin -- login --as` finds them. */
+    staffDataDir?: string;
+    /** The staff-idp's clock (to sign in "earlier" and get an expired token). */
+    idpClock?: () => number;
+  } = {},
 ) {
   // The staff token issuer names the port, and the functions read it when they load: fix the port first.
   const port = await findFreePort();
@@ -36,16 +48,12 @@ export async function startLocalApi(
   Object.assign(process.env, table.env);
   const dynamodb = table.client;
   const handlers = Object.fromEntries(
-    await Promise.all(
-      functionNames.map(
-        async (name) => [name, (await import(`../../functions/${name}/handler.ts`)).handler] as const,
-      ),
-    ),
+    await Promise.all(functionNames.map(async (name) => [name, await loadHandler(name)] as const)),
   ) as Record<FunctionName, never>;
   const staffIdp = await createStaffIdp({
     origin: `http://localhost:${port}`,
-    dataDir: options.staffDataDir,
-    clock: options.idpClock,
+    dataDir: staffDataDir,
+    clock: idpClock,
   });
   const server = await startHttpServer({
     port,
