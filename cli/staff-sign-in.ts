@@ -32,7 +32,16 @@ export async function fetchConsoleConfig(origin: string): Promise<ConsoleConfig>
     throw new SignInError(`Could not reach ${url} (is the system running there?)`);
   }
   if (!response.ok) throw new SignInError(`${url} answered HTTP ${response.status}`);
-  return (await response.json()) as ConsoleConfig;
+  const config = (await response.json()) as ConsoleConfig;
+  // URLs may be relative to the console's origin (the token endpoint is same-origin behind CloudFront).
+  const absolute = (value: string) => new URL(value, origin).href;
+  return {
+    ...config,
+    authorizeUrl: absolute(config.authorizeUrl),
+    tokenUrl: absolute(config.tokenUrl),
+    logoutUrl: absolute(config.logoutUrl),
+    redirectUri: absolute(config.redirectUri),
+  };
 }
 
 /** RFC 7636 PKCE: a random verifier and its S256 challenge. */

@@ -94,7 +94,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     }
   };
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  // Generous: on a loaded machine (CI, many test runs at once) the JVM can take well over 30 s to answer.
+  const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
   try {
     for (;;) {
       if (failure) throw failure;

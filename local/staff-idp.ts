@@ -18,7 +18,7 @@ import { staffRoles, staffScope, type StaffRole } from '../shared/domain/staff-r
 
 export const staffIdpPrefix = '/staff-idp';
 /** The console's app client (public, PKCE); the CLI uses it too, with its loopback redirect. */
-export const localConsoleClientId = 'zorgsom-console-local';
+export const localConsoleClientId = 'zorgsom-console';
 /** RFC 8252 loopback redirect of `npm run admin -- login`. */
 export const cliRedirectUri = 'http://localhost:47823/callback';
 
@@ -175,10 +175,12 @@ export async function createStaffIdp(options: StaffIdpOptions): Promise<StaffIdp
   const signingKey = await importJWK(stored.privateJwk, 'RS256');
   const issuer = `${options.origin}${staffIdpPrefix}`;
   const consoleRedirect = `${options.origin}/console/`;
+  // The same console reached as 127.0.0.1 instead of localhost is the same registration.
+  const consoleRedirects = [consoleRedirect, consoleRedirect.replace('//localhost:', '//127.0.0.1:')];
   const clients = new Map([
     [
       localConsoleClientId,
-      { redirectUris: [consoleRedirect, cliRedirectUri], logoutUris: [consoleRedirect] },
+      { redirectUris: [...consoleRedirects, cliRedirectUri], logoutUris: consoleRedirects },
     ],
   ]);
   const hashes = new Map(

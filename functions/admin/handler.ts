@@ -12,6 +12,7 @@ import { disclosureInputSchema, recordDisclosure } from '../../shared/services/s
 import { showLicenseeToStaff } from '../../shared/services/staff/licensee-access.js';
 import {
   marketingAudienceSize,
+  previewMarketing,
   marketingTemplateIds,
   sendMarketing,
 } from '../../shared/services/staff/marketing.js';
@@ -46,13 +47,40 @@ import {
   closeRequestSchema,
   extendRequest,
   extendRequestSchema,
-  listOpenRequests,
   rejectRequest,
   rejectRequestSchema,
   requestRefSchema,
   showRequest,
 } from '../../shared/services/staff/request-actions.js';
 import { createRequestRepository } from '../../shared/adapters/request-repository.js';
+import { createRequestNotes, type RequestNotes } from '../../shared/adapters/request-notes.js';
+import { createBreachRepository, type BreachRepository } from '../../shared/adapters/breach-repository.js';
+import { dashboard, dashboardCsv, dashboardQuerySchema } from '../../shared/services/staff/dashboard.js';
+import {
+  addNoteSchema,
+  addRequestNote,
+  listRequestsForConsole,
+  previewRejection,
+  rejectPreviewSchema,
+  requestDetail,
+  requestFilterSchema,
+  showRequestText,
+} from '../../shared/services/staff/request-console.js';
+import {
+  breachDecisionSchema,
+  breachFieldsSchema,
+  breachIdSchema,
+  breachNoticeSchema,
+  breachUpdateSchema,
+  decideBreach,
+  exportBreach,
+  listBreaches,
+  noticeToLicensees,
+  recordBreach,
+  showBreach,
+  updateBreach,
+} from '../../shared/services/staff/breaches.js';
+import { findLicensees, licenseeFindSchema } from '../../shared/services/staff/licensee-access.js';
 
 const licenseeIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' });
 const licenseeBodySchema = z.strictObject({ licenseeId: licenseeIdSchema });
@@ -68,7 +96,12 @@ const marketingSendSchema = z.strictObject({
 
 export type AdminDeps = StaffDeps &
   BudgetReviewDeps &
-  RequestDeps & { purge: PurgeDeps; verifyStaff: StaffTokenVerifier };
+  RequestDeps & {
+    purge: PurgeDeps;
+    verifyStaff: StaffTokenVerifier;
+    notes: RequestNotes;
+    breaches: BreachRepository;
+  };
 
 type StaffRouteHandler = (actor: AuditActor, request: HttpRequest) => Promise<unknown>;
 
@@ -111,7 +144,54 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
       return { events };
     }),
     'GET /api/admin/reports/processing-register': staff(async () => processingRegister()),
-    'POST /api/admin/requests/list': staff(() => listOpenRequests(deps)),
+    'POST /api/admin/licensees/find': staff((actor, request) =>
+      findLicensees(deps, actor, bodyOf(licenseeFindSchema, request)),
+    ),
+    'POST /api/admin/dashboard': staff((_actor, request) =>
+      dashboard(deps, bodyOf(dashboardQuerySchema, request)),
+    ),
+    'POST /api/admin/dashboard/csv': staff(async (_actor, request) => {
+      const { months, at } = await dashboard(deps, bodyOf(dashboardQuerySchema, request));
+      return {
+        filename: `zorgsom-verantwoording-${at.slice(0, 10)}.csv`,
+        contentType: 'text/csv; charset=utf-8',
+        csv: dashboardCsv(months),
+      };
+    }),
+    'POST /api/admin/requests/list': staff((_actor, request) =>
+      listRequestsForConsole(deps, bodyOf(requestFilterSchema, request, { patientGuard: false })),
+    ),
+    'POST /api/admin/requests/detail': staff((_actor, request) =>
+      requestDetail(deps, bodyOf(requestRefSchema, request).reference),
+    ),
+    'POST /api/admin/requests/show-text': staff((actor, request) =>
+      showRequestText(deps, actor, bodyOf(requestRefSchema, request).reference),
+    ),
+    'POST /api/admin/requests/note': staff((actor, request) =>
+      addRequestNote(deps, actor, bodyOf(addNoteSchema, request)),
+    ),
+    'POST /api/admin/requests/reject-preview': staff((_actor, request) =>
+      previewRejection(deps, bodyOf(rejectPreviewSchema, request)),
+    ),
+    'POST /api/admin/breaches/record': staff((actor, request) =>
+      recordBreach(deps, actor, bodyOf(breachFieldsSchema, request)),
+    ),
+    'POST /api/admin/breaches/update': staff((actor, request) =>
+      updateBreach(deps, actor, bodyOf(breachUpdateSchema, request)),
+    ),
+    'POST /api/admin/breaches/decide': staff((actor, request) =>
+      decideBreach(deps, actor, bodyOf(breachDecisionSchema, request)),
+    ),
+    'POST /api/admin/breaches/list': staff(() => listBreaches(deps)),
+    'POST /api/admin/breaches/show': staff((_actor, request) =>
+      showBreach(deps, bodyOf(breachIdSchema, request).breachId),
+    ),
+    'POST /api/admin/breaches/export': staff((_actor, request) =>
+      exportBreach(deps, bodyOf(breachIdSchema, request).breachId),
+    ),
+    'POST /api/admin/breaches/notify-licensees': staff((actor, request) =>
+      noticeToLicensees(deps, actor, bodyOf(breachNoticeSchema, request)),
+    ),
     'POST /api/admin/requests/show': staff((actor, request) =>
       showRequest(deps, actor, bodyOf(requestRefSchema, request).reference),
     ),
@@ -152,6 +232,9 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
       return closeBudgetReview(deps, actor, licenseeId, reviewId);
     }),
     'POST /api/admin/marketing/audience': staff(() => marketingAudienceSize(deps)),
+    'POST /api/admin/marketing/preview': staff(async (_actor, request) =>
+      previewMarketing(bodyOf(marketingSendSchema, request).template, deps.portalUrl),
+    ),
     'POST /api/admin/marketing/send': staff((actor, request) =>
       sendMarketing(deps, actor, bodyOf(marketingSendSchema, request).template),
     ),
@@ -173,6 +256,8 @@ export const handler = httpFunction(
     }),
     // An approved deletion purges at once, raw mail and budget uploads included.
     purge: createPurgeDeps(config, observability, { dynamodb: clients.dynamodb, s3: createS3Client(config) }),
+    notes: createRequestNotes({ client: clients.dynamodb, tableName: config.TABLE_NAME }),
+    breaches: createBreachRepository({ client: clients.dynamodb, tableName: config.TABLE_NAME }),
     verifyStaff: createStaffTokenVerifier({
       issuer: requireSetting(config, 'STAFF_ISSUER'),
       clientIds: requireSetting(config, 'STAFF_CLIENT_IDS').split(','),

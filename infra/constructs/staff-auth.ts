@@ -109,12 +109,21 @@ export class StaffAuth extends Construct {
     this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
   }
 
-  /** `/console/config.json` for the console, from the pool's endpoints. */
+  /** The managed-login host, `<prefix>.auth.<region>.amazoncognito.com` (CloudFront's origin for /oauth2/*). */
+  get cognitoDomainName(): string {
+    return `${this.domain.domainName}.auth.${Stack.of(this).region}.amazoncognito.com`;
+  }
+
+  /**
+   * `/console/config.json` for the console. The token endpoint is same-origin (`/oauth2/token`, which the
+   * distribution forwards to the Cognito domain), so the console's CSP stays `connect-src 'self'`; sign-in and
+   * sign-out are navigations to the Cognito domain.
+   */
   consoleConfig(): Record<string, string> {
     const base = this.domain.baseUrl();
     return {
       authorizeUrl: `${base}/oauth2/authorize`,
-      tokenUrl: `${base}/oauth2/token`,
+      tokenUrl: '/oauth2/token',
       logoutUrl: `${base}/logout`,
       clientId: this.client.userPoolClientId,
       redirectUri: this.consoleUrl,

@@ -124,4 +124,30 @@ describe('processing register', () => {
     ]);
     expect(register.body.retention.afterLicenceEndMonths).toBe(24);
   });
+
+  it('lists every processing the system does, each with its own basis and retention, patient files included', async () => {
+    const register = (await api.staff('GET', '/api/admin/reports/processing-register', undefined, 'viewer'))
+      .body;
+    const byId = Object.fromEntries(
+      register.processings.map((processing: { id: string }) => [processing.id, processing]),
+    );
+    expect(Object.keys(byId)).toEqual([
+      'licensee-records',
+      'request-and-mail-texts',
+      'budget-review-uploads',
+      'audit-trail',
+      'staff-accounts',
+      'breach-register',
+    ]);
+    expect(byId['budget-review-uploads']).toMatchObject({
+      dataSubjects: 'patients',
+      categories: ['patient-data'],
+      legalBasis: 'consent',
+    });
+    expect(byId['budget-review-uploads'].retention.en).toContain('14 days');
+    expect(byId['licensee-records'].retention.en).toContain('24 months');
+    // No longer the untrue "no patient data": it says where patient data is, and only there.
+    expect(JSON.stringify(register)).not.toContain('No patient data');
+    expect(register.patientData.en).toContain('budget review');
+  });
 });
