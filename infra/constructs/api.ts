@@ -17,7 +17,10 @@ export interface ApiProps {
   readonly logsKey: IKey;
   /** The staff token issuer (Cognito user pool) and the app clients whose tokens staff routes accept. */
   readonly staffTokens: { readonly issuer: string; readonly clientIds: readonly string[] };
-  /** Steady-state requests per second for the whole stage. */
+  /**
+   * Steady-state requests per second of EACH route (an HTTP API stage's default route throttle applies per
+   * route, not to the stage as a whole: 39 routes × 50 rps is the account-level ceiling of the API).
+   */
   readonly throttleRate?: number;
   readonly throttleBurst?: number;
 }
@@ -107,7 +110,7 @@ export class Api extends Construct {
               'DynamoDB on every call and the function answers 401 otherwise. An API Gateway authorizer would ' +
               'repeat that lookup; licensees have no IAM or Cognito identity.'
             : 'Public by nature: signup, sign-in, the export schema and the one-click marketing unsubscribe are ' +
-              'used without a session. Abuse is bounded by the stage throttle, sign-in codes by the per-licensee ' +
+              'used without a session. Abuse is bounded by the per-route throttle, sign-in codes by the per-licensee ' +
               'limits of policy.signIn, and unsubscribe links by a KMS HMAC over the licensee id.',
       });
     }
