@@ -143,7 +143,10 @@ export class ZorgSomPrivacyStack extends Stack {
     this.web = new Web(this, 'Web', {
       httpApi: this.api.httpApi,
       logsKey: this.keys.logsKey,
-      consoleConfig: this.staffAuth.consoleConfig(),
+      staffSignIn: {
+        cognitoDomainName: this.staffAuth.cognitoDomainName,
+        clientId: this.staffAuth.client.userPoolClientId,
+      },
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'HTTP API base URL' });

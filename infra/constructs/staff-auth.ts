@@ -113,22 +113,4 @@ export class StaffAuth extends Construct {
   get cognitoDomainName(): string {
     return `${this.domain.domainName}.auth.${Stack.of(this).region}.amazoncognito.com`;
   }
-
-  /**
-   * `/console/config.json` for the console. The token endpoint is same-origin (`/oauth2/token`, which the
-   * distribution forwards to the Cognito domain), so the console's CSP stays `connect-src 'self'`; sign-in and
-   * sign-out are navigations to the Cognito domain.
-   */
-  consoleConfig(): Record<string, string> {
-    const base = this.domain.baseUrl();
-    return {
-      authorizeUrl: `${base}/oauth2/authorize`,
-      tokenUrl: '/oauth2/token',
-      logoutUrl: `${base}/logout`,
-      clientId: this.client.userPoolClientId,
-      redirectUri: this.consoleUrl,
-      scope: staffScope,
-      apiBase: '/api',
-    };
-  }
 }
