@@ -13,13 +13,15 @@ import {
   saveToken,
   tokenStoreFile,
 } from './admin-client.js';
-import { commands, findCommand, UsageError } from './commands.js';
+import { commands, findCommand, progressLine, UsageError } from './commands.js';
+import { details } from './format.js';
 import { signIn } from './login.js';
 import { SignInError } from './staff-sign-in.js';
 
 const text = { type: 'string' } as const;
 const cliOptions = {
   json: { type: 'boolean' },
+  detach: { type: 'boolean' },
   help: { type: 'boolean' },
   api: text,
   recipient: text,
@@ -40,7 +42,7 @@ const cliOptions = {
   as: text,
 } as const;
 
-const help = `Usage: npm run admin -- <command> [--json] [--api URL]
+const help = `Usage: npm run admin -- <command> [--json] [--detach] [--api URL]
 
 Sign in:
   login                                (opens the staff sign-in with your second factor in the browser)
@@ -50,6 +52,7 @@ Sign in:
 Commands:
 ${commands.map((command) => `  ${command.usage}`).join('\n')}
 
+Commands that start a job follow it until it is done (progress on stderr); --detach returns at once.
 --api is the origin, with or without /api; default $ZORGSOM_API_URL, else http://localhost:$PORT (3000).
 The access token is kept in ${tokenStoreFile()} (for npm start: in its data folder), or given as
 $ZORGSOM_STAFF_TOKEN.`;
@@ -84,6 +87,13 @@ async function main(argv: string[]): Promise<number> {
   const body = match.command.body?.(match.args, values);
   const target = await resolveTarget({ api: values.api as string | undefined });
   const result = await callAdmin(target, match.command.method, match.command.path, body);
+  const jobId = values.detach ? undefined : match.command.follow?.(result);
+  if (jobId) {
+    process.stderr.write(`${match.command.render(result)}\n`);
+    const job = await followJob(target, jobId);
+    process.stdout.write(`${values.json ? JSON.stringify(job, null, 2) : details(job)}\n`);
+    return job.status === 'done' ? 0 : 1;
+  }
   const output = match.command.save?.(result, values);
   if (output) {
     await writeFile(output.file, output.bytes, { mode: 0o600 });
@@ -94,6 +104,22 @@ async function main(argv: string[]): Promise<number> {
   }
   process.stdout.write(`${values.json ? JSON.stringify(result, null, 2) : match.command.render(result)}\n`);
   return 0;
+}
+
+/** Polls `jobs show` until the job is no longer running; a changed progress line goes to stderr. */
+async function followJob(target: Awaited<ReturnType<typeof resolveTarget>>, jobId: string) {
+  let last = '';
+  for (;;) {
+    const job = (await callAdmin(target, 'POST', '/api/admin/jobs/show', { jobId })) as {
+      status: string;
+      progress: Record<string, number>;
+    };
+    const line = progressLine(job);
+    if (line !== last) process.stderr.write(`job ${jobId} ${line}\n`);
+    last = line;
+    if (job.status !== 'running') return job;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 main(process.argv.slice(2)).then(

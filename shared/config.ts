@@ -25,6 +25,10 @@ export const configSchema = z.object({
   STAFF_CLIENT_IDS: z.string().min(1).optional(),
   /** Default `<STAFF_ISSUER>/.well-known/jwks.json`. */
   STAFF_JWKS_URL: z.url().optional(),
+  /** Staff functions that start jobs: the job runner's function name (locally `job-runner`). */
+  JOB_RUNNER_FUNCTION: z.string().min(1).optional(),
+  /** Local stack only: the endpoint that takes Lambda Invoke calls and runs the function in-process. */
+  LAMBDA_ENDPOINT: z.url().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -10,6 +10,7 @@ import { fetchConsoleConfig, signInToLocalIdp, type ConsoleConfig } from '../../
 import type { LocalStaffUser } from '../../local/staff-idp.js';
 import { createIsolatedTable } from '../../local/table.js';
 import { readOutbox } from '../../local/ses-emulator.js';
+import { startLocalLambda } from '../../local/lambda-endpoint.js';
 import { configSchema } from '../../shared/config.js';
 
 const localConfigSchema = configSchema.required({
@@ -44,6 +45,14 @@ export async function startLocalApi(
     { ...inject('localEnv'), ...localStaffAuthEnv(port), ...envOverrides },
     'zorgsom-test',
   );
+  // Jobs (marketing sends, purges) reach the runner through Lambda's Invoke API, in this process.
+  const lambda = await startLocalLambda({
+    port: 0,
+    functions: ['job-runner'],
+    timeoutMs: 15 * 60_000,
+    retryDelayMs: 50,
+  });
+  Object.assign(table.env, { LAMBDA_ENDPOINT: lambda.endpoint, JOB_RUNNER_FUNCTION: 'job-runner' });
   const env = localConfigSchema.parse(table.env);
   Object.assign(process.env, table.env);
   const dynamodb = table.client;
@@ -119,7 +128,22 @@ export async function startLocalApi(
       call(method, path, { body, token: await staffToken(role) }),
     latestCode,
     mailsTo,
+    /** Waits until every job the runner was given (continuations included) has stopped running. */
+    jobsIdle: () => lambda.idle(),
+    /** Polls a job until it is no longer running; its staff view. */
+    async waitForJob(jobId: string) {
+      for (;;) {
+        const { body } = await call('POST', '/api/admin/jobs/show', {
+          body: { jobId },
+          token: await staffToken('handler'),
+        });
+        if (body?.status !== 'running') return body;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     close: async () => {
+      await lambda.idle();
+      await lambda.close();
       await server.close();
       await table.drop();
     },
