@@ -150,6 +150,10 @@ export const consoleTexts = {
   ),
   'request.title': t('Verzoek', 'Request'),
   'request.facts': t('Gegevens van het verzoek', 'Request details'),
+  'request.notOpen': t(
+    'Dit verzoek staat niet (meer) in de open wachtrij, dus de gegevens zijn hier niet beschikbaar.',
+    'This request is not (or no longer) in the open queue, so its details are not available here.',
+  ),
   'request.licensee': t('Licentiehouder', 'Licensee'),
   'request.extendedMonths': t('Verlengd (maanden)', 'Extended (months)'),
   'request.timeline': t('Tijdlijn', 'Timeline'),

@@ -161,7 +161,7 @@ export async function requestDetailPage(
               ]
             : []),
         ])
-      : h('p', {}, tr('common.loading'));
+      : h('p', {}, tr('request.notOpen'));
   const factsHost = h('div', {}, drawFacts());
 
   // The audited "toon": only a handler or admin may read the text.
