@@ -346,6 +346,9 @@ export const holdReasonTexts: Record<(typeof policy.retention.legalHoldReasons)[
 export const actionTexts: Record<string, Text> = {
   'privacy-request.received': t('Ontvangen', 'Received'),
   'privacy-request.confirmed': t('Bevestigd door de licentiehouder', 'Confirmed by the licensee'),
+  'privacy-request.open': t('Open voor behandeling', 'Open for handling'),
+  'privacy-request.awaiting-staff-approval': t('Wacht op goedkeuring', 'Awaiting approval'),
+  'privacy-request.closed-unconfirmed': t('Gesloten: niet bevestigd', 'Closed: not confirmed'),
   'privacy-request.read-by-staff': t('Tekst gelezen door medewerker', 'Text read by staff'),
   'privacy-request.extended': t('Termijn verlengd', 'Deadline extended'),
   'privacy-request.completed': t('Beantwoord en gesloten', 'Answered and closed'),
