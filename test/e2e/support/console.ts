@@ -3,46 +3,80 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { consoleTexts, type ConsoleTextKey } from '../../../web/console/texts.js';
 import type { Language } from '../../../web/src/texts.js';
+import { currentTotp } from '../../../local/staff-idp.js';
 import { nowSeconds, uniqueEmail, type Portal } from './portal.js';
-import { signInToStack } from '../../support/local-api.js';
 
 export const tr = (key: ConsoleTextKey, language: Language = 'nl'): string => consoleTexts[key][language];
 
 export type Role = 'viewer' | 'handler' | 'admin';
 
-const tokens = new WeakMap<Portal, Map<Role, Promise<string>>>();
-/** A real access token of the stack's first `role` user, signed in once per stack (password and TOTP). */
-export function staffCredential(portal: Portal, role: Role = 'admin'): Promise<string> {
-  let byRole = tokens.get(portal);
-  if (!byRole) tokens.set(portal, (byRole = new Map()));
-  let token = byRole.get(role);
-  if (!token) {
-    token = signInToStack(portal.url, portal.stack.staffUsers ?? [], role);
-    byRole.set(role, token);
+/** Sessions by role: each first staff user signs in once through the pages (a TOTP code is single-use). */
+const sessions = new Map<Role, Promise<string>>();
+
+/** The 30-second TOTP step each user last signed in with: the IdP refuses a code of that step again. */
+const usedSteps = new Map<string, number>();
+const totpStep = () => Math.floor(Date.now() / 30_000);
+async function freshTotp(user: { username: string; totpSecret: string }): Promise<string> {
+  const used = usedSteps.get(user.username);
+  if (used !== undefined && totpStep() <= used) {
+    await new Promise((resolve) => setTimeout(resolve, (used + 1) * 30_000 - Date.now() + 50));
   }
-  return token;
+  usedSteps.set(user.username, totpStep());
+  return currentTotp(user);
 }
 
 /**
- * A tab signed in to the console as `role`: a real access token of that role (through the local staff IdP)
- * in the console's session (sessionStorage).
+ * Signs `role`'s first staff user in through the console and the local staff IdP's pages: username and
+ * password, then the TOTP code computed from the user's secret with the IdP's own library (otpauth).
+ * Returns the console's session (its sessionStorage entry), so further tabs start signed in.
  */
+export async function signInThroughPages(portal: Portal, page: Page, role: Role): Promise<string> {
+  const user = (portal.stack.staffUsers ?? []).find((candidate) => candidate.role === role);
+  if (!user) throw new Error(`The local stack made no ${role} user`);
+  await page.goto('/console/');
+  await page.getByRole('button', { name: tr('auth.signIn'), exact: true }).click();
+  await page.locator('#username').fill(user.username);
+  await page.locator('#password').fill(user.password);
+  await page.getByRole('button', { name: /Volgende/ }).click();
+  await page.locator('#code').fill(await freshTotp(user));
+  await page.getByRole('button', { name: /Aanmelden/ }).click();
+  await page.locator('#who').waitFor();
+  const session = await page.evaluate<string | null>(`sessionStorage.getItem('zorgsom.console.session')`);
+  if (!session) throw new Error('The console kept no session after signing in');
+  return session;
+}
+
+export function sessionOf(portal: Portal, role: Role): Promise<string> {
+  let session = sessions.get(role);
+  if (!session) {
+    session = (async () => {
+      const context = await portal.browser.newContext({ baseURL: portal.url });
+      try {
+        return await signInThroughPages(portal, await context.newPage(), role);
+      } finally {
+        await context.close();
+      }
+    })();
+    sessions.set(role, session);
+  }
+  return session;
+}
+
+export const tokenOf = async (portal: Portal, role: Role): Promise<string> =>
+  (JSON.parse(await sessionOf(portal, role)) as { accessToken: string }).accessToken;
+
+/** A tab signed in to the console as `role` (the session of that role's one sign-in through the pages). */
 export async function staffTab(
   portal: Portal,
   role: Role,
   options: { language?: Language; width?: number } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
+  const session = await sessionOf(portal, role);
   const context = await portal.browser.newContext({
     baseURL: portal.url,
     acceptDownloads: true,
     locale: 'nl-NL',
     viewport: { width: options.width ?? 1280, height: 900 },
-  });
-  const session = JSON.stringify({
-    accessToken: await staffCredential(portal, role),
-    expiresAt: Date.now() + 3_600_000,
-    username: `${role}@zorgsom.local`,
-    role,
   });
   await context.addInitScript({
     content: `if (!sessionStorage.getItem('zorgsom.console.session')) sessionStorage.setItem('zorgsom.console.session', ${JSON.stringify(session)});
@@ -69,7 +103,7 @@ export async function staffCall<T>(
   const response = await fetch(`${portal.url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: {
-      authorization: `Bearer ${await staffCredential(portal)}`,
+      authorization: `Bearer ${await tokenOf(portal, 'admin')}`,
       'content-type': 'application/json',
     },
     body: body === undefined ? undefined : JSON.stringify(body),
