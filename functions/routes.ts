@@ -113,6 +113,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/admin/marketing/preview', fn: 'admin', access: 'staff', role: 'admin' },
   { method: 'POST', path: '/api/admin/jobs/show', fn: 'admin', access: 'staff', role: 'handler' },
   { method: 'POST', path: '/api/admin/retention/repurge', fn: 'admin', access: 'staff', role: 'admin' },
+  { method: 'POST', path: '/api/admin/statement/notify', fn: 'admin', access: 'staff', role: 'admin' },
   { method: 'POST', path: '/api/privacy-requests', fn: 'privacy-requests', access: 'session' },
   { method: 'POST', path: '/api/privacy-requests/by-email', fn: 'privacy-requests', access: 'public' },
   { method: 'POST', path: '/api/privacy-requests/confirm', fn: 'privacy-requests', access: 'public' },
