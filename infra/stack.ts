@@ -72,7 +72,9 @@ export class ZorgSomPrivacyStack extends Stack {
       existingIdentity: props.existingSesIdentity ?? false,
     });
 
-    this.budgetReviews = new BudgetReviewStorage(this, 'BudgetReviews');
+    this.budgetReviews = new BudgetReviewStorage(this, 'BudgetReviews', {
+      portalOrigin: new URL(props.portalUrl).origin,
+    });
     this.staffAuth = new StaffAuth(this, 'StaffAuth', {
       portalUrl: props.portalUrl,
       domainPrefix: props.staffSignInDomainPrefix,
@@ -192,6 +194,8 @@ export class ZorgSomPrivacyStack extends Stack {
     });
     this.web = new Web(this, 'Web', {
       apiOriginDomain: this.api.originDomain,
+      // The portal's presigned budget-review PUT goes to the bucket's regional endpoint (what the SDK signs).
+      uploadOrigin: `https://${this.budgetReviews.bucket.bucketRegionalDomainName}`,
       logsKey: this.keys.logsKey,
       staffSignIn: {
         cognitoDomainName: this.staffAuth.cognitoDomainName,

@@ -9,6 +9,8 @@ import { claimPort, findFreePort, PortInUseError } from './ports.js';
 import { startSesEmulator } from './ses-emulator.js';
 import { startScheduledJobs } from './scheduled-jobs.js';
 import { startLocalS3 } from './s3.js';
+import { uploadBrowserHeaders } from '../shared/adapters/budget-review-store.js';
+import { contentSecurityPolicy } from '../web/src/security.js';
 import { startLocalLambda } from './lambda-endpoint.js';
 import { startLocalMail } from './smtp-server.js';
 import { createStaffIdp, localConsoleClientId, staffIdpPrefix, type LocalStaffUser } from './staff-idp.js';
@@ -225,6 +227,15 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       directory: join(dataDir, 's3'),
       buckets: [LOCAL_RAW_MAIL_BUCKET, LOCAL_BUDGET_REVIEW_BUCKET],
       persistent: options.persistent,
+      // As the CDK bucket policy and CORS rule (infra/constructs/budget-reviews.ts).
+      sseKmsKeyIds: { [LOCAL_BUDGET_REVIEW_BUCKET]: LOCAL_BUDGET_KEY_ID },
+      cors: {
+        [LOCAL_BUDGET_REVIEW_BUCKET]: {
+          origins: [`http://localhost:${ports.http}`, `http://127.0.0.1:${ports.http}`],
+          methods: ['PUT'],
+          headers: uploadBrowserHeaders,
+        },
+      },
     }).then((s3) => void stops.push(s3.close));
 
     let loaded: Awaited<ReturnType<typeof loadHandlers>> | undefined;
@@ -263,6 +274,7 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
         staticDir,
         staffIdp,
         verifyStaffToken: createStaffTokenVerifier(staffTokenSettingsOf(env)),
+        contentSecurityPolicy: contentSecurityPolicy(endpoints.s3),
       });
       stops.push(http.close);
       httpUrl = http.url;
