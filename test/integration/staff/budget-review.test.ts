@@ -12,7 +12,7 @@ import { createRetentionStore } from '../../../shared/adapters/retention-store.j
 import { loadConfig } from '../../../shared/config.js';
 import { addDays } from '../../../shared/domain/dates.js';
 import { policy } from '../../../shared/domain/policy.js';
-import { runBudgetReviewCleanup } from '../../../shared/services/budget-review.js';
+import { readBudgetUpload, runBudgetReviewCleanup } from '../../../shared/services/budget-review.js';
 import { createBudgetReviewDeps } from '../../../shared/wiring-budget-review.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
@@ -445,6 +445,34 @@ describe('budget-review uploads: presigned, exact, refused as S3 refuses', () =>
     expect(await named()).toHaveLength(1);
     await cleanupAt(addSeconds(new Date(declined.body.decidedAt), policy.budgetReview.uploadUrlSeconds + 61));
     expect(await named()).toEqual([]);
+  });
+
+  it('issues no download URL when the audit write fails', async () => {
+    const { licensee, reviewId } = await requested();
+    await uploaded(licensee.token, reviewId);
+    expect((await accept(licensee.token, reviewId)).status).toBe(200);
+    const base = createBudgetReviewDeps(loadConfig(api.env));
+    let signed = 0;
+    const deps = {
+      ...base,
+      reviews: {
+        ...base.reviews,
+        presignDownload: async (...args: Parameters<typeof base.reviews.presignDownload>) => {
+          signed += 1;
+          return base.reviews.presignDownload(...args);
+        },
+      },
+      audit: {
+        ...base.audit,
+        record: async () => {
+          throw new Error('audit write failed');
+        },
+      },
+    };
+    await expect(
+      readBudgetUpload(deps, { kind: 'staff', id: 'test' }, licensee.licenseeId, reviewId),
+    ).rejects.toThrow('audit write failed');
+    expect(signed).toBe(0);
   });
 
   it('gives the download only to staff: a licensee or an unsigned caller gets nothing, and no read is audited', async () => {
