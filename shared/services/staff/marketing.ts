@@ -44,14 +44,12 @@ function marketingMail(
   template: MarketingTemplateId,
   unsubscribeUrl: string,
   portalUrl: string,
-  idempotencyKey: string,
 ): OutgoingMail {
   const { subject, nl, en } = marketingTemplates[template];
   return {
     to,
     kind: 'marketing',
     template: `marketing-${template}`,
-    idempotencyKey,
     subject: `${subject.nl} / ${subject.en}`,
     text: [
       `Beste ${name},`,
@@ -75,6 +73,18 @@ function marketingMail(
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
   };
+}
+
+/** Exactly what `send` mails (same template), with placeholders for the recipient's name and link. */
+export function previewMarketing(template: MarketingTemplateId, portalUrl: string) {
+  const mail = marketingMail(
+    '',
+    '<naam>',
+    template,
+    `${portalUrl}${unsubscribePath}?token=<persoonlijk>`,
+    portalUrl,
+  );
+  return { template, subject: mail.subject, text: mail.text, headers: mail.headers };
 }
 
 export async function marketingAudienceSize(deps: StaffDeps): Promise<{ recipients: number }> {
@@ -123,16 +133,10 @@ export async function runMarketingSend(
     const url = `${deps.portalUrl}${unsubscribePath}?token=${await unsubscribeToken(deps.mac, licenseeId)}`;
     if (!(await deps.jobs.claimItem(job.jobId, licenseeId, 'sent'))) continue;
     try {
-      await deps.mailer.send(
-        marketingMail(
-          data.email,
-          data.name,
-          template,
-          url,
-          deps.portalUrl,
-          `marketing:${job.jobId}:${licenseeId}`,
-        ),
-      );
+      await deps.mailer.send({
+        ...marketingMail(data.email, data.name, template, url, deps.portalUrl),
+        idempotencyKey: `marketing:${job.jobId}:${licenseeId}`,
+      });
     } catch (error) {
       await deps.jobs.releaseItem(job.jobId, licenseeId, 'sent');
       throw error;

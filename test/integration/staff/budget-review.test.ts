@@ -12,7 +12,7 @@ import { createRetentionStore } from '../../../shared/adapters/retention-store.j
 import { loadConfig } from '../../../shared/config.js';
 import { addDays } from '../../../shared/domain/dates.js';
 import { policy } from '../../../shared/domain/policy.js';
-import { runBudgetReviewCleanup } from '../../../shared/services/budget-review.js';
+import { readBudgetUpload, runBudgetReviewCleanup } from '../../../shared/services/budget-review.js';
 import { createBudgetReviewDeps } from '../../../shared/wiring-budget-review.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
@@ -447,14 +447,42 @@ describe('budget-review uploads: presigned, exact, refused as S3 refuses', () =>
     expect(await named()).toEqual([]);
   });
 
-  it('gives the download only to staff: a licensee or an unsigned caller gets nothing, and no read is audited', async () => {
+  it('issues no download URL when the audit write fails', async () => {
+    const { licensee, reviewId } = await requested();
+    await uploaded(licensee.token, reviewId);
+    expect((await accept(licensee.token, reviewId)).status).toBe(200);
+    const base = createBudgetReviewDeps(loadConfig(api.env));
+    let signed = 0;
+    const deps = {
+      ...base,
+      reviews: {
+        ...base.reviews,
+        presignDownload: async (...args: Parameters<typeof base.reviews.presignDownload>) => {
+          signed += 1;
+          return base.reviews.presignDownload(...args);
+        },
+      },
+      audit: {
+        ...base.audit,
+        record: async () => {
+          throw new Error('audit write failed');
+        },
+      },
+    };
+    await expect(
+      readBudgetUpload(deps, { kind: 'staff', id: 'test' }, licensee.licenseeId, reviewId),
+    ).rejects.toThrow('audit write failed');
+    expect(signed).toBe(0);
+  });
+
+  it('gives the download only to staff: a licensee, a caller without a staff token or with a forged one gets nothing, and no read is audited', async () => {
     const { licensee, reviewId } = await requested();
     await uploaded(licensee.token, reviewId);
     expect((await accept(licensee.token, reviewId)).status).toBe(200);
     const body = { licenseeId: licensee.licenseeId, reviewId };
-    for (const token of [licensee.token, undefined, 'not-the-credential']) {
+    for (const token of [licensee.token, undefined, 'not-a-staff-token']) {
       const refused = await api.call('POST', '/api/admin/budget-reviews/read', { body, token });
-      expect(refused.status).toBe(403);
+      expect(refused.status).toBe(401);
       expect(JSON.stringify(refused.body ?? {})).not.toContain('X-Amz');
     }
     expect(await actionsOf(licensee.licenseeId)).not.toContain('staff:budget-review.upload-read-by-staff');

@@ -258,6 +258,9 @@ describe('functions', () => {
         BUDGET_KEY_ID: 'arn:aws:kms:eu-west-1:1:key/b',
         BUDGET_REVIEW_BUCKET: 'b',
         ...(variables.RAW_MAIL_BUCKET ? { RAW_MAIL_BUCKET: 'r' } : {}),
+        ...(variables.STAFF_ISSUER
+          ? { STAFF_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/pool', STAFF_CLIENT_IDS: 'client' }
+          : {}),
       };
       expect(configSchema.safeParse(stand).success).toBe(true);
     }
@@ -478,6 +481,16 @@ describe('IAM per function, derived from functionGrants', () => {
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] } },
       }),
     ]);
+  });
+
+  it('the deadline watch and the budget-review cleanup each run once a day (one daily cron schedule each)', () => {
+    const schedules = Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+    for (const fn of [stack.staffJobs.deadlineWatch, stack.staffJobs.budgetReviewCleanup]) {
+      const arn = JSON.stringify(getAtt(logicalId(fn)));
+      const own = schedules.filter((s) => JSON.stringify(s.Properties.Target.Arn) === arn);
+      expect(own).toHaveLength(1);
+      expect(own[0]!.Properties.ScheduleExpression).toMatch(/^cron\(0 \d{1,2} \* \* \? \*\)$/);
+    }
   });
 
   it('functions with public routes hold exactly these grants (written out by hand, not from functionGrants)', () => {
