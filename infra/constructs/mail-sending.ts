@@ -1,3 +1,4 @@
+import { keyAlias } from '../names.js';
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -51,7 +52,7 @@ export class MailSending extends Construct {
 
     this.outboxKey = new Key(this, 'OutboxKey', {
       description: 'ZorgSom Privacy: outgoing mail in the outbox (only the mail-sender decrypts)',
-      alias: 'alias/zorgsom-privacy/outbox',
+      alias: keyAlias(this, 'outbox'),
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
