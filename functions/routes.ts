@@ -79,7 +79,8 @@ export interface FunctionGrants {
 }
 
 export const functionGrants: Record<FunctionName, FunctionGrants> = {
-  'licensee-signup': { kms: ['encrypt', 'mac'], dynamodb: ['read', 'write'], sendMail: true },
+  // Decrypts a pending signup only to name it (name, last 4 of the IBAN) in the re-sent code mail.
+  'licensee-signup': { kms: ['encrypt', 'decrypt', 'mac'], dynamodb: ['read', 'write'], sendMail: true },
   session: { kms: ['mac'], dynamodb: ['read', 'write'], sendMail: true },
   'self-service': {
     kms: ['encrypt', 'decrypt', 'mac'],

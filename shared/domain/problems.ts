@@ -96,6 +96,10 @@ export const messages = {
     nl: 'Dit kan niet in de huidige status van de licentie.',
     en: 'This is not possible in the licence’s current state.',
   },
+  conflict: {
+    nl: 'Tegelijk met dit verzoek veranderde er iets anders aan dezelfde gegevens. Probeer het opnieuw.',
+    en: 'Something else changed the same data at the same moment. Please try again.',
+  },
   internal: {
     nl: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.',
     en: 'Something went wrong on our side. Please try again later.',

@@ -10,6 +10,7 @@ import {
   type BudgetReviewView,
   type StoredBudgetReview,
 } from '../domain/budget-review.js';
+import { ulidSchema } from '../domain/ids.js';
 import { policy } from '../domain/policy.js';
 import { ProblemError } from '../domain/problem-error.js';
 import type { ServiceDeps } from './deps.js';
@@ -30,7 +31,7 @@ const uploadContext = (review: StoredBudgetReview) => ({
 });
 
 export const budgetReviewRequestSchema = z.strictObject({
-  licenseeId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' }),
+  licenseeId: ulidSchema,
   reason: z.string().trim().min(5, { message: 'required' }).max(300, { message: 'too-long' }),
 });
 
@@ -43,9 +44,9 @@ const contentTypes = [
 ] as const;
 
 export const budgetDecisionSchema = z.discriminatedUnion('decision', [
-  z.strictObject({ reviewId: z.string().min(1), decision: z.literal('decline') }),
+  z.strictObject({ reviewId: ulidSchema, decision: z.literal('decline') }),
   z.strictObject({
-    reviewId: z.string().min(1),
+    reviewId: ulidSchema,
     decision: z.literal('accept'),
     /** Statement §4: given only with the patient's consent; the licensee confirms having it. */
     patientConsent: z.literal(true, { message: 'consent-required' }),

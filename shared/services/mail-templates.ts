@@ -17,13 +17,32 @@ export function bilingual(
 
 const minutes = policy.signIn.codeTtlMinutes;
 
+/** What a signup mail names: never the whole IBAN. */
+export interface SignupSummary {
+  name: string;
+  ibanLast4: string;
+}
+export const signupSummaryOf = (data: { name: string; iban: string }): SignupSummary => ({
+  name: data.name,
+  ibanLast4: data.iban.slice(-4),
+});
+
+/** Items of the profile a change notice names (by kind only, never by value). */
+export type ChangedCategory = 'name' | 'address' | 'iban';
+const categoryNames: Record<ChangedCategory, { nl: string; en: string }> = {
+  name: { nl: 'naam', en: 'name' },
+  address: { nl: 'adres', en: 'address' },
+  iban: { nl: 'IBAN', en: 'IBAN' },
+};
+
 export const mails = {
-  signupCode: (to: string, code: string) =>
+  /** Names what is being confirmed (name, last 4 of the IBAN), so nobody confirms data they did not give. */
+  signupCode: (to: string, code: string, what: SignupSummary) =>
     bilingual(
       to,
       { nl: 'Bevestig uw aanmelding', en: 'Confirm your registration' },
-      `Uw bevestigingscode is ${code}. De code is ${minutes} minuten geldig.\nHeeft u zich niet aangemeld? Dan kunt u deze e-mail negeren.`,
-      `Your confirmation code is ${code}. It is valid for ${minutes} minutes.\nDid not register? You can ignore this email.`,
+      `U bevestigt de aanmelding van ${what.name}, IBAN eindigend op ${what.ibanLast4}.\nUw bevestigingscode is ${code}. De code is ${minutes} minuten geldig.\nKlopt dit niet, of heeft u zich niet aangemeld? Bevestig dan niet; de aanmelding vervalt vanzelf na ${policy.retention.pendingSignupHours} uur.`,
+      `You are confirming the registration of ${what.name}, IBAN ending in ${what.ibanLast4}.\nYour confirmation code is ${code}. It is valid for ${minutes} minutes.\nNot right, or did not register? Then do not confirm; the registration lapses by itself after ${policy.retention.pendingSignupHours} hours.`,
     ),
   alreadyRegistered: (to: string, portalUrl: string) =>
     bilingual(
@@ -39,12 +58,27 @@ export const mails = {
       `Uw inlogcode is ${code}. De code is ${minutes} minuten geldig.`,
       `Your sign-in code is ${code}. It is valid for ${minutes} minutes.`,
     ),
+  signInNoLicence: (to: string, portalUrl: string) =>
+    bilingual(
+      to,
+      { nl: 'Inloggen bij ZorgSom', en: 'Signing in to ZorgSom' },
+      `Iemand vroeg een inlogcode aan voor dit e-mailadres, maar er hoort (nog) geen actieve licentie bij. Wilt u een licentie aanvragen, of uw aanmelding afronden? Ga naar ${portalUrl}.\nWas u dit niet? Dan hoeft u niets te doen.`,
+      `Someone asked for a sign-in code for this email address, which has no active licence (yet). To register, or to finish registering, go to ${portalUrl}.\nNot you? No action is needed.`,
+    ),
   emailChangeCode: (to: string, code: string) =>
     bilingual(
       to,
       { nl: 'Bevestig uw nieuwe e-mailadres', en: 'Confirm your new email address' },
       `Bevestig uw nieuwe e-mailadres met code ${code}. De code is ${minutes} minuten geldig.`,
       `Confirm your new email address with code ${code}. It is valid for ${minutes} minutes.`,
+    ),
+  /** To the address on record: which items changed, so a stolen session cannot change them unseen. */
+  profileChanged: (to: string, changed: readonly ChangedCategory[], portalUrl: string) =>
+    bilingual(
+      to,
+      { nl: 'Uw gegevens zijn gewijzigd', en: 'Your details were changed' },
+      `In uw ZorgSom-account is gewijzigd: ${changed.map((c) => categoryNames[c].nl).join(', ')}. Bekijk uw gegevens in het portaal: ${portalUrl}\nWas u dit niet? Neem dan direct contact op met ${policy.controller.contactEmail} (onderwerp "${policy.controller.privacySubjectKeyword}").`,
+      `In your ZorgSom account these were changed: ${changed.map((c) => categoryNames[c].en).join(', ')}. See your details in the portal: ${portalUrl}\nNot you? Contact ${policy.controller.contactEmail} at once (subject "${policy.controller.privacySubjectKeyword}").`,
     ),
   emailInUse: (to: string) =>
     bilingual(

@@ -1,6 +1,6 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { systemActor, type AuditActor } from '../../domain/audit.js';
-import { issueCode, verifyCode } from '../../domain/one-time-code.js';
+import { issueCode } from '../../domain/one-time-code.js';
 import { policy } from '../../domain/policy.js';
 import {
   confirmByOf,
@@ -19,7 +19,8 @@ import {
   type RequestView,
   type StoredPrivacyRequest,
 } from '../../domain/privacy-request.js';
-import { ProblemError } from '../../domain/problem-error.js';
+import { ProblemError, retryOnConflict } from '../../domain/problem-error.js';
+import { judgeGuess } from '../code-guard.js';
 import { loadProfile } from '../self-service.js';
 import { invalidCode } from '../session.js';
 import type { RequestDeps } from './request-deps.js';
@@ -176,7 +177,12 @@ async function sendConfirmation(
     // The throttle spent this sender's reply: the reminder after 24 hours brings the code instead.
     return save(deps, request, { ...request, pendingStep: undefined, lastError: undefined });
   }
-  const issued = issueCode(request.confirmation, requestConfirmationSalt(request.requestId), now);
+  const issued = await issueCode(
+    deps.codeMac,
+    request.confirmation,
+    requestConfirmationSalt(request.requestId),
+    now,
+  );
   if (!issued.issued) {
     deps.count('CodesRateLimited');
     return save(deps, request, { ...request, pendingStep: undefined });
@@ -350,33 +356,38 @@ export async function createRequest(deps: RequestDeps, input: NewRequest): Promi
 
 /**
  * Confirms a request with the mailed code (web form; the link carries reference and code in its fragment).
- * A wrong code costs an attempt; the right code for an already confirmed request just shows it again.
+ * The attempt is spent before the guess is judged; the right code for an already confirmed request just
+ * shows it again.
  */
 export async function confirmRequest(
   deps: RequestDeps,
   input: { reference: string; code: string },
 ): Promise<RequestView> {
-  const now = deps.clock();
   const pointer = await deps.requests.findByReference(input.reference);
-  const request = pointer && (await deps.requests.getRequest(pointer.licenseeId, pointer.requestId));
-  if (!request?.confirmation) throw invalidCode(deps);
-  const verdict = verifyCode(
-    request.confirmation,
-    requestConfirmationSalt(request.requestId),
-    input.code,
-    now,
-  );
-  if (verdict.outcome === 'rejected') {
-    await save(deps, request, { ...request, confirmation: verdict.state });
-    throw invalidCode(deps);
-  }
-  if (request.status !== 'awaiting-confirmation') return viewOfRequest(request);
+  const spent = await judgeGuess(deps, input.code, {
+    load: async () => {
+      const request = pointer && (await deps.requests.getRequest(pointer.licenseeId, pointer.requestId));
+      return request?.confirmation
+        ? { record: request, code: request.confirmation, salt: requestConfirmationSalt(request.requestId) }
+        : undefined;
+    },
+    saveSpent: (request, confirmation) => save(deps, request, { ...request, confirmation }),
+  });
+  if (!spent?.confirmation) throw invalidCode(deps);
+  const judged = spent.confirmation.codeHash;
 
-  const actor: AuditActor = { kind: 'licensee', id: request.licenseeId };
-  const opened = { ...transition(request, 'open', now), pendingStep: 'apply' as const };
-  const saved = await save(deps, request, opened, [
-    auditItem(deps, actor, opened, 'privacy-request.confirmed'),
-  ]);
+  const actor: AuditActor = { kind: 'licensee', id: spent.licenseeId };
+  const saved = await retryOnConflict(async (attempt) => {
+    const request = attempt === 0 ? spent : await deps.requests.getRequest(spent.licenseeId, spent.requestId);
+    if (!request || request.confirmation?.codeHash !== judged) throw invalidCode(deps);
+    if (request.status !== 'awaiting-confirmation') return undefined;
+    const opened = { ...transition(request, 'open', deps.clock()), pendingStep: 'apply' as const };
+    return save(deps, request, opened, [auditItem(deps, actor, opened, 'privacy-request.confirmed')]);
+  });
+  if (!saved) {
+    const current = await deps.requests.getRequest(spent.licenseeId, spent.requestId);
+    return viewOfRequest(current ?? spent);
+  }
   deps.count('PrivacyRequestsConfirmed');
   return viewOfRequest(await advance(deps, saved, actor));
 }
