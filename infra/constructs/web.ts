@@ -274,6 +274,10 @@ export class Web extends Construct {
       role: this.deploymentRole.withoutPolicyUpdates(),
       logGroup,
     });
+    // The role's policy attaches itself (ManagedPolicy.roles), so nothing in the template orders it before the
+    // copy: without this dependency the custom resource can start as soon as the distribution exists, and the
+    // handler's first S3 read fails with AccessDenied (rollback on the first deploy).
+    this.deployment.node.addDependency(deploymentPolicy);
     this.acknowledgeDeploymentHandler(stack);
   }
 
