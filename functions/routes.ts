@@ -64,6 +64,9 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/privacy-requests/by-email', fn: 'privacy-requests', access: 'public' },
   { method: 'POST', path: '/api/privacy-requests/confirm', fn: 'privacy-requests', access: 'public' },
   { method: 'GET', path: '/api/me/privacy-requests', fn: 'privacy-requests', access: 'session' },
+  // "This was not me" from the notice to a previous address: a signed link, no session.
+  { method: 'GET', path: '/api/account/not-me', fn: 'privacy-requests', access: 'public' },
+  { method: 'POST', path: '/api/account/not-me', fn: 'privacy-requests', access: 'public' },
 ];
 
 /** The grants each function uses; infra turns these into IAM statements on exact ARNs. */

@@ -322,6 +322,26 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
       );
     },
 
+    /**
+     * Ends every session of the licensee but `keep` (a session's secret hash), e.g. after an email change
+     * or a "this was not me" report. Returns how many ended.
+     */
+    async endSessions(licenseeId: string, keep?: string): Promise<number> {
+      const sessions = await queryPrefix(sessionRecordSchema, keys.licensee(licenseeId), keys.session(''));
+      const ending = sessions.filter((session) => session.secretHash !== keep);
+      await Promise.all(
+        ending.map((session) =>
+          client.send(
+            new DeleteItemCommand({
+              TableName: tableName,
+              Key: marshall({ pk: keys.licensee(licenseeId), sk: keys.session(session.secretHash) }),
+            }),
+          ),
+        ),
+      );
+      return ending.length;
+    },
+
     listRequests: (licenseeId: string): Promise<PrivacyRequestRecord[]> =>
       queryPrefix(privacyRequestRecordSchema, keys.licensee(licenseeId), keys.request('')),
 

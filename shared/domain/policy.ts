@@ -120,6 +120,8 @@ export const policy = {
     /** Codes per hour for one address (sign-in, kept per address whether registered or not) or one record. */
     maxCodesPerHour: 5,
     sessionTtlMinutes: 30,
+    /** The "this was not me" link in the notice to the previous address after an email change. */
+    notMeLinkDays: 30,
   },
   signup: {
     /**

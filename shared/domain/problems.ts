@@ -26,6 +26,10 @@ export const messages = {
     en: 'Use a two-letter country code (ISO 3166-1), for example NL.',
   },
   'too-long': { nl: 'Deze waarde is te lang.', en: 'This value is too long.' },
+  'invalid-characters': {
+    nl: 'Deze waarde bevat onzichtbare of ongeldige tekens (zoals richtingstekens of tekens zonder breedte). Typ de waarde opnieuw in.',
+    en: 'This value contains invisible or invalid characters (such as direction marks or zero-width characters). Please type it again.',
+  },
   'invalid-format': {
     nl: 'Deze waarde heeft niet de juiste vorm.',
     en: 'This value does not have the right format.',

@@ -12,7 +12,7 @@ import {
 } from '../domain/budget-review.js';
 import { ulidSchema } from '../domain/ids.js';
 import { policy } from '../domain/policy.js';
-import { ProblemError } from '../domain/problem-error.js';
+import { ConcurrentUpdateError, ProblemError } from '../domain/problem-error.js';
 import type { ServiceDeps } from './deps.js';
 import { mails } from './mail-templates.js';
 import { openPii } from './personal-data-vault.js';
@@ -96,7 +96,12 @@ export async function listBudgetReviews(
   return (await deps.reviews.list(licenseeId)).map(viewOfReview);
 }
 
-/** The licensee's decision. Declining stores nothing; accepting stores the upload encrypted under the budget key. */
+/**
+ * The licensee's decision, taken by one conditional write on the review: of an accept and a decline sent
+ * at once exactly one wins, and the other gets 409 `review-closed`. Declining stores nothing. Accepting
+ * records the decision first and only then stores the upload (encrypted under the budget key), so no
+ * upload is ever stored for a review that was declined; if storing fails the decision is taken back.
+ */
 export async function decideBudgetReview(
   deps: BudgetReviewDeps,
   licenseeId: string,
@@ -107,6 +112,14 @@ export async function decideBudgetReview(
   if (review.status !== 'requested' || new Date(review.answerBy) <= now)
     throw new ProblemError(409, 'review-closed');
   const actor: AuditActor = { kind: 'licensee', id: licenseeId };
+  const decide = async (updated: StoredBudgetReview) => {
+    try {
+      await deps.reviews.save(updated, review.version);
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError) throw new ProblemError(409, 'review-closed');
+      throw error;
+    }
+  };
   let updated: StoredBudgetReview;
   if (decision.decision === 'decline') {
     updated = {
@@ -117,13 +130,14 @@ export async function decideBudgetReview(
       dueAt: undefined,
       version: review.version + 1,
     };
+    await decide(updated);
   } else {
     const bytes = Buffer.from(decision.upload.contentBase64, 'base64');
     if (bytes.length === 0)
       throw new ProblemError(400, 'invalid-input', [{ field: 'upload.contentBase64', code: 'required' }]);
     if (bytes.length > policy.budgetReview.maxUploadBytes) throw new ProblemError(413, 'payload-too-large');
+    const ciphertext = await deps.budgetEnvelope.encrypt(bytes, uploadContext(review));
     const key = deps.reviews.uploadKey(licenseeId, review.reviewId);
-    await deps.reviews.putUpload(key, await deps.budgetEnvelope.encrypt(bytes, uploadContext(review)));
     updated = {
       ...review,
       status: 'accepted',
@@ -133,8 +147,15 @@ export async function decideBudgetReview(
       dueAt: destructionDeadline(review),
       version: review.version + 1,
     };
+    await decide(updated);
+    try {
+      await deps.reviews.putUpload(key, ciphertext);
+    } catch (error) {
+      // Nothing was stored: the review is open again for the licensee to retry or decline.
+      await deps.reviews.save({ ...review, version: updated.version + 1 }, updated.version);
+      throw error;
+    }
   }
-  await deps.reviews.save(updated, review.version);
   await deps.audit.record({
     actor,
     action: `budget-review.${updated.status}`,

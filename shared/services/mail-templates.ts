@@ -80,6 +80,14 @@ export const mails = {
       `In uw ZorgSom-account is gewijzigd: ${changed.map((c) => categoryNames[c].nl).join(', ')}. Bekijk uw gegevens in het portaal: ${portalUrl}\nWas u dit niet? Neem dan direct contact op met ${policy.controller.contactEmail} (onderwerp "${policy.controller.privacySubjectKeyword}").`,
       `In your ZorgSom account these were changed: ${changed.map((c) => categoryNames[c].en).join(', ')}. See your details in the portal: ${portalUrl}\nNot you? Contact ${policy.controller.contactEmail} at once (subject "${policy.controller.privacySubjectKeyword}").`,
     ),
+  /** To the previous address after an email change, with the way to report it. */
+  emailChanged: (to: string, notMeUrl: string) =>
+    bilingual(
+      to,
+      { nl: 'Uw e-mailadres is gewijzigd', en: 'Your email address was changed' },
+      `Het e-mailadres van uw ZorgSom-licentie is gewijzigd; dit adres wordt niet meer gebruikt. Alle andere sessies zijn beëindigd.\nWas u dit niet? Open dan deze link: ${notMeUrl}\nWij beëindigen dan direct alle sessies en een medewerker neemt contact met u op. De link is ${policy.signIn.notMeLinkDays} dagen geldig.`,
+      `The email address of your ZorgSom licence was changed; this address is no longer used. Every other session was ended.\nNot you? Open this link: ${notMeUrl}\nWe then end every session at once and a member of staff will contact you. The link is valid for ${policy.signIn.notMeLinkDays} days.`,
+    ),
   emailInUse: (to: string) =>
     bilingual(
       to,

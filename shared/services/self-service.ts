@@ -5,6 +5,7 @@ import { ProblemError, retryOnConflict } from '../domain/problem-error.js';
 import { licenceStatusSchema, type ProfileRecord } from '../domain/records.js';
 import type { ServiceDeps } from './deps.js';
 import { judgeGuess } from './code-guard.js';
+import { notMeUrl } from './not-me-link.js';
 import { mails, type ChangedCategory } from './mail-templates.js';
 import type { OutgoingMail } from './ports.js';
 import { openPii, sealPii, type PiiDocument } from './personal-data-vault.js';
@@ -111,13 +112,16 @@ function changedCategories(before: PersonalData, after: PersonalData): ChangedCa
 }
 
 /**
- * Confirms a new email address with the code mailed to it. The attempt is spent before the guess is judged.
+ * Confirms a new email address with the code mailed to it (the attempt is spent before the guess is
+ * judged). Then every other session ends (a stolen session cannot outlive the change) and the previous
+ * address is told, with a "this was not me" link that ends every session and opens a request for staff.
  */
 export async function confirmEmailChange(
   deps: ServiceDeps,
-  licenseeId: string,
+  session: { licenseeId: string; secretHash: string },
   code: string,
 ): Promise<ProfileView> {
+  const { licenseeId } = session;
   const salt = emailChangeSalt(licenseeId);
   const spent = await judgeGuess(deps, code, {
     load: async () => {
@@ -152,6 +156,9 @@ export async function confirmEmailChange(
       version: profile.version + 1,
     };
     await deps.repo.saveProfileWithEmailOwner(updated, profile.version, profile.emailIndex);
+    await deps.repo.endSessions(licenseeId, session.secretHash);
+    const link = await notMeUrl(deps.codeMac, deps.portalUrl, licenseeId, deps.clock());
+    await deps.mailer.send(mails.emailChanged(pii.data.email, link));
     return viewOf(updated, document);
   });
 }

@@ -114,15 +114,23 @@ export async function signIn(
   return session.grant;
 }
 
+/** The session a bearer token opens, or undefined when it is malformed, unknown or expired. */
+export async function authenticateSession(
+  deps: Pick<ServiceDeps, 'repo'>,
+  token: string,
+): Promise<{ licenseeId: string; secretHash: string } | undefined> {
+  const parsed = parseSessionToken(token);
+  if (!parsed) return undefined;
+  const session = await deps.repo.getSession(parsed.licenseeId, parsed.secretHash);
+  return session && { licenseeId: session.licenseeId, secretHash: session.secretHash };
+}
+
 /** The licensee a bearer token belongs to, or undefined when it is malformed, unknown or expired. */
 export async function authenticate(
   deps: Pick<ServiceDeps, 'repo'>,
   token: string,
 ): Promise<string | undefined> {
-  const parsed = parseSessionToken(token);
-  if (!parsed) return undefined;
-  const session = await deps.repo.getSession(parsed.licenseeId, parsed.secretHash);
-  return session?.licenseeId;
+  return (await authenticateSession(deps, token))?.licenseeId;
 }
 
 export async function signOut(deps: Pick<ServiceDeps, 'repo'>, token: string): Promise<void> {
@@ -134,6 +142,16 @@ export async function signOut(deps: Pick<ServiceDeps, 'repo'>, token: string): P
 export function invalidCode(deps: Pick<ServiceDeps, 'count'>): ProblemError {
   deps.count('FailedCodes');
   return new ProblemError(400, 'invalid-code', [{ field: 'code', code: 'invalid-code' }]);
+}
+
+/** The signed-in session, or a 401 for a missing, malformed, unknown or expired token. */
+export async function requireSession(
+  deps: Pick<ServiceDeps, 'repo'>,
+  token: string | undefined,
+): Promise<{ licenseeId: string; secretHash: string }> {
+  const session = token === undefined ? undefined : await authenticateSession(deps, token);
+  if (!session) throw new ProblemError(401, 'unauthorised');
+  return session;
 }
 
 /** The signed-in licensee, or a 401 for a missing, malformed, unknown or expired token. */

@@ -53,10 +53,11 @@ export interface NewRequest {
   message?: string;
   patientData?: boolean;
   /**
-   * Why the request may proceed without a mailed code: a session (signed in), or an opt-out by mail whose
-   * sender passed SPF/DKIM with DMARC and matched the address on record. `none` waits for the code.
+   * Why the request may proceed without a mailed code: a session (signed in), an opt-out by mail whose
+   * sender passed SPF/DKIM with DMARC and matched the address on record, or the signed "this was not me"
+   * link of a notice mailed to the previous address. `none` waits for the code.
    */
-  verifiedBy: 'session' | 'sender-authenticated' | 'none';
+  verifiedBy: 'session' | 'sender-authenticated' | 'notice-link' | 'none';
   actor: AuditActor;
   reply?: MailReply;
   sourceMessageId?: string;
@@ -148,12 +149,16 @@ async function applyOptOut(
   request: StoredPrivacyRequest,
   actor: AuditActor,
 ): Promise<void> {
-  const profile = await deps.repo.getProfile(request.licenseeId);
-  if (!profile || profile.marketingOptOut) return;
-  await deps.repo.saveProfile(
-    { ...profile, marketingOptOut: true, version: profile.version + 1 },
-    profile.version,
-  );
+  const changed = await retryOnConflict(async () => {
+    const profile = await deps.repo.getProfile(request.licenseeId);
+    if (!profile || profile.marketingOptOut) return false;
+    await deps.repo.saveProfile(
+      { ...profile, marketingOptOut: true, version: profile.version + 1 },
+      profile.version,
+    );
+    return true;
+  });
+  if (!changed) return;
   await deps.audit.record({
     actor,
     action: 'marketing.opted-out',

@@ -1,0 +1,68 @@
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3Client } from '../../../shared/adapters/raw-mail-store.js';
+import { loadConfig } from '../../../shared/config.js';
+import { registerLicensee } from '../../support/licensees.js';
+import { startLocalApi, type LocalApi } from '../../support/local-api.js';
+
+/**
+ * Issue 9, Build 6: accept and decline sent at once. The decision is one conditional write, so exactly one
+ * wins, and a declined review never has an upload (accepting records the decision before storing it).
+ */
+let api: LocalApi;
+beforeAll(async () => {
+  api = await startLocalApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+async function objectsOf(licenseeId: string) {
+  const listed = await createS3Client(loadConfig(api.env)).send(
+    new ListObjectsV2Command({
+      Bucket: api.env.BUDGET_REVIEW_BUCKET,
+      Prefix: `budget-reviews/${licenseeId}/`,
+    }),
+  );
+  return (listed.Contents ?? []).map((object) => object.Key!);
+}
+
+const accept = (reviewId: string) => ({
+  reviewId,
+  decision: 'accept',
+  patientConsent: true,
+  upload: { contentType: 'text/csv', contentBase64: Buffer.from('regel;bedrag\n14;95\n').toString('base64') },
+});
+
+describe('budget review: accept and decline at once', () => {
+  it('25 accepts and 25 declines in parallel: one decision, and an upload only if it was accept', async () => {
+    for (let round = 0; round < 3; round++) {
+      const licensee = await registerLicensee(api);
+      const requested = await api.staff('POST', '/api/admin/budget-reviews/request', {
+        licenseeId: licensee.licenseeId,
+        reason: 'Controle begroting 2027, regel 14',
+      });
+      const reviewId = requested.body.reviewId as string;
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          api.call('POST', '/api/me/budget-reviews/decide', {
+            token: licensee.token,
+            body: i % 2 === 0 ? accept(reviewId) : { reviewId, decision: 'decline' },
+          }),
+        ),
+      );
+      expect(answers.filter((answer) => answer.status >= 500)).toEqual([]);
+      const won = answers.filter((answer) => answer.status === 200);
+      expect(won).toHaveLength(1);
+      for (const lost of answers.filter((answer) => answer.status !== 200)) {
+        expect(lost.status).toBe(409);
+        expect(lost.body.code).toBe('review-closed');
+      }
+      const [review] = (await api.call('GET', '/api/me/budget-reviews', { token: licensee.token })).body
+        .reviews;
+      expect(review.status).toBe(won[0]!.body.status);
+      const objects = await objectsOf(licensee.licenseeId);
+      expect(objects).toHaveLength(review.status === 'accepted' ? 1 : 0);
+    }
+  });
+});
