@@ -71,7 +71,7 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
 
     if (existing) {
       // Same KMS work as the other paths (a seal and a code MAC), so timing tells nothing either.
-      await sealPii(deps.envelope, absentLicenseeId, { data });
+      await sealPii(deps.envelope, deps.newId(), { data });
       await issueCode(deps.codeMac, undefined, confirmationSalt(absentLicenseeId), now);
       await deps.repo.transact([spendBudget]);
       await deps.mailer.send(mails.alreadyRegistered(data.email, deps.portalUrl));

@@ -1,9 +1,12 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createS3Client } from '../../../shared/adapters/raw-mail-store.js';
 import { loadConfig } from '../../../shared/config.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
+
+// 50 requests at once against DynamoDB Local take seconds, more on a loaded machine.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 /**
  * Issue 9, Build 6: accept and decline sent at once. The decision is one conditional write, so exactly one

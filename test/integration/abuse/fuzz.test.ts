@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { routes, type FunctionName, type Route } from '../../../functions/routes.js';
 import { buildContext } from '../../../local/http-server.js';
 import { recordAwsCalls, type AwsCallRecorder } from '../../support/aws-calls.js';
 import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
 import { registerLicensee } from '../../support/licensees.js';
+
+// 50 requests at once against DynamoDB Local take seconds, more on a loaded machine.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 /**
  * Property-based fuzzing of every route a stranger can reach (public ones, and session ones with made-up

@@ -1,6 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
 import { registerLicensee } from '../../support/licensees.js';
+
+// 50 requests at once against DynamoDB Local take seconds, more on a loaded machine.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 /**
  * Issue 9, Build 2: a pending signup cannot be taken over, an email change ends every other session and
@@ -142,7 +145,7 @@ describe('names and free text refuse characters that make text look other than i
     ['a right-to-left override', 'Annelies\u202Eseilenna'],
     ['a zero-width space', 'Anne\u200Blies'],
     ['a zero-width joiner', 'Anne\u200Dlies'],
-    ['a byte-order mark', '\uFEFFAnnelies'],
+    ['a byte-order mark inside', 'Anne\uFEFFlies'],
     ['an unpaired surrogate', 'Anne\uD800lies'],
   ])('%s in a name is a field error', async (_what, name) => {
     const answer = await api.call('POST', '/api/licensees', { body: newLicensee({ name }) });

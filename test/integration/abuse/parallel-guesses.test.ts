@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { policy } from '../../../shared/domain/policy.js';
 import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
 import { registerLicensee } from '../../support/licensees.js';
+
+// 50 requests at once against DynamoDB Local take seconds, more on a loaded machine.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 /**
  * Issue 9, Build 1: every limit guarding a secret is spent by one conditional write before the guess is
