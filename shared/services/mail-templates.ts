@@ -35,14 +35,33 @@ const categoryNames: Record<ChangedCategory, { nl: string; en: string }> = {
   iban: { nl: 'IBAN', en: 'IBAN' },
 };
 
+/** The opening line of a signup code mail: what is being confirmed, as far as the sender may read it. */
+function confirming(what: SignupSummary | undefined): { nl: string; en: string } {
+  if (what) {
+    return {
+      nl: `U bevestigt de aanmelding van ${what.name}, IBAN eindigend op ${what.ibanLast4}.`,
+      en: `You are confirming the registration of ${what.name}, IBAN ending in ${what.ibanLast4}.`,
+    };
+  }
+  return {
+    nl: 'U rondt uw aanmelding af. Na het bevestigen ziet u in het portaal de gegevens die bij de aanmelding zijn opgegeven; kloppen ze niet, corrigeer ze dan.',
+    en: 'You are finishing your registration. Once confirmed, the portal shows the details given when registering; correct them if they are not right.',
+  };
+}
+
 export const mails = {
-  /** Names what is being confirmed (name, last 4 of the IBAN), so nobody confirms data they did not give. */
-  signupCode: (to: string, code: string, what: SignupSummary) =>
+  /**
+   * Names what is being confirmed (name, last 4 of the IBAN) when the sender may read it, so nobody confirms
+   * data they did not give; without it (a code asked for on the sign-in page, where nothing is decrypted)
+   * it says the data is shown after confirming. The link carries the code in its #fragment: it never
+   * reaches a server log, and the page removes it.
+   */
+  signupCode: (to: string, code: string, portalUrl: string, what?: SignupSummary) =>
     bilingual(
       to,
       { nl: 'Bevestig uw aanmelding', en: 'Confirm your registration' },
-      `U bevestigt de aanmelding van ${what.name}, IBAN eindigend op ${what.ibanLast4}.\nUw bevestigingscode is ${code}. De code is ${minutes} minuten geldig.\nKlopt dit niet, of heeft u zich niet aangemeld? Bevestig dan niet; de aanmelding vervalt vanzelf na ${policy.retention.pendingSignupHours} uur.`,
-      `You are confirming the registration of ${what.name}, IBAN ending in ${what.ibanLast4}.\nYour confirmation code is ${code}. It is valid for ${minutes} minutes.\nNot right, or did not register? Then do not confirm; the registration lapses by itself after ${policy.retention.pendingSignupHours} hours.`,
+      `${confirming(what).nl}\nUw bevestigingscode is ${code}. De code is ${minutes} minuten geldig.\nBevestigen kan ook met deze link: ${portalUrl}/confirm.html#code=${code}\nKlopt dit niet, of heeft u zich niet aangemeld? Bevestig dan niet; de aanmelding vervalt vanzelf na ${policy.retention.pendingSignupHours} uur.`,
+      `${confirming(what).en}\nYour confirmation code is ${code}. It is valid for ${minutes} minutes.\nYou can also confirm with this link: ${portalUrl}/confirm.html#code=${code}\nNot right, or did not register? Then do not confirm; the registration lapses by itself after ${policy.retention.pendingSignupHours} hours.`,
     ),
   alreadyRegistered: (to: string, portalUrl: string) =>
     bilingual(

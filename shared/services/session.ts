@@ -10,6 +10,7 @@ export type SessionDeps = Omit<ServiceDeps, 'envelope'>;
 import { mails } from './mail-templates.js';
 import { ConcurrentUpdateError, ProblemError } from '../domain/problem-error.js';
 import { judgeGuess } from './code-guard.js';
+import { confirmPendingSignup, resendSignupCode } from './signup.js';
 
 export interface SessionGrant {
   token: string;
@@ -49,6 +50,9 @@ export async function requestSignInCode(deps: SessionDeps, email: string): Promi
   const owner = await deps.repo.findEmailOwner(emailIndex);
   const profile = await deps.repo.getProfile(owner?.licenseeId ?? absentLicenseeId);
   const previous = await deps.repo.getSignInCode(emailIndex);
+  // A signup never confirmed: a fresh confirmation code instead (the same MAC and one conditional write),
+  // so a lost code is no dead end.
+  if (profile?.status === 'pending') return resendSignupCode(deps, profile, email);
   const issued = await issueCode(deps.codeMac, previous?.code, signInSalt(emailIndex), now);
   if (!issued.issued) {
     deps.count('CodesRateLimited');
@@ -71,7 +75,7 @@ export async function requestSignInCode(deps: SessionDeps, email: string): Promi
     deps.count('CodesRateLimited');
     return;
   }
-  const registered = profile !== undefined && profile.status !== 'pending';
+  const registered = profile !== undefined;
   // The address typed has the blind index of the registered one, so no decryption is needed to reply.
   await deps.mailer.send(
     registered ? mails.signInCode(email, issued.code) : mails.signInNoLicence(email, deps.portalUrl),
@@ -89,6 +93,9 @@ export async function signIn(
 ): Promise<SessionGrant> {
   const emailIndex = await deps.blindIndex.of(input.email);
   const owner = await deps.repo.findEmailOwner(emailIndex);
+  const profile = await deps.repo.getProfile(owner?.licenseeId ?? absentLicenseeId);
+  // A pending signup signs in with the confirmation code it was sent (see requestSignInCode).
+  if (profile?.status === 'pending') return confirmPendingSignup(deps, profile.licenseeId, input.code);
   const salt = signInSalt(emailIndex);
   const spent = await judgeGuess(deps, input.code, {
     load: async () => {

@@ -3,7 +3,7 @@ import { absentLicenseeId } from '../domain/ids.js';
 import type { SignupBody } from '../domain/licensee.js';
 import { issueCode, spendAddressBudget } from '../domain/one-time-code.js';
 import { policy } from '../domain/policy.js';
-import { retryOnConflict } from '../domain/problem-error.js';
+import { ConcurrentUpdateError, retryOnConflict } from '../domain/problem-error.js';
 import type { ProfileRecord } from '../domain/records.js';
 import { judgeGuess } from './code-guard.js';
 import type { ServiceDeps } from './deps.js';
@@ -64,7 +64,9 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
         ),
         spendBudget,
       ]);
-      await deps.mailer.send(mails.signupCode(data.email, issued.code, signupSummaryOf(first)));
+      await deps.mailer.send(
+        mails.signupCode(data.email, issued.code, deps.portalUrl, signupSummaryOf(first)),
+      );
       deps.count('SignupCodesResent');
       return;
     }
@@ -90,7 +92,7 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
       },
       [spendBudget],
     );
-    await deps.mailer.send(mails.signupCode(data.email, issued.code, signupSummaryOf(data)));
+    await deps.mailer.send(mails.signupCode(data.email, issued.code, deps.portalUrl, signupSummaryOf(data)));
     deps.count('Signups');
   });
 }
@@ -113,17 +115,63 @@ function newPendingProfile(
 }
 
 /**
+ * A fresh confirmation code for a signup that is still pending (a lost or expired code), within the hourly
+ * limit of its confirmation code. Sent when a pending address asks for a sign-in code, so the answer to the
+ * caller is the same as for any other address, and the code works on the sign-in page as on the confirm
+ * page. Needs no decryption (`email` is the address typed, which matched the blind index), so its mail
+ * cannot name the data; it says the data is shown once confirmed. One conditional write, like the
+ * sign-in code it stands in for; a lost race sends nothing, the caller may ask again.
+ */
+export async function resendSignupCode(
+  deps: Omit<ServiceDeps, 'envelope'>,
+  profile: ProfileRecord,
+  email: string,
+): Promise<void> {
+  const issued = await issueCode(
+    deps.codeMac,
+    profile.confirmation,
+    confirmationSalt(profile.licenseeId),
+    deps.clock(),
+  );
+  if (!issued.issued) {
+    deps.count('CodesRateLimited');
+    return;
+  }
+  try {
+    await deps.repo.saveProfile(
+      { ...profile, confirmation: issued.state, version: profile.version + 1 },
+      profile.version,
+    );
+  } catch (error) {
+    if (!(error instanceof ConcurrentUpdateError)) throw error;
+    deps.count('CodesRateLimited');
+    return;
+  }
+  await deps.mailer.send(mails.signupCode(email, issued.code, deps.portalUrl));
+  deps.count('SignupCodesResent');
+}
+
+/**
  * Activates the licence when the mailed code is right, and signs the new licensee in. The attempt is spent
  * before the guess is judged; of parallel right guesses one activates and signs in, the others are refused.
  */
 export async function confirmSignup(
-  deps: ServiceDeps,
+  deps: Omit<ServiceDeps, 'envelope'>,
   input: { email: string; code: string },
 ): Promise<SessionGrant> {
   const owner = await deps.repo.findEmailOwner(await deps.blindIndex.of(input.email));
-  const spent = await judgeGuess(deps, input.code, {
+  return confirmPendingSignup(deps, owner?.licenseeId, input.code);
+}
+
+/** `confirmSignup` for an address whose owner was already looked up (the sign-in page's pending path). */
+export async function confirmPendingSignup(
+  deps: Omit<ServiceDeps, 'envelope'>,
+  licenseeId: string | undefined,
+  code: string,
+): Promise<SessionGrant> {
+  const spent = await judgeGuess(deps, code, {
     load: async () => {
-      const profile = await deps.repo.getProfile(owner?.licenseeId ?? absentLicenseeId);
+      const profile = await deps.repo.getProfile(licenseeId ?? absentLicenseeId);
       if (profile?.status !== 'pending' || !profile.confirmation) return undefined;
       return { record: profile, code: profile.confirmation, salt: confirmationSalt(profile.licenseeId) };
     },

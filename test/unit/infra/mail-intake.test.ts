@@ -232,7 +232,7 @@ describe('exact grants', () => {
     const onDataKey = statements.filter(
       (s) => JSON.stringify(s.Resource) === JSON.stringify(getAtt(id(built.keys.dataKey))),
     );
-    expect(actionsOf(onDataKey)).toEqual(['kms:GenerateDataKey']);
+    expect(actionsOf(onDataKey).sort()).toEqual(['kms:Encrypt', 'kms:GenerateDataKey']);
     const raw = statements.find((s) => s.Sid === 'RawMail');
     expect([raw?.Action].flat().sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObjectTagging']);
     expect(JSON.stringify(raw?.Resource)).toContain('/inbound/*');

@@ -98,6 +98,14 @@ function statementsOf(name: FunctionName): Statement[] {
   );
 }
 
+/** Actions of a service (`lambda:`) the statements allow, sorted. */
+const actionsOf = (statements: Statement[], prefix: string) =>
+  statements
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) => s.Action)
+    .filter((action) => action.startsWith(prefix))
+    .sort();
+
 /** Actions allowed on a resource (exact match of the CloudFormation expression). */
 function actionsOn(statements: Statement[], resource: unknown): Set<string> {
   return new Set(
@@ -193,11 +201,13 @@ describe('functions', () => {
   it('one function per functionNames entry, nodejs22.x on arm64, traced, with an explicit log group', () => {
     template.resourceCountIs(
       'AWS::Lambda::Function',
-      // + 1: CDK's BucketDeployment handler, which copies the portal at deploy time (infra/constructs/web.ts).
+      // + 1: the job runner (infra/constructs/job-runner.ts); + 1: CDK's BucketDeployment handler, which
+      // copies the portal at deploy time (infra/constructs/web.ts).
       functionNames.length +
         backgroundFunctionNames.length +
         retentionFunctionNames.length +
         staffJobNames.length +
+        1 +
         1,
     );
     for (const name of functionNames) {
@@ -247,11 +257,12 @@ describe('functions', () => {
   it('every log group has a retention and is encrypted with the logs key', () => {
     const logGroups = Object.values(resources).filter((r) => r.Type === 'AWS::Logs::LogGroup');
     expect(logGroups).toHaveLength(
-      // + 1 API access logs, + 1 the portal's BucketDeployment handler (infra/constructs/web.ts).
+      // + 1 the job runner, + 1 API access logs, + 1 the portal's BucketDeployment handler (web.ts).
       functionNames.length +
         backgroundFunctionNames.length +
         retentionFunctionNames.length +
         staffJobNames.length +
+        1 +
         1 +
         1,
     );
@@ -263,7 +274,7 @@ describe('functions', () => {
 });
 
 describe('IAM per function, derived from functionGrants', () => {
-  const expectedKms = { encrypt: 'kms:GenerateDataKey', decrypt: 'kms:Decrypt' } as const;
+  const expectedKms = { encrypt: ['kms:Encrypt', 'kms:GenerateDataKey'], decrypt: ['kms:Decrypt'] } as const;
   const expectedDynamo = {
     read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'],
     write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
@@ -275,7 +286,7 @@ describe('IAM per function, derived from functionGrants', () => {
     const statements = statementsOf(name);
 
     const dataKey = getAtt(logicalId(stack.keys.dataKey));
-    const wantData = grants.kms.flatMap((g) => (g === 'mac' ? [] : [expectedKms[g]]));
+    const wantData = grants.kms.flatMap((g) => (g === 'mac' ? [] : [...expectedKms[g]]));
     expect([...actionsOn(statements, dataKey)].sort()).toEqual(wantData.sort());
 
     const hmacKey = getAtt(logicalId(stack.keys.hmacKey));
@@ -329,6 +340,8 @@ describe('IAM per function, derived from functionGrants', () => {
           'dynamodb',
           'ses',
           ...(functionGrants[name].budgetReviews ? ['s3'] : []),
+          // Functions that start staff jobs invoke the job runner (and nothing else of Lambda).
+          ...(functionGrants[name].startsJobs ? ['lambda'] : []),
         ];
         for (const service of services) expect(allowed).toContain(service);
       }
@@ -351,8 +364,67 @@ describe('IAM per function, derived from functionGrants', () => {
         statement.Action.filter((action) => action.startsWith('s3:')),
       );
     expect(s3Actions('budget-review')).toEqual(['s3:PutObject']);
-    // Staff read uploads; an approved deletion purges uploads and raw mail at once.
-    expect(s3Actions('admin').sort()).toEqual(['s3:DeleteObject', 's3:DeleteObject', 's3:GetObject']);
+    // Staff read uploads; purges (uploads and raw mail) run in the job runner, which admin may only start.
+    expect(s3Actions('admin')).toEqual(['s3:GetObject']);
+    expect(actionsOf(statementsOf('admin'), 'lambda:')).toEqual(['lambda:InvokeFunction']);
+    for (const name of functionNames.filter((n) => n !== 'admin'))
+      expect(actionsOf(statementsOf(name), 'lambda:'), name).toEqual([]);
+  });
+
+  it('the job runner: a fixed name from the stack, 15 minutes, DLQ after two retries, continues itself', () => {
+    const fn = resources[logicalId(stack.jobRunner.fn)];
+    expect(fn?.Properties).toMatchObject({
+      FunctionName: 'ZorgSomPrivacy-job-runner',
+      Timeout: 900,
+      DeadLetterConfig: { TargetArn: getAtt(logicalId(stack.jobRunner.failures.queue)) },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(stack.jobRunner.fn) },
+      MaximumRetryAttempts: 2,
+    });
+    const admin = resources[logicalId(stack.functions.byName.admin)]?.Properties.Environment
+      .Variables as Json;
+    expect(admin.JOB_RUNNER_FUNCTION).toBe('ZorgSomPrivacy-job-runner');
+  });
+
+  it('functions with public routes hold exactly these grants (written out by hand, not from functionGrants)', () => {
+    const read = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem'];
+    const write = [
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ];
+    const expected = {
+      'licensee-signup': {
+        dataKey: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        hmacKey: ['kms:GenerateMac'],
+        table: [...read, ...write],
+      },
+      session: { dataKey: [], hmacKey: ['kms:GenerateMac'], table: [...read, ...write] },
+      'marketing-unsubscribe': { dataKey: [], hmacKey: ['kms:GenerateMac'], table: [...read, ...write] },
+      'privacy-requests': {
+        dataKey: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        hmacKey: ['kms:GenerateMac'],
+        table: [...read, ...write, 'dynamodb:Query'],
+      },
+      'self-service': {
+        dataKey: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        hmacKey: ['kms:GenerateMac'],
+        table: [...read, ...write, 'dynamodb:Query'],
+      },
+    } as const;
+    const publicFunctions = [...new Set(routes.filter((r) => r.access === 'public').map((r) => r.fn))].sort();
+    expect(publicFunctions).toEqual(Object.keys(expected).sort());
+    for (const [name, want] of Object.entries(expected)) {
+      const statements = statementsOf(name as (typeof functionNames)[number]);
+      const on = (arn: unknown) => [...actionsOn(statements, arn)].sort();
+      expect({
+        dataKey: on(getAtt(logicalId(stack.keys.dataKey))),
+        hmacKey: on(getAtt(logicalId(stack.keys.hmacKey))),
+        table: on(getAtt(logicalId(stack.data.table))),
+      }).toEqual({ dataKey: [...want.dataKey], hmacKey: [...want.hmacKey], table: [...want.table].sort() });
+    }
   });
 
   it('session cannot use the personal-data key; self-service and signup can decrypt', () => {
