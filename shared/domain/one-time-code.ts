@@ -2,6 +2,7 @@ import { randomInt, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { policy } from './policy.js';
 import { addMinutes } from './dates.js';
+import type { CodeMac } from './code-mac.js';
 
 /**
  * A mailed six-digit code (signup confirmation, sign-in, email change, privacy-request confirmation).
@@ -21,10 +22,7 @@ export const oneTimeCodeSchema = z.object({
 });
 export type OneTimeCode = z.infer<typeof oneTimeCodeSchema>;
 
-/** The keyed MAC codes are stored as (KMS HMAC in every deployment; the key never leaves KMS). */
-export interface CodeMac {
-  of(salt: string, code: string): Promise<string>;
-}
+export type { CodeMac } from './code-mac.js';
 
 export const codeRateWindowMinutes = 60;
 

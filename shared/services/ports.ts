@@ -27,4 +27,4 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
 }
 
-export type { CodeMac } from '../domain/one-time-code.js';
+export type { CodeMac } from '../domain/code-mac.js';
