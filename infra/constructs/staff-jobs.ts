@@ -102,7 +102,18 @@ export class StaffJobs extends Construct {
     this.deadlineWatch = dailyJob(
       this,
       'deadline-watch',
-      [deadlineIndexQuery, tableKey(false), targets.sendMail()],
+      [
+        deadlineIndexQuery,
+        // Whether the current statement version's notice has a job: one item of the job store, nothing else.
+        new PolicyStatement({
+          sid: 'StatementNoticeMarker',
+          actions: ['dynamodb:GetItem'],
+          resources: [targets.tableArn],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['JOB#ONCE'] } },
+        }),
+        tableKey(false),
+        targets.sendMail(),
+      ],
       props,
       '6',
     );

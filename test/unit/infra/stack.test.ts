@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { App, CfnResource } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,7 +68,11 @@ beforeAll(() => {
 
 /** Every statement that applies to the role of a function: managed policies, attached policies, inline. */
 function statementsOf(name: FunctionName): Statement[] {
-  const fn = resources[logicalId(stack.functions.byName[name])];
+  return roleStatementsOf(stack.functions.byName[name]);
+}
+
+function roleStatementsOf(construct: IConstruct): Statement[] {
+  const fn = resources[logicalId(construct)];
   expect(fn?.Type).toBe('AWS::Lambda::Function');
   const roleId = (fn?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   const role = resources[roleId];
@@ -385,6 +390,19 @@ describe('IAM per function, derived from functionGrants', () => {
     const admin = resources[logicalId(stack.functions.byName.admin)]?.Properties.Environment
       .Variables as Json;
     expect(admin.JOB_RUNNER_FUNCTION).toBe('ZorgSomPrivacy-job-runner');
+  });
+
+  it('the deadline watch reads the statement notice marker and no other item of the table', () => {
+    const statements = roleStatementsOf(stack.staffJobs.deadlineWatch);
+    const onTable = statements.filter(
+      (s) => s.Effect === 'Allow' && s.Resource.some((r) => same(r, getAtt(logicalId(stack.data.table)))),
+    );
+    expect(onTable).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:GetItem'],
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['JOB#ONCE'] } },
+      }),
+    ]);
   });
 
   it('functions with public routes hold exactly these grants (written out by hand, not from functionGrants)', () => {
