@@ -414,8 +414,9 @@ describe('IAM per function, derived from functionGrants', () => {
       'dynamodb:UpdateItem',
     ];
     const expected = {
+      // Decrypt: a second signup for a pending address re-mails the first signup's name and IBAN last 4.
       'licensee-signup': {
-        dataKey: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        dataKey: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
         hmacKey: ['kms:GenerateMac'],
         table: [...read, ...write],
       },
