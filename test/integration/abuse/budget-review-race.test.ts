@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createS3Client } from '../../../shared/adapters/raw-mail-store.js';
@@ -9,8 +10,8 @@ import { startLocalApi, type LocalApi } from '../../support/local-api.js';
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 /**
- * Issue 9, Build 6: accept and decline sent at once. The decision is one conditional write, so exactly one
- * wins, and a declined review never has an upload (accepting records the decision before storing it).
+ * Issue 9: accept and decline sent at once, 25 each, after the file was uploaded. The decision is one
+ * conditional write, so exactly one wins, and a declined review keeps no upload (decline deletes it).
  */
 let api: LocalApi;
 beforeAll(async () => {
@@ -30,12 +31,24 @@ async function objectsOf(licenseeId: string) {
   return (listed.Contents ?? []).map((object) => object.Key!);
 }
 
-const accept = (reviewId: string) => ({
-  reviewId,
-  decision: 'accept',
-  patientConsent: true,
-  upload: { contentType: 'text/csv', contentBase64: Buffer.from('regel;bedrag\n14;95\n').toString('base64') },
-});
+const file = Buffer.from('regel;bedrag\n14;95\n');
+const accept = (reviewId: string) => ({ reviewId, decision: 'accept', patientConsent: true });
+
+/** The file uploaded first, as the portal does: through the presigned URL the API signs for it. */
+async function upload(token: string, reviewId: string): Promise<void> {
+  const target = await api.call('POST', '/api/me/budget-reviews/upload-url', {
+    token,
+    body: {
+      reviewId,
+      contentType: 'text/csv',
+      bytes: file.length,
+      sha256: createHash('sha256').update(file).digest('base64'),
+    },
+  });
+  expect(target.status).toBe(200);
+  const put = await fetch(target.body.url, { method: 'PUT', headers: target.body.headers, body: file });
+  expect(put.status).toBe(200);
+}
 
 describe('budget review: accept and decline at once', () => {
   it('25 accepts and 25 declines in parallel: one decision, and an upload only if it was accept', async () => {
@@ -46,6 +59,7 @@ describe('budget review: accept and decline at once', () => {
         reason: 'Controle begroting 2027, regel 14',
       });
       const reviewId = requested.body.reviewId as string;
+      await upload(licensee.token, reviewId);
       const answers = await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
           api.call('POST', '/api/me/budget-reviews/decide', {
