@@ -71,10 +71,13 @@ describe('budget review: accept and decline at once', () => {
       expect(answers.filter((answer) => answer.status >= 500)).toEqual([]);
       const won = answers.filter((answer) => answer.status === 200);
       expect(won).toHaveLength(1);
-      for (const lost of answers.filter((answer) => answer.status !== 200)) {
-        expect(lost.status).toBe(409);
-        expect(lost.body.code).toBe('review-closed');
-      }
+      answers.forEach((answer, i) => {
+        if (answer === won[0]) return;
+        expect(answer.status).toBe(409);
+        // An accept that reads the file after a winning decline deleted it finds no upload: also a 409.
+        const codes = i % 2 === 0 ? ['review-closed', 'upload-missing'] : ['review-closed'];
+        expect(codes).toContain(answer.body.code);
+      });
       const [review] = (await api.call('GET', '/api/me/budget-reviews', { token: licensee.token })).body
         .reviews;
       expect(review.status).toBe(won[0]!.body.status);
