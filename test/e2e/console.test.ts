@@ -22,6 +22,7 @@ import {
   unconfirmedRequest,
   tr,
 } from './support/console.js';
+import { statusTexts } from '../../web/console/texts.js';
 import { E2E_TIMEOUT, nowSeconds, startPortal, type Portal } from './support/portal.js';
 import { focused, snap, watchForProblems } from './support/steps.js';
 
@@ -345,8 +346,16 @@ describe('bulk close', () => {
         await openRoute(page, 'requests');
         await page.locator('select[name="status"]').selectOption('awaiting-confirmation');
         await page.locator('#apply-filters').click();
-        await settledConsole(page);
-        const count = Number(/\d+/.exec((await page.locator('#request-count').textContent()) ?? '')?.[0]);
+        // The filtered list replaces the open queue: only unconfirmed requests left, at least these two.
+        const unconfirmed = statusTexts['awaiting-confirmation']!.nl;
+        const statusCells = page.locator(`#request-list td[data-label="${tr('requests.status')}"]`);
+        await expect
+          .poll(async () => {
+            const cells = await statusCells.allTextContents();
+            return cells.length >= 2 && cells.every((cell) => cell === unconfirmed);
+          })
+          .toBe(true);
+        const count = await statusCells.count();
         expect(count).toBeGreaterThanOrEqual(2);
         await page.locator('select[name="as"]').selectOption('spam');
         await page.locator('#bulk-close').click();
