@@ -49,6 +49,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/admin/licensees/find', fn: 'admin', access: 'staff', role: 'handler' },
   { method: 'POST', path: '/api/admin/dashboard', fn: 'admin', access: 'staff', role: 'viewer' },
   { method: 'POST', path: '/api/admin/dashboard/csv', fn: 'admin', access: 'staff', role: 'viewer' },
+  { method: 'POST', path: '/api/admin/requests/bulk-close', fn: 'admin', access: 'staff', role: 'handler' },
   { method: 'POST', path: '/api/admin/requests/detail', fn: 'admin', access: 'staff', role: 'viewer' },
   { method: 'POST', path: '/api/admin/requests/show-text', fn: 'admin', access: 'staff', role: 'handler' },
   { method: 'POST', path: '/api/admin/requests/note', fn: 'admin', access: 'staff', role: 'handler' },
@@ -119,6 +120,9 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/privacy-requests/by-email', fn: 'privacy-requests', access: 'public' },
   { method: 'POST', path: '/api/privacy-requests/confirm', fn: 'privacy-requests', access: 'public' },
   { method: 'GET', path: '/api/me/privacy-requests', fn: 'privacy-requests', access: 'session' },
+  // "This was not me" from the notice to a previous address: a signed link, no session.
+  { method: 'GET', path: '/api/account/not-me', fn: 'privacy-requests', access: 'public' },
+  { method: 'POST', path: '/api/account/not-me', fn: 'privacy-requests', access: 'public' },
 ];
 
 export const staffRoutes: readonly StaffRoute[] = routes.filter(
@@ -145,7 +149,8 @@ export interface FunctionGrants {
 }
 
 export const functionGrants: Record<FunctionName, FunctionGrants> = {
-  'licensee-signup': { kms: ['encrypt', 'mac'], dynamodb: ['read', 'write'], sendMail: true },
+  // Decrypts a pending signup only to name it (name, last 4 of the IBAN) in the re-sent code mail.
+  'licensee-signup': { kms: ['encrypt', 'decrypt', 'mac'], dynamodb: ['read', 'write'], sendMail: true },
   session: { kms: ['mac'], dynamodb: ['read', 'write'], sendMail: true },
   'self-service': {
     kms: ['encrypt', 'decrypt', 'mac'],

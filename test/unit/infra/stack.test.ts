@@ -491,8 +491,9 @@ describe('IAM per function, derived from functionGrants', () => {
       'dynamodb:UpdateItem',
     ];
     const expected = {
+      // Decrypt: a second signup for a pending address re-mails the first signup's name and IBAN last 4.
       'licensee-signup': {
-        dataKey: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        dataKey: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
         hmacKey: ['kms:GenerateMac'],
         table: [...read, ...write],
       },
@@ -522,13 +523,14 @@ describe('IAM per function, derived from functionGrants', () => {
     }
   });
 
-  it('session cannot use the personal-data key; self-service can decrypt', () => {
+  it('session cannot use the personal-data key; self-service and signup can decrypt', () => {
     const dataKey = getAtt(logicalId(stack.keys.dataKey));
     const session = actionsOn(statementsOf('session'), dataKey);
     expect(session.has('kms:Decrypt')).toBe(false);
     expect(session.has('kms:GenerateDataKey')).toBe(false);
     expect(actionsOn(statementsOf('self-service'), dataKey).has('kms:Decrypt')).toBe(true);
-    expect(actionsOn(statementsOf('licensee-signup'), dataKey).has('kms:Decrypt')).toBe(false);
+    // Signup decrypts only a pending signup's data, to name it (name, last 4 of the IBAN) in the re-sent code.
+    expect(actionsOn(statementsOf('licensee-signup'), dataKey).has('kms:Decrypt')).toBe(true);
   });
 });
 
