@@ -7,6 +7,7 @@ import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startHttpServer, type LocalHandler } from './http-server.js';
 import { startKmsServer } from './kms-server.js';
 import { claimPort, findFreePort } from './ports.js';
+import { claimProcessRegistry } from './process-registry.js';
 import { startSesEmulator } from './ses-emulator.js';
 import { startScheduledJobs } from './scheduled-jobs.js';
 import { startLocalS3 } from './s3.js';
@@ -63,6 +64,11 @@ export interface LocalStack {
   staffCredential?: string;
   /** Functions whose handler file does not exist (their routes answer 500). */
   missingHandlers: FunctionName[];
+  /** Processes of an earlier run on this data folder that did not stop and were ended by this start. */
+  endedLeftovers: readonly string[];
+  /** What runs differently from the documented set-up, and why (e.g. an emulator not bound to 127.0.0.1). */
+  warnings: string[];
+  /** Stops every service and child process (DynamoDB Local's JVM included). */
   stop(): Promise<void>;
 }
 
@@ -123,6 +129,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (errors.length > 0) throw new AggregateError(errors, 'Some local services did not stop cleanly');
   };
 
+  // The data folder records this stack's processes (processes.json): a stack still running on it is named
+  // and refused, the leftovers of a killed one are ended, before any port is claimed.
+  const registry = await claimProcessRegistry(dataDir);
+  stops.push(async () => registry.release());
+  const warnings: string[] = [];
+
   try {
     // Fix every port first: the functions' env (PORTAL_URL, endpoints) must be known before they load.
     const ports: StackPorts = {
@@ -169,8 +181,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const dynamodbReady = startDynamoDbLocal({
       port: ports.dynamodb,
       dataDir: options.persistent ? join(dataDir, 'dynamodb') : undefined,
+      onSpawn: (pid) => registry.record('DynamoDB Local', pid),
     }).then(async (dynamodb) => {
       stops.push(dynamodb.close);
+      if (dynamodb.warning) warnings.push(dynamodb.warning);
       const client = localDynamoDbClient(env);
       try {
         await ensureTable(client, LOCAL_TABLE_NAME);
@@ -251,6 +265,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       staffCredential,
       smtpPort: ports.smtp,
       missingHandlers: loaded?.missing ?? [],
+      endedLeftovers: registry.ended,
+      warnings,
       stop,
     };
   } catch (error) {
