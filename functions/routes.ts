@@ -66,11 +66,13 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/api/me/privacy-requests', fn: 'privacy-requests', access: 'session' },
 ];
 
-/** The grants each function uses; infra turns these into IAM statements on exact ARNs. */
+/**
+ * The grants each function uses beyond the table (whose grants, by partition, are in functions/table-access.ts);
+ * infra turns these into IAM statements on exact ARNs.
+ */
 export interface FunctionGrants {
   /** On the personal-data key ('encrypt', 'decrypt') and the HMAC key ('mac'). */
   kms: ('encrypt' | 'decrypt' | 'mac')[];
-  dynamodb: ('read' | 'write' | 'query')[];
   sendMail: boolean;
   /** Raw inbound mail: deleted when a licensee is purged. */
   rawMail?: 'delete'[];
@@ -79,27 +81,24 @@ export interface FunctionGrants {
 }
 
 export const functionGrants: Record<FunctionName, FunctionGrants> = {
-  'licensee-signup': { kms: ['encrypt', 'mac'], dynamodb: ['read', 'write'], sendMail: true },
-  session: { kms: ['mac'], dynamodb: ['read', 'write'], sendMail: true },
+  'licensee-signup': { kms: ['encrypt', 'mac'], sendMail: true },
+  session: { kms: ['mac'], sendMail: true },
   'self-service': {
     kms: ['encrypt', 'decrypt', 'mac'],
-    dynamodb: ['read', 'write', 'query'],
     sendMail: true,
   },
   admin: {
     kms: ['encrypt', 'decrypt', 'mac'],
-    dynamodb: ['read', 'write', 'query'],
     sendMail: true,
     // Staff read uploads; an approved deletion purges at once, raw mail and uploads included.
     budgetReviews: { key: ['decrypt'], uploads: ['get', 'delete'] },
     rawMail: ['delete'],
   },
   // Sets the opt-out flag and audits it; never sees plaintext.
-  'marketing-unsubscribe': { kms: ['mac'], dynamodb: ['read', 'write'], sendMail: false },
+  'marketing-unsubscribe': { kms: ['mac'], sendMail: false },
   // Stores a consented upload; cannot read it back, nor any licensee's personal data.
   'budget-review': {
     kms: [],
-    dynamodb: ['read', 'write', 'query'],
     sendMail: false,
     budgetReviews: { key: ['encrypt'], uploads: ['put'] },
   },
@@ -107,7 +106,6 @@ export const functionGrants: Record<FunctionName, FunctionGrants> = {
   // outcome, sets the opt-out; lists the licensee's requests.
   'privacy-requests': {
     kms: ['encrypt', 'decrypt', 'mac'],
-    dynamodb: ['read', 'write', 'query'],
     sendMail: true,
   },
 };

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -28,9 +28,9 @@ import { statementsFor, zorgSomFunction, type GrantTargets } from './functions.j
 /** The background functions of the privacy-request workflow and what each may do (exact ARNs in infra). */
 export const backgroundFunctionGrants = {
   // Encrypts a request's text, matches the sender by blind index; never decrypts personal data.
-  'mail-intake': { kms: ['encrypt', 'mac'], dynamodb: ['read', 'write', 'query'], sendMail: true },
+  'mail-intake': { kms: ['encrypt', 'mac'], sendMail: true },
   // Mails reminders and retried outcomes to the address on record (decrypts it); never encrypts.
-  'request-hygiene': { kms: ['decrypt'], dynamodb: ['read', 'write', 'query'], sendMail: true },
+  'request-hygiene': { kms: ['decrypt'], sendMail: true },
 } as const satisfies Record<string, FunctionGrants>;
 export type BackgroundFunctionName = keyof typeof backgroundFunctionGrants;
 export const backgroundFunctionNames = Object.keys(backgroundFunctionGrants) as BackgroundFunctionName[];
@@ -222,7 +222,23 @@ export class MailIntake extends Construct {
     });
 
     this.ruleSet = new ReceiptRuleSet(this, 'RuleSet', {});
+    // SES may invoke mail-intake only for this rule of this account (the Lambda action would otherwise add
+    // a permission with the account alone). The rule's name is fixed so the ARN needs no reference to the
+    // rule itself, which depends on this permission.
+    const ruleName = 'info-to-mail-intake';
+    this.intakeFunction.addPermission('AllowSes', {
+      action: 'lambda:InvokeFunction',
+      principal: new ServicePrincipal('ses.amazonaws.com'),
+      sourceAccount: stack.account,
+      sourceArn: stack.formatArn({
+        service: 'ses',
+        resource: 'receipt-rule-set',
+        resourceName: `${this.ruleSet.receiptRuleSetName}:receipt-rule/${ruleName}`,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      }),
+    });
     this.rule = this.ruleSet.addRule('ContactAddress', {
+      receiptRuleName: ruleName,
       recipients: [`info@${props.domainName}`],
       // SES scans for spam and viruses: the verdicts reach mail-intake in the event.
       scanEnabled: true,
@@ -255,7 +271,10 @@ export class MailIntake extends Construct {
   ): NodejsFunction {
     const fn = zorgSomFunction(this, {
       name,
-      statements: [...statementsFor(backgroundFunctionGrants[name], props.targets), ...options.statements],
+      statements: [
+        ...statementsFor(name, backgroundFunctionGrants[name], props.targets),
+        ...options.statements,
+      ],
       logsKey: props.logsKey,
       environment: { ...props.environment, ...options.environment },
       timeout: options.timeout,
