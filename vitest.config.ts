@@ -9,5 +9,14 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default', './test/summary-reporter.ts'],
+    coverage: {
+      // On CI (CI=true, as .ci/run runs) or on request (`npm test -- --coverage`): line and branch coverage of
+      // the code that ships. Code run only in child processes (npm start, bundles) is not counted.
+      enabled: process.env.CI === 'true',
+      provider: 'v8',
+      include: ['shared/**/*.ts', 'functions/**/*.ts'],
+      reporter: [['text', { skipFull: true }], 'text-summary'],
+      reportsDirectory: 'coverage',
+    },
   },
 });

@@ -68,9 +68,38 @@ export function isRunning(recorded: RecordedProcess): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * True once the process has finished exiting: gone, or a zombie. Its command line empties earlier (the kernel
+ * releases memory before it closes files), while its sockets may still hold their ports.
+ */
+function exitedCompletely(pid: number): boolean {
+  if (hasProc) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      return state === 'Z' || state === 'X';
+    } catch {
+      return true;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** True when `recorded` no longer runs and holds nothing (no port, no file) any more. */
+export function hasEnded(recorded: RecordedProcess): boolean {
+  return (
+    !isRunning(recorded) && (commandLineOf(recorded.pid) !== undefined || exitedCompletely(recorded.pid))
+  );
+}
+
 async function waitUntilGone(recorded: RecordedProcess, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (isRunning(recorded)) {
+  while (!hasEnded(recorded)) {
     if (Date.now() > deadline) return false;
     await sleep(50);
   }

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../local/ports.js';
-import { isRunning, PROCESS_FILE, type RecordedProcess } from '../../local/process-registry.js';
+import { hasEnded, isRunning, PROCESS_FILE, type RecordedProcess } from '../../local/process-registry.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const START_TIMEOUT_MS = 150_000;
@@ -115,7 +115,8 @@ function refused(port: number): Promise<boolean> {
 
 async function expectAllGone(stack: Started): Promise<void> {
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  const running = () => [stack.owner, stack.dynamodb].filter(isRunning).map((p) => `${p.what} ${p.pid}`);
+  const running = () =>
+    [stack.owner, stack.dynamodb].filter((p) => !hasEnded(p)).map((p) => `${p.what} ${p.pid}`);
   while (running().length > 0 || !hasExited(stack.npm)) {
     if (Date.now() > deadline) {
       const npm = hasExited(stack.npm) ? [] : [`npm ${stack.npm.pid}`];
@@ -194,7 +195,7 @@ describe.skipIf(!existsSync('/proc/net/tcp'))('npm start as a process', { timeou
     expect(second.output()).toContain(
       `Ended DynamoDB Local (pid ${first.dynamodb.pid}): a leftover of an earlier run`,
     );
-    expect(isRunning(first.dynamodb)).toBe(false);
+    expect(hasEnded(first.dynamodb)).toBe(true);
 
     const third = launch(dataDir, await freePorts());
     expect(await exited(third.npm)).toBe(1);

@@ -15,17 +15,22 @@ const localConfigSchema = configSchema.required({
  * The real functions behind the local HTTP adapter, against the emulators the global setup started,
  * on a table of this test file's own.
  */
-export async function startLocalApi(envOverrides: Record<string, string> = {}) {
+export async function startLocalApi(
+  envOverrides: Record<string, string> = {},
+  {
+    loadHandler = async (name: FunctionName) =>
+      ((await import(`../../functions/${name}/handler.ts`)) as { handler: never }).handler,
+  }: {
+    /** Where each function's handler comes from: the sources by default, the deployed bundles in test/deployed. */
+    loadHandler?: (name: FunctionName) => Promise<unknown>;
+  } = {},
+) {
   const table = await createIsolatedTable({ ...inject('localEnv'), ...envOverrides }, 'zorgsom-test');
   const env = localConfigSchema.parse(table.env);
   Object.assign(process.env, table.env);
   const dynamodb = table.client;
   const handlers = Object.fromEntries(
-    await Promise.all(
-      functionNames.map(
-        async (name) => [name, (await import(`../../functions/${name}/handler.ts`)).handler] as const,
-      ),
-    ),
+    await Promise.all(functionNames.map(async (name) => [name, await loadHandler(name)] as const)),
   ) as Record<FunctionName, never>;
   const staffCredential = `test-staff-${Math.random().toString(36).slice(2)}`;
   const server = await startHttpServer({ port: 0, handlers, staffCredential });
