@@ -6,6 +6,14 @@ import { ZorgSomPrivacyStack } from './stack.js';
 
 export const STACK_NAME = 'ZorgSomPrivacy';
 
+/** `-c stage=test` deploys a second, independent stack (`ZorgSomPrivacy-test`) into the same account. */
+export const stackNameOf = (stage: string | undefined): string => {
+  if (stage === undefined || stage === 'production') return STACK_NAME;
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(stage))
+    throw new Error(`stage must be lower-case letters, digits and dashes (got ${JSON.stringify(stage)})`);
+  return `${STACK_NAME}-${stage}`;
+};
+
 /**
  * Builds the app: the stack plus the three cdk-nag 3 packs as policy-validation plugins. Any
  * unacknowledged finding makes synthesis fail. Exported so tests build exactly what `cdk synth` builds.
@@ -18,7 +26,7 @@ export function buildApp(props: AppProps = {}): { app: App; stack: ZorgSomPrivac
   };
 
   const domainName = context('domainName') ?? 'zorgsom.nl';
-  const stack = new ZorgSomPrivacyStack(app, STACK_NAME, {
+  const stack = new ZorgSomPrivacyStack(app, stackNameOf(context('stage')), {
     description: 'ZorgSom Privacy: licensee personal data, kept to the promises of the privacy statement',
     env: {
       account: context('account') ?? process.env.CDK_DEFAULT_ACCOUNT,

@@ -1,6 +1,7 @@
 /**
  * Builds the licensee portal (web/) into a folder of static files: the HTML pages rendered from the policy
- * file and the text dictionary, one script bundle and one stylesheet (esbuild, content-hashed names).
+ * file and the text dictionary, one script bundle and one stylesheet (esbuild, content-hashed names), and the
+ * staff console under console/ (local/console-build.ts).
  * `npm start` runs it before serving; `npm run build:web [outDir]` runs it alone; the CDK stack runs it to
  * bundle the portal's S3 deployment; the browser tests build into a temp folder of their own.
  */
@@ -9,6 +10,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { renderPages } from '../web/src/pages.js';
+import { buildConsole } from './console-build.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const webSourceDir = join(repoRoot, 'web', 'src');
@@ -47,10 +49,15 @@ export async function buildWeb(outDir: string = defaultWebOutDir): Promise<WebBu
   };
   const pages = renderPages({ script: assetOf('main.ts'), stylesheet: assetOf('styles.css') });
   await Promise.all(Object.entries(pages).map(([file, html]) => writeFile(join(out, file), html)));
+  const consoleFiles = await buildConsole(out);
 
   return {
     outDir: out,
-    files: [...Object.keys(pages), ...outputs.map(([file]) => relative(out, resolve(file)))].sort(),
+    files: [
+      ...Object.keys(pages),
+      ...outputs.map(([file]) => relative(out, resolve(file))),
+      ...consoleFiles,
+    ].sort(),
   };
 }
 

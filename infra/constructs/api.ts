@@ -14,7 +14,10 @@ import { ACCESS_LOG_RETENTION } from '../retention.js';
 export interface ApiProps {
   readonly functions: Record<FunctionName, IFunction>;
   readonly logsKey: IKey;
-  /** Steady-state requests per second for the whole stage. */
+  /**
+   * Steady-state requests per second of EACH route (an HTTP API stage's default route throttle applies per
+   * route, not to the stage as a whole: 39 routes × 50 rps is the account-level ceiling of the API).
+   */
   readonly throttleRate?: number;
   readonly throttleBurst?: number;
 }
@@ -98,7 +101,7 @@ export class Api extends Construct {
               'DynamoDB on every call and the function answers 401 otherwise. An API Gateway authorizer would ' +
               'repeat that lookup; licensees have no IAM or Cognito identity.'
             : 'Public by nature: signup, sign-in, the export schema and the one-click marketing unsubscribe are ' +
-              'used without a session. Abuse is bounded by the stage throttle, sign-in codes by the per-licensee ' +
+              'used without a session. Abuse is bounded by the per-route throttle, sign-in codes by the per-licensee ' +
               'limits of policy.signIn, and unsubscribe links by a KMS HMAC over the licensee id.',
       });
     }

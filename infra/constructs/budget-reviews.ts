@@ -3,6 +3,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { policy } from '../../shared/domain/policy.js';
+import { keyAlias } from '../names.js';
 
 /**
  * Patient data a licensee chose to give for a budget check: its own KMS key and its own bucket, apart from
@@ -15,7 +16,7 @@ export class BudgetReviewStorage extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.key = new Key(this, 'Key', {
-      alias: 'zorgsom/budget-reviews',
+      alias: keyAlias(this, 'budget-reviews'),
       description:
         'ZorgSom budget-review uploads (patient data given with consent); apart from licensee data',
       enableKeyRotation: true,

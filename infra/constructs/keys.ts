@@ -2,6 +2,7 @@ import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { keyAlias } from '../names.js';
 
 /**
  * The KMS keys. Each key has one job, so that a grant on one key says exactly what a function may do:
@@ -26,7 +27,7 @@ export class Keys extends Construct {
 
     this.dataKey = new Key(this, 'DataKey', {
       description: 'ZorgSom Privacy: envelope encryption of licensee personal data',
-      alias: 'alias/zorgsom-privacy/data',
+      alias: keyAlias(this, 'data'),
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -35,7 +36,7 @@ export class Keys extends Construct {
     // also change every email index, so it is a planned migration, not a background rotation.
     this.hmacKey = new Key(this, 'HmacKey', {
       description: 'ZorgSom Privacy: HMAC-SHA256 blind index of licensee email addresses',
-      alias: 'alias/zorgsom-privacy/email-index',
+      alias: keyAlias(this, 'email-index'),
       keySpec: KeySpec.HMAC_256,
       keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -43,14 +44,14 @@ export class Keys extends Construct {
 
     this.tableKey = new Key(this, 'TableKey', {
       description: 'ZorgSom Privacy: DynamoDB table encryption at rest',
-      alias: 'alias/zorgsom-privacy/table',
+      alias: keyAlias(this, 'table'),
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.logsKey = new Key(this, 'LogsKey', {
       description: 'ZorgSom Privacy: CloudWatch Logs encryption',
-      alias: 'alias/zorgsom-privacy/logs',
+      alias: keyAlias(this, 'logs'),
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -19,6 +19,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FailureQueue } from './failure-queue.js';
+import { keyAlias } from '../names.js';
 import type { FunctionGrants } from '../../functions/routes.js';
 import { rawMailPrefix } from '../../shared/domain/mail-classification.js';
 import { policy } from '../../shared/domain/policy.js';
@@ -70,28 +71,43 @@ export class MailIntake extends Construct {
 
     this.key = new Key(this, 'RawMailKey', {
       description: 'ZorgSom Privacy: raw inbound mail, its dead letters and alarms',
-      alias: 'alias/zorgsom-privacy/raw-mail',
+      alias: keyAlias(this, 'raw-mail'),
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // The rule set is created first so the key policy can name it (SES's documented key-policy form: only
+    // receipt rules of this rule set, in this account, may have SES generate data keys under this key).
+    this.ruleSet = new ReceiptRuleSet(this, 'RuleSet', {});
+    const receiptRules = stack.formatArn({
+      service: 'ses',
+      resource: 'receipt-rule-set',
+      resourceName: `${this.ruleSet.receiptRuleSetName}:receipt-rule/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
     // The S3 action names no kmsKey (the bucket's default encryption applies), so SES needs a data key.
     this.key.addToResourcePolicy(
       new PolicyStatement({
-        sid: 'AllowSesToStoreInboundMail',
+        sid: 'AllowSesToEncryptMessagesBelongingToThisAccount',
         principals: [new ServicePrincipal('ses.amazonaws.com')],
-        actions: ['kms:GenerateDataKey', 'kms:Encrypt'],
+        actions: ['kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: sourceAccount,
+        conditions: { ...sourceAccount, ArnLike: { 'aws:SourceArn': receiptRules } },
       }),
     );
-    // CloudWatch alarms publish to the encrypted alarm topic.
+    // CloudWatch alarms of this account publish to the encrypted alarm topic.
+    const alarmsOfThisAccount = stack.formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     this.key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToNotify',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
         resources: ['*'],
-        conditions: sourceAccount,
+        conditions: { ...sourceAccount, ArnLike: { 'aws:SourceArn': alarmsOfThisAccount } },
       }),
     );
 
@@ -154,6 +170,17 @@ export class MailIntake extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
+    // A topic policy replaces SNS's default one, and enforceSSL makes a policy that holds only the TLS deny:
+    // without this statement no alarm could ever publish.
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: { ...sourceAccount, ArnLike: { 'aws:SourceArn': alarmsOfThisAccount } },
+      }),
+    );
     const failures = new FailureQueue(this, 'DeadLetters', {
       description:
         'A mail-intake or request-hygiene event failed three times. The raw mail is in S3; redrive the event ' +
@@ -198,6 +225,16 @@ export class MailIntake extends Construct {
           actions: ['s3:GetObject', 's3:PutObjectTagging', 's3:DeleteObject'],
           resources: [objects],
         }),
+        // Without ListBucket, S3 answers a missing key with 403 instead of 404, and the "raw mail missing"
+        // path (a redrive after the lifecycle expired the mail) would fail as an access error. No s3:prefix
+        // condition: S3's 404-or-403 check asks for ListBucket without a prefix, so a condition on it would
+        // never match. The bucket holds inbound/ objects only (SES's rule writes nothing else), so listing
+        // the bucket is listing that prefix: message ids, no content.
+        new PolicyStatement({
+          sid: 'RawMailListing',
+          actions: ['s3:ListBucket'],
+          resources: [this.bucket.bucketArn],
+        }),
         new PolicyStatement({
           sid: 'RawMailDecryptionViaS3',
           actions: ['kms:Decrypt'],
@@ -221,7 +258,6 @@ export class MailIntake extends Construct {
       statements: deadLetterStatements,
     });
 
-    this.ruleSet = new ReceiptRuleSet(this, 'RuleSet', {});
     // SES may invoke mail-intake only for this rule of this account (the Lambda action would otherwise add
     // a permission with the account alone). The rule's name is fixed so the ARN needs no reference to the
     // rule itself, which depends on this permission.

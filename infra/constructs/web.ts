@@ -7,6 +7,10 @@ import {
   AllowedMethods,
   CachePolicy,
   Distribution,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  Function as CloudFrontFunction,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
@@ -46,7 +50,30 @@ export interface WebProps {
   readonly httpApi: IHttpApi;
   /** Encrypts the deployment handler's log group, like every other log group of the stack. */
   readonly logsKey: IKey;
+  /**
+   * The staff console's sign-in: the Cognito user pool's domain (e.g. `zorgsom-staff.auth.eu-west-1.amazoncognito.com`)
+   * and the console's app client. `/oauth2/*` on this distribution is forwarded there, so the console's token
+   * call stays on its own origin and its CSP stays `default-src 'self'`; the deployment writes
+   * console/config.json from it. Without it the console is served but cannot sign anyone in.
+   */
+  readonly staffSignIn?: { readonly cognitoDomainName: string; readonly clientId: string };
 }
+
+/** Where the staff console lives on the distribution (local/console-build.ts builds it there). */
+export const consolePathPattern = '/console/*';
+
+/**
+ * Serves a folder's index.html for `/console/` (CloudFront's default root object covers only `/`), and
+ * sends `/console` to `/console/` so relative paths and the OAuth redirect URI have one form.
+ */
+const consoleIndexCode = `function handler(event) {
+  var request = event.request;
+  if (request.uri === '/console') {
+    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/console/' } } };
+  }
+  if (request.uri.endsWith('/')) request.uri += 'index.html';
+  return request;
+}`;
 
 /**
  * The licensee portal: static files in a private S3 bucket, read only by CloudFront (origin access control),
@@ -134,14 +161,20 @@ export class Web extends Construct {
     });
 
     const apiDomain = `${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+    const siteOrigin = S3BucketOrigin.withOriginAccessControl(this.bucket);
+    const consoleIndex = new CloudFrontFunction(this, 'ConsoleIndex', {
+      comment: 'Staff console: /console/ serves console/index.html',
+      code: FunctionCode.fromInline(consoleIndexCode),
+      runtime: FunctionRuntime.JS_2_0,
+    });
     this.distribution = new Distribution(this, 'Distribution', {
-      comment: 'ZorgSom Privacy licensee portal and API',
+      comment: 'ZorgSom Privacy licensee portal, staff console and API',
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
       enableIpv6: true,
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        origin: siteOrigin,
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
@@ -159,6 +192,31 @@ export class Web extends Construct {
           originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
           compress: true,
         },
+        // The staff console: the same bucket, the same strict security headers (CSP included).
+        [consolePathPattern]: {
+          origin: siteOrigin,
+          viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+          responseHeadersPolicy: this.responseHeadersPolicy,
+          compress: true,
+          functionAssociations: [{ function: consoleIndex, eventType: FunctionEventType.VIEWER_REQUEST }],
+        },
+        ...(props.staffSignIn
+          ? {
+              // The console's token call (authorization code + PKCE) on its own origin, forwarded to Cognito.
+              '/oauth2/*': {
+                origin: new HttpOrigin(props.staffSignIn.cognitoDomainName, {
+                  protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+                }),
+                viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+                allowedMethods: AllowedMethods.ALLOW_ALL,
+                cachePolicy: CachePolicy.CACHING_DISABLED,
+                originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+                responseHeadersPolicy: this.responseHeadersPolicy,
+              },
+            }
+          : {}),
       },
     });
     Validations.of(this.distribution).acknowledge(
@@ -263,8 +321,22 @@ export class Web extends Construct {
         'into its own bucket and prunes old files, so it writes and deletes any object of that one bucket.',
     });
 
+    // The console's sign-in settings for this deployment replace the local ones the build wrote.
+    const consoleConfig = props.staffSignIn
+      ? [
+          Source.jsonData('console/config.json', {
+            authorizeUrl: `https://${props.staffSignIn.cognitoDomainName}/oauth2/authorize`,
+            tokenUrl: '/oauth2/token',
+            logoutUrl: `https://${props.staffSignIn.cognitoDomainName}/logout`,
+            clientId: props.staffSignIn.clientId,
+            redirectUri: '/console/',
+            scope: 'zorgsom/staff',
+            apiBase: '/api',
+          }),
+        ]
+      : [];
     this.deployment = new BucketDeployment(this, 'Deployment', {
-      sources: [Source.bucket(asset.bucket, asset.s3ObjectKey)],
+      sources: [Source.bucket(asset.bucket, asset.s3ObjectKey), ...consoleConfig],
       destinationBucket: this.bucket,
       // New pages reach viewers at once: hashed assets never change, the HTML is invalidated.
       distribution: this.distribution,
@@ -274,6 +346,10 @@ export class Web extends Construct {
       role: this.deploymentRole.withoutPolicyUpdates(),
       logGroup,
     });
+    // The role's policy attaches itself (ManagedPolicy.roles), so nothing in the template orders it before the
+    // copy: without this dependency the custom resource can start as soon as the distribution exists, and the
+    // handler's first S3 read fails with AccessDenied (rollback on the first deploy).
+    this.deployment.node.addDependency(deploymentPolicy);
     this.acknowledgeDeploymentHandler(stack);
   }
 

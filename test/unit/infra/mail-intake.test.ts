@@ -135,8 +135,19 @@ describe('SES receiving', () => {
     const ses = (key?.Properties.KeyPolicy.Statement as Json[]).find(
       (s) => s.Principal?.Service === 'ses.amazonaws.com',
     );
-    expect([ses?.Action].flat()).toContain('kms:GenerateDataKey');
-    expect(ses?.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': '123456789012' } });
+    // SES's documented form: GenerateDataKey*, this account, receipt rules of this stack's rule set only.
+    expect([ses?.Action].flat()).toEqual(['kms:GenerateDataKey*']);
+    expect(ses?.Condition.StringEquals).toEqual({ 'aws:SourceAccount': '123456789012' });
+    expect(ses?.Condition.ArnLike['aws:SourceArn']).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'arn:aws:ses:eu-west-1:123456789012:receipt-rule-set/',
+          { Ref: id(built.intake.ruleSet) },
+          ':receipt-rule/*',
+        ],
+      ],
+    });
     expect(key?.Properties.EnableKeyRotation).toBe(true);
   });
 });
@@ -250,8 +261,13 @@ describe('exact grants', () => {
     expect(actions.filter((a) => a.startsWith('s3:'))).toEqual([
       's3:DeleteObject',
       's3:GetObject',
+      's3:ListBucket',
       's3:PutObjectTagging',
     ]);
+    // Listing (so a missing mail is a 404) on the raw-mail bucket itself, nothing else.
+    expect(statements.find((s) => s.Sid === 'RawMailListing')?.Resource).toEqual(
+      getAtt(id(built.intake.bucket)),
+    );
     expect(actions).not.toContain('s3:PutObject');
     expect(actions).toEqual(expect.arrayContaining(['kms:GenerateMac', 'ses:SendEmail', 'dynamodb:Query']));
     for (const statement of statements)

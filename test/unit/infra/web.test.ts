@@ -107,8 +107,8 @@ describe('distribution', () => {
 
   it('routes /api/* to the HTTP API on the same domain: nothing cached, every viewer header but Host', () => {
     const behaviors = distribution.CacheBehaviors as Json[];
-    expect(behaviors).toHaveLength(1);
-    const api = behaviors[0] as Json;
+    expect(behaviors.map((behavior) => behavior.PathPattern).sort()).toEqual(['/api/*', '/console/*']);
+    const api = behaviors.find((behavior) => behavior.PathPattern === '/api/*') as Json;
     expect(api).toMatchObject({
       PathPattern: '/api/*',
       ViewerProtocolPolicy: 'https-only',
@@ -123,6 +123,29 @@ describe('distribution', () => {
     const domain = JSON.stringify(origin?.DomainName);
     expect(domain).toContain(stack.getLogicalId(stack.api.httpApi.node.defaultChild as CfnResource));
     expect(domain).toContain('.execute-api.');
+  });
+
+  it('serves the staff console from the same bucket under /console/ with the same security headers', () => {
+    const behavior = (distribution.CacheBehaviors as Json[]).find(
+      (b) => b.PathPattern === '/console/*',
+    ) as Json;
+    expect(behavior).toMatchObject({
+      TargetOriginId: distribution.DefaultCacheBehavior.TargetOriginId,
+      ViewerProtocolPolicy: 'redirect-to-https',
+      ResponseHeadersPolicyId: { Ref: idOf(stack.web.responseHeadersPolicy) },
+      AllowedMethods: ['GET', 'HEAD'],
+    });
+    const association = (behavior.FunctionAssociations as Json[])[0] as Json;
+    expect(association.EventType).toBe('viewer-request');
+    const fn = Object.values(template.findResources('AWS::CloudFront::Function'))[0] as Json;
+    const code = String(fn.Properties.FunctionCode);
+    // /console/ → console/index.html; /console → /console/.
+    const handler = new Function(`${code}; return handler;`)() as (event: Json) => Json;
+    expect(handler({ request: { uri: '/console/' } })).toEqual({ uri: '/console/index.html' });
+    expect(handler({ request: { uri: '/console/assets/console-X.js' } })).toEqual({
+      uri: '/console/assets/console-X.js',
+    });
+    expect(handler({ request: { uri: '/console' } }).statusCode).toBe(301);
   });
 
   it('keeps no access log of viewers (their IP addresses are personal data the statement does not list)', () => {

@@ -1,0 +1,413 @@
+/**
+ * The staff console (issue 12 item 2) in Debian's Chromium against a local stack: served under /console/ with
+ * the portal's strict CSP; a request worked from arrival to answer, extension, refusal with its reason and an
+ * approved deletion, each through its confirmation step; a disclosure recorded; the dashboard's figures equal
+ * the CLI's report; role-aware hiding; axe-core on every page at 1280 and 375 px; the keyboard alone.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, tabTo } from './support/checks.js';
+import {
+  auditOf,
+  newLicensee,
+  openRoute,
+  settledConsole,
+  staffCall,
+  staffTab,
+  submitRequest,
+  tr,
+} from './support/console.js';
+import { E2E_TIMEOUT, nowSeconds, startPortal, type Portal } from './support/portal.js';
+import { focused, snap, watchForProblems } from './support/steps.js';
+
+let portal: Portal;
+
+beforeAll(async () => {
+  portal = await startPortal();
+}, E2E_TIMEOUT);
+
+afterAll(async () => {
+  await portal?.stop();
+});
+
+const origin = (): string => new URL(portal.url).origin;
+/** Chromium logs a refused fetch (a route a test provokes, e.g. 404 of a route not on this server yet). */
+const realProblems = (problems: string[]): string[] =>
+  problems.filter((problem) => !/Failed to load resource/.test(problem));
+
+async function reviewAndConfirm(page: Page, actionId: string, confirmLabel: string): Promise<string> {
+  await page.locator(`#${actionId}-review`).click();
+  const box = page.locator(`#${actionId} .confirm`);
+  await box.waitFor();
+  const preview = (await box.locator('.mail-text').textContent()) ?? '';
+  await box.getByRole('button', { name: confirmLabel, exact: true }).click();
+  await page.locator('#main .form-success', { hasText: tr('common.done') }).waitFor();
+  return preview;
+}
+
+describe('the console is served like the portal', () => {
+  it('answers /console/ with the strict CSP, no inline script, and its sign-in settings', async () => {
+    const response = await fetch(`${portal.url}/console/`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain(`http-equiv="Content-Security-Policy" content="default-src 'self'`);
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/\sstyle=/);
+    const config = (await (await fetch(`${portal.url}/console/config.json`)).json()) as Record<
+      string,
+      string
+    >;
+    expect(config).toMatchObject({ scope: 'zorgsom/staff', apiBase: '/api' });
+  });
+
+  it('shows a signed-out visitor only the sign-in page', { timeout: E2E_TIMEOUT }, async () => {
+    const context = await portal.browser.newContext({ baseURL: portal.url });
+    const page = await context.newPage();
+    const problems = watchForProblems(page, origin());
+    try {
+      await page.goto('/console/#/requests');
+      await page.getByRole('button', { name: tr('auth.signIn'), exact: true }).waitFor();
+      expect(await page.locator('#main-nav').isHidden()).toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
+      await snap(page, 'console-sign-in-1280');
+      expect(realProblems(problems)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('working requests', () => {
+  it(
+    'takes a question to an extension and an answer, a complaint to a refusal with its reason, and approves a deletion',
+    { timeout: E2E_TIMEOUT * 2 },
+    async () => {
+      const licensee = await newLicensee(portal, 'console-work');
+      const question = await submitRequest(
+        portal,
+        licensee.token,
+        'question',
+        'Hoe lang bewaren jullie mijn IBAN?',
+      );
+      const complaint = await submitRequest(
+        portal,
+        licensee.token,
+        'complaint',
+        'Ik kreeg reclame na mijn afmelding.',
+      );
+      const { context, page } = await staffTab(portal, 'admin');
+      const problems = watchForProblems(page, origin());
+      try {
+        // Arrival: on the list, with its badge, and no personal value anywhere on the list page.
+        await openRoute(page, 'requests');
+        const row = page.locator('#request-list tr', { hasText: question.reference });
+        await row.waitFor();
+        expect(await row.locator('.badge').getAttribute('data-urgent')).toBe('false');
+        const listText = (await page.locator('main').textContent()) ?? '';
+        expect(listText).not.toContain(licensee.email);
+        expect(listText).not.toContain('IBAN?');
+        expect(listText).not.toContain(licensee.licenseeId);
+
+        // Detail: the text only behind the audited "toon".
+        await row.getByRole('link', { name: question.reference }).click();
+        await settledConsole(page);
+        expect(await page.locator('main').textContent()).not.toContain('Hoe lang bewaren');
+        const readsBefore = (await auditOf(portal, licensee.licenseeId)).filter(
+          (e) => e.action === 'privacy-request.read-by-staff',
+        ).length;
+        await page.getByRole('button', { name: tr('request.show'), exact: true }).click();
+        await page.locator('.request-text', { hasText: 'Hoe lang bewaren jullie mijn IBAN?' }).waitFor();
+        const reads = (await auditOf(portal, licensee.licenseeId)).filter(
+          (e) => e.action === 'privacy-request.read-by-staff',
+        );
+        expect(reads).toHaveLength(readsBefore + 1);
+        expect(reads.at(-1)?.actor.kind).toBe('staff');
+        await snap(page, 'console-request-detail-1280');
+
+        // Extension: reason required, the exact mail previewed, confirmed, mailed.
+        await page.locator('#extend-review').click();
+        await page.locator('#extend .field-error', { hasText: tr('request.tooShort') }).waitFor();
+        await page.locator('#extend textarea').fill('Wij moeten dit navragen bij onze boekhouder.');
+        let since = nowSeconds();
+        const extendPreview = await reviewAndConfirm(page, 'extend', tr('request.extend'));
+        expect(extendPreview).toContain('navragen bij onze boekhouder');
+        const extendedMail = await portal.mailTo(licensee.email, since, /navragen bij onze boekhouder/);
+        expect(extendedMail.text).toContain(extendPreview.split('\n')[0]!);
+        expect(await page.locator('#main .facts').textContent()).toContain('1');
+
+        // Answer and close.
+        await page
+          .locator('#answer textarea')
+          .fill('Wij bewaren uw IBAN tot twee jaar na het einde van uw licentie.');
+        since = nowSeconds();
+        await reviewAndConfirm(page, 'answer', tr('request.answer'));
+        await portal.mailTo(licensee.email, since, /twee jaar na het einde/);
+        await page.getByText(tr('request.noActions')).waitFor();
+
+        // Refusal: the preview is the exact mail, with the right to complain to the AP.
+        await openRoute(page, `requests/${complaint.reference}`);
+        await page
+          .locator('#reject textarea')
+          .fill('Uw afmelding was verwerkt; de mail kwam van een andere partij.');
+        await page.locator('#reject-review').click();
+        const rejectBox = page.locator('#reject .confirm');
+        await rejectBox.waitFor();
+        const rejectPreview = (await rejectBox.locator('.mail-text').textContent()) ?? '';
+        expect(rejectPreview).toContain('Autoriteit Persoonsgegevens');
+        expect(rejectPreview).toContain('Uw afmelding was verwerkt');
+        expect(await axeViolations(page)).toEqual([]);
+        await snap(page, 'console-reject-preview-1280');
+        since = nowSeconds();
+        await rejectBox.getByRole('button', { name: tr('request.reject'), exact: true }).click();
+        await page.locator('#main .form-success', { hasText: tr('common.done') }).waitFor();
+        const refusal = await portal.mailTo(licensee.email, since, /Autoriteit Persoonsgegevens/);
+        expect(refusal.text).toContain(rejectPreview.trim().split('\n\n---')[0]!.trim());
+
+        // Approved deletion, last: it ends the licence and purges the licensee.
+        const deletion = await submitRequest(portal, licensee.token, 'deletion');
+        expect(deletion.status).toBe('awaiting-staff-approval');
+        await openRoute(page, `requests/${deletion.reference}`);
+        await page.locator('#approve-review').click();
+        await page.locator('#approve .confirm').waitFor();
+        since = nowSeconds();
+        await page
+          .locator('#approve .confirm')
+          .getByRole('button', { name: tr('request.approve'), exact: true })
+          .click();
+        await page.locator('#main .form-success', { hasText: tr('common.done') }).waitFor();
+        await portal.mailTo(licensee.email, since, /verwijderd/);
+        const actions = (await auditOf(portal, licensee.licenseeId)).map((event) => event.action);
+        expect(actions).toEqual(
+          expect.arrayContaining([
+            'privacy-request.extended',
+            'privacy-request.completed',
+            'privacy-request.rejected',
+            'privacy-request.deletion-approved',
+          ]),
+        );
+        expect(realProblems(problems)).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});
+
+describe('licensees', () => {
+  it(
+    'finds a licensee by id, reveals (audited) and records a disclosure with one of the three bases',
+    { timeout: E2E_TIMEOUT },
+    async () => {
+      const licensee = await newLicensee(portal, 'console-disclosure');
+      const { context, page } = await staffTab(portal, 'admin');
+      try {
+        await openRoute(page, 'licensees');
+        await page.getByLabel(tr('licensees.byId'), { exact: true }).fill(licensee.licenseeId);
+        await page.locator('#find-licensee').click();
+        await page.locator('#reveal').waitFor();
+        expect(await page.locator('main').textContent()).not.toContain(licensee.email);
+        await page.locator('#reveal').click();
+        await page.locator('#profile', { hasText: licensee.email }).waitFor();
+        expect((await auditOf(portal, licensee.licenseeId)).map((e) => e.action)).toContain(
+          'licensee.read-by-staff',
+        );
+
+        const basisOptions = await page
+          .locator('#disclosure-form select[name="basis"] option')
+          .evaluateAll((options) => options.map((option) => (option as unknown as { value: string }).value));
+        expect(basisOptions).toEqual(['legal-obligation', 'business-necessity', 'fraud']);
+        await page
+          .locator('#disclosure-form')
+          .getByLabel(tr('licensees.recipient'), { exact: true })
+          .fill('Belastingdienst');
+        await page.locator('#disclosure-form select[name="basis"]').selectOption('legal-obligation');
+        await page.locator('#category-name').check();
+        await page.locator('#category-iban').check();
+        await page
+          .locator('#disclosure-form')
+          .getByLabel(tr('licensees.reference'), { exact: true })
+          .fill('BD-2026-0042');
+        await page.locator('#record-disclosure').click();
+        await page.locator('#main .form-success', { hasText: tr('common.done') }).waitFor();
+        const recorded = (await auditOf(portal, licensee.licenseeId)).find(
+          (e) => e.action === 'disclosure.recorded',
+        );
+        expect(recorded?.details).toMatchObject({ basis: 'legal-obligation', categories: 'name,iban' });
+        await snap(page, 'console-licensee-1280');
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});
+
+describe('dashboard', () => {
+  it(
+    'shows the same figures as `npm run admin -- report` for the same period',
+    { timeout: E2E_TIMEOUT },
+    async () => {
+      const { context, page } = await staffTab(portal, 'viewer');
+      try {
+        await openRoute(page, 'dashboard');
+        const from = await page.getByLabel(tr('dashboard.from'), { exact: true }).inputValue();
+        const to = await page.getByLabel(tr('dashboard.to'), { exact: true }).inputValue();
+        const { stdout } = await promisify(execFile)(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            'cli/admin.ts',
+            'report',
+            '--from',
+            from,
+            '--to',
+            to,
+            '--json',
+            '--api',
+            portal.url,
+          ],
+          { env: { ...process.env, ZORGSOM_ADMIN_CREDENTIAL: portal.stack.staffCredential ?? '' } },
+        );
+        const report = JSON.parse(stdout) as {
+          requests: Record<string, number>;
+          purges: Record<string, number>;
+          disclosures: Record<string, number>;
+          staffReads: number;
+        };
+        const figure = async (key: Parameters<typeof tr>[0]) =>
+          Number(await page.locator(`[data-figure="${tr(key)}"]`).textContent());
+        expect(await figure('dashboard.received')).toBe(report.requests.received);
+        expect(await figure('dashboard.answered')).toBe(report.requests.answered);
+        expect(await figure('dashboard.answeredOnTime')).toBe(report.requests.answeredOnTime);
+        expect(await figure('dashboard.answeredLate')).toBe(report.requests.answeredLate);
+        expect(await figure('dashboard.overdueNow')).toBe(report.requests.overdueNow);
+        expect(await figure('dashboard.extended')).toBe(report.requests.extended);
+        expect(await figure('dashboard.purgesTotal')).toBe(report.purges.total);
+        expect(await figure('dashboard.staffReads')).toBe(report.staffReads);
+        const download = page.waitForEvent('download');
+        await page.locator('#report-csv').click();
+        const csv = await (await download).path();
+        expect(csv).toBeTruthy();
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});
+
+describe('roles', () => {
+  it('shows a viewer no personal values and no action it may not use', { timeout: E2E_TIMEOUT }, async () => {
+    const licensee = await newLicensee(portal, 'console-viewer');
+    const request = await submitRequest(portal, licensee.token, 'question', 'Mag ik mijn gegevens inzien?');
+    const { context, page } = await staffTab(portal, 'viewer');
+    try {
+      await openRoute(page, `requests/${request.reference}`);
+      expect(await page.locator('#show-text').count()).toBe(0);
+      expect(await page.locator('#request-actions').count()).toBe(0);
+      expect(await page.locator('#bulk-close').count()).toBe(0);
+      await openRoute(page, `licensees/${licensee.licenseeId}`);
+      expect(await page.locator('#reveal').count()).toBe(0);
+      expect(await page.locator('#disclosure-form').count()).toBe(0);
+      expect(await page.locator('#end-licence').count()).toBe(0);
+      expect(await page.locator('#main-nav li[data-route="inbox"]').isHidden()).toBe(true);
+      await openRoute(page, 'registers');
+      expect(await page.locator('#send-marketing').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+const routes = ['dashboard', 'requests', 'inbox', 'licensees', 'breaches', 'registers'];
+
+describe('accessibility', () => {
+  it.each([
+    [1280, ['nl', 'en']],
+    [375, ['nl']],
+  ] as const)(
+    'finds no WCAG 2.1 AA violation on any console page at %i px',
+    { timeout: E2E_TIMEOUT },
+    async (width, languages) => {
+      const licensee = await newLicensee(portal, `console-axe-${width}`);
+      const request = await submitRequest(portal, licensee.token, 'correction', 'Mijn huisnummer is 125.');
+      const violations: string[] = [];
+      for (const language of languages) {
+        const { context, page } = await staffTab(portal, 'admin', { language, width });
+        const problems = watchForProblems(page, origin());
+        try {
+          for (const route of [
+            ...routes,
+            `requests/${request.reference}`,
+            `licensees/${licensee.licenseeId}`,
+          ]) {
+            await openRoute(page, route);
+            violations.push(...(await axeViolations(page)));
+            if (language === 'nl')
+              await snap(
+                page,
+                `console-${route.split('/')[0]}${route.includes('/') ? '-detail' : ''}-${width}`,
+              );
+          }
+          expect(realProblems(problems)).toEqual([]);
+        } finally {
+          await context.close();
+        }
+      }
+      expect(violations).toEqual([]);
+    },
+  );
+
+  it(
+    'works with the keyboard alone: menu, filters, a request and its confirmation step',
+    { timeout: E2E_TIMEOUT },
+    async () => {
+      const licensee = await newLicensee(portal, 'console-keyboard');
+      const request = await submitRequest(portal, licensee.token, 'question', 'Waar staan mijn gegevens?');
+      const { context, page } = await staffTab(portal, 'admin');
+      try {
+        await openRoute(page, 'dashboard');
+        await page.keyboard.press('Tab');
+        expect(await focused(page, 'id')).toBe('skip-link');
+        await tabTo(page, 'apply-filters').catch(() => undefined);
+        // Menu: Tab to "Verzoeken", Enter.
+        for (let i = 0; i < 20 && (await focused(page, 'href')) !== '#/requests'; i += 1)
+          await page.keyboard.press('Tab');
+        await page.keyboard.press('Enter');
+        await settledConsole(page);
+        expect(page.url()).toContain('#/requests');
+        await tabTo(page, 'apply-filters', 60);
+        await page.keyboard.press('Enter');
+        await settledConsole(page);
+        for (let i = 0; i < 80 && (await focused(page, 'href')) !== `#/requests/${request.reference}`; i += 1)
+          await page.keyboard.press('Tab');
+        expect(await focused(page, 'href')).toBe(`#/requests/${request.reference}`);
+        await page.keyboard.press('Enter');
+        await settledConsole(page);
+        await tabTo(page, 'show-text', 60);
+        await page.keyboard.press('Enter');
+        await page.locator('.request-text').waitFor();
+        await tabTo(page, 'reject-review', 80);
+        await page.keyboard.press('Enter');
+        // Too short a reason: focus goes to the field; type it, review again, confirm with Enter.
+        await page.keyboard.type('Dit valt buiten de AVG: geen persoonsgegevens.');
+        await page.keyboard.press('Shift+Tab');
+        await tabTo(page, 'reject-review', 10);
+        await page.keyboard.press('Enter');
+        await page.locator('#reject .confirm').waitFor();
+        await page.keyboard.press('Tab');
+        await page.keyboard.press('Enter');
+        await page.locator('#main .form-success', { hasText: tr('common.done') }).waitFor();
+        const rejected = await staffCall<{ requests: { reference: string }[] }>(
+          portal,
+          '/api/admin/requests/list',
+          {},
+        );
+        expect(rejected.data.requests.map((r) => r.reference)).not.toContain(request.reference);
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});

@@ -1,0 +1,366 @@
+import { policy } from '../../shared/domain/policy.js';
+import type { Language, Text } from '../src/texts.js';
+
+/**
+ * Every text of the staff console, Dutch first with English (the portal's approach, web/src/texts.ts). The
+ * shell's fixed texts are rendered in Dutch at build time with a `data-i18n` key; the pages are drawn by the
+ * browser in the chosen language and redrawn on a switch. DOM-free: imported by the build and the bundle.
+ */
+const t = (nl: string, en: string): Text => ({ nl, en });
+const extensionMonths = policy.requests.maxExtensionMonths;
+const authority = policy.controller.supervisoryAuthority;
+
+export const consoleTexts = {
+  'site.name': t('ZorgSom Privacy – medewerkers', 'ZorgSom Privacy – staff'),
+  'site.skip': t('Direct naar de inhoud', 'Skip to content'),
+  'site.switchLanguage': t('English', 'Nederlands'),
+  'site.switchLanguageLabel': t('Switch to English', 'Schakel naar Nederlands'),
+  'nav.label': t('Hoofdmenu', 'Main menu'),
+  'nav.dashboard': t('Overzicht', 'Dashboard'),
+  'nav.requests': t('Verzoeken', 'Requests'),
+  'nav.inbox': t('Inbox', 'Inbox'),
+  'nav.licensees': t('Licentiehouders', 'Licensees'),
+  'nav.breaches': t('Datalekken', 'Data breaches'),
+  'nav.registers': t('Registers', 'Registers'),
+  'nav.signOut': t('Afmelden', 'Sign out'),
+  'common.loading': t('Laden…', 'Loading…'),
+  'common.cancel': t('Annuleren', 'Cancel'),
+  'common.confirm': t('Bevestigen', 'Confirm'),
+  'common.back': t('Terug', 'Back'),
+  'common.none': t('Geen.', 'None.'),
+  'common.yes': t('ja', 'yes'),
+  'common.no': t('nee', 'no'),
+  'common.networkError': t(
+    'De server is niet bereikbaar. Probeer het opnieuw.',
+    'The server cannot be reached. Please try again.',
+  ),
+  'common.forbidden': t('Uw rol staat deze handeling niet toe.', 'Your role does not allow this action.'),
+  'common.notAvailable': t(
+    'Deze functie is nog niet beschikbaar op de server.',
+    'This function is not yet available on the server.',
+  ),
+  'common.done': t('Gedaan.', 'Done.'),
+  'common.notFound': t('Deze pagina bestaat niet.', 'This page does not exist.'),
+  'auth.title': t('Aanmelden', 'Sign in'),
+  'auth.intro': t(
+    'Meld u aan met uw medewerkersaccount. U heeft uw wachtwoord en uw authenticator-app nodig.',
+    'Sign in with your staff account. You need your password and your authenticator app.',
+  ),
+  'auth.signIn': t('Aanmelden', 'Sign in'),
+  'auth.signingIn': t('Bezig met aanmelden…', 'Signing in…'),
+  'auth.failed': t('Aanmelden is niet gelukt. Probeer het opnieuw.', 'Signing in failed. Please try again.'),
+  'auth.expired': t(
+    'Uw sessie is verlopen. Meld u opnieuw aan.',
+    'Your session has expired. Please sign in again.',
+  ),
+  'auth.expiresSoon': t(
+    'Uw sessie verloopt binnen enkele minuten. Sla uw werk op en meld u opnieuw aan.',
+    'Your session expires in a few minutes. Save your work and sign in again.',
+  ),
+  'auth.signedOut': t('U bent afgemeld.', 'You have signed out.'),
+  'auth.noConfig': t(
+    'De aanmeldinstellingen (config.json) ontbreken of zijn onjuist.',
+    'The sign-in settings (config.json) are missing or invalid.',
+  ),
+  'auth.signedInAs': t('Aangemeld als', 'Signed in as'),
+  'role.viewer': t('meekijker', 'viewer'),
+  'role.handler': t('behandelaar', 'handler'),
+  'role.admin': t('beheerder', 'admin'),
+  'role.none': t('geen rol', 'no role'),
+  'role.noRole': t(
+    'Uw account heeft geen rol in de console. Vraag een beheerder om u toe te voegen aan een groep.',
+    'Your account has no console role. Ask an admin to add you to a group.',
+  ),
+  'dashboard.title': t('Overzicht', 'Dashboard'),
+  'dashboard.deadlines': t('Termijnen van open verzoeken', 'Deadlines of open requests'),
+  'dashboard.onTime': t('Op tijd', 'On time'),
+  'dashboard.dueSoon': t('Binnen 7 dagen', 'Due within 7 days'),
+  'dashboard.overdue': t('Te laat', 'Overdue'),
+  'dashboard.report': t('Verantwoording', 'Accountability report'),
+  'dashboard.from': t('Van', 'From'),
+  'dashboard.to': t('Tot en met', 'To'),
+  'dashboard.show': t('Tonen', 'Show'),
+  'dashboard.csv': t('Download als CSV', 'Download as CSV'),
+  'dashboard.answeredPerMonth': t(
+    'Verzoeken beantwoord per maand (op tijd / te laat)',
+    'Requests answered per month (on time / late)',
+  ),
+  'dashboard.purges': t('Vernietigingen (op tijd / te laat)', 'Purges (on time / late)'),
+  'dashboard.disclosures': t('Verstrekkingen per grondslag', 'Disclosures by basis'),
+  'dashboard.breaches': t('Datalekken', 'Data breaches'),
+  'dashboard.figures': t('Cijfers van de periode', 'Figures for the period'),
+  'dashboard.received': t('Ontvangen', 'Received'),
+  'dashboard.answered': t('Beantwoord', 'Answered'),
+  'dashboard.answeredOnTime': t('Op tijd beantwoord', 'Answered on time'),
+  'dashboard.answeredLate': t('Te laat beantwoord', 'Answered late'),
+  'dashboard.overdueNow': t('Nu te laat', 'Overdue now'),
+  'dashboard.extended': t('Verlengd', 'Extended'),
+  'dashboard.purgesTotal': t('Vernietigingen', 'Purges'),
+  'dashboard.purgesOnTime': t('Op tijd vernietigd', 'Purged on time'),
+  'dashboard.purgesLate': t('Te laat vernietigd', 'Purged late'),
+  'dashboard.staffReads': t('Inzagen door medewerkers', 'Staff reads'),
+  'dashboard.breachesTotal': t('Geregistreerde datalekken', 'Breaches recorded'),
+  'dashboard.breachesReported': t('Gemeld bij de AP', 'Reported to the AP'),
+  'dashboard.month': t('Maand', 'Month'),
+  'dashboard.late': t('Te laat', 'Late'),
+  'dashboard.figure': t('Cijfer', 'Figure'),
+  'dashboard.value': t('Aantal', 'Count'),
+  'dashboard.chartSummary': t('Samenvatting:', 'Summary:'),
+  'requests.title': t('Privacyverzoeken', 'Privacy requests'),
+  'requests.filters': t('Filters', 'Filters'),
+  'requests.status': t('Status', 'Status'),
+  'requests.type': t('Soort', 'Type'),
+  'requests.channel': t('Kanaal', 'Channel'),
+  'requests.receivedFrom': t('Ontvangen vanaf', 'Received from'),
+  'requests.receivedTo': t('Ontvangen tot en met', 'Received up to'),
+  'requests.reference': t('Kenmerk', 'Reference'),
+  'requests.email': t(
+    'E-mailadres (zoekt via de blinde index)',
+    'Email address (searched via the blind index)',
+  ),
+  'requests.showHidden': t(
+    'Ook onbevestigde en verlopen verzoeken tonen',
+    'Also show unverified and abandoned requests',
+  ),
+  'requests.apply': t('Filteren', 'Filter'),
+  'requests.reset': t('Wissen', 'Clear'),
+  'requests.any': t('Alle', 'Any'),
+  'requests.count': t('verzoeken', 'requests'),
+  'requests.received': t('Ontvangen', 'Received'),
+  'requests.due': t('Uiterlijk', 'Due'),
+  'requests.daysLeft': t('Dagen over', 'Days left'),
+  'requests.overdueBy': t('te laat', 'overdue'),
+  'requests.days': t('dagen', 'days'),
+  'requests.empty': t('Geen verzoeken die aan de filters voldoen.', 'No requests match the filters.'),
+  'requests.duplicateOf': t('Dubbel van', 'Duplicate of'),
+  'requests.duplicates': t('dubbele verzoeken', 'duplicate requests'),
+  'requests.bulkTitle': t('Alle gefilterde verzoeken sluiten', 'Close all filtered requests'),
+  'requests.bulkAs': t('Sluiten als', 'Close as'),
+  'requests.bulkSpam': t('spam', 'spam'),
+  'requests.bulkDuplicate': t('dubbel', 'duplicate'),
+  'requests.bulkButton': t('Gefilterde verzoeken sluiten…', 'Close filtered requests…'),
+  'requests.bulkConfirm': t(
+    'Weet u zeker dat u deze verzoeken sluit? Aantal:',
+    'Are you sure you want to close these requests? Count:',
+  ),
+  'requests.bulkDone': t('Gesloten verzoeken:', 'Requests closed:'),
+  'requests.serverFilterNote': t(
+    'Gefilterd in de browser over de open verzoeken: de server biedt nog geen filters.',
+    'Filtered in the browser over the open requests: the server offers no filters yet.',
+  ),
+  'request.title': t('Verzoek', 'Request'),
+  'request.facts': t('Gegevens van het verzoek', 'Request details'),
+  'request.licensee': t('Licentiehouder', 'Licensee'),
+  'request.extendedMonths': t('Verlengd (maanden)', 'Extended (months)'),
+  'request.timeline': t('Tijdlijn', 'Timeline'),
+  'request.text': t('Tekst van het verzoek', 'Text of the request'),
+  'request.show': t('Toon de tekst', 'Show the text'),
+  'request.showNote': t(
+    'Het tonen wordt vastgelegd in het auditlog, met uw naam.',
+    'Showing it is recorded in the audit log, with your name.',
+  ),
+  'request.noText': t('Dit verzoek heeft geen tekst.', 'This request has no text.'),
+  'request.patientDataWithheld': t(
+    'Het bericht bevatte patiëntgegevens; de tekst is niet bewaard.',
+    'The message held patient data; its text was not kept.',
+  ),
+  'request.notes': t('Interne notities', 'Internal notes'),
+  'request.noteText': t('Nieuwe notitie (alleen voor medewerkers)', 'New note (staff only)'),
+  'request.addNote': t('Notitie toevoegen', 'Add note'),
+  'request.actions': t('Acties', 'Actions'),
+  'request.noActions': t(
+    'Dit verzoek is afgehandeld; er zijn geen acties meer.',
+    'This request is finished; no actions remain.',
+  ),
+  'request.extend': t('Termijn verlengen', 'Extend the deadline'),
+  'request.extendMonths': t('Met hoeveel maanden', 'By how many months'),
+  'request.extendReason': t(
+    'Reden (de licentiehouder krijgt deze per e-mail)',
+    'Reason (mailed to the licensee)',
+  ),
+  'request.extendHint': t(
+    `In totaal hoogstens ${extensionMonths} maanden (AVG art. 12 lid 3).`,
+    `At most ${extensionMonths} months in all (GDPR art. 12(3)).`,
+  ),
+  'request.extendConfirm': t(
+    'De termijn wordt verlengd en de licentiehouder krijgt deze e-mail:',
+    'The deadline is extended and the licensee receives this mail:',
+  ),
+  'request.answer': t('Beantwoorden en sluiten', 'Answer and close'),
+  'request.answerText': t('Antwoord aan de licentiehouder', 'Answer to the licensee'),
+  'request.answerConfirm': t(
+    'Het verzoek wordt gesloten en de licentiehouder krijgt deze e-mail:',
+    'The request is closed and the licensee receives this mail:',
+  ),
+  'request.reject': t('Afwijzen', 'Reject'),
+  'request.rejectReason': t('Reden van de afwijzing (verplicht)', 'Reason for the refusal (required)'),
+  'request.rejectConfirm': t(
+    'Het verzoek wordt afgewezen en de licentiehouder krijgt precies deze e-mail:',
+    'The request is refused and the licensee receives exactly this mail:',
+  ),
+  'request.approve': t('Verwijdering goedkeuren', 'Approve deletion'),
+  'request.approveIntro': t(
+    'De licentie eindigt en alle persoonsgegevens worden direct vernietigd (bij een juridische bewaarplicht wacht de vernietiging).',
+    'The licence ends and all personal data is destroyed at once (under a legal hold the purge waits).',
+  ),
+  'request.approveConfirm': t(
+    'Weet u het zeker? Dit kan niet ongedaan worden gemaakt.',
+    'Are you sure? This cannot be undone.',
+  ),
+  'request.preview': t('Voorbeeld van de e-mail', 'Preview of the mail'),
+  'request.previewButton': t('Controleren…', 'Review…'),
+  'request.tooShort': t('Schrijf minstens 10 tekens.', 'Write at least 10 characters.'),
+  'request.rightToComplain': t(
+    `De e-mail noemt het recht om te klagen bij de ${authority}.`,
+    `The mail states the right to complain to the ${authority}.`,
+  ),
+  'inbox.title': t('Inbox info@', 'Inbox info@'),
+  'inbox.from': t('Van', 'From'),
+  'inbox.subject': t('Onderwerp', 'Subject'),
+  'inbox.received': t('Ontvangen', 'Received'),
+  'inbox.status': t('Status', 'Status'),
+  'inbox.read': t('Lezen', 'Read'),
+  'inbox.readNote': t('Lezen wordt vastgelegd in het auditlog.', 'Reading is recorded in the audit log.'),
+  'inbox.answer': t('Beantwoorden', 'Answer'),
+  'inbox.answerText': t('Antwoord', 'Answer'),
+  'inbox.markHandled': t('Markeren als afgehandeld', 'Mark as handled'),
+  'inbox.convert': t('Omzetten in een privacyverzoek', 'Convert into a privacy request'),
+  'inbox.convertType': t('Soort verzoek', 'Request type'),
+  'inbox.empty': t('Geen berichten.', 'No messages.'),
+  'inbox.showHandled': t('Ook afgehandelde berichten tonen', 'Also show handled messages'),
+  'licensees.title': t('Licentiehouders', 'Licensees'),
+  'licensees.find': t('Zoeken', 'Find'),
+  'licensees.byId': t('Licentiehouder-ID', 'Licensee ID'),
+  'licensees.byEmail': t('of e-mailadres (blinde index)', 'or email address (blind index)'),
+  'licensees.findButton': t('Zoeken', 'Find'),
+  'licensees.notFound': t('Geen licentiehouder gevonden.', 'No licensee found.'),
+  'licensees.reveal': t('Persoonsgegevens tonen', 'Reveal personal data'),
+  'licensees.revealNote': t(
+    'Het tonen wordt vastgelegd in het auditlog, met uw naam.',
+    'Revealing is recorded in the audit log, with your name.',
+  ),
+  'licensees.status': t('Status', 'Status'),
+  'licensees.licenceStarted': t('Licentie gestart', 'Licence started'),
+  'licensees.licenceEnded': t('Licentie beëindigd', 'Licence ended'),
+  'licensees.marketingOptOut': t('Afgemeld voor marketing', 'Opted out of marketing'),
+  'licensees.endLicence': t('Licentie beëindigen', 'End the licence'),
+  'licensees.endConfirm': t(
+    'De licentie eindigt vandaag; de gegevens worden uiterlijk 2 jaar later vernietigd.',
+    'The licence ends today; the data is destroyed at most 2 years later.',
+  ),
+  'licensees.holds': t('Juridische bewaarplicht', 'Legal hold'),
+  'licensees.holdReason': t('Grond', 'Reason'),
+  'licensees.holdCase': t('Zaaknummer', 'Case reference'),
+  'licensees.holdUntil': t('Tot en met (JJJJ-MM-DD)', 'Until (YYYY-MM-DD)'),
+  'licensees.placeHold': t('Bewaarplicht vastleggen', 'Place a hold'),
+  'licensees.liftHold': t('Bewaarplicht opheffen', 'Lift the hold'),
+  'licensees.disclosures': t('Verstrekkingen', 'Disclosures'),
+  'licensees.recipient': t('Ontvanger', 'Recipient'),
+  'licensees.basis': t('Grondslag', 'Basis'),
+  'licensees.categories': t('Gegevens', 'Data'),
+  'licensees.reference': t('Kenmerk (brief of zaak)', 'Reference (letter or case)'),
+  'licensees.recordDisclosure': t('Verstrekking vastleggen', 'Record a disclosure'),
+  'licensees.date': t('Datum', 'Date'),
+  'licensees.budgetReviews': t('Budgetcontroles', 'Budget reviews'),
+  'licensees.budgetReason': t('Reden van de controle', 'Reason for the review'),
+  'licensees.askBudget': t('Budgetcontrole vragen', 'Ask for a budget review'),
+  'licensees.reviewId': t('Controle-ID', 'Review ID'),
+  'licensees.readUpload': t('Upload lezen', 'Read the upload'),
+  'licensees.closeReview': t('Controle sluiten', 'Close the review'),
+  'licensees.readNote': t('Lezen wordt vastgelegd in het auditlog.', 'Reading is recorded in the audit log.'),
+  'licensees.audit': t('Auditlog', 'Audit log'),
+  'licensees.when': t('Wanneer', 'When'),
+  'licensees.what': t('Wat', 'What'),
+  'licensees.who': t('Door', 'By'),
+  'breaches.title': t('Register van datalekken', 'Data breach register'),
+  'breaches.intro': t(
+    'AVG art. 33 lid 5: elk datalek wordt vastgelegd, gemeld of niet. Melden bij de AP binnen 72 uur na ontdekking.',
+    'GDPR art. 33(5): every breach is recorded, reported or not. Report to the AP within 72 hours of discovery.',
+  ),
+  'breaches.new': t('Nieuw datalek vastleggen', 'Record a new breach'),
+  'breaches.clock': t('72-uursklok', '72-hour clock'),
+  'breaches.hoursLeft': t('uur over om te melden', 'hours left to report'),
+  'breaches.overdue': t('De termijn van 72 uur is verstreken', 'The 72-hour period has passed'),
+  'breaches.empty': t('Geen datalekken vastgelegd.', 'No breaches recorded.'),
+  'registers.title': t('Registers', 'Registers'),
+  'registers.processing': t('Verwerkingsregister (AVG art. 30)', 'Record of processing (GDPR art. 30)'),
+  'registers.marketing': t('Marketingmail versturen', 'Send a marketing mail'),
+  'registers.template': t('Sjabloon', 'Template'),
+  'registers.audience': t(
+    'Ontvangers (niet afgemeld, actieve licentie)',
+    'Recipients (not opted out, active licence)',
+  ),
+  'registers.countAudience': t('Aantal ontvangers tellen', 'Count recipients'),
+  'registers.send': t('Versturen…', 'Send…'),
+  'registers.sendConfirm': t(
+    'Deze mail gaat naar dit aantal ontvangers:',
+    'This mail goes to this many recipients:',
+  ),
+  'registers.sent': t('Verstuurd:', 'Sent:'),
+} as const satisfies Record<string, Text>;
+
+export type ConsoleTextKey = keyof typeof consoleTexts;
+export type { Language, Text };
+
+export const statusTexts: Record<string, Text> = {
+  'awaiting-confirmation': t('Wacht op bevestiging', 'Awaiting confirmation'),
+  open: t('Open', 'Open'),
+  'awaiting-staff-approval': t('Wacht op goedkeuring', 'Awaiting approval'),
+  completed: t('Afgehandeld', 'Completed'),
+  rejected: t('Afgewezen', 'Rejected'),
+  'closed-unconfirmed': t('Verlopen (niet bevestigd)', 'Abandoned (not confirmed)'),
+  linked: t('Dubbel', 'Duplicate'),
+  spam: t('Spam', 'Spam'),
+};
+
+export const typeTexts: Record<string, Text> = {
+  overview: t('Inzage', 'Overview'),
+  correction: t('Correctie', 'Correction'),
+  deletion: t('Verwijdering', 'Deletion'),
+  'marketing-opt-out': t('Afmelding marketing', 'Marketing opt-out'),
+  question: t('Vraag', 'Question'),
+  complaint: t('Klacht', 'Complaint'),
+};
+
+export const channelTexts: Record<string, Text> = {
+  web: t('Portaal', 'Portal'),
+  email: t('E-mail', 'Email'),
+};
+
+export const basisTexts: Record<(typeof policy.disclosureBases)[number], Text> = {
+  'legal-obligation': t('Wettelijke verplichting', 'Legal obligation'),
+  'business-necessity': t('Noodzakelijk voor de bedrijfsvoering', 'Business necessity'),
+  fraud: t('Fraude', 'Fraud'),
+};
+
+export const holdReasonTexts: Record<(typeof policy.retention.legalHoldReasons)[number], Text> = {
+  'fraud-investigation': t('Fraudeonderzoek', 'Fraud investigation'),
+  'legal-claim': t('Rechtszaak of claim', 'Legal claim'),
+};
+
+/** Audit actions as the timeline and the audit log show them. */
+export const actionTexts: Record<string, Text> = {
+  'privacy-request.received': t('Ontvangen', 'Received'),
+  'privacy-request.confirmed': t('Bevestigd door de licentiehouder', 'Confirmed by the licensee'),
+  'privacy-request.read-by-staff': t('Tekst gelezen door medewerker', 'Text read by staff'),
+  'privacy-request.extended': t('Termijn verlengd', 'Deadline extended'),
+  'privacy-request.completed': t('Beantwoord en gesloten', 'Answered and closed'),
+  'privacy-request.rejected': t('Afgewezen', 'Rejected'),
+  'privacy-request.deletion-approved': t('Verwijdering goedgekeurd', 'Deletion approved'),
+  'privacy-request.note-added': t('Notitie toegevoegd', 'Note added'),
+  'licensee.read-by-staff': t('Persoonsgegevens getoond aan medewerker', 'Personal data shown to staff'),
+  'disclosure.recorded': t('Verstrekking vastgelegd', 'Disclosure recorded'),
+  'licence.ended': t('Licentie beëindigd', 'Licence ended'),
+  'retention.purged': t('Gegevens vernietigd', 'Data destroyed'),
+};
+
+export const actorTexts: Record<string, Text> = {
+  licensee: t('licentiehouder', 'licensee'),
+  system: t('systeem', 'system'),
+  staff: t('medewerker', 'staff'),
+};
+
+/** Statuses hidden from the request list unless asked for (fides #3413). */
+export const hiddenByDefault = ['awaiting-confirmation', 'closed-unconfirmed'];
+
+export const say = (key: ConsoleTextKey, language: Language): string => consoleTexts[key][language];
