@@ -1,36 +1,59 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
-import { functionGrants, functionNames, type FunctionName } from '../functions/routes.js';
+import { build, type Metafile } from 'esbuild';
 import { lambdaBundling } from '../infra/bundling.js';
 
 export interface BundleFigures {
-  fn: FunctionName;
+  fn: string;
   bytes: number;
   referenceBytes: number;
-  initMs: number;
-  referenceInitMs: number;
+  /** The AWS SDK clients the bundle carries: the reference holds exactly these. */
+  clients: string[];
+  /** The biggest packages in the bundle (minified bytes), for reading where the size goes. */
+  biggest: string;
+  init: Spread;
+  referenceInit: Spread;
+  /** Median of the per-round ratios (function / reference of the same round). */
+  ratio: number;
 }
 
-/** A bundle holding only the AWS SDK clients a function uses: the floor a function's own bundle is judged by. */
-function referenceEntry(fn: FunctionName): string {
-  const grants = functionGrants[fn];
-  const clients = [
-    ['@aws-sdk/client-dynamodb', 'DynamoDBClient'],
-    ...(grants.kms.length > 0 || grants.budgetReviews ? [['@aws-sdk/client-kms', 'KMSClient']] : []),
-    ...(grants.budgetReviews || grants.rawMail ? [['@aws-sdk/client-s3', 'S3Client']] : []),
-    ...(grants.sendMail ? [['@aws-sdk/client-sesv2', 'SESv2Client']] : []),
-  ];
+export interface Spread {
+  median: number;
+  p25: number;
+  p75: number;
+  min: number;
+  max: number;
+  samples: number;
+}
+
+/** Every function of the stack: each has `functions/<name>/handler.ts`, the entry the CDK stack bundles. */
+export function functionFolders(): string[] {
+  return readdirSync(resolve('functions'))
+    .filter((name) => existsSync(resolve('functions', name, 'handler.ts')))
+    .sort();
+}
+
+const clientClass: Record<string, string> = {
+  'client-dynamodb': 'DynamoDBClient',
+  'client-kms': 'KMSClient',
+  'client-s3': 'S3Client',
+  'client-sesv2': 'SESv2Client',
+  'client-sqs': 'SQSClient',
+  'client-dynamodb-streams': 'DynamoDBStreamsClient',
+};
+
+/** A bundle that only constructs the given SDK clients: the floor a function's own bundle is judged by. */
+function referenceEntry(clients: string[]): string {
   return [
-    ...clients.map(([pkg, name]) => `import { ${name} } from '${pkg}';`),
-    `export const clients = [${clients.map(([, name]) => `new ${name}({ region: 'eu-west-1' })`).join(', ')}];`,
+    ...clients.map((pkg) => `import { ${clientClass[pkg]} } from '@aws-sdk/${pkg}';`),
+    `export const clients = [${clients.map((pkg) => `new ${clientClass[pkg]}({ region: 'eu-west-1' })`).join(', ')}];`,
   ].join('\n');
 }
 
 async function bundle(entry: { file: string } | { source: string }, outfile: string) {
-  await build({
+  const result = await build({
     ...('file' in entry
       ? { entryPoints: [entry.file] }
       : { stdin: { contents: entry.source, resolveDir: process.cwd(), loader: 'js' as const } }),
@@ -43,42 +66,123 @@ async function bundle(entry: { file: string } | { source: string }, outfile: str
     banner: { js: lambdaBundling.banner },
     minify: lambdaBundling.minify,
     keepNames: lambdaBundling.keepNames,
+    metafile: true,
     logLevel: 'silent',
   });
-  return statSync(outfile).size;
+  return { bytes: statSync(outfile).size, metafile: result.metafile };
 }
 
-/** Median wall time of importing the bundle in a fresh Node process (module evaluation = Lambda init). */
-function initMs(file: string, env: Record<string, string>, runs = 7): number {
+/** Bytes in the output per npm package (scoped packages by scope/name). */
+function bytesByPackage(metafile: Metafile): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+      const name = match ? match[1]! : '(own code)';
+      sizes.set(name, (sizes.get(name) ?? 0) + bytesInOutput);
+    }
+  }
+  return sizes;
+}
+
+/** Wall time of importing the bundle in a fresh process of `node` (module evaluation = Lambda's init). */
+function importMs(node: string, file: string, env: Record<string, string>): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
-  const samples = Array.from({ length: runs }, () =>
-    Number(
-      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-        env: { ...process.env, ...env },
-      }),
-    ),
-  ).sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)]!;
+  return Number(
+    execFileSync(node, ['--input-type=module', '-e', script], {
+      env: { ...process.env, ...env },
+      cwd: tmpdir(),
+    }),
+  );
 }
 
-export async function measureBundles(env: Record<string, string>): Promise<BundleFigures[]> {
+function spread(values: number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))]!;
+  return {
+    median: at(0.5),
+    p25: at(0.25),
+    p75: at(0.75),
+    min: sorted[0]!,
+    max: sorted.at(-1)!,
+    samples: sorted.length,
+  };
+}
+
+/**
+ * Bundles each function with the deploy options and a reference holding only the SDK clients it carries, then
+ * times `samples` rounds; each round imports every function and its reference in turn (interleaved, so load
+ * on the machine hits both alike), each in a fresh process of `node`.
+ */
+export async function measureBundles(
+  node: string,
+  env: Record<string, string>,
+  samples: number,
+  progress: (line: string) => void,
+): Promise<BundleFigures[]> {
+  // Outside the repository: a bundle must not find a module in the project's node_modules.
   const dir = mkdtempSync(join(tmpdir(), 'zorgsom-bench-'));
   try {
-    const figures: BundleFigures[] = [];
-    for (const fn of functionNames) {
+    const built = [];
+    for (const fn of functionFolders()) {
       const out = join(dir, `${fn}.mjs`);
+      const own = await bundle({ file: resolve('functions', fn, 'handler.ts') }, out);
+      const packages = bytesByPackage(own.metafile);
+      const clients = [...packages.keys()]
+        .map((name) => /^@aws-sdk\/(client-.+)$/.exec(name)?.[1])
+        .filter((name): name is string => name !== undefined && name in clientClass)
+        .sort();
       const referenceOut = join(dir, `${fn}-reference.mjs`);
-      const bytes = await bundle({ file: resolve(`functions/${fn}/handler.ts`) }, out);
-      const referenceBytes = await bundle({ source: referenceEntry(fn) }, referenceOut);
-      figures.push({
+      const reference = await bundle({ source: referenceEntry(clients) }, referenceOut);
+      const biggest = [...packages]
+        .filter(
+          ([name]) =>
+            !name.startsWith('@aws-sdk/') &&
+            !name.startsWith('@smithy/') &&
+            !name.startsWith('@aws-crypto/sha'),
+        )
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([name, bytes]) => `${name} ${Math.round(bytes / 1024)}`)
+        .join(', ');
+      built.push({
         fn,
-        bytes,
-        referenceBytes,
-        initMs: initMs(out, env),
-        referenceInitMs: initMs(referenceOut, env),
+        out,
+        referenceOut,
+        bytes: own.bytes,
+        referenceBytes: reference.bytes,
+        clients,
+        biggest,
       });
     }
-    return figures;
+    const times = new Map(built.map((b) => [b.fn, { own: [] as number[], reference: [] as number[] }]));
+    for (let round = 0; round < samples; round++) {
+      progress(`cold init round ${round + 1} of ${samples}`);
+      for (const b of built) {
+        const t = times.get(b.fn)!;
+        // Alternate which goes first, so neither always gets the warmer file cache.
+        if (round % 2 === 0) {
+          t.own.push(importMs(node, b.out, env));
+          t.reference.push(importMs(node, b.referenceOut, env));
+        } else {
+          t.reference.push(importMs(node, b.referenceOut, env));
+          t.own.push(importMs(node, b.out, env));
+        }
+      }
+    }
+    return built.map((b) => {
+      const t = times.get(b.fn)!;
+      return {
+        fn: b.fn,
+        bytes: b.bytes,
+        referenceBytes: b.referenceBytes,
+        clients: b.clients,
+        biggest: b.biggest,
+        init: spread(t.own),
+        referenceInit: spread(t.reference),
+        ratio: spread(t.own.map((own, i) => own / t.reference[i]!)).median,
+      };
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,83 +2,104 @@ import { loadConfig } from '../shared/config.js';
 import { signupBodySchema } from '../shared/domain/licensee.js';
 import { readOutbox } from '../local/ses-emulator.js';
 import { exportLicenseeData } from '../shared/services/export.js';
+import { submitSignedIn } from '../shared/services/requests/workflow.js';
 import { requireLicensee } from '../shared/services/session.js';
 import { confirmSignup, signup } from '../shared/services/signup.js';
 import { createAwsClients } from '../shared/wiring.js';
 import { createServiceDeps } from '../shared/wiring-encrypting.js';
-
-export interface RequestCounts {
-  flow: string;
-  kms: number;
-  dynamodb: number;
-  ses: number;
-  detail: string;
-}
+import { createRequestDeps } from '../shared/wiring-requests.js';
+import type { Table } from './table.js';
 
 type Tally = Map<string, number>;
+type Clients = ReturnType<typeof createAwsClients>;
 
-type AnyClient = ReturnType<typeof createAwsClients>[keyof ReturnType<typeof createAwsClients>];
-
-function countCalls(client: AnyClient, service: string, tally: Tally) {
-  (client.middlewareStack as ReturnType<typeof createAwsClients>['kms']['middlewareStack']).add(
-    (next, context) => async (args) => {
-      const key = `${service}:${String(context.commandName).replace(/Command$/, '')}`;
-      tally.set(key, (tally.get(key) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name: 'benchCallCounter' },
-  );
+function countCalls(clients: Clients, tally: Tally) {
+  for (const [service, client] of Object.entries(clients)) {
+    (client.middlewareStack as Clients['kms']['middlewareStack']).add(
+      (next, context) => async (args) => {
+        const key = `${service}:${String(context.commandName).replace(/Command$/, '')}`;
+        tally.set(key, (tally.get(key) ?? 0) + 1);
+        return next(args);
+      },
+      { step: 'initialize', name: 'benchCallCounter' },
+    );
+  }
 }
 
-/** AWS requests per flow, through the same services and adapters the functions use, each in a fresh container. */
-export async function measureRequestCounts(
-  env: Record<string, string>,
-  licensees = 20,
-): Promise<RequestCounts[]> {
+/** A fresh container: new clients (nothing cached from another flow), counted. */
+function container(env: Record<string, string>, tally: Tally) {
   const config = loadConfig(env);
-  const tally: Tally = new Map();
   const clients = createAwsClients(config);
-  countCalls(clients.dynamodb, 'dynamodb', tally);
-  countCalls(clients.kms, 'kms', tally);
-  countCalls(clients.ses, 'ses', tally);
-  const deps = createServiceDeps(config, { count: () => {} }, { clients });
+  countCalls(clients, tally);
+  return { config, clients };
+}
 
+/**
+ * AWS requests per licensee and flow, through the services and adapters the functions use. Each flow runs in
+ * a container of its own (new clients, empty caches), over distinct licensees.
+ */
+export async function measureRequestCounts(env: Record<string, string>, licensees = 20): Promise<Table[]> {
+  const stamp = Date.now();
   const bodies = Array.from({ length: licensees }, (_, i) =>
     signupBodySchema.parse({
       name: `Bench Licensee ${i}`,
       address: { street: 'Benchstraat', houseNumber: String(i + 1), postcode: '1234 AB', city: 'Utrecht' },
-      email: `bench.${Date.now()}.${i}@example.nl`,
+      email: `bench.${stamp}.${i}@example.nl`,
       iban: 'NL91ABNA0417164300',
     }),
   );
-  const perFlow = async (flow: string, run: () => Promise<void>): Promise<RequestCounts> => {
-    tally.clear();
-    await run();
+  const rows: string[][] = [];
+  const tokens: string[] = [];
+  const perFlow = async (flow: string, target: string, run: (tally: Tally) => Promise<void>) => {
+    const tally: Tally = new Map();
+    await run(tally);
     const sum = (service: string) =>
       [...tally].filter(([key]) => key.startsWith(`${service}:`)).reduce((total, [, n]) => total + n, 0) /
       licensees;
     const detail = [...tally].map(([key, n]) => `${key.split(':')[1]} ${n / licensees}`).join(', ');
-    return { flow, kms: sum('kms'), dynamodb: sum('dynamodb'), ses: sum('ses'), detail };
+    rows.push([flow, String(sum('kms')), target, String(sum('dynamodb')), String(sum('ses')), detail]);
   };
 
-  const tokens: string[] = [];
-  const results = [
-    await perFlow('signup (POST /api/licensees)', async () => {
-      for (const body of bodies) await signup(deps, body);
-    }),
-  ];
-  const outbox = await readOutbox(config.SES_ENDPOINT!);
-  results.push(
-    await perFlow('confirm (POST /api/licensees/confirm)', async () => {
-      for (const body of bodies) {
-        const mail = outbox.filter((m) => m.to.includes(body.email)).at(-1);
-        const code = /\b(\d{6})\b/.exec(mail?.text ?? '')?.[1] ?? '';
-        tokens.push((await confirmSignup(deps, { email: body.email, code })).token);
-      }
-    }),
-    await perFlow('overview (GET /api/me/export)', async () => {
-      for (const token of tokens) await exportLicenseeData(deps, await requireLicensee(deps, token));
-    }),
+  await perFlow('signup (POST /api/licensees)', '≤ 1 + blind index (GenerateMac)', async (tally) => {
+    const { config, clients } = container(env, tally);
+    const deps = createServiceDeps(config, { count: () => {} }, { clients });
+    for (const body of bodies) await signup(deps, body);
+  });
+  const outbox = await readOutbox(loadConfig(env).SES_ENDPOINT!);
+  await perFlow('confirm (POST /api/licensees/confirm)', 'blind index only', async (tally) => {
+    const { config, clients } = container(env, tally);
+    const deps = createServiceDeps(config, { count: () => {} }, { clients });
+    for (const body of bodies) {
+      const mail = outbox.filter((m) => m.to.includes(body.email)).at(-1);
+      const code = /\b(\d{6})\b/.exec(mail?.text ?? '')?.[1] ?? '';
+      tokens.push((await confirmSignup(deps, { email: body.email, code })).token);
+    }
+  });
+  await perFlow('overview (GET /api/me/export)', '≤ 1', async (tally) => {
+    const { config, clients } = container(env, tally);
+    const deps = createServiceDeps(config, { count: () => {} }, { clients });
+    for (const token of tokens) await exportLicenseeData(deps, await requireLicensee(deps, token));
+  });
+  await perFlow(
+    'privacy request, signed in (POST /api/privacy-requests)',
+    '≤ 2 (text + address)',
+    async (tally) => {
+      const { config, clients } = container(env, tally);
+      const deps = createRequestDeps(config, { count: () => {} }, { clients });
+      for (const token of tokens)
+        await submitSignedIn(deps, await requireLicensee(deps, token), {
+          type: 'question',
+          message: 'Hoe lang bewaren jullie mijn gegevens?',
+        });
+    },
   );
-  return results;
+  return [
+    {
+      title:
+        `AWS requests per licensee and flow (${licensees} distinct licensees; each flow in a fresh container; ` +
+        'local emulators). Target: KMS at the floor; 0 KMS per repeat read within a request',
+      header: ['flow', 'KMS', 'KMS target', 'DynamoDB', 'SES', 'by operation'],
+      rows,
+    },
+  ];
 }

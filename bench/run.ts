@@ -1,33 +1,112 @@
 /**
- * `npm run bench`: bundle size and cold init per function against an SDK-only reference bundle, AWS
- * requests per flow, and local latency. Prints tables; asserts nothing (targets are in the table).
+ * `npm run bench`: prints tables, each figure with its target beside it; asserts nothing.
+ *
+ * Cold init runs first, with no local stack (nor anything else of this bench) running. Then the local stack
+ * starts and every section of `sections` runs in order. To add a bench: write `bench/<name>.ts` exporting a
+ * function that returns `Table`s, and add one entry to `sections`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readOutbox } from '../local/ses-emulator.js';
-import { startLocalStack } from '../local/stack.js';
+import { startLocalStack, type LocalStack } from '../local/stack.js';
 import { measureBundles } from './bundles.js';
 import { measureLatency } from './latency.js';
+import { node22 } from './node22.js';
+import { measurePatientGuard } from './patient-guard.js';
 import { measureRequestCounts } from './request-counts.js';
 import { measureRetention } from './retention.js';
+import { printTable, type Table } from './table.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The functions run in this process: keep their logs and metrics off the bench's output.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
-const runs = Number(process.env.BENCH_RUNS ?? 200);
-const progress = (line: string) => process.stderr.write(`… ${line}\n`);
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
-const ms = (value: number) => `${value.toFixed(1)} ms`;
-
-function table(title: string, header: string[], rows: string[][]) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(`\n${title}\n${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
+export interface BenchContext {
+  stack: LocalStack;
+  progress: (line: string) => void;
 }
+
+const runs = Number(process.env.BENCH_RUNS ?? 200);
+const coldSamples = Number(process.env.BENCH_COLD_SAMPLES ?? 15);
+const progress = (line: string) => process.stderr.write(`… ${line}\n`);
+const load = () => loadavg()[0]!.toFixed(1);
+
+/** The sections that need the local stack, in order. */
+const sections: { name: string; run: (context: BenchContext) => Promise<Table[]> }[] = [
+  { name: 'AWS requests per flow', run: ({ stack }) => measureRequestCounts(stack.env) },
+  { name: 'latency', run: ({ stack, progress }) => measureLatency(stack, runs, progress) },
+  { name: 'retention', run: ({ stack, progress }) => measureRetention(stack.env, progress) },
+  {
+    name: 'patient-data guard',
+    run: async () => [
+      {
+        title: 'Patient-data guard on free text (fixture lists; targets beside each rate)',
+        header: ['fixture list', 'samples', 'flagged', 'rate', 'target', 'per check'],
+        rows: measurePatientGuard().map((g) => [
+          g.kind,
+          String(g.samples),
+          String(g.flagged),
+          g.rate,
+          g.target,
+          `${g.microsPerCheck.toFixed(1)} µs`,
+        ]),
+      },
+    ],
+  },
+];
+
+// Cold init: the functions import their configuration, nothing connects at import time.
+const importEnv = {
+  TABLE_NAME: 'zorgsom-bench',
+  DATA_KEY_ID: 'arn:aws:kms:eu-west-1:000000000000:key/bench-data-key',
+  HMAC_KEY_ID: 'arn:aws:kms:eu-west-1:000000000000:key/bench-hmac-key',
+  BUDGET_KEY_ID: 'arn:aws:kms:eu-west-1:000000000000:key/bench-budget-key',
+  BUDGET_REVIEW_BUCKET: 'bench-budget-reviews',
+  RAW_MAIL_BUCKET: 'bench-raw-mail',
+  STAFF_MAILBOX: 'privacy-team@zorgsom.nl',
+  MAIL_FROM: 'privacy@zorgsom.nl',
+  PORTAL_URL: 'https://portal.zorgsom.nl',
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  POWERTOOLS_SERVICE_NAME: 'zorgsom-privacy',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+};
+const node = node22(progress);
+const loadBefore = load();
+progress(`bundling each function and its SDK-only reference; ${coldSamples} interleaved rounds on Node 22`);
+const bundles = await measureBundles(node, importEnv, coldSamples, progress);
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+printTable({
+  title:
+    `Cold init on Node 22 (${node}), ${coldSamples} interleaved samples each, median [p25–p75]; ` +
+    `reference = only the AWS SDK clients the bundle carries; target: init ratio ≤ 1.5 ` +
+    `(load average ${loadBefore} before, ${load()} after: other work on this machine shows in the spread)`,
+  header: [
+    'function',
+    'bundle',
+    'reference',
+    'cold init',
+    'reference init',
+    'init ratio',
+    'target',
+    'SDK clients',
+    'biggest other packages (KB)',
+  ],
+  rows: bundles.map((b) => [
+    b.fn,
+    kb(b.bytes),
+    kb(b.referenceBytes),
+    `${ms(b.init.median)} [${b.init.p25.toFixed(0)}–${b.init.p75.toFixed(0)}]`,
+    `${ms(b.referenceInit.median)} [${b.referenceInit.p25.toFixed(0)}–${b.referenceInit.p75.toFixed(0)}]`,
+    b.ratio.toFixed(2),
+    b.ratio <= 1.5 ? '≤ 1.5 ✓' : '≤ 1.5 ✗',
+    b.clients.map((c) => c.replace('client-', '')).join(' '),
+    b.biggest,
+  ]),
+});
 
 const dataDir = mkdtempSync(join(tmpdir(), 'zorgsom-bench-stack-'));
 progress('starting the local stack');
@@ -35,76 +114,14 @@ const stack = await startLocalStack({
   dataDir,
   persistent: false,
   serveHttp: true,
+  sweeperIntervalMs: 0,
   ports: { http: 0, dynamodb: 0, kms: 0, ses: 0 },
 });
 try {
-  progress('bundling each function and its SDK-only reference');
-  const bundles = await measureBundles(stack.env);
-  table(
-    'Function bundles (target: size ratio ≤ 1.5 against a bundle of only the SDK clients the function uses)',
-    ['function', 'bundle', 'reference', 'size ratio', 'cold init', 'reference init', 'init ratio'],
-    bundles.map((b) => [
-      b.fn,
-      kb(b.bytes),
-      kb(b.referenceBytes),
-      (b.bytes / b.referenceBytes).toFixed(2),
-      ms(b.initMs),
-      ms(b.referenceInitMs),
-      (b.initMs / b.referenceInitMs).toFixed(2),
-    ]),
-  );
-
-  progress('counting AWS requests per flow');
-  const counts = await measureRequestCounts(stack.env);
-  table(
-    'AWS requests per licensee and flow (one warm container, as in Lambda; local emulators)',
-    ['flow', 'KMS', 'DynamoDB', 'SES', 'by operation'],
-    counts.map((c) => [c.flow, String(c.kms), String(c.dynamodb), String(c.ses), c.detail]),
-  );
-
-  const sesEndpoint = stack.env.SES_ENDPOINT!;
-  const latency = await measureLatency(
-    stack.httpUrl!,
-    runs,
-    async (email) => {
-      const mail = (await readOutbox(sesEndpoint)).filter((m) => m.to.includes(email)).at(-1);
-      return /\b(\d{6})\b/.exec(mail?.text ?? '')?.[1] ?? '';
-    },
-    progress,
-  );
-  table(
-    'Local latency through the HTTP adapter (sequential; emulators on this machine)',
-    ['flow', 'runs', 'p50', 'p99'],
-    latency.map((l) => [l.flow, String(l.runs), ms(l.p50), ms(l.p99)]),
-  );
-
-  const retention = await measureRetention(stack.env, progress);
-  table(
-    'Retention sweep (one run; target: index items read per due licensee ≈ 1 at any table size; ' +
-      'requests vs the floor of 1 query + ⌈items/25⌉ deletes)',
-    [
-      'licensees',
-      'due',
-      'items each',
-      'index items / due',
-      'requests / purged',
-      'floor',
-      'by operation',
-      'sweep',
-      'purged/s',
-    ],
-    retention.map((r) => [
-      String(r.licensees),
-      String(r.due),
-      String(r.itemsPerDue),
-      r.indexItemsPerDue.toFixed(2),
-      r.requestsPerPurged.toFixed(2),
-      String(r.minimumPerPurged),
-      r.detail,
-      `${r.seconds.toFixed(1)} s`,
-      (r.purged / r.seconds).toFixed(0),
-    ]),
-  );
+  for (const section of sections) {
+    progress(section.name);
+    for (const table of await section.run({ stack, progress })) printTable(table);
+  }
 } finally {
   await stack.stop();
   rmSync(dataDir, { recursive: true, force: true });

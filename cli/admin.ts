@@ -5,11 +5,13 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AdminApiError, callAdmin, resolveTarget } from './admin-client.js';
-import { commands, findCommand, UsageError } from './commands.js';
+import { commands, findCommand, progressLine, UsageError } from './commands.js';
+import { details } from './format.js';
 
 const text = { type: 'string' } as const;
 const cliOptions = {
   json: { type: 'boolean' },
+  detach: { type: 'boolean' },
   help: { type: 'boolean' },
   api: text,
   region: text,
@@ -30,11 +32,12 @@ const cliOptions = {
   to: text,
 } as const;
 
-const help = `Usage: npm run admin -- <command> [--json] [--api URL] [--region REGION]
+const help = `Usage: npm run admin -- <command> [--json] [--detach] [--api URL] [--region REGION]
 
 Commands:
 ${commands.map((command) => `  ${command.usage}`).join('\n')}
 
+Commands that start a job follow it until it is done (progress on stderr); --detach returns at once.
 --api defaults to $ZORGSOM_API_URL, else http://localhost:$PORT (3000) with the local credential.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -57,6 +60,13 @@ async function main(argv: string[]): Promise<number> {
     region: values.region as string | undefined,
   });
   const result = await callAdmin(target, match.command.method, match.command.path, body);
+  const jobId = values.detach ? undefined : match.command.follow?.(result);
+  if (jobId) {
+    process.stderr.write(`${match.command.render(result)}\n`);
+    const job = await followJob(target, jobId);
+    process.stdout.write(`${values.json ? JSON.stringify(job, null, 2) : details(job)}\n`);
+    return job.status === 'done' ? 0 : 1;
+  }
   const output = match.command.save?.(result, values);
   if (output) {
     await writeFile(output.file, output.bytes, { mode: 0o600 });
@@ -67,6 +77,22 @@ async function main(argv: string[]): Promise<number> {
   }
   process.stdout.write(`${values.json ? JSON.stringify(result, null, 2) : match.command.render(result)}\n`);
   return 0;
+}
+
+/** Polls `jobs show` until the job is no longer running; a changed progress line goes to stderr. */
+async function followJob(target: Awaited<ReturnType<typeof resolveTarget>>, jobId: string) {
+  let last = '';
+  for (;;) {
+    const job = (await callAdmin(target, 'POST', '/api/admin/jobs/show', { jobId })) as {
+      status: string;
+      progress: Record<string, number>;
+    };
+    const line = progressLine(job);
+    if (line !== last) process.stderr.write(`job ${jobId} ${line}\n`);
+    last = line;
+    if (job.status !== 'running') return job;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 main(process.argv.slice(2)).then(

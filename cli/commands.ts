@@ -10,6 +10,11 @@ export interface Command {
   path: string;
   body?: (args: string[], flags: Flags) => unknown;
   render: (result: unknown) => string;
+  /**
+   * The command started a job: its id, which `admin` follows (polling `jobs show`, progress on stderr) until
+   * the job is finished, unless `--detach`.
+   */
+  follow?: (result: unknown) => string | undefined;
   /** Writes binary output to a file instead of the terminal. */
   save?: (result: unknown, flags: Flags) => { file: string; bytes: Buffer };
 }
@@ -32,6 +37,19 @@ const list = (value: string) =>
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean);
+
+function jobIdOf(result: unknown): string | undefined {
+  const jobId = (result as { jobId?: unknown } | undefined)?.jobId;
+  return typeof jobId === 'string' ? jobId : undefined;
+}
+
+/** One line of a running job's progress, e.g. `running: sent 120, skipped 3 (audience 500)`. */
+export function progressLine(job: { status: string; progress: Record<string, number> }): string {
+  const counters = Object.entries(job.progress)
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ');
+  return `${job.status}${counters ? `: ${counters}` : ''}`;
+}
 
 export const commands: Command[] = [
   {
@@ -106,11 +124,12 @@ export const commands: Command[] = [
   {
     words: ['request', 'approve-deletion'],
     usage:
-      'request approve-deletion REFERENCE   (ends the licence and purges everything now, unless under a legal hold)',
+      'request approve-deletion REFERENCE   (ends the licence; the purge runs as a job, followed until done)',
     method: 'POST',
     path: '/api/admin/requests/approve-deletion',
     body: (args) => ({ reference: arg(args, 0, 'REFERENCE') }),
     render: (result) => details(result),
+    follow: jobIdOf,
   },
   {
     words: ['licence', 'end'],
@@ -258,10 +277,27 @@ export const commands: Command[] = [
     method: 'POST',
     path: '/api/admin/marketing/send',
     body: (_args, flags) => ({ template: required(flags.template, 'template') }),
-    render: (result) => {
-      const { sent, skipped } = result as { sent: number; skipped: number };
-      return `Sent: ${sent}, skipped (opted out or inactive since): ${skipped}`;
-    },
+    render: (result) => `Marketing send started as job ${jobIdOf(result)}.`,
+    follow: jobIdOf,
+  },
+  {
+    words: ['jobs', 'show'],
+    usage:
+      'jobs show JOB_ID                     (a marketing send, purge or re-purge: status, progress, result)',
+    method: 'POST',
+    path: '/api/admin/jobs/show',
+    body: (args) => ({ jobId: arg(args, 0, 'JOB_ID') }),
+    render: (result) => details(result),
+  },
+  {
+    words: ['repurge'],
+    usage:
+      'repurge --since YYYY-MM-DD            (after a restore: purges again everyone purged since then, per the audit trail)',
+    method: 'POST',
+    path: '/api/admin/retention/repurge',
+    body: (_args, flags) => ({ since: required(flags.since, 'since') }),
+    render: (result) => `Re-purge started as job ${jobIdOf(result)}.`,
+    follow: jobIdOf,
   },
 ];
 

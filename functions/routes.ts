@@ -34,6 +34,7 @@ export const routes: readonly Route[] = [
   { method: 'PATCH', path: '/api/me', fn: 'self-service', access: 'session' },
   { method: 'POST', path: '/api/me/email/confirm', fn: 'self-service', access: 'session' },
   { method: 'GET', path: '/api/me/export', fn: 'self-service', access: 'session' },
+  { method: 'GET', path: '/api/me/export.pdf', fn: 'self-service', access: 'session' },
   { method: 'GET', path: '/api/export-schema', fn: 'self-service', access: 'public' },
   { method: 'PUT', path: '/api/me/marketing', fn: 'self-service', access: 'session' },
   { method: 'POST', path: '/api/me/licence/end', fn: 'self-service', access: 'session' },
@@ -60,6 +61,8 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/admin/budget-reviews/close', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/marketing/audience', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/marketing/send', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/jobs/show', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/retention/repurge', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/privacy-requests', fn: 'privacy-requests', access: 'session' },
   { method: 'POST', path: '/api/privacy-requests/by-email', fn: 'privacy-requests', access: 'public' },
   { method: 'POST', path: '/api/privacy-requests/confirm', fn: 'privacy-requests', access: 'public' },
@@ -76,6 +79,8 @@ export interface FunctionGrants {
   sendMail: boolean;
   /** Raw inbound mail: deleted when a licensee is purged. */
   rawMail?: 'delete'[];
+  /** Starts staff jobs: invokes the job runner asynchronously (lambda:InvokeFunction on it alone). */
+  startsJobs?: boolean;
   /** The budget-review key and upload bucket, apart from everything else. */
   budgetReviews?: { key: ('encrypt' | 'decrypt')[]; uploads: ('put' | 'get' | 'delete')[] };
 }
@@ -90,9 +95,10 @@ export const functionGrants: Record<FunctionName, FunctionGrants> = {
   admin: {
     kms: ['encrypt', 'decrypt', 'mac'],
     sendMail: true,
-    // Staff read uploads; an approved deletion purges at once, raw mail and uploads included.
-    budgetReviews: { key: ['decrypt'], uploads: ['get', 'delete'] },
-    rawMail: ['delete'],
+    // Staff read uploads. Purges (raw mail and uploads included) run in the job runner, not here.
+    budgetReviews: { key: ['decrypt'], uploads: ['get'] },
+    // Marketing sends, approved deletions' purges and re-purges run as jobs (functions/job-runner).
+    startsJobs: true,
   },
   // Sets the opt-out flag and audits it; never sees plaintext.
   'marketing-unsubscribe': { kms: ['mac'], sendMail: false },

@@ -8,7 +8,7 @@
  * PutItem, and every audit write in code is conditional on the key not existing (shared/adapters/audit-log.ts).
  * What IAM cannot express is "PutItem only if new": the append-only guarantee rests on IAM (nothing can change
  * or delete an audit item) plus keys nobody can guess (month + timestamp + ULID) that only the functions
- * which read the audit trail (admin, ttl-audit) could learn. See README, "Least privilege in the table".
+ * which read the audit trail (admin, ttl-audit, job-runner) could learn. See README, "Least privilege in the table".
  */
 import { tableDefinition } from '../shared/adapters/table-definition.js';
 
@@ -21,6 +21,7 @@ export const partitions = {
   intake: 'MAIL#*',
   autoReply: 'AUTOREPLY#*',
   inbox: 'INBOX',
+  job: 'JOB#*',
 } as const;
 export type Partition = keyof typeof partitions;
 
@@ -107,6 +108,7 @@ export const tableFunctionNames = [
   'ttl-audit',
   'deadline-watch',
   'budget-review-cleanup',
+  'job-runner',
 ] as const;
 export type TableFunction = (typeof tableFunctionNames)[number];
 
@@ -135,22 +137,15 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
     },
     indexes: [],
   },
-  // Staff: requests, licence ends, holds, approved deletions (the purge), disclosures, budget reviews,
-  // marketing, reports (audit months and by licensee). The only function beside ttl-audit reading audit items.
+  // Staff: requests, licence ends, holds, disclosures, budget reviews, marketing audiences, reports (audit
+  // months and by licensee), starting and showing jobs. Purges run in the job runner: admin deletes nothing.
   admin: {
     items: {
-      licensee: [
-        'GetItem',
-        'ConditionCheckItem',
-        'Query',
-        'PutItem',
-        'UpdateItem',
-        'DeleteItem',
-        'BatchWriteItem',
-      ],
-      email: ['UpdateItem', 'DeleteItem'],
+      licensee: ['GetItem', 'ConditionCheckItem', 'Query', 'PutItem', 'UpdateItem'],
+      email: ['UpdateItem'],
       reference: ['GetItem'],
       audit: ['Query', 'PutItem'],
+      job: ['GetItem', 'PutItem'],
     },
     indexes: ['openRequests', 'auditByLicensee', 'marketingAudience'],
   },
@@ -218,6 +213,19 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
   'budget-review-cleanup': {
     items: { licensee: ['GetItem', 'PutItem'], audit: ['PutItem'] },
     indexes: ['openRequests'],
+  },
+  // Staff jobs: the job's partition (counters, one marker per item done, released when its step failed);
+  // marketing sends (audience index, profiles, each send's audit event); approved deletions' purges (the
+  // sweeper's resumable purge: progress on the profile, batches, email owner, profile + certificate) and
+  // re-purges after a restore (the audit months it reads the purge certificates from).
+  'job-runner': {
+    items: {
+      job: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      licensee: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+      email: ['DeleteItem'],
+      audit: ['Query', 'PutItem'],
+    },
+    indexes: ['marketingAudience'],
   },
 };
 

@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import type { AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { pathToFileURL } from 'node:url';
+import { EdgeStack } from './edge-stack.js';
 import { ZorgSomPrivacyStack } from './stack.js';
 
 export const STACK_NAME = 'ZorgSomPrivacy';
@@ -26,18 +27,41 @@ export function buildApp(props: AppProps = {}): { app: App; stack: ZorgSomPrivac
   };
 
   const domainName = context('domainName') ?? 'zorgsom.nl';
-  const stack = new ZorgSomPrivacyStack(app, stackNameOf(context('stage')), {
+  const stackName = stackNameOf(context('stage'));
+  const account = context('account') ?? process.env.CDK_DEFAULT_ACCOUNT;
+  // A portal domain of its own: CloudFront's certificate must live in us-east-1. Given as an ARN, or made by
+  // the edge stack there and read through a cross-region reference.
+  const portalDomain = context('portalDomain');
+  const certificateArn = context('certificateArn');
+  const edge =
+    portalDomain && !certificateArn
+      ? new EdgeStack(app, `${stackName}-edge`, {
+          description: `ZorgSom Privacy ${stackName}: CloudFront's certificate (us-east-1)`,
+          env: { account, region: 'us-east-1' },
+          crossRegionReferences: true,
+          portalDomain,
+          tags: { application: 'zorgsom-privacy' },
+        })
+      : undefined;
+  const stack = new ZorgSomPrivacyStack(app, stackName, {
     description: 'ZorgSom Privacy: licensee personal data, kept to the promises of the privacy statement',
-    env: {
-      account: context('account') ?? process.env.CDK_DEFAULT_ACCOUNT,
-      region: context('region') ?? 'eu-west-1',
-    },
+    env: { account, region: context('region') ?? 'eu-west-1' },
+    crossRegionReferences: edge !== undefined,
     domainName,
     mailFrom: context('mailFrom') ?? `privacy@${domainName}`,
-    portalUrl: context('portalUrl') ?? `https://portal.${domainName}`,
+    portalUrl:
+      context('portalUrl') ?? (portalDomain ? `https://${portalDomain}` : `https://portal.${domainName}`),
     staffMailbox: context('staffMailbox') ?? `privacy-team@${domainName}`,
+    inboundMailDomain: context('inboundMailDomain') ?? `inbound.${domainName}`,
+    ...(portalDomain
+      ? { portal: { domainName: portalDomain, certificate: edge?.certificate ?? certificateArn! } }
+      : {}),
+    ...(context('apiCertificateArn') ? { apiCertificateArn: context('apiCertificateArn') } : {}),
+    ...(context('receiptRuleSet') ? { existingReceiptRuleSet: context('receiptRuleSet') } : {}),
+    existingSesIdentity: context('sesIdentity') === 'existing',
     tags: { application: 'zorgsom-privacy' },
   });
+  if (edge) stack.addStackDependency(edge, "CloudFront's certificate is read from the edge stack");
 
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),

@@ -1,4 +1,5 @@
 import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { Certificate, CertificateValidation, type ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api.js';
@@ -6,6 +7,7 @@ import { Data } from './constructs/data.js';
 import { BudgetReviewStorage } from './constructs/budget-reviews.js';
 import { Functions, type GrantTargets } from './constructs/functions.js';
 import { StaffJobs } from './constructs/staff-jobs.js';
+import { JobRunner, jobRunnerArnOf, jobRunnerNameOf } from './constructs/job-runner.js';
 import { Keys } from './constructs/keys.js';
 import { MailIntake } from './constructs/mail-intake.js';
 import { MailSending } from './constructs/mail-sending.js';
@@ -21,6 +23,19 @@ export interface ZorgSomPrivacyStackProps extends StackProps {
   readonly portalUrl: string;
   /** Where the daily deadline watch mails staff. */
   readonly staffMailbox: string;
+  /**
+   * The domain SES receives info@ mail on: a subdomain with its own MX record (e.g. inbound.zorgsom.nl), to
+   * which the existing mail provider forwards info@zorgsom.nl; never the apex, whose MX serves all other mail.
+   */
+  readonly inboundMailDomain: string;
+  /** The portal's own domain (e.g. privacy.zorgsom.nl) and its us-east-1 certificate (CloudFront). */
+  readonly portal?: { readonly domainName: string; readonly certificate: ICertificate | string };
+  /** A regional certificate for api.<portal domain>; created (DNS-validated) when not given. */
+  readonly apiCertificateArn?: string;
+  /** Add the receipt rule to this existing (active) rule set instead of a new one: one per account and region. */
+  readonly existingReceiptRuleSet?: string;
+  /** The SES domain identity exists already in the account (made by hand or by another stage): reuse it. */
+  readonly existingSesIdentity?: boolean;
 }
 
 export class ZorgSomPrivacyStack extends Stack {
@@ -34,6 +49,7 @@ export class ZorgSomPrivacyStack extends Stack {
   readonly web: Web;
   readonly budgetReviews: BudgetReviewStorage;
   readonly staffJobs: StaffJobs;
+  readonly jobRunner: JobRunner;
 
   constructor(scope: Construct, id: string, props: ZorgSomPrivacyStackProps) {
     super(scope, id, props);
@@ -49,6 +65,7 @@ export class ZorgSomPrivacyStack extends Stack {
     this.mail = new MailSending(this, 'MailSending', {
       domainName: props.domainName,
       mailFrom: props.mailFrom,
+      existingIdentity: props.existingSesIdentity ?? false,
     });
 
     this.budgetReviews = new BudgetReviewStorage(this, 'BudgetReviews');
@@ -65,6 +82,7 @@ export class ZorgSomPrivacyStack extends Stack {
         keyArn: this.budgetReviews.key.keyArn,
         bucketArn: this.budgetReviews.bucket.bucketArn,
       },
+      jobRunnerArn: jobRunnerArnOf(this),
     };
     // Exactly what shared/config.ts reads; AWS_REGION is set by Lambda itself.
     const environment = {
@@ -76,21 +94,29 @@ export class ZorgSomPrivacyStack extends Stack {
       BUDGET_KEY_ID: this.budgetReviews.key.keyArn,
       BUDGET_REVIEW_BUCKET: this.budgetReviews.bucket.bucketName,
       STAFF_MAILBOX: props.staffMailbox,
+      JOB_RUNNER_FUNCTION: jobRunnerNameOf(this),
     };
 
     // Mail to info@<domain>: SES receipt rule → S3 → mail-intake; daily request hygiene. Same targets and
     // environment as the HTTP functions.
     this.mailIntake = new MailIntake(this, 'MailIntake', {
-      domainName: props.domainName,
+      domainName: props.inboundMailDomain,
+      ...(props.existingReceiptRuleSet ? { existingRuleSetName: props.existingReceiptRuleSet } : {}),
       logsKey: this.keys.logsKey,
       targets,
       environment,
     });
     new CfnOutput(this, 'ReceiptRuleSetName', {
       value: this.mailIntake.ruleSet.receiptRuleSetName,
-      description: 'Activate once: aws ses set-active-receipt-rule-set --rule-set-name <this value>',
+      description: props.existingReceiptRuleSet
+        ? 'The rule was added to this existing rule set (already active)'
+        : 'Activate once: aws ses set-active-receipt-rule-set --rule-set-name <this value> (deactivates any other)',
     });
     new CfnOutput(this, 'RawMailBucket', { value: this.mailIntake.bucket.bucketName });
+    new CfnOutput(this, 'MailIntakeDeadLetterQueueUrl', {
+      value: this.mailIntake.deadLetterQueue.queueUrl,
+      description: 'SES events mail-intake failed three times, and failed request-hygiene runs (alarmed)',
+    });
     new CfnOutput(this, 'MailAlarmTopicArn', {
       value: this.mailIntake.alarmTopic.topicArn,
       description: 'Subscribe the operations address: a mail-intake event reached the dead-letter queue',
@@ -101,7 +127,24 @@ export class ZorgSomPrivacyStack extends Stack {
       targets: { ...targets, rawMailBucketArn: this.mailIntake.bucket.bucketArn },
       environment: { ...environment, RAW_MAIL_BUCKET: this.mailIntake.bucket.bucketName },
     });
-    this.api = new Api(this, 'Api', { functions: this.functions.byName, logsKey: this.keys.logsKey });
+    const apiDomain = props.portal ? `api.${props.portal.domainName}` : undefined;
+    this.api = new Api(this, 'Api', {
+      functions: this.functions.byName,
+      logsKey: this.keys.logsKey,
+      ...(apiDomain
+        ? {
+            customDomain: {
+              domainName: apiDomain,
+              certificate: props.apiCertificateArn
+                ? Certificate.fromCertificateArn(this, 'ApiCertificate', props.apiCertificateArn)
+                : new Certificate(this, 'ApiCertificate', {
+                    domainName: apiDomain,
+                    validation: CertificateValidation.fromDns(),
+                  }),
+            },
+          }
+        : {}),
+    });
 
     // P5: the hourly retention sweeper and the TTL backstop audit (stream consumer).
     this.retention = new Retention(this, 'Retention', {
@@ -122,24 +165,88 @@ export class ZorgSomPrivacyStack extends Stack {
       logsKey: this.keys.logsKey,
       alarmTopic: this.mailIntake.alarmTopic,
     });
-    this.web = new Web(this, 'Web', { httpApi: this.api.httpApi, logsKey: this.keys.logsKey });
+    this.jobRunner = new JobRunner(this, 'JobRunner', {
+      targets: { ...targets, rawMailBucketArn: this.mailIntake.bucket.bucketArn },
+      environment: { ...environment, RAW_MAIL_BUCKET: this.mailIntake.bucket.bucketName },
+      logsKey: this.keys.logsKey,
+      alarmTopic: this.mailIntake.alarmTopic,
+    });
+    new CfnOutput(this, 'JobRunnerDeadLetterQueueUrl', {
+      value: this.jobRunner.failures.queue.queueUrl,
+      description: 'Staff jobs that failed three times (alarmed); redrive after fixing the cause (runbook)',
+    });
+    this.web = new Web(this, 'Web', {
+      apiOriginDomain: this.api.originDomain,
+      logsKey: this.keys.logsKey,
+      ...(props.portal
+        ? {
+            customDomain: {
+              domainName: props.portal.domainName,
+              certificate:
+                typeof props.portal.certificate === 'string'
+                  ? Certificate.fromCertificateArn(this, 'PortalCertificate', props.portal.certificate)
+                  : props.portal.certificate,
+            },
+          }
+        : {}),
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'HTTP API base URL' });
     new CfnOutput(this, 'PortalDistributionUrl', {
       value: `https://${this.web.distribution.distributionDomainName}`,
       description:
-        'The licensee portal and /api on one CloudFront domain (point portalUrl here, or at a custom domain)',
+        'The licensee portal and /api on one CloudFront domain (with -c portalDomain: its CNAME target)',
     });
+    new CfnOutput(this, 'PortalUrl', { value: props.portalUrl, description: 'The portal URL mails link to' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'DataKeyArn', { value: this.keys.dataKey.keyArn });
     new CfnOutput(this, 'HmacKeyArn', { value: this.keys.hmacKey.keyArn });
     new CfnOutput(this, 'TableKeyArn', { value: this.keys.tableKey.keyArn });
     new CfnOutput(this, 'MailConfigurationSet', { value: this.mail.configurationSet.configurationSetName });
-    this.mail.identity.dkimRecords.forEach((record, index) => {
+    this.mail.identity?.dkimRecords.forEach((record, index) => {
       new CfnOutput(this, `DkimRecord${index + 1}`, {
         value: `${record.name} CNAME ${record.value}`,
         description: `Easy DKIM record ${index + 1} to publish in DNS for ${props.domainName}`,
       });
     });
+    this.dnsOutputs(props, apiDomain);
+  }
+
+  /** Every DNS record the stack needs, as outputs (runbook: "DNS records"). None touches the apex MX. */
+  private dnsOutputs(props: ZorgSomPrivacyStackProps, apiDomain: string | undefined): void {
+    const record = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    record(
+      'DnsInboundMx',
+      `${props.inboundMailDomain}. MX 10 inbound-smtp.${this.region}.amazonaws.com.`,
+      `SES receiving for info@${props.inboundMailDomain}; forward info@${props.domainName} there (runbook)`,
+    );
+    record(
+      'DnsMailFromMx',
+      `${this.mail.mailFromDomain}. MX 10 feedback-smtp.${this.region}.amazonses.com.`,
+      'Custom MAIL FROM: bounces come back to SES on this subdomain',
+    );
+    record(
+      'DnsMailFromSpf',
+      `${this.mail.mailFromDomain}. TXT "v=spf1 include:amazonses.com ~all"`,
+      'SPF for the MAIL FROM subdomain: SES mail passes SPF aligned with the From domain',
+    );
+    record(
+      'DnsDmarc',
+      `_dmarc.${props.domainName}. TXT "v=DMARC1; p=quarantine; rua=mailto:${props.staffMailbox}"`,
+      'DMARC for the From domain (keep an existing policy if stricter; runbook)',
+    );
+    if (props.portal && apiDomain && this.api.domainName) {
+      record(
+        'DnsPortal',
+        `${props.portal.domainName}. CNAME ${this.web.distribution.distributionDomainName}.`,
+        'The portal (and /api) on its own domain',
+      );
+      record(
+        'DnsApiOrigin',
+        `${apiDomain}. CNAME ${this.api.domainName.regionalDomainName}.`,
+        "The API's own domain, CloudFront's origin for /api/*",
+      );
+    }
   }
 }

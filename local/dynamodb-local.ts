@@ -20,7 +20,7 @@ export interface DynamoDbLocalOptions {
   port: number;
   /** Folder for the database file; undefined runs in memory. */
   dataDir?: string;
-  /** How long to wait for the emulator to answer, default 60 s (a loaded laptop is slow to start a JVM). */
+  /** How long to wait for the emulator to answer, default 120 s (a loaded laptop is slow to start a JVM). */
   startTimeoutMs?: number;
   /** Called right after the JVM is spawned, with its pid (local/process-registry.ts records it). */
   onSpawn?: (pid: number) => void;
@@ -119,7 +119,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     }
   };
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  // Java starts in ≈2.4 s on an idle machine, but takes far longer on a loaded one (8 test runs on 2 cores).
+  const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
   try {
     for (;;) {
       if (failure) throw failure;

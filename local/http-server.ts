@@ -42,6 +42,9 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
+/** Served with status 404 for any unknown portal URL (web/src/pages.ts renders it). */
+export const notFoundPage = '404.html';
+
 /** API Gateway HTTP APIs accept payloads up to 10 MB. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** API Gateway's integration timeout for HTTP APIs. */
@@ -284,19 +287,37 @@ function errorClass(error: unknown): string {
   return typeof error;
 }
 
+/** The portal's own Dutch 404 page when the folder has one (as CloudFront answers), else problem+json. */
+async function sendNotFound(req: IncomingMessage, res: ServerResponse, root: string): Promise<void> {
+  const page = resolve(root, notFoundPage);
+  try {
+    const info = await stat(page);
+    res.writeHead(404, {
+      'content-type': contentTypes['.html'] ?? 'text/html',
+      'content-length': info.size,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache',
+    });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(page).pipe(res);
+  } catch {
+    sendProblem(res, 404);
+  }
+}
+
 async function serveStatic(req: IncomingMessage, res: ServerResponse, root: string): Promise<void> {
   const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
   let decoded: string;
   try {
     decoded = decodeURIComponent(rawPath);
   } catch {
-    sendProblem(res, 404);
+    await sendNotFound(req, res, root);
     return;
   }
   const segments = decoded.split(/[/\\]/);
   // No traversal, no hidden files, no NUL tricks: refuse before touching the file system.
   if (decoded.includes('\0') || segments.some((segment) => segment === '..' || segment.startsWith('.'))) {
-    sendProblem(res, 404);
+    await sendNotFound(req, res, root);
     return;
   }
   let file = resolve(root, `.${decoded}`);
@@ -309,7 +330,7 @@ async function serveStatic(req: IncomingMessage, res: ServerResponse, root: stri
     }
     const fileReal = await realpath(file);
     if (!info.isFile() || !fileReal.startsWith(rootReal + sep)) {
-      sendProblem(res, 404);
+      await sendNotFound(req, res, root);
       return;
     }
     res.writeHead(200, {
@@ -324,7 +345,7 @@ async function serveStatic(req: IncomingMessage, res: ServerResponse, root: stri
     }
     createReadStream(fileReal).pipe(res);
   } catch {
-    sendProblem(res, 404);
+    await sendNotFound(req, res, root);
   }
 }
 

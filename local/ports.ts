@@ -24,9 +24,19 @@ function tryListen(port: number, host?: string): Promise<number> {
   });
 }
 
-/** A port that was free a moment ago (the OS picks it). */
+// The OS may hand the same ephemeral port to two bind(0) calls in a row once the first is closed again;
+// one local stack asks for several, so each port is given out once per process.
+const handedOut = new Set<number>();
+
+/** A port that was free a moment ago (the OS picks it), never one this process was given before. */
 export async function findFreePort(): Promise<number> {
-  return tryListen(0);
+  for (;;) {
+    const port = await tryListen(0);
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 /**

@@ -6,11 +6,12 @@ import { functionNames, type FunctionName } from '../functions/routes.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startHttpServer, type LocalHandler } from './http-server.js';
 import { startKmsServer } from './kms-server.js';
-import { claimPort, findFreePort } from './ports.js';
+import { claimPort, findFreePort, PortInUseError } from './ports.js';
 import { claimProcessRegistry } from './process-registry.js';
 import { startSesEmulator } from './ses-emulator.js';
 import { startScheduledJobs } from './scheduled-jobs.js';
 import { startLocalS3 } from './s3.js';
+import { startLocalLambda } from './lambda-endpoint.js';
 import { startLocalMail } from './smtp-server.js';
 import { ensureTable, localDynamoDbClient } from './table.js';
 
@@ -114,6 +115,21 @@ async function loadHandlers(): Promise<{
  * with serveHttp, loads the functions and serves them like API Gateway would.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  // A port picked as free can be taken by another process before its service binds it (parallel test
+  // files do exactly that). Only a port this stack picked itself is worth another try; one the caller
+  // named stays a PortInUseError, which `npm start` explains.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startLocalStackOnce(options);
+    } catch (error) {
+      const named = Object.values(options.ports).filter((port) => port !== 0);
+      const pickedHere = error instanceof PortInUseError && !named.includes(error.port);
+      if (!pickedHere || attempt >= 5) throw error;
+    }
+  }
+}
+
+async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir);
   const stops: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
@@ -172,6 +188,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       SES_ENDPOINT: endpoints.ses,
       S3_ENDPOINT: endpoints.s3,
       RAW_MAIL_BUCKET: LOCAL_RAW_MAIL_BUCKET,
+      // Staff jobs go to the job runner through Lambda's Invoke API (local/lambda-endpoint.ts when serving).
+      JOB_RUNNER_FUNCTION: 'job-runner',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       POWERTOOLS_SERVICE_NAME: 'zorgsom-privacy',
@@ -207,6 +225,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     let staticDir: string | undefined;
     const handlersReady = options.serveHttp
       ? (async () => {
+          // The job runner, invoked asynchronously by the admin function (and by itself to continue).
+          const lambda = await startLocalLambda({
+            port: 0,
+            functions: ['job-runner'],
+            timeoutMs: 15 * 60_000,
+          });
+          stops.push(lambda.close);
+          env.LAMBDA_ENDPOINT = lambda.endpoint;
           Object.assign(process.env, env);
           loaded = await loadHandlers();
           staticDir = options.staticDir ?? (await findStaticDir());

@@ -5,10 +5,10 @@
  * `npm start` runs it before serving; `npm run build:web [outDir]` runs it alone; the CDK stack runs it to
  * bundle the portal's S3 deployment; the browser tests build into a temp folder of their own.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { copyFile, rm, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForBrowser } from './browser-bundle.js';
 import { renderPages } from '../web/src/pages.js';
 import { buildConsole } from './console-build.js';
 
@@ -24,38 +24,23 @@ export interface WebBuild {
 export async function buildWeb(outDir: string = defaultWebOutDir): Promise<WebBuild> {
   const out = resolve(outDir);
   await rm(out, { recursive: true, force: true });
-  await mkdir(join(out, 'assets'), { recursive: true });
-
-  const result = await build({
-    entryPoints: { app: join(webSourceDir, 'app', 'main.ts'), styles: join(webSourceDir, 'styles.css') },
-    outdir: join(out, 'assets'),
-    entryNames: '[name]-[hash]',
-    bundle: true,
-    format: 'esm',
-    target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
-    platform: 'browser',
-    minify: true,
-    sourcemap: false,
-    legalComments: 'none',
-    metafile: true,
-    logLevel: 'silent',
-  });
-
-  const outputs = Object.entries(result.metafile.outputs);
-  const assetOf = (entry: string): string => {
-    const found = outputs.find(([, output]) => output.entryPoint?.endsWith(entry));
-    if (!found) throw new Error(`esbuild produced no output for ${entry}`);
-    return `/assets/${basename(found[0])}`;
-  };
+  const { assetOf, files } = await bundleForBrowser(
+    { app: join(webSourceDir, 'app', 'main.ts'), styles: join(webSourceDir, 'styles.css') },
+    out,
+    '/',
+  );
   const pages = renderPages({ script: assetOf('main.ts'), stylesheet: assetOf('styles.css') });
   await Promise.all(Object.entries(pages).map(([file, html]) => writeFile(join(out, file), html)));
+  // The logo doubles as the favicon (SVG: one small file, sharp at every size).
+  await copyFile(join(webSourceDir, 'favicon.svg'), join(out, 'favicon.svg'));
   const consoleFiles = await buildConsole(out);
 
   return {
     outDir: out,
     files: [
       ...Object.keys(pages),
-      ...outputs.map(([file]) => relative(out, resolve(file))),
+      'favicon.svg',
+      ...files.map((file) => relative(out, file)),
       ...consoleFiles,
     ].sort(),
   };

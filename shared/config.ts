@@ -19,6 +19,10 @@ export const configSchema = z.object({
   BUDGET_REVIEW_BUCKET: z.string().min(1).optional(),
   /** Mail intake only: the bucket SES's S3 action writes raw inbound mail to. */
   RAW_MAIL_BUCKET: z.string().min(1).optional(),
+  /** Staff functions that start jobs: the job runner's function name (locally `job-runner`). */
+  JOB_RUNNER_FUNCTION: z.string().min(1).optional(),
+  /** Local stack only: the endpoint that takes Lambda Invoke calls and runs the function in-process. */
+  LAMBDA_ENDPOINT: z.url().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

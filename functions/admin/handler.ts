@@ -13,8 +13,11 @@ import { showLicenseeToStaff } from '../../shared/services/staff/licensee-access
 import {
   marketingAudienceSize,
   marketingTemplateIds,
-  sendMarketing,
+  startMarketingSend,
 } from '../../shared/services/staff/marketing.js';
+import { jobIdSchema } from '../../shared/domain/job.js';
+import { showJob, startJob, type JobDeps } from '../../shared/services/jobs/jobs.js';
+import { createJobDeps } from '../../shared/wiring-jobs.js';
 import { requireStaff } from '../../shared/services/staff/staff-actor.js';
 import type { StaffDeps } from '../../shared/services/staff/staff-deps.js';
 import { createAwsClients } from '../../shared/wiring.js';
@@ -27,7 +30,6 @@ import {
   requestBudgetReview,
   type BudgetReviewDeps,
 } from '../../shared/services/budget-review.js';
-import { createS3Client } from '../../shared/adapters/raw-mail-store.js';
 import { createPurgeDeps } from '../../shared/adapters/retention-wiring.js';
 import { placeHoldInputSchema } from '../../shared/domain/retention.js';
 import type { RequestDeps } from '../../shared/services/requests/request-deps.js';
@@ -59,7 +61,10 @@ const marketingSendSchema = z.strictObject({
   template: z.enum(marketingTemplateIds, { message: 'invalid-format' }),
 });
 
-export type AdminDeps = StaffDeps & BudgetReviewDeps & RequestDeps & { purge: PurgeDeps };
+const jobBodySchema = z.strictObject({ jobId: jobIdSchema });
+const repurgeSchema = z.strictObject({ since: z.iso.date({ message: 'invalid-format' }) });
+
+export type AdminDeps = StaffDeps & BudgetReviewDeps & RequestDeps & JobDeps & { purge: PurgeDeps };
 
 export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
   const staff =
@@ -125,7 +130,14 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
     }),
     'POST /api/admin/marketing/audience': staff(() => marketingAudienceSize(deps)),
     'POST /api/admin/marketing/send': staff((actor, request) =>
-      sendMarketing(deps, actor, bodyOf(marketingSendSchema, request).template),
+      startMarketingSend(deps, actor, bodyOf(marketingSendSchema, request).template),
+    ),
+    'POST /api/admin/jobs/show': staff((_actor, request) =>
+      showJob(deps, bodyOf(jobBodySchema, request).jobId),
+    ),
+    // After a restore from backup: purge again everyone the audit trail says was purged since `since`.
+    'POST /api/admin/retention/repurge': staff((actor, request) =>
+      startJob(deps, actor, 'repurge', { since: bodyOf(repurgeSchema, request).since }),
     ),
   };
 }
@@ -143,8 +155,9 @@ export const handler = httpFunction(
       tableName: config.TABLE_NAME,
       clock: staffDeps.clock,
     }),
-    // An approved deletion purges at once, raw mail and budget uploads included.
-    purge: createPurgeDeps(config, observability, { dynamodb: clients.dynamodb, s3: createS3Client(config) }),
+    // Licence end and holds; purges themselves run in the job runner (no S3 client here).
+    purge: createPurgeDeps(config, observability, { dynamodb: clients.dynamodb }),
+    ...createJobDeps(config, { clients, clock: staffDeps.clock }),
   }),
   observability,
 );

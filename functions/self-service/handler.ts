@@ -5,7 +5,12 @@ import { codeBodySchema, marketingBodySchema, profilePatchSchema } from '../../s
 import { bodyOf, httpFunction, type RouteHandler } from '../../shared/http/http-function.js';
 import { createObservability } from '../../shared/observability.js';
 import type { ServiceDeps } from '../../shared/services/deps.js';
-import { exportJsonSchema, exportLicenseeData } from '../../shared/services/export.js';
+import {
+  exportJsonSchema,
+  exportLicenseeData,
+  exportLicenseePdf,
+  overviewPdfName,
+} from '../../shared/services/export.js';
 import {
   confirmEmailChange,
   correctProfile,
@@ -34,6 +39,16 @@ export function createRoutes(deps: ServiceDeps, licence: LicenceDeps): Record<st
       confirmEmailChange(deps, licenseeId, bodyOf(codeBodySchema, request).code),
     ),
     'GET /api/me/export': signedIn((licenseeId) => exportLicenseeData(deps, licenseeId)),
+    // `?lang=en` for the English letter; Dutch otherwise. The language is the only thing in the URL.
+    'GET /api/me/export.pdf': async (request) => {
+      const licenseeId = await requireLicensee(deps, request.bearerToken);
+      const language = request.query.lang === 'en' ? 'en' : 'nl';
+      const bytes = await exportLicenseePdf(deps, licenseeId, language);
+      return {
+        status: 200,
+        file: { contentType: 'application/pdf', name: overviewPdfName(language), bytes },
+      };
+    },
     'PUT /api/me/marketing': signedIn((licenseeId, request) =>
       setMarketingPreference(deps, licenseeId, bodyOf(marketingBodySchema, request).optOut),
     ),

@@ -1,6 +1,15 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  ApiMapping,
+  DomainName,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+  SecurityPolicy,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -20,6 +29,11 @@ export interface ApiProps {
    */
   readonly throttleRate?: number;
   readonly throttleBurst?: number;
+  /**
+   * The API's own domain (api.<portal domain>) with its regional certificate: CloudFront's /api/* origin. With
+   * it the execute-api endpoint is disabled, so the API is reachable only through that domain.
+   */
+  readonly customDomain?: { readonly domainName: string; readonly certificate: ICertificate };
 }
 
 /**
@@ -40,12 +54,15 @@ export const accessLogFields = {
 /**
  * The HTTP API: one route per entry of `routes`, one Lambda integration per function.
  *
- * The execute-api endpoint stays enabled: there is no custom domain yet, so it is the only way in (the
- * CloudFront distribution that will serve /api/* from the portal's origin uses it as its origin too).
+ * Without a custom domain the execute-api endpoint is the only way in (and CloudFront's /api/* origin); with
+ * one (`-c portalDomain=…`), the API answers only on api.<portal domain> and execute-api is disabled.
  */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
+  /** The domain CloudFront forwards /api/* to. */
+  readonly originDomain: string;
+  readonly domainName?: DomainName;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -53,6 +70,7 @@ export class Api extends Construct {
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'ZorgSom Privacy licensee API',
       createDefaultStage: false,
+      disableExecuteApiEndpoint: props.customDomain !== undefined,
     });
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
@@ -70,6 +88,19 @@ export class Api extends Construct {
         format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
       },
     });
+
+    if (props.customDomain) {
+      this.domainName = new DomainName(this, 'DomainName', {
+        domainName: props.customDomain.domainName,
+        certificate: props.customDomain.certificate,
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+      new ApiMapping(this, 'Mapping', { api: this.httpApi, domainName: this.domainName, stage: this.stage });
+      this.originDomain = props.customDomain.domainName;
+    } else {
+      const stack = Stack.of(this);
+      this.originDomain = `${this.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+    }
 
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     const integrationFor = (fn: FunctionName) => {

@@ -32,11 +32,16 @@ export interface GrantTargets {
   readonly rawMailBucketArn?: string;
   /** The budget-review key and upload bucket (patient data, kept apart). */
   readonly budgetReviews?: { readonly keyArn: string; readonly bucketArn: string };
+  /** The job runner (staff jobs), which functions that start jobs may invoke. */
+  readonly jobRunnerArn?: string;
 }
 
 export const kmsActions = {
-  /** The Encryption SDK's KMS keyring with one generator key calls only GenerateDataKey to encrypt. */
-  encrypt: ['kms:GenerateDataKey'],
+  /**
+   * Encrypt: personal data that fits KMS's 4 KB limit goes to KMS itself (shared/adapters/kms-sealer.ts);
+   * GenerateDataKey: the Encryption SDK envelope for a longer payload (a request text).
+   */
+  encrypt: ['kms:Encrypt', 'kms:GenerateDataKey'],
   decrypt: ['kms:Decrypt'],
   mac: ['kms:GenerateMac'],
 } as const;
@@ -82,6 +87,16 @@ export function statementsFor(name: TableFunction, grants: Grants, targets: Gran
   if (grants.sendMail) statements.push(targets.sendMail());
   if (grants.budgetReviews)
     statements.push(...budgetReviewStatements(grants.budgetReviews, targets.budgetReviews));
+  if (grants.startsJobs) {
+    if (!targets.jobRunnerArn) throw new Error('starting jobs needs the job runner');
+    statements.push(
+      new PolicyStatement({
+        sid: 'StartJobs',
+        actions: ['lambda:InvokeFunction'],
+        resources: [targets.jobRunnerArn],
+      }),
+    );
+  }
   if (grants.rawMail?.includes('delete')) {
     if (!targets.rawMailBucketArn) throw new Error('raw-mail grants need the raw-mail bucket');
     statements.push(
@@ -105,6 +120,11 @@ export interface FunctionsProps {
 export interface ZorgSomFunctionProps {
   /** Folder under functions/ holding handler.ts. */
   readonly name: string;
+  /**
+   * A fixed function name, derived from the stack's (so two stages fit one account), for a function whose ARN
+   * must be known before it exists (one that invokes itself); otherwise CloudFormation names it.
+   */
+  readonly functionName?: string;
   /** Exactly what the function may do, beyond writing its own logs and traces. */
   readonly statements: PolicyStatement[];
   readonly logsKey: IKey;
@@ -194,6 +214,7 @@ export function zorgSomFunction(parent: Construct, props: ZorgSomFunctionProps):
     handler: 'handler',
     projectRoot: repoRoot,
     depsLockFilePath: `${repoRoot}package-lock.json`,
+    ...(props.functionName ? { functionName: props.functionName } : {}),
     runtime: Runtime.NODEJS_22_X,
     architecture: Architecture.ARM_64,
     memorySize: props.memorySize ?? 512,

@@ -13,7 +13,7 @@ import {
   ObjectOwnership,
   type CfnBucket,
 } from 'aws-cdk-lib/aws-s3';
-import { ReceiptRuleSet, TlsPolicy, type ReceiptRule } from 'aws-cdk-lib/aws-ses';
+import { ReceiptRule, ReceiptRuleSet, TlsPolicy, type IReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
 import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -37,8 +37,10 @@ export type BackgroundFunctionName = keyof typeof backgroundFunctionGrants;
 export const backgroundFunctionNames = Object.keys(backgroundFunctionGrants) as BackgroundFunctionName[];
 
 export interface MailIntakeProps {
-  /** Mail to info@<domainName> is received (the MX record points at SES inbound). */
+  /** Mail to info@<domainName> is received (that domain's MX record points at SES inbound). */
   readonly domainName: string;
+  /** Only one rule set is active per account and region: a second stage adds its rule to the active one. */
+  readonly existingRuleSetName?: string;
   readonly logsKey: IKey;
   readonly targets: GrantTargets;
   /** The functions' common environment (shared/config.ts). */
@@ -55,7 +57,7 @@ export interface MailIntakeProps {
 export class MailIntake extends Construct {
   readonly key: Key;
   readonly bucket: Bucket;
-  readonly ruleSet: ReceiptRuleSet;
+  readonly ruleSet: IReceiptRuleSet;
   readonly rule: ReceiptRule;
   readonly deadLetterQueue: Queue;
   readonly alarm: Alarm;
@@ -77,7 +79,9 @@ export class MailIntake extends Construct {
     });
     // The rule set is created first so the key policy can name it (SES's documented key-policy form: only
     // receipt rules of this rule set, in this account, may have SES generate data keys under this key).
-    this.ruleSet = new ReceiptRuleSet(this, 'RuleSet', {});
+    this.ruleSet = props.existingRuleSetName
+      ? ReceiptRuleSet.fromReceiptRuleSetName(this, 'RuleSet', props.existingRuleSetName)
+      : new ReceiptRuleSet(this, 'RuleSet', {});
     const receiptRules = stack.formatArn({
       service: 'ses',
       resource: 'receipt-rule-set',
@@ -260,8 +264,9 @@ export class MailIntake extends Construct {
 
     // SES may invoke mail-intake only for this rule of this account (the Lambda action would otherwise add
     // a permission with the account alone). The rule's name is fixed so the ARN needs no reference to the
-    // rule itself, which depends on this permission.
-    const ruleName = 'info-to-mail-intake';
+    // rule itself, which depends on this permission; it carries the stack's name because a second stage adds
+    // its rule to the same (active) rule set, where rule names must be unique.
+    const ruleName = `${stack.stackName}-info-to-mail-intake`;
     this.intakeFunction.addPermission('AllowSes', {
       action: 'lambda:InvokeFunction',
       principal: new ServicePrincipal('ses.amazonaws.com'),
@@ -273,7 +278,8 @@ export class MailIntake extends Construct {
         arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
       }),
     });
-    this.rule = this.ruleSet.addRule('ContactAddress', {
+    this.rule = new ReceiptRule(this, 'ContactAddress', {
+      ruleSet: this.ruleSet,
       receiptRuleName: ruleName,
       recipients: [`info@${props.domainName}`],
       // SES scans for spam and viruses: the verdicts reach mail-intake in the event.

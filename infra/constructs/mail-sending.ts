@@ -5,6 +5,7 @@ import {
   ConfigurationSetTlsPolicy,
   EmailIdentity,
   Identity,
+  MailFromBehaviorOnMxFailure,
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
@@ -14,6 +15,8 @@ export interface MailSendingProps {
   readonly domainName: string;
   /** The one From address functions may use, e.g. privacy@zorgsom.nl. */
   readonly mailFrom: string;
+  /** The identity exists in the account already (SES allows one per domain): the stack only refers to it. */
+  readonly existingIdentity?: boolean;
 }
 
 /**
@@ -22,7 +25,10 @@ export interface MailSendingProps {
  * applies the identity's default one to every send.
  */
 export class MailSending extends Construct {
-  readonly identity: EmailIdentity;
+  /** Undefined when the identity existed before (its DKIM records are then already in DNS). */
+  readonly identity?: EmailIdentity;
+  /** Custom MAIL FROM (bounce.<domain>): SPF aligns with the From domain, so DMARC passes on SPF too. */
+  readonly mailFromDomain: string;
   readonly configurationSet: ConfigurationSet;
   readonly identityArn: string;
   readonly configurationSetArn: string;
@@ -39,10 +45,16 @@ export class MailSending extends Construct {
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
 
-    this.identity = new EmailIdentity(this, 'DomainIdentity', {
-      identity: Identity.domain(props.domainName),
-      configurationSet: this.configurationSet,
-    });
+    this.mailFromDomain = `bounce.${props.domainName}`;
+    if (!props.existingIdentity) {
+      this.identity = new EmailIdentity(this, 'DomainIdentity', {
+        identity: Identity.domain(props.domainName),
+        configurationSet: this.configurationSet,
+        mailFromDomain: this.mailFromDomain,
+        // Until the MAIL FROM records are published, SES sends with its own MAIL FROM instead of refusing.
+        mailFromBehaviorOnMxFailure: MailFromBehaviorOnMxFailure.USE_DEFAULT_VALUE,
+      });
+    }
 
     const stack = Stack.of(this);
     this.identityArn = stack.formatArn({

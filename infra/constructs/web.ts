@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DockerImage, Duration, Stack, Validations } from 'aws-cdk-lib';
-import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
   CachePolicy,
@@ -18,6 +18,7 @@ import {
   OriginRequestPolicy,
   PriceClass,
   ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -34,6 +35,7 @@ import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { pages } from '../../web/src/pages.js';
 import { contentSecurityPolicy, permissionsPolicy } from '../../web/src/security.js';
 import { FUNCTION_LOG_RETENTION } from '../retention.js';
 
@@ -45,9 +47,38 @@ const webBuildScript = join(repoRoot, 'local', 'web-build.ts');
 /** Two years, the same as the API's own Strict-Transport-Security (shared/http/security-headers.ts). */
 const HSTS_MAX_AGE = Duration.seconds(63_072_000);
 
+/**
+ * Unknown portal URLs get the Dutch 404 page with status 404. Not CloudFront's error responses: those apply
+ * to the whole distribution, so they would also replace the API's problem+json 404s under /api/*. Instead
+ * two CloudFront Functions on the portal's (S3) behaviour: the request one sends any path that is not a page,
+ * the favicon, an asset or the staff console's to /404.html; the response one gives that page its 404 status.
+ */
+export function notFoundFunctionCode(): { request: string; response: string } {
+  const known = ['/', '/favicon.svg', ...Object.values(pages).map((page) => `/${page.file}`)];
+  return {
+    request: `var known = ${JSON.stringify(Object.fromEntries(known.map((path) => [path, true])))};
+function handler(event) {
+  var request = event.request;
+  if (request.uri.indexOf('/assets/') === 0 || request.uri.indexOf('/console') === 0 || known[request.uri] === true) return request;
+  request.uri = '/404.html';
+  return request;
+}`,
+    response: `function handler(event) {
+  var response = event.response;
+  if (event.request.uri === '/404.html') {
+    response.statusCode = 404;
+    response.statusDescription = 'Not Found';
+  }
+  return response;
+}`,
+  };
+}
+
 export interface WebProps {
-  /** The HTTP API that answers /api/* behind the same domain. */
-  readonly httpApi: IHttpApi;
+  /** The domain of the HTTP API that answers /api/* behind the same domain (execute-api or its own). */
+  readonly apiOriginDomain: string;
+  /** The portal's own domain and its us-east-1 certificate; without, CloudFront's default domain. */
+  readonly customDomain?: { readonly domainName: string; readonly certificate: ICertificate };
   /** Encrypts the deployment handler's log group, like every other log group of the stack. */
   readonly logsKey: IKey;
   /**
@@ -160,7 +191,19 @@ export class Web extends Construct {
       },
     });
 
-    const apiDomain = `${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+    const notFoundCode = notFoundFunctionCode();
+    const notFoundRequest = new CloudFrontFunction(this, 'NotFoundRequest', {
+      comment: 'ZorgSom portal: unknown paths to the Dutch 404 page',
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(notFoundCode.request),
+    });
+    const notFoundResponse = new CloudFrontFunction(this, 'NotFoundResponse', {
+      comment: 'ZorgSom portal: the 404 page answers with status 404',
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(notFoundCode.response),
+    });
+
+    const apiDomain = props.apiOriginDomain;
     const siteOrigin = S3BucketOrigin.withOriginAccessControl(this.bucket);
     const consoleIndex = new CloudFrontFunction(this, 'ConsoleIndex', {
       comment: 'Staff console: /console/ serves console/index.html',
@@ -169,6 +212,13 @@ export class Web extends Construct {
     });
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'ZorgSom Privacy licensee portal, staff console and API',
+      ...(props.customDomain
+        ? {
+            domainNames: [props.customDomain.domainName],
+            certificate: props.customDomain.certificate,
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
@@ -180,6 +230,10 @@ export class Web extends Construct {
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: this.responseHeadersPolicy,
         compress: true,
+        functionAssociations: [
+          { function: notFoundRequest, eventType: FunctionEventType.VIEWER_REQUEST },
+          { function: notFoundResponse, eventType: FunctionEventType.VIEWER_RESPONSE },
+        ],
       },
       additionalBehaviors: {
         // Same origin as the pages: no CORS. Nothing cached; every viewer header but Host reaches the API
@@ -238,14 +292,16 @@ export class Web extends Construct {
           'No CloudFront access logs: they record every viewer IP address, personal data the privacy statement ' +
           'does not list (the API access logs leave it out for the same reason). CloudFront metrics remain.',
       },
-      {
+    );
+    if (!props.customDomain) {
+      Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
         reason:
-          'No custom domain yet, so the distribution uses the default *.cloudfront.net certificate, for which ' +
-          'CloudFront fixes the viewer security policy. With a custom domain and ACM certificate, set ' +
-          'minimumProtocolVersion TLSv1.2_2021 here.',
-      },
-    );
+          'Deployed without -c portalDomain, the distribution uses the default *.cloudfront.net certificate, for ' +
+          'which CloudFront fixes the viewer security policy. With a portal domain it has its ACM certificate and ' +
+          'TLSv1.2_2021.',
+      });
+    }
 
     const build = (outputDir: string): boolean => {
       execFileSync(process.execPath, ['--import', 'tsx', webBuildScript, outputDir], {

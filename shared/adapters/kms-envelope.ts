@@ -16,13 +16,9 @@ import type {
 } from '@aws-sdk/client-kms';
 import type { EncryptionContext, Envelope } from '../services/ports.js';
 
-/** The ciphertext was made for another licensee or purpose (or was moved between records). Carries no data. */
-export class CiphertextContextMismatchError extends Error {
-  constructor() {
-    super('ciphertext does not belong to this record');
-    this.name = 'CiphertextContextMismatchError';
-  }
-}
+import { CiphertextContextMismatchError } from './ciphertext-errors.js';
+
+export { CiphertextContextMismatchError };
 
 /** Unsigned, key-committing suite: ≈0.4 ms and ≈200 bytes less per message than the default signed suite. */
 const SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;

@@ -3,7 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /**
  * Locally, every function shares one process and one DynamoDB Local, which checks no IAM policy. The local
- * invokers (local/http-server.ts, scheduled-jobs.ts, smtp-server.ts) run each handler inside
+ * invokers (local/http-server.ts, scheduled-jobs.ts, smtp-server.ts, lambda-endpoint.ts) run each handler inside
  * `invokedFunction`, and local/table-access-guard.ts installs a guard that judges every DynamoDB request of
  * that function by the same table-access grants IAM is built from (functions/table-access.ts), so a request
  * that AWS would refuse fails locally and in the tests too. In AWS no guard is installed: IAM decides.

@@ -1,5 +1,13 @@
 import { electronicFormatIBAN, getCountrySpecifications, isValidIBAN } from 'ibantools';
 import * as z from 'zod';
+import {
+  legacyMaxAdditionLength,
+  maxAdditionLength,
+  normalisePostcode,
+  parseHouseNumber,
+  postcodeProblem,
+} from './address.js';
+import { looksLikePatientData } from './patient-text.js';
 
 /**
  * The personal data ZorgSom holds about a licensee (privacy statement §1: name, address, email, IBAN) and
@@ -15,34 +23,26 @@ const controlCharacters = /[\p{Cc}\u2028\u2029]/u;
 /** A missing value is `required`, a value of the wrong type `invalid-format`; the value itself is never echoed. */
 const typeError = (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : 'invalid-format');
 
-/** Trimmed, NFC-normalised single-line text of 1..max characters. */
-function text(max: number) {
-  return z
+/**
+ * Trimmed, NFC-normalised single-line text of 1..max characters. Typed input is also refused when it carries
+ * signs of patient data (a date of birth, "patiënt" with a name, a diagnosis, medication: patient-text.ts);
+ * text read back from storage is not judged again, so an old profile always reads.
+ */
+function text(max: number, { guarded = true }: { guarded?: boolean } = {}) {
+  const base = z
     .string({ error: typeError })
     .trim()
     .normalize('NFC')
     .min(1, { message: 'required' })
     .max(max, { message: 'too-long' })
     .refine((s) => !controlCharacters.test(s), { message: 'invalid-format' });
+  return guarded
+    ? base.refine((s) => !looksLikePatientData(s, 'name'), { message: 'patient-data-text' })
+    : base;
 }
 
 export const nameSchema = text(120);
-
-/** Dutch postcode: four digits (not starting with 0) and two letters, of which SA, SD and SS are never issued. */
-const dutchPostcode = /^([1-9][0-9]{3})([A-Z]{2})$/;
-const unissuedDutchLetters: ReadonlySet<string> = new Set(['SA', 'SD', 'SS']);
-const foreignPostcode = /^[A-Z0-9](?:[A-Z0-9 -]{0,8})[A-Z0-9]$/;
-
-/** The canonical form of a postcode for `country`, or undefined when it is not a valid one. */
-export function normalisePostcode(postcode: string, country: string): string | undefined {
-  if (country === 'NL') {
-    const match = dutchPostcode.exec(postcode.replace(/\s+/g, '').toUpperCase());
-    if (!match || unissuedDutchLetters.has(match[2] ?? '')) return undefined;
-    return `${match[1]} ${match[2]}`;
-  }
-  const candidate = postcode.trim().replace(/\s+/g, ' ').toUpperCase();
-  return foreignPostcode.test(candidate) ? candidate : undefined;
-}
+const storedNameSchema = text(120, { guarded: false });
 
 export const countrySchema = z
   .string({ error: typeError })
@@ -50,51 +50,97 @@ export const countrySchema = z
   .toUpperCase()
   .refine((s) => /^[A-Z]{2}$/.test(s) && countryCodes.has(s), { message: 'invalid-country' });
 
-const addressFields = z.strictObject(
-  {
-    street: text(100),
-    houseNumber: z
-      .string({ error: typeError })
-      .trim()
-      .min(1, { message: 'required' })
-      .max(5, { message: 'too-long' })
-      .regex(/^[0-9]+$/, { message: 'invalid-format' }),
-    houseNumberAddition: z
-      .string({ error: typeError })
-      .trim()
-      .max(10, { message: 'too-long' })
-      .regex(/^[A-Za-z0-9-]*$/, { message: 'invalid-format' })
-      .optional()
-      // A form that sends an empty addition means "none".
-      .overwrite((s) => (s === '' ? undefined : s)),
-    postcode: z
-      .string({ error: typeError })
-      .trim()
-      .min(1, { message: 'required' })
-      .max(16, { message: 'invalid-postcode' }),
-    city: text(80),
-    country: countrySchema.default('NL'),
-  },
-  { error: typeError },
-);
+/** An optional part that a form may send empty ("" means none). */
+const optionalPart = (max: number) =>
+  z
+    .string({ error: typeError })
+    .trim()
+    .max(max, { message: 'too-long' })
+    .optional()
+    .overwrite((s) => (s === '' ? undefined : s));
 
-/** A postal address; the postcode is checked and normalised for the country ("1234ab" → "1234 AB" in NL). */
-export const addressSchema = addressFields
-  .superRefine((address, ctx) => {
-    if (normalisePostcode(address.postcode, address.country) === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'invalid-postcode', path: ['postcode'] });
-    }
-  })
-  // overwrite (not transform) keeps the type, so the export's JSON Schema can still describe it.
-  .overwrite((address) => {
-    const normalised = {
-      ...address,
-      postcode: normalisePostcode(address.postcode, address.country) ?? address.postcode,
-    };
-    // No empty key is stored for an absent addition.
-    if (normalised.houseNumberAddition === undefined) delete normalised.houseNumberAddition;
-    return normalised;
-  });
+const addressFieldsOf = (guarded: boolean) =>
+  z.strictObject(
+    {
+      street: text(100, { guarded }),
+      /** As written: "12", "12a", "12-2", "12 bis"; split below into number, letter and addition. */
+      houseNumber: z
+        .string({ error: typeError })
+        .trim()
+        .min(1, { message: 'required' })
+        .max(20, { message: 'invalid-house-number' }),
+      houseLetter: optionalPart(1),
+      houseNumberAddition: optionalPart(legacyMaxAdditionLength),
+      postcode: z
+        .string({ error: typeError })
+        .trim()
+        .min(1, { message: 'required' })
+        .max(16, { message: 'invalid-postcode' }),
+      city: text(80, { guarded }),
+      country: countrySchema.default('NL'),
+    },
+    { error: typeError },
+  );
+type AddressFields = z.infer<ReturnType<typeof addressFieldsOf>>;
+
+/**
+ * A postal address as people type it, stored the BAG way: "12-A" becomes houseNumber 12 and houseLetter A,
+ * "12 bis" houseNumber 12 and houseNumberAddition BIS; the postcode is checked and normalised for the country
+ * ("1234ab" → "1234 AB" in NL, "B-1000" → "1000" in BE). A field error names the field that was typed.
+ */
+function addressSchemaWith(maxAddition: number, guarded: boolean) {
+  const split = (address: AddressFields) =>
+    parseHouseNumber(
+      address.houseNumber,
+      [address.houseLetter, address.houseNumberAddition].filter(Boolean).join(' '),
+      { maxAddition },
+    );
+  return (
+    addressFieldsOf(guarded)
+      .superRefine((address, ctx) => {
+        const parts = split(address);
+        if (!parts.ok) {
+          // A too-long addition typed in its own field is reported there; anything else at the number.
+          const path =
+            parts.code === 'house-number-addition-too-long' && address.houseNumberAddition
+              ? 'houseNumberAddition'
+              : 'houseNumber';
+          ctx.addIssue({ code: 'custom', message: parts.code, path: [path] });
+        }
+        if (normalisePostcode(address.postcode, address.country) === undefined) {
+          ctx.addIssue({ code: 'custom', message: postcodeProblem(address.country), path: ['postcode'] });
+        }
+      })
+      // overwrite (not transform) keeps the type, so the export's JSON Schema can still describe it.
+      .overwrite((address) => {
+        const parts = split(address);
+        const normalised = {
+          ...address,
+          postcode: normalisePostcode(address.postcode, address.country) ?? address.postcode,
+        };
+        // No empty key is stored for an absent letter or addition.
+        delete normalised.houseLetter;
+        delete normalised.houseNumberAddition;
+        return parts.ok
+          ? {
+              ...normalised,
+              houseNumber: parts.houseNumber,
+              ...(parts.houseLetter ? { houseLetter: parts.houseLetter } : {}),
+              ...(parts.houseNumberAddition ? { houseNumberAddition: parts.houseNumberAddition } : {}),
+            }
+          : normalised;
+      })
+  );
+}
+
+/** What a form or API client sends: the BAG limits apply. */
+export const addressSchema = addressSchemaWith(maxAdditionLength, true);
+
+/**
+ * What is read back from storage. Profiles stored before the BAG split hold a digits-only number and an
+ * addition of up to ten characters ("2-hoog"): they still read, and come out split the same way.
+ */
+export const storedAddressSchema = addressSchemaWith(legacyMaxAdditionLength, false);
 
 /** Email addresses are compared and stored trimmed and lowercased as a whole. */
 export function normaliseEmail(s: string): string {
@@ -125,8 +171,11 @@ const fields = {
   iban: ibanSchema,
 };
 
-/** Exactly what is encrypted and stored about a licensee, nothing more. */
-export const personalDataSchema = z.strictObject(fields, { error: typeError });
+/** Exactly what is encrypted and stored about a licensee, nothing more (older stored shapes still read). */
+export const personalDataSchema = z.strictObject(
+  { ...fields, name: storedNameSchema, address: storedAddressSchema },
+  { error: typeError },
+);
 
 export const signupBodySchema = z.strictObject(
   { ...fields, marketingOptOut: z.boolean({ error: typeError }).default(false) },
@@ -165,6 +214,7 @@ export const emailAndCodeBodySchema = z.strictObject(
 export const codeBodySchema = z.strictObject({ code: codeSchema }, { error: typeError });
 
 export type Address = z.infer<typeof addressSchema>;
+export { normalisePostcode };
 export type PersonalData = z.infer<typeof personalDataSchema>;
 export type SignupBody = z.infer<typeof signupBodySchema>;
 export type ProfilePatch = z.infer<typeof profilePatchSchema>;

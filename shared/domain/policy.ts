@@ -3,6 +3,19 @@
  * the web pages and the processing register read these values; nothing else repeats them.
  */
 export const policy = {
+  /**
+   * The published privacy statement (web: privacy.html, generated from this file). A new version is mailed to
+   * every licensee once (shared/services/statement-notice.ts); raise it whenever a promise below changes.
+   */
+  statement: {
+    version: '2.0',
+    /** The day this version applies from (Europe/Amsterdam). */
+    effectiveDate: '2026-12-01',
+    law: {
+      nl: 'Algemene Verordening Gegevensbescherming (AVG)',
+      en: 'General Data Protection Regulation (GDPR, in Dutch: AVG)',
+    },
+  },
   controller: {
     name: 'ZorgSom',
     contactEmail: 'info@zorgsom.nl',
@@ -91,22 +104,32 @@ export const policy = {
       en: 'Hosting, storage, encryption keys and email delivery (EU, region eu-west-1)',
     },
   ],
+  /** In plain words: the statement (§2) and the processing register show these to licensees. */
   securityMeasures: [
     {
-      nl: 'Versleuteling per licentiehouder met KMS (envelope encryption) vóór opslag',
-      en: 'Per-licensee KMS envelope encryption before storage',
+      nl: 'Wij versleutelen uw gegevens voordat wij ze opslaan, met een eigen sleutel per licentiehouder.',
+      en: 'We encrypt your data before storing it, with a key of its own for each licensee.',
     },
     {
-      nl: 'Minimale rechten per functie; medewerkers alleen via een geaudit pad',
-      en: 'Least privilege per function; staff only through an audited path',
+      nl: 'Elk onderdeel van ons systeem kan alleen bij de gegevens die het nodig heeft. Medewerkers zien uw gegevens alleen via een vaste, vastgelegde route.',
+      en: 'Each part of our system can reach only the data it needs. Staff see your data only through one fixed, recorded route.',
     },
     {
-      nl: 'Elke inzage door medewerkers en elke wijziging vastgelegd in een auditlog',
-      en: 'Every staff read and every change recorded in an audit log',
+      nl: 'Wij leggen vast wanneer een medewerker uw gegevens inziet of wijzigt.',
+      en: 'We record whenever a member of staff views or changes your data.',
     },
-    { nl: 'Alleen versleutelde verbindingen (TLS)', en: 'Encrypted connections only (TLS)' },
-    { nl: 'Geen persoonsgegevens in logbestanden of metrieken', en: 'No personal data in logs or metrics' },
-    { nl: 'Geheimhoudingsplicht voor alle medewerkers', en: 'Confidentiality obligation for all staff' },
+    {
+      nl: 'Alle verbindingen zijn beveiligd: u ziet het slotje in de adresbalk van uw browser.',
+      en: 'Every connection is secured: you see the padlock in your browser’s address bar.',
+    },
+    {
+      nl: 'Uw gegevens komen niet in de logboeken en meetgegevens van ons systeem.',
+      en: 'Your data never goes into our system’s logs or measurements.',
+    },
+    {
+      nl: 'Al onze medewerkers hebben een geheimhoudingsplicht.',
+      en: 'All our staff are bound to confidentiality.',
+    },
   ],
   signIn: {
     codeTtlMinutes: 10,

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { addDays, addMonths } from './dates.js';
 import { codeSchema, emailSchema } from './licensee.js';
 import { oneTimeCodeSchema } from './one-time-code.js';
+import { looksLikePatientData } from './patient-text.js';
 import { policy } from './policy.js';
 import {
   privacyRequestRecordSchema,
@@ -197,6 +198,9 @@ const messageSchema = z
   .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u2028\u2029]/.test(s), {
     message: 'invalid-format',
   })
+  // ZorgSom takes no patient data: a message with a date of birth, a named patient, a diagnosis or
+  // medication is sent back with a field error asking to leave it out (patient-text.ts).
+  .refine((s) => !looksLikePatientData(s, 'text'), { message: 'patient-data-text' })
   .optional();
 
 /** POST /api/privacy-requests (signed in). */

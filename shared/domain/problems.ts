@@ -18,12 +18,36 @@ export const messages = {
     en: 'This is not a valid IBAN. Please check the number on your bank card or statement.',
   },
   'invalid-postcode': {
-    nl: 'Dit is geen geldige postcode voor het gekozen land (bijvoorbeeld 1234 AB).',
-    en: 'This is not a valid postcode for the chosen country (for example 1234 AB).',
+    nl: 'Een Nederlandse postcode is vier cijfers en twee letters, bijvoorbeeld 1234 AB.',
+    en: 'A Dutch postcode is four digits and two letters, for example 1234 AB.',
+  },
+  'invalid-postcode-be': {
+    nl: 'Een Belgische postcode is vier cijfers, bijvoorbeeld 1000.',
+    en: 'A Belgian postcode is four digits, for example 1000.',
+  },
+  'invalid-postcode-de': {
+    nl: 'Een Duitse postcode (PLZ) is vijf cijfers, bijvoorbeeld 10115.',
+    en: 'A German postcode (PLZ) is five digits, for example 10115.',
+  },
+  'invalid-postcode-other': {
+    nl: 'Vul de postcode in zoals die in het gekozen land geschreven wordt: letters en cijfers, hooguit tien tekens.',
+    en: 'Enter the postcode as it is written in the chosen country: letters and digits, at most ten characters.',
+  },
+  'invalid-house-number': {
+    nl: 'Begin met het huisnummer in cijfers; een letter of toevoeging mag erachter, zoals 12a, 12-2 of 12 bis.',
+    en: 'Start with the house number in digits; a letter or addition may follow, such as 12a, 12-2 or 12 bis.',
+  },
+  'house-number-too-long': {
+    nl: 'Een huisnummer heeft hooguit vijf cijfers. Zet een toevoeging zoals A of 2 erachter.',
+    en: 'A house number has at most five digits. Put an addition such as A or 2 after it.',
+  },
+  'house-number-addition-too-long': {
+    nl: 'Een toevoeging heeft hooguit vier letters of cijfers, zoals A, 2, hs, bis of III.',
+    en: 'An addition has at most four letters or digits, such as A, 2, hs, bis or III.',
   },
   'invalid-country': {
-    nl: 'Gebruik een landcode van twee letters (ISO 3166-1), bijvoorbeeld NL.',
-    en: 'Use a two-letter country code (ISO 3166-1), for example NL.',
+    nl: 'Kies een land uit de lijst (of stuur een landcode van twee letters, zoals NL).',
+    en: 'Choose a country from the list (or send a two-letter country code, such as NL).',
   },
   'too-long': { nl: 'Deze waarde is te lang.', en: 'This value is too long.' },
   'invalid-format': {
@@ -33,6 +57,10 @@ export const messages = {
   'patient-data': {
     nl: 'ZorgSom neemt geen patiëntgegevens aan, zoals een burgerservicenummer (BSN) of medische gegevens. Verwijder deze gegevens en probeer het opnieuw.',
     en: 'ZorgSom does not accept patient data, such as a citizen service number (BSN) or medical details. Please remove this data and try again.',
+  },
+  'patient-data-text': {
+    nl: 'Dit lijkt op gegevens van een patiënt: een geboortedatum, ‘patiënt’ of ‘cliënt’ met een naam, een diagnose of medicijnen. ZorgSom neemt geen patiëntgegevens aan. Laat ze weg en probeer het opnieuw.',
+    en: 'This looks like patient data: a date of birth, ‘patient’ or ‘client’ with a name, a diagnosis or medication. ZorgSom does not accept patient data. Please leave it out and try again.',
   },
   'invalid-code': {
     nl: 'Deze code is onjuist of verlopen. Vraag zo nodig een nieuwe code aan.',

@@ -24,6 +24,8 @@ export interface HttpResult {
   body?: unknown;
   /** A small server-made page instead of JSON (links opened from a mail). */
   html?: string;
+  /** A download (the PDF overview); its name must carry no personal data. */
+  file?: { contentType: string; name: string; bytes: Uint8Array };
 }
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
 
@@ -91,6 +93,18 @@ export function httpFunction(
         bearerToken: bearerTokenOf(event),
         principal: principalOf(event),
       });
+      if (result.file !== undefined) {
+        return {
+          statusCode: result.status,
+          headers: {
+            'content-type': result.file.contentType,
+            'content-disposition': `attachment; filename="${result.file.name}"`,
+            'cache-control': 'no-store',
+          },
+          body: Buffer.from(result.file.bytes).toString('base64'),
+          isBase64Encoded: true,
+        };
+      }
       if (result.html !== undefined) {
         return {
           statusCode: result.status,

@@ -5,6 +5,7 @@ import type { BlindIndex, Envelope, Mailer } from './ports.js';
 export type BusinessEvent =
   | 'Signups'
   | 'SignupsConfirmed'
+  | 'SignupCodesResent'
   | 'SignInCodesSent'
   | 'SignIns'
   | 'FailedCodes'

@@ -50,3 +50,21 @@ export async function exportLicenseeData(deps: ServiceDeps, licenseeId: string):
     purposes: policy.purposes.map((purpose) => ({ ...purpose })),
   };
 }
+
+/** The file name of the PDF overview: the same for everyone, so it carries no personal data. */
+export const overviewPdfName = (language: 'nl' | 'en'): string =>
+  language === 'nl' ? 'zorgsom-overzicht.pdf' : 'zorgsom-overview.pdf';
+
+/**
+ * The overview as a letter in PDF. pdf-lib is loaded on this path only: the function's other routes start
+ * without it (bench/bundles.ts measures the cold start).
+ */
+export async function exportLicenseePdf(
+  deps: ServiceDeps,
+  licenseeId: string,
+  language: 'nl' | 'en',
+): Promise<Uint8Array> {
+  const data = await exportLicenseeData(deps, licenseeId);
+  const { renderOverviewPdf } = await import('./overview-pdf.js');
+  return renderOverviewPdf(data, language);
+}

@@ -18,12 +18,13 @@ export function bilingual(
 const minutes = policy.signIn.codeTtlMinutes;
 
 export const mails = {
-  signupCode: (to: string, code: string) =>
+  /** The link carries the code in its #fragment: it never reaches a server log, and the page removes it. */
+  signupCode: (to: string, code: string, portalUrl: string) =>
     bilingual(
       to,
       { nl: 'Bevestig uw aanmelding', en: 'Confirm your registration' },
-      `Uw bevestigingscode is ${code}. De code is ${minutes} minuten geldig.\nHeeft u zich niet aangemeld? Dan kunt u deze e-mail negeren.`,
-      `Your confirmation code is ${code}. It is valid for ${minutes} minutes.\nDid not register? You can ignore this email.`,
+      `Uw bevestigingscode is ${code}. De code is ${minutes} minuten geldig.\nBevestigen kan ook met deze link: ${portalUrl}/confirm.html#code=${code}\nHeeft u zich niet aangemeld? Dan kunt u deze e-mail negeren.`,
+      `Your confirmation code is ${code}. It is valid for ${minutes} minutes.\nYou can also confirm with this link: ${portalUrl}/confirm.html#code=${code}\nDid not register? You can ignore this email.`,
     ),
   alreadyRegistered: (to: string, portalUrl: string) =>
     bilingual(

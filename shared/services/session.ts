@@ -7,6 +7,7 @@ import type { ServiceDeps } from './deps.js';
 /** Signing in never decrypts: the session function holds no key that could. */
 export type SessionDeps = Omit<ServiceDeps, 'envelope'>;
 import { mails } from './mail-templates.js';
+import { confirmSignup, resendSignupCode } from './signup.js';
 import { ProblemError } from '../domain/problem-error.js';
 
 export interface SessionGrant {
@@ -40,7 +41,9 @@ export async function requestSignInCode(deps: SessionDeps, email: string): Promi
   const now = deps.clock();
   const owner = await deps.repo.findEmailOwner(await deps.blindIndex.of(email));
   const profile = owner && (await deps.repo.getProfile(owner.licenseeId));
-  if (!profile || profile.status === 'pending') return;
+  if (!profile) return;
+  // A signup never confirmed: a fresh confirmation code instead, so a lost code is no dead end.
+  if (profile.status === 'pending') return resendSignupCode(deps, profile, email);
 
   const previous = await deps.repo.getSignInCode(profile.licenseeId);
   const issued = issueCode(previous?.code, signInSalt(profile.licenseeId), now);
@@ -66,7 +69,13 @@ export async function signIn(
   const now = deps.clock();
   const owner = await deps.repo.findEmailOwner(await deps.blindIndex.of(input.email));
   const record = owner && (await deps.repo.getSignInCode(owner.licenseeId));
-  if (!record) throw invalidCode(deps);
+  if (!record) {
+    // A pending signup signs in with the confirmation code it was sent (see requestSignInCode).
+    if (owner && (await deps.repo.getProfile(owner.licenseeId))?.status === 'pending') {
+      return confirmSignup(deps, input);
+    }
+    throw invalidCode(deps);
+  }
 
   const verdict = verifyCode(record.code, signInSalt(record.licenseeId), input.code, now);
   if (verdict.outcome === 'rejected') {

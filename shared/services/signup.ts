@@ -46,13 +46,42 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
   };
   if (existing) await deps.repo.saveProfileWithEmailOwner(profile, existing.version, emailIndex);
   else await deps.repo.createProfile(profile);
-  await deps.mailer.send(mails.signupCode(data.email, issued.code));
+  await deps.mailer.send(mails.signupCode(data.email, issued.code, deps.portalUrl));
   deps.count('Signups');
+}
+
+/**
+ * A fresh confirmation code for a signup that is still pending (a lost or expired code), within the same
+ * hourly limit as every code. Sent when a pending address asks for a sign-in code, so the answer to the
+ * caller is the same as for any other address. Needs no decryption: `email` is the address typed, which
+ * matched the blind index. A lost race sends nothing; the caller may ask again.
+ */
+export async function resendSignupCode(
+  deps: Omit<ServiceDeps, 'envelope'>,
+  profile: ProfileRecord,
+  email: string,
+): Promise<void> {
+  const issued = issueCode(profile.confirmation, confirmationSalt(profile.licenseeId), deps.clock());
+  if (!issued.issued) {
+    deps.count('CodesRateLimited');
+    return;
+  }
+  try {
+    await deps.repo.saveProfile(
+      { ...profile, confirmation: issued.state, version: profile.version + 1 },
+      profile.version,
+    );
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConcurrentUpdateError') return;
+    throw error;
+  }
+  await deps.mailer.send(mails.signupCode(email, issued.code, deps.portalUrl));
+  deps.count('SignupCodesResent');
 }
 
 /** Activates the licence when the mailed code is right, and signs the new licensee in. */
 export async function confirmSignup(
-  deps: ServiceDeps,
+  deps: Omit<ServiceDeps, 'envelope'>,
   input: { email: string; code: string },
 ): Promise<SessionGrant> {
   const now = deps.clock();

@@ -37,6 +37,8 @@ const signedOutPages = [
   'sign-in.html',
   'privacy-request.html',
   'confirm-request.html',
+  'privacy.html',
+  '404.html',
 ];
 const signedInPages = [
   'my-data.html',
@@ -241,12 +243,14 @@ describe('field errors next to the fields', () => {
     const { context, page } = await portal.newPage();
     try {
       await signUpAndConfirm(portal, page, sampleLicensee(uniqueEmail('errors-me')), 'nl');
+      await page.locator('#profile-view [data-edit="iban-form"]').click();
       const ibanForm = page.locator('#iban-form');
       await ibanForm.getByLabel(say('field.iban', 'nl'), { exact: true }).fill('NL91 ABNA 0417 1643 01');
       await ibanForm.getByRole('button', { name: say('myData.saveIban', 'nl') }).click();
       await expect.poll(async () => (await errorOf(page, 'f-iban')).text).toBe(messages['invalid-iban'].nl);
       expect(await page.locator('#profile-view').textContent()).toContain('NL91 ABNA 0417 1643 00');
 
+      await page.locator('#profile-view [data-edit="address-form"]').click();
       const addressForm = page.locator('#address-form');
       await addressForm.getByLabel(say('field.postcode', 'nl'), { exact: true }).fill('0123 AB');
       await addressForm.getByRole('button', { name: say('myData.saveAddress', 'nl') }).click();

@@ -54,17 +54,22 @@ describe.each<Language>(['nl', 'en'])('self-service in the browser (%s)', (langu
         expect(await page.locator('#profile-view').textContent()).toContain('NL91 ABNA 0417 1643 00');
         await snap(page, `${shots}-my-data`);
 
-        // Correct the address.
+        // Correct the address: its "Wijzigen" opens its form, and only that one.
         const addressForm = page.locator('#address-form');
+        expect(await addressForm.isHidden()).toBe(true);
+        await page.locator('#profile-view [data-edit="address-form"]').click();
+        expect(await addressForm.isVisible()).toBe(true);
+        expect(await page.locator('#iban-form').isHidden()).toBe(true);
         await addressForm.getByLabel(say('field.street', language), { exact: true }).fill('Prinsengracht');
-        await addressForm.getByLabel(say('field.houseNumber', language), { exact: true }).fill('7');
-        await addressForm.getByLabel(say('field.houseNumberAddition', language)).fill('');
+        // As people write it: split into number and toevoeging, shown back the Dutch way.
+        await addressForm.getByLabel(say('field.houseNumber', language), { exact: true }).fill('7 - ii');
         await addressForm.getByLabel(say('field.postcode', language), { exact: true }).fill('1016 hd');
         await addressForm.getByRole('button', { name: say('myData.saveAddress', language) }).click();
         await expect
-          .poll(() => page.locator('#address-form-success').textContent())
+          .poll(() => page.locator('#profile-status').textContent())
           .toBe(say('common.saved', language));
-        expect(await page.locator('#profile-view').textContent()).toContain('Prinsengracht 7');
+        expect(await addressForm.isHidden()).toBe(true);
+        expect(await page.locator('#profile-view').textContent()).toContain('Prinsengracht 7-II');
         expect(await page.locator('#profile-view').textContent()).toContain('1016 HD');
 
         // Download the export as JSON.
@@ -86,7 +91,7 @@ describe.each<Language>(['nl', 'en'])('self-service in the browser (%s)', (langu
         // ...and as a readable page.
         await page.getByRole('link', { name: say('myData.exportPage', language) }).click();
         await page.waitForURL('**/export.html');
-        await expect.poll(() => page.locator('#export-view').textContent()).toContain('Prinsengracht 7');
+        await expect.poll(() => page.locator('#export-view').textContent()).toContain('Prinsengracht 7-II');
         expect(await page.locator('#export-view').textContent()).toContain(email);
         await snap(page, `${shots}-export`);
 
@@ -116,6 +121,13 @@ describe.each<Language>(['nl', 'en'])('self-service in the browser (%s)', (langu
           .fill('Graag alles verwijderen na afloop van mijn licentie.');
         await snap(page, `${shots}-privacy-request`);
         await page.getByRole('button', { name: say('request.submit', language) }).click();
+        // Deletion first says what follows; nothing is sent until the second yes.
+        const step = page.locator('#deletion-confirm');
+        await step.waitFor();
+        expect(await step.textContent()).toContain(say('request.deletionConsequences', language));
+        expect(await page.locator('#request-result').isHidden()).toBe(true);
+        await snap(page, `${shots}-deletion-confirm`);
+        await page.getByRole('button', { name: say('request.deletionConfirm', language) }).click();
         const result = page.locator('#request-result');
         await expect
           .poll(() => result.textContent(), { timeout: 10_000 })
@@ -130,7 +142,7 @@ describe.each<Language>(['nl', 'en'])('self-service in the browser (%s)', (langu
         const row = page.locator(`tr[data-reference="${reference}"]`);
         await row.waitFor();
         expect(await row.textContent()).toContain(requestTypeTexts.deletion[language]);
-        const status = (await row.locator('.status').textContent()) ?? '';
+        const status = (await row.locator('.status [data-nl]').textContent()) ?? '';
         expect(Object.values(requestStatusTexts).map((text) => text[language])).toContain(status);
         expect(await row.locator('.due').textContent()).toMatch(/20\d\d/);
         await snap(page, `${shots}-requests`);
@@ -143,7 +155,7 @@ describe.each<Language>(['nl', 'en'])('self-service in the browser (%s)', (langu
         await page.waitForURL('**/sign-in.html');
         await snap(page, `${shots}-sign-in`);
         await signIn(portal, page, email, language);
-        await expect.poll(() => page.locator('#profile-view').textContent()).toContain('Prinsengracht 7');
+        await expect.poll(() => page.locator('#profile-view').textContent()).toContain('Prinsengracht 7-II');
 
         // No page ever put personal data in its URL.
         for (const url of [page.url()]) expect(url).not.toMatch(/@|Prinsengracht|NL91/);

@@ -36,8 +36,9 @@ describe('a licensee looks after their own data', () => {
         iban: 'NL91ABNA0417164300',
         address: {
           street: 'Keizersgracht',
+          // Sent as a separate addition "A": stored the BAG way, as the huisletter.
           houseNumber: '123',
-          houseNumberAddition: 'A',
+          houseLetter: 'A',
           postcode: '1015 CJ',
           city: 'Amsterdam',
           country: 'NL',
@@ -151,6 +152,57 @@ describe('codes', () => {
       expect(wrong.body.code).toBe('invalid-code');
     }
     expect((await api.call('POST', '/api/sign-in', { body: { email, code } })).status).toBe(400);
+  });
+
+  it('signup confirmation: every wrong code is saved as spent; after five even the right one fails', async () => {
+    const input = newLicensee();
+    const email = String(input.email).toLowerCase();
+    await api.call('POST', '/api/licensees', { body: input });
+    const code = await api.latestCode(email);
+    const wrongCode = code === '123456' ? '654321' : '123456';
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const wrong = await api.call('POST', '/api/licensees/confirm', { body: { email, code: wrongCode } });
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.code).toBe('invalid-code');
+    }
+    const right = await api.call('POST', '/api/licensees/confirm', { body: { email, code } });
+    expect(right.status).toBe(400);
+    expect(right.body.code).toBe('invalid-code');
+  });
+
+  it('email change confirmation: every wrong code is saved as spent; after five even the right one fails', async () => {
+    const { token } = await registeredLicensee();
+    const newEmail = String(newLicensee().email).toLowerCase();
+    expect((await api.call('PATCH', '/api/me', { token, body: { email: newEmail } })).status).toBe(200);
+    const code = await api.latestCode(newEmail);
+    const wrongCode = code === '123456' ? '654321' : '123456';
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const wrong = await api.call('POST', '/api/me/email/confirm', { token, body: { code: wrongCode } });
+      expect(wrong.status).toBe(400);
+    }
+    expect((await api.call('POST', '/api/me/email/confirm', { token, body: { code } })).status).toBe(400);
+    expect((await api.call('GET', '/api/me', { token })).body.emailChangePending).toBe(true);
+  });
+
+  it('privacy request confirmation: every wrong code is saved as spent; after five even the right one fails', async () => {
+    const { email } = await registeredLicensee();
+    expect(
+      (await api.call('POST', '/api/privacy-requests/by-email', { body: { email, type: 'overview' } }))
+        .status,
+    ).toBe(202);
+    const text = (await api.mailsTo(email)).at(-1)?.text ?? '';
+    const reference = /P-[0-9A-Z]{8}/.exec(text)?.[0];
+    expect(reference).toBeDefined();
+    const code = await api.latestCode(email);
+    const wrongCode = code === '123456' ? '654321' : '123456';
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const wrong = await api.call('POST', '/api/privacy-requests/confirm', {
+        body: { reference, code: wrongCode },
+      });
+      expect(wrong.status).toBe(400);
+    }
+    const right = await api.call('POST', '/api/privacy-requests/confirm', { body: { reference, code } });
+    expect(right.status).toBe(400);
   });
 
   it('rate-limits code mails per address', async () => {

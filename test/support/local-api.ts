@@ -3,6 +3,7 @@ import { functionNames, type FunctionName } from '../../functions/routes.js';
 import { startHttpServer } from '../../local/http-server.js';
 import { createIsolatedTable } from '../../local/table.js';
 import { readOutbox } from '../../local/ses-emulator.js';
+import { startLocalLambda } from '../../local/lambda-endpoint.js';
 import { configSchema } from '../../shared/config.js';
 
 const localConfigSchema = configSchema.required({
@@ -26,6 +27,14 @@ export async function startLocalApi(
   } = {},
 ) {
   const table = await createIsolatedTable({ ...inject('localEnv'), ...envOverrides }, 'zorgsom-test');
+  // Jobs (marketing sends, purges) reach the runner through Lambda's Invoke API, in this process.
+  const lambda = await startLocalLambda({
+    port: 0,
+    functions: ['job-runner'],
+    timeoutMs: 15 * 60_000,
+    retryDelayMs: 50,
+  });
+  Object.assign(table.env, { LAMBDA_ENDPOINT: lambda.endpoint, JOB_RUNNER_FUNCTION: 'job-runner' });
   const env = localConfigSchema.parse(table.env);
   Object.assign(process.env, table.env);
   const dynamodb = table.client;
@@ -76,7 +85,22 @@ export async function startLocalApi(
       call(method, path, { body, token: staffCredential }),
     latestCode,
     mailsTo,
+    /** Waits until every job the runner was given (continuations included) has stopped running. */
+    jobsIdle: () => lambda.idle(),
+    /** Polls a job until it is no longer running; its staff view. */
+    async waitForJob(jobId: string) {
+      for (;;) {
+        const { body } = await call('POST', '/api/admin/jobs/show', {
+          body: { jobId },
+          token: staffCredential,
+        });
+        if (body?.status !== 'running') return body;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     close: async () => {
+      await lambda.idle();
+      await lambda.close();
       await server.close();
       await table.drop();
     },

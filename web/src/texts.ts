@@ -17,7 +17,6 @@ const t = (nl: string, en: string): Text => ({ nl, en });
 
 const retentionYears = policy.retention.afterLicenceEndMonths / 12;
 const deadlineMonths = policy.requests.responseDeadlineMonths;
-const extensionMonths = policy.requests.maxExtensionMonths;
 const budgetDestroyDays = policy.budgetReview.destroyUploadAfterDays;
 const budgetMaxMegabytes = policy.budgetReview.maxUploadBytes / (1024 * 1024);
 const months = (n: number): Text =>
@@ -88,6 +87,7 @@ export const texts = {
   'site.switchLanguage': t('English', 'Nederlands'),
   'site.switchLanguageLabel': t('Switch to English', 'Schakel naar Nederlands'),
   'nav.label': t('Hoofdmenu', 'Main menu'),
+  'nav.menu': t('Menu', 'Menu'),
   'nav.home': t('Home', 'Home'),
   'nav.signup': t('Aanmelden', 'Sign up'),
   'nav.signIn': t('Inloggen', 'Sign in'),
@@ -97,6 +97,7 @@ export const texts = {
   'nav.requests': t('Mijn verzoeken', 'My requests'),
   'nav.budgetReviews': t('Begrotingscontrole', 'Budget check'),
   'nav.signOut': t('Uitloggen', 'Sign out'),
+  'nav.privacy': t('Privacy statement', 'Privacy statement'),
   'footer.contact': t(
     `Vragen of klachten? Mail ${policy.controller.contactEmail} onder vermelding van ‘${policy.controller.privacySubjectKeyword}’, of gebruik het formulier voor een privacyverzoek.`,
     `Questions or complaints? Email ${policy.controller.contactEmail} with ‘${policy.controller.privacySubjectKeyword}’ in the subject, or use the privacy request form.`,
@@ -104,8 +105,22 @@ export const texts = {
   'common.required': t('(verplicht)', '(required)'),
   'common.optional': t('(niet verplicht)', '(optional)'),
   'common.save': t('Opslaan', 'Save'),
+  'common.cancel': t('Annuleren', 'Cancel'),
+  'common.change': t('Wijzigen', 'Change'),
+  'common.sessionEnding': t(
+    'Uw sessie verloopt over 2 minuten. Wat u hebt ingevuld gaat niet verloren: na opnieuw inloggen staat het er nog.',
+    'Your session ends in 2 minutes. Nothing you have typed is lost: after signing in again it will still be there.',
+  ),
+  'common.draftRestored': t(
+    'U bent weer ingelogd. Wat u had ingevuld staat er nog; controleer het en sla het op.',
+    'You are signed in again. What you had typed is still there; check it and save it.',
+  ),
   'common.saved': t('Opgeslagen.', 'Saved.'),
   'common.loading': t('Bezig met laden…', 'Loading…'),
+  'common.noScript': t(
+    `Dit portaal heeft JavaScript nodig om uw gegevens veilig te versturen en te tonen; zet JavaScript aan in uw browser. Zonder JavaScript kunt u deze pagina lezen, en voor alles mailen naar ${policy.controller.contactEmail} onder vermelding van ‘${policy.controller.privacySubjectKeyword}’.`,
+    `This portal needs JavaScript to send and show your data safely; please turn JavaScript on in your browser. Without JavaScript you can read this page, and for anything else email ${policy.controller.contactEmail} with ‘${policy.controller.privacySubjectKeyword}’ in the subject.`,
+  ),
   'common.networkError': t(
     'Er is geen verbinding met ZorgSom. Controleer uw internetverbinding en probeer het opnieuw.',
     'Cannot reach ZorgSom. Please check your internet connection and try again.',
@@ -116,22 +131,24 @@ export const texts = {
   ),
   'common.signedOut': t('U bent uitgelogd.', 'You have signed out.'),
   'common.noPatientData': t(
-    'Vul nooit gegevens van patiënten in, zoals een burgerservicenummer (BSN).',
-    'Never enter patient data, such as a citizen service number (BSN).',
+    'Vul nooit gegevens van patiënten in, zoals een burgerservicenummer (BSN), een geboortedatum, een diagnose of medicijnen: het formulier neemt ze niet aan.',
+    'Never enter patient data, such as a citizen service number (BSN), a date of birth, a diagnosis or medication: the form does not accept it.',
   ),
 
   'field.name': t('Naam', 'Name'),
   'field.street': t('Straat', 'Street'),
   'field.houseNumber': t('Huisnummer', 'House number'),
-  'field.houseNumberAddition': t('Toevoeging', 'Addition'),
+  'field.houseNumberHint': t(
+    'Met de letter of toevoeging als die er is, zoals 12, 12a, 12-2 of 12 bis.',
+    'With the letter or addition if there is one, such as 12, 12a, 12-2 or 12 bis.',
+  ),
   'field.postcode': t('Postcode', 'Postcode'),
-  'field.postcodeHint': t('Bijvoorbeeld 1234 AB.', 'For example 1234 AB.'),
+  'field.postcodeHint': t(
+    'Bijvoorbeeld 1234 AB in Nederland, 1000 in België, 10115 in Duitsland.',
+    'For example 1234 AB in the Netherlands, 1000 in Belgium, 10115 in Germany.',
+  ),
   'field.city': t('Plaats', 'City'),
   'field.country': t('Land', 'Country'),
-  'field.countryHint': t(
-    'Landcode van twee letters, bijvoorbeeld NL, BE of DE.',
-    'Two-letter country code, for example NL, BE or DE.',
-  ),
   'field.email': t('E-mailadres', 'Email address'),
   'field.iban': t('IBAN', 'IBAN'),
   'field.ibanHint': t('Bijvoorbeeld NL91 ABNA 0417 1643 00.', 'For example NL91 ABNA 0417 1643 00.'),
@@ -141,8 +158,8 @@ export const texts = {
 
   'home.title': t('Uw privacy bij ZorgSom', 'Your privacy at ZorgSom'),
   'home.intro': t(
-    'ZorgSom bewaart alleen de gegevens die nodig zijn voor uw licentie en onze boekhouding. Op deze pagina staat precies wat wij bewaren, waarom, hoe lang, en wat u zelf kunt doen. Dit portaal werkt met dezelfde regels als ons systeem: wat hier staat, is wat er gebeurt.',
-    'ZorgSom keeps only the data needed for your licence and our bookkeeping. This page shows exactly what we keep, why, for how long, and what you can do yourself. This portal runs on the same rules as our system: what it says here is what happens.',
+    'Hier regelt u als licentiehouder alles over uw gegevens bij ZorgSom: aanmelden, uw gegevens inzien en verbeteren, een overzicht downloaden, u afmelden voor marketing, of een vraag of klacht indienen. Hoe wij met uw gegevens omgaan, staat in ons privacy statement.',
+    'Here you as a licensee arrange everything about your data at ZorgSom: sign up, view and correct your data, download an overview, opt out of marketing, or ask a question or complain. How we handle your data is set out in our privacy statement.',
   ),
   'home.start': t('Aan de slag', 'Get started'),
   'home.ctaSignup': t('Aanmelden voor een licentie', 'Sign up for a licence'),
@@ -151,58 +168,16 @@ export const texts = {
     'Een privacyverzoek doen zonder in te loggen',
     'Make a privacy request without signing in',
   ),
-  'home.storeTitle': t('Welke gegevens wij bewaren', 'What data we keep'),
-  'home.storeIntro': t(
-    'Van licentiehouders bewaren wij alleen deze gegevens, versleuteld:',
-    'Of licensees we keep only this data, encrypted:',
-  ),
-  'home.patientTitle': t('Geen gegevens van uw patiënten', 'No data about your patients'),
-  'home.patient': t(
-    'ZorgSom heeft géén inzage in de gegevens van uw patiënten. Elk formulier weigert een burgerservicenummer (BSN) of medische gegevens.',
-    'ZorgSom has no access to your patients’ data. Every form refuses a citizen service number (BSN) or medical details.',
-  ),
-  'home.budgetReview': t(
-    `Hebben wij patiëntgegevens nodig om een begroting na te kijken, dan vragen wij die bij u op. U bepaalt of u ze geeft, en alleen met toestemming van uw patiënt. Wij vernietigen ze uiterlijk ${policy.budgetReview.destroyUploadAfterDays} dagen na de controle.`,
-    `If we need patient data to check a budget, we ask you for it. You decide whether to provide it, and only with your patient’s consent. We destroy it at most ${policy.budgetReview.destroyUploadAfterDays} days after the check.`,
-  ),
-  'home.whyTitle': t('Waarvoor wij ze gebruiken', 'What we use it for'),
-  'home.purpose': t('Doel', 'Purpose'),
-  'home.legalBasis': t('Grondslag', 'Legal basis'),
-  'home.marketingNote': t(
-    'Wilt u geen informatie over onze producten en diensten? Meld u af op de pagina Marketing, via de link in elke e-mail, of per mail.',
-    'Do not want information about our products and services? Opt out on the Marketing page, through the link in every email, or by email.',
-  ),
-  'home.retentionTitle': t('Hoe lang wij ze bewaren', 'How long we keep it'),
-  'home.retention': t(
-    `Zolang uw licentie loopt. Na het einde van uw licentie vernietigen wij uw gegevens binnen uiterlijk ${retentionYears} jaar, ook in back-ups. Een aanmelding die u niet bevestigt, vergeten wij na ${policy.retention.pendingSignupHours} uur.`,
-    `As long as your licence runs. After your licence ends we destroy your data within at most ${retentionYears} years, backups included. A signup you do not confirm is forgotten after ${policy.retention.pendingSignupHours} hours.`,
-  ),
-  'home.securityTitle': t('Hoe wij uw gegevens beschermen', 'How we protect your data'),
-  'home.disclosureTitle': t('Wie uw gegevens krijgt', 'Who receives your data'),
-  'home.disclosure': t(
-    `Wij verstrekken geen gegevens aan derden, behalve ${policy.disclosureBases
-      .map((basis) => disclosureBasisTexts[basis].nl)
-      .join(', ')
-      .replace(/, ([^,]*)$/, ' of $1')}. Elke verstrekking staat in uw overzicht.`,
-    `We give no data to third parties, except ${policy.disclosureBases
-      .map((basis) => disclosureBasisTexts[basis].en)
-      .join(', ')
-      .replace(/, ([^,]*)$/, ' or $1')}. Every disclosure is listed in your overview.`,
-  ),
-  'home.processors': t('Verwerkers die namens ons werken:', 'Processors working on our behalf:'),
-  'home.rightsTitle': t('Wat u zelf kunt doen', 'What you can do yourself'),
-  'home.rightsIntro': t(
-    'Na inloggen kunt u uw gegevens inzien, corrigeren, aanvullen en downloaden, en u afmelden voor marketing. Voor alles kunt u ook een privacyverzoek doen:',
-    'Once signed in you can view, correct, complete and download your data, and opt out of marketing. For everything you can also make a privacy request:',
-  ),
-  'home.deadline': t(
-    `Wij beantwoorden elk verzoek binnen ${months(deadlineMonths).nl}. Is een verzoek ingewikkeld, dan kan dat hooguit ${months(extensionMonths).nl} langer duren; dat laten wij u dan binnen ${months(deadlineMonths).nl} weten.`,
-    `We answer every request within ${months(deadlineMonths).en}. If a request is complex this can take at most ${months(extensionMonths).en} longer; we will tell you so within ${months(deadlineMonths).en}.`,
-  ),
-  'home.contactTitle': t('Contact', 'Contact'),
-  'home.contact': t(
-    `${policy.controller.name} is verantwoordelijk voor uw gegevens. Mail ${policy.controller.contactEmail} onder vermelding van ‘${policy.controller.privacySubjectKeyword}’. Bent u niet tevreden over ons antwoord, dan kunt u een klacht indienen bij de ${policy.controller.supervisoryAuthority}.`,
-    `${policy.controller.name} is responsible for your data. Email ${policy.controller.contactEmail} with ‘${policy.controller.privacySubjectKeyword}’ in the subject. If you are not satisfied with our answer, you can complain to the ${policy.controller.supervisoryAuthority} (Dutch Data Protection Authority).`,
+  'home.summaryTitle': t('In het kort', 'In short'),
+  'home.readStatement': t('Lees het volledige privacy statement', 'Read the full privacy statement'),
+
+  'privacy.title': t('Privacy statement', 'Privacy statement'),
+  'privacy.contents': t('Inhoud', 'Contents'),
+
+  'notFound.title': t('Deze pagina bestaat niet', 'This page does not exist'),
+  'notFound.intro': t(
+    'Misschien is de link niet volledig of verouderd. Kies hieronder waar u heen wilt.',
+    'The link may be incomplete or out of date. Choose where you would like to go below.',
   ),
 
   'signup.title': t('Aanmelden', 'Sign up'),
@@ -230,6 +205,21 @@ export const texts = {
     `Enter your email address and the code from our email. The code is valid for ${policy.signIn.codeTtlMinutes} minutes.`,
   ),
   'confirm.submit': t('Bevestigen', 'Confirm'),
+  'confirm.fromLink': t(
+    'De code uit de link is ingevuld. Vul uw e-mailadres in als dat nog leeg is, en bevestig.',
+    'The code from the link has been filled in. Enter your email address if it is still empty, and confirm.',
+  ),
+  'confirm.welcome': t(
+    'Welkom bij ZorgSom: uw licentie is actief. Hieronder staat alles wat wij van u bewaren; klopt iets niet, kies dan ‘Wijzigen’. Voortaan logt u in met een code per e-mail. Een overzicht als brief kunt u onderaan downloaden.',
+    'Welcome to ZorgSom: your licence is active. Below is everything we keep about you; if something is wrong, choose ‘Change’. From now on you sign in with a code by email. You can download an overview as a letter at the bottom.',
+  ),
+  'resend.question': t('Geen code ontvangen, of is hij verlopen?', 'No code received, or has it expired?'),
+  'resend.submit': t('Stuur een nieuwe code', 'Send a new code'),
+  'resend.needEmail': t('Vul eerst uw e-mailadres in.', 'Please enter your email address first.'),
+  'resend.sent': t(
+    `Als dit e-mailadres bij ons bekend is, hebben wij een nieuwe code gestuurd. Kijk ook in uw map met ongewenste e-mail. De code is ${policy.signIn.codeTtlMinutes} minuten geldig; u kunt ${policy.signIn.maxCodesPerHour} codes per uur aanvragen.`,
+    `If this email address is known to us, we have sent a new code. Please also check your spam folder. The code is valid for ${policy.signIn.codeTtlMinutes} minutes; you can ask for ${policy.signIn.maxCodesPerHour} codes an hour.`,
+  ),
 
   'signIn.title': t('Inloggen', 'Sign in'),
   'signIn.intro': t(
@@ -238,8 +228,8 @@ export const texts = {
   ),
   'signIn.sendCode': t('Stuur mij een code', 'Send me a code'),
   'signIn.codeSent': t(
-    `Als dit e-mailadres bij ons bekend is, hebben wij een code gestuurd. De code is ${policy.signIn.codeTtlMinutes} minuten geldig.`,
-    `If this email address is known to us, we have sent a code. The code is valid for ${policy.signIn.codeTtlMinutes} minutes.`,
+    `Als dit e-mailadres bij ons bekend is, hebben wij een code gestuurd. De code is ${policy.signIn.codeTtlMinutes} minuten geldig. Hebt u zich aangemeld maar nog niet bevestigd, dan krijgt u een nieuwe bevestigingscode; die werkt hier ook.`,
+    `If this email address is known to us, we have sent a code. The code is valid for ${policy.signIn.codeTtlMinutes} minutes. If you signed up but have not confirmed yet, you get a new confirmation code; it works here too.`,
   ),
   'signIn.codeLegend': t('Code invullen', 'Enter the code'),
   'signIn.submit': t('Inloggen', 'Sign in'),
@@ -274,11 +264,38 @@ export const texts = {
   'myData.saveAddress': t('Adres opslaan', 'Save address'),
   'myData.saveEmail': t('E-mailadres wijzigen', 'Change email address'),
   'myData.saveIban': t('IBAN opslaan', 'Save IBAN'),
+  'myData.endLicence': t('Licentie beëindigen', 'End licence'),
+  'licenceEnd.legend': t(
+    'Weet u zeker dat u uw licentie wilt beëindigen?',
+    'Are you sure you want to end your licence?',
+  ),
+  'licenceEnd.consequences': t(
+    `Uw licentie eindigt dan vandaag; dat kunt u niet ongedaan maken. Wij bewaren uw gegevens daarna nog hooguit ${policy.retention.afterLicenceEndMonths / 12} jaar en vernietigen ze dan; de precieze datum ziet u direct hierna. Tot die tijd kunt u nog inloggen, uw overzicht downloaden en privacyverzoeken doen. Wilt u dat wij uw gegevens eerder verwijderen, doe dan een verzoek om verwijdering.`,
+    `Your licence then ends today; this cannot be undone. We keep your data for at most ${policy.retention.afterLicenceEndMonths / 12} years after that and then destroy it; you see the exact date straight after. Until then you can still sign in, download your overview and make privacy requests. If you want us to delete your data sooner, make a deletion request.`,
+  ),
+  'licenceEnd.confirm': t('Ja, beëindig mijn licentie', 'Yes, end my licence'),
+  'licenceEnd.keep': t('Nee, houd mijn licentie', 'No, keep my licence'),
+  'licenceEnd.done': t(
+    'Uw licentie is beëindigd. Wij vernietigen al uw gegevens uiterlijk op de datum hieronder bij ‘Licentie’.',
+    'Your licence has ended. We destroy all your data at the latest on the date shown under ‘Licence’ below.',
+  ),
+  'myData.destroyedBy': t('uiterlijk vernietigd op', 'destroyed at the latest on'),
+  'request.deletionLegend': t(
+    'Weet u zeker dat u om verwijdering vraagt?',
+    'Are you sure you are asking for deletion?',
+  ),
+  'request.deletionConsequences': t(
+    `Een medewerker beoordeelt uw verzoek binnen ${months(deadlineMonths).nl}. Na goedkeuring vernietigen wij al uw gegevens meteen: uw licentie eindigt dan en u kunt niet meer inloggen. Dat kunt u niet ongedaan maken. Alleen bij fraude of een rechtszaak mogen wij gegevens langer bewaren. Wilt u eerst een overzicht? Download het op Mijn gegevens.`,
+    `A member of staff reviews your request within ${months(deadlineMonths).en}. Once approved, we destroy all your data at once: your licence then ends and you can no longer sign in. This cannot be undone. Only in case of fraud or a legal claim may we keep data longer. Want an overview first? Download it on My data.`,
+  ),
+  'request.deletionConfirm': t('Ja, verwijder mijn gegevens', 'Yes, delete my data'),
+  'request.deletionBack': t('Nee, terug', 'No, go back'),
   'myData.exportTitle': t('Overzicht downloaden', 'Download an overview'),
   'myData.exportIntro': t(
-    'Het overzicht bevat alles wat wij van u bewaren: uw gegevens, uw privacyverzoeken en elke verstrekking aan derden.',
-    'The overview holds everything we keep about you: your data, your privacy requests and every disclosure to third parties.',
+    'Het overzicht bevat alles wat wij van u bewaren: uw gegevens, uw licentie, uw keuze voor informatie over producten en diensten, uw privacyverzoeken, elke verstrekking aan anderen en wanneer wij alles vernietigen.',
+    'The overview holds everything we keep about you: your data, your licence, your choice about information on products and services, your privacy requests, every disclosure to others and when we destroy it all.',
   ),
+  'myData.exportPdf': t('Download als brief (PDF)', 'Download as a letter (PDF)'),
   'myData.exportJson': t('Download als JSON-bestand', 'Download as a JSON file'),
   'myData.exportPage': t('Bekijk als leesbare pagina', 'View as a readable page'),
   'myData.exportDownloaded': t('Het bestand is gedownload.', 'The file has been downloaded.'),

@@ -17,6 +17,12 @@ import type { PurgeDeps } from './deps.js';
 
 export const sweeperActor = systemActor('retention-sweeper');
 
+/**
+ * Licensees purged at once by one sweeper run. Bounded: each purge keeps a few DynamoDB and S3 requests in
+ * flight, and the table is on demand; 8 keeps a run of hundreds within minutes without a burst that throttles.
+ */
+export const purgeConcurrency = 8;
+
 /** Counts per kind in a certificate: `items.<kind>` for table items, `objects.<bucket>` for S3 objects. */
 export type PurgeCounts = Record<string, number>;
 
@@ -48,7 +54,14 @@ const sum = (counts: PurgeCounts, prefix: string) =>
 export async function purgeLicensee(
   deps: PurgeDeps,
   profile: ProfileRecord,
-  options: { reason: PurgeReason; actor?: AuditActor; subjectId?: string; shouldStop?: () => boolean },
+  options: {
+    reason: PurgeReason;
+    actor?: AuditActor;
+    subjectId?: string;
+    shouldStop?: () => boolean;
+    /** The certificate's action: a re-purge after a restore writes `retention.re-purged`. */
+    action?: 'retention.purged' | 'retention.re-purged';
+  },
 ): Promise<PurgeOutcome> {
   const { licenseeId } = profile;
   const shouldStop = options.shouldStop ?? (() => false);
@@ -69,23 +82,15 @@ export async function purgeLicensee(
         if (changed) await saveProgress();
         return { status: 'stopped', counts };
       }
-      let rawMail = 0;
-      let uploads = 0;
-      for (const item of batch) {
-        for (const key of item.s3Objects) {
-          await deps.objects.deleteRawMail(key);
-          rawMail++;
-        }
-        if (item.budgetUpload) {
-          await deps.objects.deleteBudgetUpload(item.budgetUpload);
-          uploads++;
-        }
-      }
+      // The batch's objects first (one DeleteObjects per bucket), then the items that name them.
+      const rawMail = batch.flatMap((item) => item.s3Objects);
+      const uploads = batch.flatMap((item) => (item.budgetUpload ? [item.budgetUpload] : []));
+      await Promise.all([deps.objects.deleteRawMails(rawMail), deps.objects.deleteBudgetUploads(uploads)]);
       await deps.store.deleteBatch(batch.map((item) => item.key));
       changed = true;
       for (const item of batch) add(`items.${itemKindOf(item.key.sk)}`);
-      if (rawMail) add('objects.raw-mail', rawMail);
-      if (uploads) add('objects.budget-upload', uploads);
+      if (rawMail.length) add('objects.raw-mail', rawMail.length);
+      if (uploads.length) add('objects.budget-upload', uploads.length);
     }
   } catch (error) {
     // Best effort: the counts of a failed run are kept for the certificate of the run that finishes.
@@ -96,7 +101,7 @@ export async function purgeLicensee(
   add('items.profile');
   const certificate = deps.audit.transactItem({
     actor: options.actor ?? sweeperActor,
-    action: 'retention.purged',
+    action: options.action ?? 'retention.purged',
     licenseeId,
     ...(options.subjectId ? { subjectId: options.subjectId } : {}),
     details: {
@@ -106,6 +111,9 @@ export async function purgeLicensee(
       items: sum(counts, 'items.'),
       objects: sum(counts, 'objects.'),
       resumed: profile.purgeProgress !== undefined,
+      ...(options.action === 'retention.re-purged' && options.subjectId
+        ? { originalCertificate: options.subjectId }
+        : {}),
       ...counts,
     },
   });
@@ -142,35 +150,57 @@ export async function sweep(
   const report: SweepReport = { due: 0, purged: [], held: [], failed: [], incomplete: false };
   let next: Record<string, AttributeValue> | undefined;
 
-  sweeping: do {
+  do {
     if (shouldStop()) {
       report.incomplete = true;
       break;
     }
     const page = await deps.store.duePage(now, next, pageSize);
     next = page.next;
-    for (const profile of page.profiles) {
-      report.due++;
-      if (holdActive(profile.legalHold, now)) {
-        report.held.push(profile.licenseeId);
-        continue;
-      }
-      if (shouldStop()) {
-        report.incomplete = true;
-        break sweeping;
-      }
-      try {
-        const outcome = await purgeLicensee(deps, profile, { reason: 'retention-period', shouldStop });
-        if (outcome.status === 'stopped') {
-          report.incomplete = true;
-          break sweeping;
+    // Up to `purgeConcurrency` licensees at once; results are reported in the queue's order.
+    const outcomes: (
+      { kind: 'held' | 'purged' | 'gone' | 'stopped' | 'not-started' } | { kind: 'failed'; error: string }
+    )[] = page.profiles.map(() => ({ kind: 'not-started' }));
+    let stopped = false;
+    let cursor = 0;
+    const worker = async () => {
+      while (!stopped && cursor < page.profiles.length) {
+        const index = cursor++;
+        const profile = page.profiles[index]!;
+        outcomes[index] = { kind: 'stopped' };
+        if (holdActive(profile.legalHold, now)) {
+          outcomes[index] = { kind: 'held' };
+          continue;
         }
-        if (outcome.status === 'purged') report.purged.push(profile.licenseeId);
-      } catch (error) {
-        const name = error instanceof Error ? error.name : 'Error';
-        report.failed.push({ licenseeId: profile.licenseeId, error: name });
-        deps.log('purge failed; the next run retries', { licenseeId: profile.licenseeId, error: name });
+        if (shouldStop()) {
+          stopped = true;
+          return;
+        }
+        try {
+          const outcome = await purgeLicensee(deps, profile, { reason: 'retention-period', shouldStop });
+          if (outcome.status === 'stopped') {
+            stopped = true;
+            return;
+          }
+          outcomes[index] = { kind: outcome.status };
+        } catch (error) {
+          const name = error instanceof Error ? error.name : 'Error';
+          outcomes[index] = { kind: 'failed', error: name };
+          deps.log('purge failed; the next run retries', { licenseeId: profile.licenseeId, error: name });
+        }
       }
+    };
+    await Promise.all(Array.from({ length: Math.min(purgeConcurrency, page.profiles.length) }, worker));
+    for (const [index, outcome] of outcomes.entries()) {
+      const { licenseeId } = page.profiles[index]!;
+      if (outcome.kind !== 'not-started') report.due++;
+      if (outcome.kind === 'held') report.held.push(licenseeId);
+      if (outcome.kind === 'purged') report.purged.push(licenseeId);
+      if (outcome.kind === 'failed') report.failed.push({ licenseeId, error: outcome.error });
+    }
+    if (stopped) {
+      report.incomplete = true;
+      break;
     }
   } while (next);
 

@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { timingSafeEqual } from 'node:crypto';
 import type { AuditActor } from '../../domain/audit.js';
 import { ProblemError } from '../../domain/problem-error.js';
@@ -7,6 +8,9 @@ import type { OutgoingMail } from '../ports.js';
 import { openPii } from '../personal-data-vault.js';
 import type { KmsMac } from '../../adapters/kms-mac.js';
 import type { StaffDeps } from './staff-deps.js';
+import { startJob, type JobDeps } from '../jobs/jobs.js';
+import type { StepOutcome } from '../jobs/runner.js';
+import type { JobView, StoredJob } from '../../domain/job.js';
 
 /** The only marketing mails that can leave the system; each carries its opt-out (Telecommunicatiewet 11.7). */
 export const marketingTemplates = {
@@ -26,6 +30,7 @@ export const marketingTemplateIds = Object.keys(marketingTemplates) as [
   MarketingTemplateId,
   ...MarketingTemplateId[],
 ];
+const marketingTemplateIdSchema = z.enum(marketingTemplateIds);
 
 export const unsubscribePath = '/api/marketing/unsubscribe';
 
@@ -73,29 +78,68 @@ export async function marketingAudienceSize(deps: StaffDeps): Promise<{ recipien
 }
 
 /**
- * Sends one template to the audience. The index may lag a just-made opt-out, so each profile is re-read
- * (strongly consistent) and skipped unless it is still active and not opted out.
+ * Starts sending one template to the audience, as a job off the request path: the answer is the job, whose
+ * progress `jobs show` reports while the runner works through the audience.
  */
-export async function sendMarketing(
-  deps: StaffDeps,
+export async function startMarketingSend(
+  deps: JobDeps,
   actor: AuditActor,
   template: MarketingTemplateId,
-): Promise<{ sent: number; skipped: number }> {
-  let sent = 0;
-  let skipped = 0;
-  for (const licenseeId of await deps.staffRepo.audienceIds()) {
+): Promise<JobView> {
+  return startJob(deps, actor, 'marketing-send', { template });
+}
+
+/**
+ * The runner's part: every licensee of the audience gets the mail once. Each recipient is re-read (the index
+ * may lag a just-made opt-out) and skipped unless still active and not opted out; a recipient is claimed (a
+ * marker and the job's counter in one transaction) before the mail goes, and audited once it went, so a
+ * retry, a continuation or a duplicate invocation never mails anyone twice. A send that fails releases its
+ * claim before the error ends the run, so the retry sends it. Only a crash between the claim and the send
+ * would lose that one mail: marketing errs on the side of one mail too few, never one too many.
+ */
+export async function runMarketingSend(
+  deps: StaffDeps & JobDeps,
+  job: StoredJob,
+  shouldStop: () => boolean,
+): Promise<StepOutcome> {
+  const template = marketingTemplateIdSchema.parse(job.params.template);
+  const audience = await deps.staffRepo.audienceIds();
+  const done = await deps.jobs.doneItems(job.jobId);
+  if (job.progress.audience === undefined)
+    await deps.jobs.setProgress(job.jobId, { audience: audience.length });
+  for (const licenseeId of audience) {
+    if (done.has(licenseeId)) continue;
+    if (shouldStop()) return { status: 'stopped' };
     const profile = await deps.repo.getProfile(licenseeId);
     if (!profile || profile.status !== 'active' || profile.marketingOptOut) {
-      skipped += 1;
+      await deps.jobs.claimItem(job.jobId, licenseeId, 'skipped');
       continue;
     }
     const { data } = await openPii(deps.envelope, licenseeId, profile.pii);
     const url = `${deps.portalUrl}${unsubscribePath}?token=${await unsubscribeToken(deps.mac, licenseeId)}`;
-    await deps.mailer.send(marketingMail(data.email, data.name, template, url, deps.portalUrl));
-    sent += 1;
+    if (!(await deps.jobs.claimItem(job.jobId, licenseeId, 'sent'))) continue;
+    try {
+      await deps.mailer.send(marketingMail(data.email, data.name, template, url, deps.portalUrl));
+    } catch (error) {
+      await deps.jobs.releaseItem(job.jobId, licenseeId, 'sent');
+      throw error;
+    }
+    // Only a mail that left is audited (in the recipient's own trail); the append-only trail never says
+    // "sent" for a send that failed and was released.
+    await deps.audit.record({
+      actor: job.startedBy,
+      action: 'marketing.mail-sent',
+      licenseeId,
+      subjectId: job.jobId,
+      details: { template },
+    });
   }
-  await deps.audit.record({ actor, action: 'marketing.sent', details: { template, sent, skipped } });
-  return { sent, skipped };
+  const finished = await deps.jobs.get(job.jobId);
+  return {
+    status: 'finished',
+    action: 'marketing.sent',
+    result: { template, sent: finished?.progress.sent ?? 0, skipped: finished?.progress.skipped ?? 0 },
+  };
 }
 
 /** One-click opt-out from a marketing mail: takes effect at once, needs no session and no decryption. */

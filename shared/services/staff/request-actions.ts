@@ -11,7 +11,7 @@ import {
 import { ProblemError } from '../../domain/problem-error.js';
 import type { RequestDeps } from '../requests/request-deps.js';
 import { openMessage } from '../requests/workflow.js';
-import { endLicenceAndPurgeNow, type PurgeDeps } from '../retention/index.js';
+import { startJob, type JobDeps } from '../jobs/jobs.js';
 import { loadProfile } from '../self-service.js';
 import type { OutgoingMail } from '../ports.js';
 import { staffRequestMails } from './request-mails.js';
@@ -185,15 +185,12 @@ export async function rejectRequest(
 }
 
 /**
- * Carries out an approved deletion: the licence ends and everything is purged at once, with the same deletion
- * certificate as the sweeper (under a legal hold the licence ends and the purge waits for the hold). The last
- * mail goes out before the address is destroyed.
+ * Carries out an approved deletion: the request is completed and the last mail goes out (before the address
+ * is destroyed); then the purge starts as a job, off the request path: the licence ends and everything is
+ * purged with the same deletion certificate as the sweeper (under a legal hold the licence ends and the purge
+ * waits for the hold). The answer names the job; `jobs show` reports its outcome and certificate.
  */
-export async function approveDeletion(
-  deps: RequestDeps & { purge: PurgeDeps },
-  actor: AuditActor,
-  reference: string,
-) {
+export async function approveDeletion(deps: RequestDeps & JobDeps, actor: AuditActor, reference: string) {
   const request = await byReference(deps, reference);
   if (request.type !== 'deletion') throw new ProblemError(409, 'not-a-deletion');
   if (request.status !== 'awaiting-staff-approval') throw new ProblemError(409, 'request-state');
@@ -206,8 +203,12 @@ export async function approveDeletion(
     'privacy-request.deletion-approved',
   );
   await deps.mailer.send(staffRequestMails.deleted(to, request.reference));
-  const result = await endLicenceAndPurgeNow(deps.purge, request.licenseeId, actor, 'deletion-request', {
-    subjectId: request.requestId,
-  });
-  return { reference: request.reference, outcome: result.outcome };
+  const job = await startJob(
+    deps,
+    actor,
+    'purge',
+    { licenseeId: request.licenseeId, reason: 'deletion-request', subjectId: request.requestId },
+    { licenseeId: request.licenseeId, subjectId: request.requestId },
+  );
+  return { reference: request.reference, outcome: 'purge-started', jobId: job.jobId };
 }

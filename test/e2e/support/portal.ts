@@ -32,8 +32,15 @@ export interface Portal {
   url: string;
   stack: LocalStack;
   browser: Browser;
-  /** A fresh context (own storage) per scenario; `language` preset in localStorage when given. */
-  newPage(options?: { language?: 'nl' | 'en' }): Promise<{ context: BrowserContext; page: Page }>;
+  /**
+   * A fresh context (own storage) per scenario; `language` preset in localStorage when given; `phone` is a
+   * 375 px wide touch screen; `script: false` turns JavaScript off.
+   */
+  newPage(options?: {
+    language?: 'nl' | 'en';
+    phone?: boolean;
+    script?: boolean;
+  }): Promise<{ context: BrowserContext; page: Page }>;
   /** Waits for the newest mail to `to` received after `since` (epoch seconds) whose text matches. */
   mailTo(to: string, since: number, pattern?: RegExp): Promise<OutboxMail>;
   /** The six-digit code of the newest such mail. */
@@ -107,7 +114,15 @@ export async function startPortal(): Promise<Portal> {
     browser: liveBrowser,
     async newPage(options = {}) {
       // Playwright's default: a fresh, empty profile for every context.
-      const context = await liveBrowser.newContext({ baseURL: url, acceptDownloads: true, locale: 'nl-NL' });
+      const context = await liveBrowser.newContext({
+        baseURL: url,
+        acceptDownloads: true,
+        locale: 'nl-NL',
+        javaScriptEnabled: options.script ?? true,
+        ...(options.phone
+          ? { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
+          : { viewport: { width: 1280, height: 900 } }),
+      });
       if (options.language) {
         const preset = `if (!localStorage.getItem('zorgsom.language')) localStorage.setItem('zorgsom.language', ${JSON.stringify(options.language)});`;
         await context.addInitScript({ content: preset });

@@ -57,7 +57,7 @@ beforeAll(async () => {
         get(target, property, receiver) {
           if (property !== 'send') return Reflect.get(target, property, receiver);
           return (command: Parameters<KMSClient['send']>[0]) => {
-            if (faults.kmsEncrypt > 0 && command.constructor.name === 'GenerateDataKeyCommand') {
+            if (faults.kmsEncrypt > 0 && command.constructor.name === 'EncryptCommand') {
               faults.kmsEncrypt -= 1;
               return Promise.reject(Object.assign(new Error('injected'), { name: 'KMSInternalException' }));
             }
@@ -232,7 +232,11 @@ describe('verification and workflows', () => {
     expect(open.every((r) => r.status === 'open' || r.status === 'awaiting-staff-approval')).toBe(true);
     const dues = open.map((r) => r.dueAt);
     expect(dues).toEqual([...dues].sort());
+    // One that certainly waits for its confirmation, so the check below cannot pass on an empty list.
+    const { email, licenseeId } = await world.registerLicensee();
+    await world.deliver(mail(email, 'Privacy', 'Graag inzage in mijn gegevens.'));
     const unconfirmed = await world.deps.requests.listShard(openShards.unconfirmed);
+    expect(unconfirmed.map((r) => r.licenseeId)).toContain(licenseeId);
     expect(unconfirmed.every((r) => r.status === 'awaiting-confirmation')).toBe(true);
   });
 });

@@ -39,10 +39,10 @@ describe('retention-sweeper handler', () => {
     const broken = {
       ...world.deps,
       objects: {
-        deleteRawMail: async () => {
+        deleteRawMails: async () => {
           throw new Error('s3 down');
         },
-        deleteBudgetUpload: async () => undefined,
+        deleteBudgetUploads: async () => undefined,
       },
     };
     const handler = createSweeperHandler(broken, createObservability('retention-sweeper'));

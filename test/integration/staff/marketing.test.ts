@@ -30,7 +30,12 @@ describe('marketing', () => {
 
     const sent = await api.staff('POST', '/api/admin/marketing/send', { template: 'product-update' });
     expect(sent.status).toBe(200);
-    expect(sent.body).toEqual({ sent: 1, skipped: 0 });
+    expect(sent.body).toMatchObject({ kind: 'marketing-send', status: 'running' });
+    const job = await api.waitForJob(sent.body.jobId);
+    expect(job).toMatchObject({
+      status: 'done',
+      result: { template: 'product-update', sent: 1, skipped: 0 },
+    });
     expect(await marketingMailsTo(optedOutAtSignup.email)).toEqual([]);
     expect(await marketingMailsTo(optedOutLater.email)).toEqual([]);
     expect(await marketingMailsTo(pendingInput.email)).toEqual([]);

@@ -12,6 +12,7 @@ afterAll(async () => {
 });
 
 type Event = {
+  eventId: string;
   action: string;
   actor: { kind: string; id: string };
   subjectId?: string;
@@ -117,7 +118,7 @@ describe('the request lifecycle, run by staff', () => {
     expect(refusal.text).toContain('Autoriteit Persoonsgegevens');
   });
 
-  it('approves a deletion: the licence ends and everything is purged at once, with a certificate', async () => {
+  it('approves a deletion: the licence ends and everything is purged by a job, with a certificate', async () => {
     const question = await submitted('question', 'Een vraag.');
     expect(
       (
@@ -133,7 +134,9 @@ describe('the request lifecycle, run by staff', () => {
       reference: request.reference,
     });
     expect(approved.status).toBe(200);
-    expect(approved.body.outcome).toBe('purged');
+    expect(approved.body.outcome).toBe('purge-started');
+    const job = await api.waitForJob(approved.body.jobId);
+    expect(job).toMatchObject({ kind: 'purge', status: 'done', result: { outcome: 'purged' } });
 
     expect((await api.call('GET', '/api/me', { token: licensee.token })).status).toBe(401);
     expect(
@@ -142,6 +145,7 @@ describe('the request lifecycle, run by staff', () => {
     const certificate = (await eventsOf(licensee.licenseeId)).find(
       (event) => event.action === 'retention.purged',
     );
+    expect(job.result.certificateId).toBe(certificate?.eventId);
     expect(certificate).toMatchObject({
       subjectId: request.requestId,
       details: expect.objectContaining({ reason: 'deletion-request' }),
@@ -170,7 +174,8 @@ describe('the request lifecycle, run by staff', () => {
     const approved = await api.staff('POST', '/api/admin/requests/approve-deletion', {
       reference: request.reference,
     });
-    expect(approved.body.outcome).toBe('held');
+    expect(approved.body.outcome).toBe('purge-started');
+    expect((await api.waitForJob(approved.body.jobId)).result).toEqual({ outcome: 'held' });
     expect(
       (await api.staff('POST', '/api/admin/licensees/show', { licenseeId: licensee.licenseeId })).body.status,
     ).toBe('ended');

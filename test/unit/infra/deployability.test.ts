@@ -19,7 +19,12 @@ let testStage: Synthesised;
 
 beforeAll(() => {
   production = synthesise();
-  testStage = synthesise({ stage: 'test', domainName: 'test.zorgsom.nl' });
+  // The test stage with everything a domain brings: the us-east-1 edge stack, certificates, the API's domain.
+  testStage = synthesise({
+    stage: 'test',
+    domainName: 'test.zorgsom.nl',
+    portalDomain: 'privacy.test.zorgsom.nl',
+  });
 }, 120_000);
 
 afterAll(() => {
@@ -30,28 +35,35 @@ afterAll(() => {
 describe('cfn-lint (AWS CloudFormation linter, rules and reasons in .cfnlintrc)', () => {
   it('reports no error and no warning on any template of either stage', () => {
     const templates = [...production.templates, ...testStage.templates];
-    expect(templates.length).toBeGreaterThanOrEqual(2);
-    const run = spawnSync(
-      'cfn-lint',
-      ['--config-file', '.cfnlintrc', '--format', 'json', '--', ...templates],
-      { cwd: repoRoot, encoding: 'utf8' },
-    );
-    if (run.error && (run.error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`cfn-lint is not installed; install it with: ${installCommand}`);
-    }
-    const findings = JSON.parse(run.stdout || '[]') as {
-      Rule: { Id: string };
-      Level: string;
-      Message: string;
-      Location: { Path: (string | number)[] };
-    }[];
+    // Each template in its own region: the edge stack lives in us-east-1 (CloudFront's certificate).
+    const edge = templates.filter((file) => file.endsWith('-edge.template.json'));
+    expect(edge).toHaveLength(1);
+    const regional = templates.filter((file) => !edge.includes(file));
+    expect(regional).toHaveLength(2);
+    const lint = (region: string, files: string[]) => {
+      const run = spawnSync(
+        'cfn-lint',
+        ['--config-file', '.cfnlintrc', '--regions', region, '--format', 'json', '--', ...files],
+        { cwd: repoRoot, encoding: 'utf8' },
+      );
+      if (run.error && (run.error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new Error(`cfn-lint is not installed; install it with: ${installCommand}`);
+      }
+      expect(run.status === 0 || run.stdout.trim().startsWith('['), run.stderr).toBe(true);
+      return JSON.parse(run.stdout || '[]') as {
+        Rule: { Id: string };
+        Level: string;
+        Message: string;
+        Location: { Path: (string | number)[] };
+      }[];
+    };
+    const findings = [...lint('eu-west-1', regional), ...lint('us-east-1', edge)];
     const readable = findings.map(
       (finding) =>
         `${finding.Rule.Id} ${finding.Level}: ${finding.Message} at ${finding.Location.Path.join('/')}`,
     );
     expect(readable).toEqual([]);
-    expect(run.status, run.stderr).toBe(0);
-  }, 180_000);
+  }, 480_000);
 
   it('every ignored rule carries its reason in .cfnlintrc', () => {
     const config = readFileSync(new URL('.cfnlintrc', `file://${repoRoot}`), 'utf8').split('\n');
@@ -113,6 +125,13 @@ describe('two stages in one account', () => {
   });
 });
 
+const templateOf = (built: Synthesised) =>
+  JSON.parse(
+    readFileSync(
+      built.templates.find((f) => f.endsWith(`${built.stack.stackName}.template.json`))!,
+      'utf8',
+    ),
+  ) as Json;
 const resourcesOf = (built: Synthesised) =>
   (
     JSON.parse(
@@ -237,5 +256,78 @@ describe('permissions a first deploy needs', () => {
       (s) => s.Action.includes('s3:ListBucket') && asArray(s.Resource).some((r) => same(r, bucketArn)),
     );
     expect(listing).toHaveLength(1);
+  });
+});
+
+describe('a domain that works (-c portalDomain)', () => {
+  const ofType = (built: Synthesised, type: string) =>
+    Object.values(resourcesOf(built)).filter((r) => r.Type === type);
+
+  it('CloudFront serves the portal domain with the us-east-1 certificate, TLS 1.2 (2021) at least', () => {
+    const [distribution] = ofType(testStage, 'AWS::CloudFront::Distribution');
+    const config = distribution?.Properties.DistributionConfig as Json;
+    expect(config.Aliases).toEqual(['privacy.test.zorgsom.nl']);
+    expect(config.ViewerCertificate).toMatchObject({
+      SslSupportMethod: 'sni-only',
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+    });
+    // Read from the edge stack's output in us-east-1 (a cross-region reference).
+    expect(config.ViewerCertificate.AcmCertificateArn).toEqual({
+      'Fn::GetStackOutput': {
+        StackName: 'ZorgSomPrivacy-test-edge',
+        Region: 'us-east-1',
+        OutputName: expect.any(String),
+      },
+    });
+    const edge = JSON.parse(
+      readFileSync(
+        testStage.templates.find((f) => f.endsWith('-edge.template.json'))!,
+        'utf8',
+      ),
+    ) as Json;
+    const certificates = Object.values(edge.Resources as Record<string, Json>).filter(
+      (r) => r.Type === 'AWS::CertificateManager::Certificate',
+    );
+    expect(certificates.map((c) => c.Properties.DomainName)).toEqual(['privacy.test.zorgsom.nl']);
+    expect(certificates[0]?.Properties.ValidationMethod).toBe('DNS');
+  });
+
+  it('the API answers only on its own domain: execute-api disabled, CloudFront forwards /api/* there', () => {
+    const [api] = ofType(testStage, 'AWS::ApiGatewayV2::Api');
+    expect(api?.Properties.DisableExecuteApiEndpoint).toBe(true);
+    const [domain] = ofType(testStage, 'AWS::ApiGatewayV2::DomainName');
+    expect(domain?.Properties.DomainName).toBe('api.privacy.test.zorgsom.nl');
+    expect(ofType(testStage, 'AWS::ApiGatewayV2::ApiMapping')).toHaveLength(1);
+    const origins = (
+      ofType(testStage, 'AWS::CloudFront::Distribution')[0]?.Properties.DistributionConfig as Json
+    ).Origins as Json[];
+    expect(origins.map((o) => o.DomainName)).toContain('api.privacy.test.zorgsom.nl');
+    // Without a domain, execute-api stays the (only) way in.
+    expect(ofType(production, 'AWS::ApiGatewayV2::Api')[0]?.Properties.DisableExecuteApiEndpoint).toBeFalsy();
+  });
+
+  it('mail: inbound on a subdomain (never the apex MX), custom MAIL FROM, and every DNS record as an output', () => {
+    const [rule] = ofType(testStage, 'AWS::SES::ReceiptRule');
+    expect(rule?.Properties.Rule.Recipients).toEqual(['info@inbound.test.zorgsom.nl']);
+    const [identity] = ofType(testStage, 'AWS::SES::EmailIdentity');
+    expect(identity?.Properties.MailFromAttributes).toEqual({
+      MailFromDomain: 'bounce.test.zorgsom.nl',
+      BehaviorOnMxFailure: 'USE_DEFAULT_VALUE',
+    });
+    const outputs = templateOf(testStage).Outputs as Record<string, { Value: unknown }>;
+    const value = (key: string) => JSON.stringify(outputs[key]?.Value);
+    expect(value('DnsInboundMx')).toContain(
+      'inbound.test.zorgsom.nl. MX 10 inbound-smtp.eu-west-1.amazonaws.com.',
+    );
+    expect(value('DnsMailFromMx')).toContain(
+      'bounce.test.zorgsom.nl. MX 10 feedback-smtp.eu-west-1.amazonses.com.',
+    );
+    expect(value('DnsMailFromSpf')).toContain('v=spf1 include:amazonses.com ~all');
+    expect(value('DnsDmarc')).toContain('_dmarc.test.zorgsom.nl. TXT \\"v=DMARC1;');
+    expect(value('DnsPortal')).toContain('privacy.test.zorgsom.nl. CNAME ');
+    expect(value('DnsApiOrigin')).toContain('api.privacy.test.zorgsom.nl. CNAME ');
+    expect(value('PortalUrl')).toBe('"https://privacy.test.zorgsom.nl"');
+    for (const key of Object.keys(outputs).filter((k) => k.startsWith('Dns')))
+      expect(value(key), key).not.toMatch(/^"test\.zorgsom\.nl\. MX/);
   });
 });

@@ -116,14 +116,14 @@ describe('SES receiving', () => {
       FunctionName: getAtt(id(built.intake.intakeFunction)),
       SourceAccount: '123456789012',
     });
-    expect(rule?.Properties.Rule.Name).toBe('info-to-mail-intake');
+    expect(rule?.Properties.Rule.Name).toBe('MailIntakeTest-info-to-mail-intake');
     expect(permission.Properties.SourceArn).toEqual({
       'Fn::Join': [
         '',
         [
           'arn:aws:ses:eu-west-1:123456789012:receipt-rule-set/',
           { Ref: id(built.intake.ruleSet) },
-          ':receipt-rule/info-to-mail-intake',
+          ':receipt-rule/MailIntakeTest-info-to-mail-intake',
         ],
       ],
     });
@@ -249,7 +249,7 @@ describe('exact grants', () => {
     const onDataKey = statements.filter(
       (s) => JSON.stringify(s.Resource) === JSON.stringify(getAtt(id(built.keys.dataKey))),
     );
-    expect(actionsOf(onDataKey)).toEqual(['kms:GenerateDataKey']);
+    expect(actionsOf(onDataKey).sort()).toEqual(['kms:Encrypt', 'kms:GenerateDataKey']);
     const raw = statements.find((s) => s.Sid === 'RawMail');
     expect([raw?.Action].flat().sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObjectTagging']);
     expect(JSON.stringify(raw?.Resource)).toContain('/inbound/*');

@@ -15,6 +15,7 @@ import type { ZorgSomPrivacyStack } from '../../../infra/stack.js';
 import { functionGrants, functionNames, routes } from '../../../functions/routes.js';
 import type { FunctionName } from '../../../functions/routes.js';
 import { tableDefinition } from '../../../shared/adapters/table-definition.js';
+import { tableFunctionNames } from '../../../functions/table-access.js';
 import { configSchema } from '../../../shared/config.js';
 
 const repoRoot = new URL('../../../', import.meta.url);
@@ -98,6 +99,14 @@ function statementsOf(name: FunctionName | IFunction): Statement[] {
       })) as Statement[],
   );
 }
+
+/** Actions of a service (`lambda:`) the statements allow, sorted. */
+const actionsOf = (statements: Statement[], prefix: string) =>
+  statements
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) => s.Action)
+    .filter((action) => action.startsWith(prefix))
+    .sort();
 
 /** Actions allowed on a resource (exact match of the CloudFormation expression). */
 function actionsOn(statements: Statement[], resource: unknown): Set<string> {
@@ -194,11 +203,13 @@ describe('functions', () => {
   it('one function per functionNames entry, nodejs22.x on arm64, traced, with an explicit log group', () => {
     template.resourceCountIs(
       'AWS::Lambda::Function',
-      // + 1: CDK's BucketDeployment handler, which copies the portal at deploy time (infra/constructs/web.ts).
+      // + 1: the job runner (infra/constructs/job-runner.ts); + 1: CDK's BucketDeployment handler, which
+      // copies the portal at deploy time (infra/constructs/web.ts).
       functionNames.length +
         backgroundFunctionNames.length +
         retentionFunctionNames.length +
         staffJobNames.length +
+        1 +
         1,
     );
     for (const name of functionNames) {
@@ -248,11 +259,12 @@ describe('functions', () => {
   it('every log group has a retention and is encrypted with the logs key', () => {
     const logGroups = Object.values(resources).filter((r) => r.Type === 'AWS::Logs::LogGroup');
     expect(logGroups).toHaveLength(
-      // + 1 API access logs, + 1 the portal's BucketDeployment handler (infra/constructs/web.ts).
+      // + 1 the job runner, + 1 API access logs, + 1 the portal's BucketDeployment handler (web.ts).
       functionNames.length +
         backgroundFunctionNames.length +
         retentionFunctionNames.length +
         staffJobNames.length +
+        1 +
         1 +
         1,
     );
@@ -264,13 +276,13 @@ describe('functions', () => {
 });
 
 describe('IAM per function, derived from functionGrants', () => {
-  const expectedKms = { encrypt: 'kms:GenerateDataKey', decrypt: 'kms:Decrypt' } as const;
+  const expectedKms = { encrypt: ['kms:Encrypt', 'kms:GenerateDataKey'], decrypt: ['kms:Decrypt'] } as const;
   it.each(functionNames)('%s: data key, HMAC key and SES exactly as granted', (name) => {
     const grants = functionGrants[name];
     const statements = statementsOf(name);
 
     const dataKey = getAtt(logicalId(stack.keys.dataKey));
-    const wantData = grants.kms.flatMap((g) => (g === 'mac' ? [] : [expectedKms[g]]));
+    const wantData = grants.kms.flatMap((g) => (g === 'mac' ? [] : [...expectedKms[g]]));
     expect([...actionsOn(statements, dataKey)].sort()).toEqual(wantData.sort());
 
     const hmacKey = getAtt(logicalId(stack.keys.hmacKey));
@@ -313,6 +325,8 @@ describe('IAM per function, derived from functionGrants', () => {
           'dynamodb',
           'ses',
           ...(functionGrants[name].budgetReviews ? ['s3'] : []),
+          // Functions that start staff jobs invoke the job runner (and nothing else of Lambda).
+          ...(functionGrants[name].startsJobs ? ['lambda'] : []),
         ];
         for (const service of services) expect(allowed).toContain(service);
       }
@@ -335,8 +349,54 @@ describe('IAM per function, derived from functionGrants', () => {
         statement.Action.filter((action) => action.startsWith('s3:')),
       );
     expect(s3Actions('budget-review')).toEqual(['s3:PutObject']);
-    // Staff read uploads; an approved deletion purges uploads and raw mail at once.
-    expect(s3Actions('admin').sort()).toEqual(['s3:DeleteObject', 's3:DeleteObject', 's3:GetObject']);
+    // Staff read uploads; purges (uploads and raw mail) run in the job runner, which admin may only start.
+    expect(s3Actions('admin')).toEqual(['s3:GetObject']);
+    expect(actionsOf(statementsOf('admin'), 'lambda:')).toEqual(['lambda:InvokeFunction']);
+    for (const name of functionNames.filter((n) => n !== 'admin'))
+      expect(actionsOf(statementsOf(name), 'lambda:'), name).toEqual([]);
+  });
+
+  it('the job runner: a fixed name from the stack, 15 minutes, DLQ after two retries, continues itself', () => {
+    const fn = resources[logicalId(stack.jobRunner.fn)];
+    expect(fn?.Properties).toMatchObject({
+      FunctionName: 'ZorgSomPrivacy-job-runner',
+      Timeout: 900,
+      DeadLetterConfig: { TargetArn: getAtt(logicalId(stack.jobRunner.failures.queue)) },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(stack.jobRunner.fn) },
+      MaximumRetryAttempts: 2,
+    });
+    const admin = resources[logicalId(stack.functions.byName.admin)]?.Properties.Environment
+      .Variables as Json;
+    expect(admin.JOB_RUNNER_FUNCTION).toBe('ZorgSomPrivacy-job-runner');
+  });
+
+  it('functions with public routes hold exactly these key grants (written out by hand, not from functionGrants)', () => {
+    // Their table grants, by partition, are written out by hand below (dynamodb:LeadingKeys).
+    const expected = {
+      'licensee-signup': { dataKey: ['kms:Encrypt', 'kms:GenerateDataKey'], hmacKey: ['kms:GenerateMac'] },
+      session: { dataKey: [], hmacKey: ['kms:GenerateMac'] },
+      'marketing-unsubscribe': { dataKey: [], hmacKey: ['kms:GenerateMac'] },
+      'privacy-requests': {
+        dataKey: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        hmacKey: ['kms:GenerateMac'],
+      },
+      'self-service': {
+        dataKey: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        hmacKey: ['kms:GenerateMac'],
+      },
+    } as const;
+    const publicFunctions = [...new Set(routes.filter((r) => r.access === 'public').map((r) => r.fn))].sort();
+    expect(publicFunctions).toEqual(Object.keys(expected).sort());
+    for (const [name, want] of Object.entries(expected)) {
+      const statements = statementsOf(name as (typeof functionNames)[number]);
+      const on = (arn: unknown) => [...actionsOn(statements, arn)].sort();
+      expect({
+        dataKey: on(getAtt(logicalId(stack.keys.dataKey))),
+        hmacKey: on(getAtt(logicalId(stack.keys.hmacKey))),
+      }).toEqual({ dataKey: [...want.dataKey], hmacKey: [...want.hmacKey] });
+    }
   });
 
   it('the budget-review bucket refuses plain HTTP and TLS below 1.2, like the other buckets', () => {
@@ -374,6 +434,7 @@ describe('DynamoDB by partition (dynamodb:LeadingKeys), audit events append-only
     ['ttl-audit', stack.retention.ttlAudit],
     ['deadline-watch', stack.staffJobs.deadlineWatch],
     ['budget-review-cleanup', stack.staffJobs.budgetReviewCleanup],
+    ['job-runner', stack.jobRunner.fn],
   ];
   const tableArn = () => getAtt(logicalId(stack.data.table));
   const onTable = (statements: Statement[]) =>
@@ -438,7 +499,15 @@ describe('DynamoDB by partition (dynamodb:LeadingKeys), audit events append-only
   );
 
   it('every table statement of every function is limited by leading key (no key-less request matches)', () => {
-    expect(everyFunction().filter(([, fn]) => onTable(statementsOf(fn)).length > 0)).toHaveLength(12);
+    // Every function with table access but deadline-watch, which queries its index only.
+    expect(everyFunction().filter(([, fn]) => onTable(statementsOf(fn)).length > 0)).toHaveLength(
+      tableFunctionNames.length - 1,
+    );
+    expect(
+      everyFunction()
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual([...tableFunctionNames].sort());
     for (const [name, fn] of everyFunction()) {
       for (const statement of onTable(statementsOf(fn))) {
         expect(
@@ -451,7 +520,7 @@ describe('DynamoDB by partition (dynamodb:LeadingKeys), audit events append-only
     }
   });
 
-  it('no function may update or delete an audit event, and only admin and ttl-audit can read any', () => {
+  it('no function may update or delete an audit event, and only admin, the job runner and ttl-audit can read any', () => {
     const auditKey = 'AUDIT#2026-12';
     const covers = (patterns: string | string[]) =>
       asArray(patterns).some((p) => (p.endsWith('*') ? auditKey.startsWith(p.slice(0, -1)) : p === auditKey));
@@ -472,7 +541,7 @@ describe('DynamoDB by partition (dynamodb:LeadingKeys), audit events append-only
     }
     // Audit keys (month, timestamp, ULID) cannot be guessed: a function that cannot read them cannot name an
     // existing event for a PutItem to replace.
-    expect([...new Set(readers)].sort()).toEqual(['admin', 'ttl-audit']);
+    expect([...new Set(readers)].sort()).toEqual(['admin', 'job-runner', 'ttl-audit']);
   });
 });
 

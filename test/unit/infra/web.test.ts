@@ -137,7 +137,9 @@ describe('distribution', () => {
     });
     const association = (behavior.FunctionAssociations as Json[])[0] as Json;
     expect(association.EventType).toBe('viewer-request');
-    const fn = Object.values(template.findResources('AWS::CloudFront::Function'))[0] as Json;
+    // The function associated with the console's behaviour (the portal has CloudFront functions of its own).
+    const consoleFunctionId = (association.FunctionARN as Json)['Fn::GetAtt'][0] as string;
+    const fn = template.findResources('AWS::CloudFront::Function')[consoleFunctionId] as Json;
     const code = String(fn.Properties.FunctionCode);
     // /console/ → console/index.html; /console → /console/.
     const handler = new Function(`${code}; return handler;`)() as (event: Json) => Json;

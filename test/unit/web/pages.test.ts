@@ -66,7 +66,7 @@ describe('generated pages', () => {
   );
 
   it('links only to pages that exist', () => {
-    const targets = new Set(['/', ...Object.values(pages).map((page) => `/${page.file}`)]);
+    const targets = new Set(['/', '/favicon.svg', ...Object.values(pages).map((page) => `/${page.file}`)]);
     for (const [, html] of files) {
       for (const href of attributeValues(html, 'href')) {
         if (href.startsWith('#') || href.startsWith('/assets/')) continue;
@@ -76,25 +76,50 @@ describe('generated pages', () => {
   });
 });
 
-describe('home page: rendered from the policy file', () => {
+describe('privacy statement: generated from the policy file', () => {
+  const statement = rendered['privacy.html'] ?? '';
   const home = rendered['index.html'] ?? '';
-  it('lists exactly the data categories and purposes of the policy, with legal bases, in both languages', () => {
-    for (const category of policy.dataCategories) {
-      expect(home).toContain(`data-nl="${category.nl}" data-en="${category.en}"`);
-    }
-    for (const purpose of policy.purposes) {
-      expect(home).toContain(`data-nl="${purpose.nl}"`);
-      expect(home).toContain(`data-en="${legalBasisTexts[purpose.legalBasis].en}"`);
-    }
-    for (const type of Object.values(requestTypeTexts)) expect(home).toContain(type.nl);
+  it('has the five sections of the statement, the AVG, controller, contact, version and date', () => {
+    expect(statement.match(/<section aria-labelledby="[a-z-]+-title" id="[a-z-]+">/g)).toHaveLength(5);
+    for (const n of [1, 2, 3, 4, 5]) expect(statement).toMatch(new RegExp(`<h2 [^>]*>${n}\\. `));
+    expect(statement).toContain('Algemene Verordening Gegevensbescherming (AVG)');
+    expect(statement).toContain(`Versie ${policy.statement.version}, geldig vanaf 1 december 2026.`);
+    expect(statement).toContain(policy.controller.contactEmail);
+    expect(statement).toContain(policy.controller.supervisoryAuthority);
+    expect(statement).toContain(`Verantwoordelijk voor uw gegevens is ${policy.controller.name}`);
   });
 
-  it('states retention, deadline and contact from the policy', () => {
-    expect(texts['home.retention'].nl).toContain(`${policy.retention.afterLicenceEndMonths / 12} jaar`);
-    expect(texts['home.retention'].en).toContain(`${policy.retention.afterLicenceEndMonths / 12} years`);
-    expect(texts['home.deadline'].en).toContain('one month');
-    expect(home).toContain(policy.controller.contactEmail);
-    expect(home).toContain(policy.controller.supervisoryAuthority);
+  it('lists exactly the data categories and purposes of the policy, with legal bases, in both languages', () => {
+    for (const category of policy.dataCategories) {
+      expect(statement).toContain(`data-nl="${category.nl}" data-en="${category.en}"`);
+    }
+    for (const purpose of policy.purposes) {
+      expect(statement).toContain(`data-nl="${purpose.nl}"`);
+      expect(statement).toContain(`data-en="${legalBasisTexts[purpose.legalBasis].en}"`);
+    }
+    for (const type of Object.values(requestTypeTexts)) expect(statement).toContain(type.nl);
+  });
+
+  it('speaks plain Dutch: none of the jargon the first portal used', () => {
+    for (const html of [statement, home]) {
+      expect(html).not.toMatch(/KMS|envelope|geaudit|metrieken|audit ?log|TLS|DynamoDB|Lambda/i);
+    }
+  });
+
+  it('the home page repeats the statement, not a rewrite of it, and links to it', () => {
+    for (const claim of ['data-categories', 'retention', 'deadline', 'patient-data-refused']) {
+      const start = home.indexOf(`data-claim="${claim}"`);
+      const end = home.indexOf('data-claim=', start + 1);
+      const tag = home.lastIndexOf('<', start);
+      const onHome = attributeValues(
+        home.slice(tag, end === -1 ? undefined : home.lastIndexOf('<', end)),
+        'data-nl',
+      );
+      expect(onHome.length, claim).toBeGreaterThan(0);
+      for (const text of onHome) expect(statement, claim).toContain(`data-nl="${text}"`);
+    }
+    expect(home).toContain('href="/privacy.html"');
+    expect(texts['home.intro'].nl).not.toMatch(/medische gegevens|BSN/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { texts } from '../texts.js';
 import { internalProblem, parseProblem, type Problem } from '../problem.js';
 import { go } from './dom.js';
-import { currentToken, endSession, setFlash } from './session.js';
+import { currentToken, endSession, saveDraft, setFlash, setReturnPath } from './session.js';
 
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; problem: Problem };
 
@@ -52,7 +52,58 @@ export async function api<T>(
   return { ok: false, problem: parseProblem(response.status, parsed) };
 }
 
+/** A signed-in download (the PDF overview) as a Blob; problems as for `api`. */
+export async function apiFile(
+  path: string,
+): Promise<{ ok: true; blob: Blob } | { ok: false; problem: Problem }> {
+  const token = currentToken();
+  if (!token) return signInAgain();
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      headers: { authorization: `Bearer ${token}` },
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+  } catch {
+    return {
+      ok: false,
+      problem: { ...internalProblem(0), code: 'network', message: { ...texts['common.networkError'] } },
+    };
+  }
+  if (response.ok) return { ok: true, blob: await response.blob() };
+  if (response.status === 401) return signInAgain();
+  let parsed: unknown;
+  try {
+    parsed = await response.json();
+  } catch {
+    parsed = undefined;
+  }
+  return { ok: false, problem: parseProblem(response.status, parsed) };
+}
+
+/** The typed values of every form on the page that has any, to restore after signing in again. */
+function typedValues(): Record<string, [string, string][]> {
+  const forms: Record<string, [string, string][]> = {};
+  for (const form of document.querySelectorAll<HTMLFormElement>('form[id]')) {
+    const typed = [
+      ...form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(
+        'input[name]:not([type="file"]):not([type="checkbox"]):not([type="radio"]), textarea[name], select[name]',
+      ),
+    ].map((input) => ({
+      entry: [input.name, input.value] as [string, string],
+      // A value the script filled in (forms.ts setValue) is also its default: only typing changes it.
+      changed: !(input instanceof HTMLSelectElement) && input.value !== input.defaultValue,
+    }));
+    if (typed.some((input) => input.changed)) forms[form.id] = typed.map((input) => input.entry);
+  }
+  return forms;
+}
+
 function signInAgain(): never {
+  const path = window.location.pathname;
+  setReturnPath(path);
+  saveDraft({ path, forms: typedValues() });
   endSession();
   setFlash('common.sessionExpired');
   go('/sign-in.html');

@@ -1,9 +1,10 @@
+import { formatHouseNumber } from '../../../shared/domain/address.js';
 import { messages } from '../../../shared/domain/problems.js';
 import type { PageId } from '../pages.js';
 import { formatIban, nest, parseConfirmFragment, type Problem } from '../problem.js';
 import { texts, type Text, type TextKey } from '../texts.js';
 import { base64OfDataUrl, uploadContentType, uploadProblem } from '../upload.js';
-import { api } from './api.js';
+import { api, apiFile } from './api.js';
 import { byId, go, h, tk, tp } from './dom.js';
 import { clearMessages, onSubmit, setValue, showProblem, showSuccess, values } from './forms.js';
 import { language } from './i18n.js';
@@ -13,7 +14,10 @@ import {
   pendingEmail,
   setFlash,
   setPendingEmail,
+  setReturnPath,
   startSession,
+  takeDraft,
+  takeReturnPath,
 } from './session.js';
 import type { BudgetReviewView, LicenseeExport, ProfileView, RequestView, SessionView } from './types.js';
 import {
@@ -27,11 +31,11 @@ import {
 } from './views.js';
 
 const formById = (id: string): HTMLFormElement => byId<HTMLFormElement>(id);
-const optionalAddress = new Set(['address.houseNumberAddition']);
 
 /** Pages behind a session send a visitor without one to sign in first. */
 function requireSession(): boolean {
   if (currentToken()) return true;
+  setReturnPath(window.location.pathname);
   setFlash('common.sessionExpired');
   go('/sign-in.html');
   return false;
@@ -39,14 +43,14 @@ function requireSession(): boolean {
 
 function signedIn(session: SessionView): void {
   startSession(session);
-  go('/my-data.html');
+  go(takeReturnPath() ?? '/my-data.html');
 }
 
 function signup(): void {
   const form = formById('signup-form');
   onSubmit(form, async () => {
     const body = {
-      ...nest(values(form), optionalAddress),
+      ...nest(values(form)),
       marketingOptOut: byId<HTMLInputElement>('f-marketingOptOut').checked,
     };
     const result = await api('POST', '/api/licensees', { body });
@@ -57,17 +61,46 @@ function signup(): void {
   });
 }
 
+/** The code of a mailed link (`confirm.html#code=123456`), removed from the address bar at once. */
+function codeFromFragment(): string | undefined {
+  const code = /^#code=([0-9]{6})$/.exec(window.location.hash)?.[1];
+  if (window.location.hash) history.replaceState(null, '', window.location.pathname);
+  return code;
+}
+
+/** "Stuur een nieuwe code" for the email address typed in `emailInput`. */
+function resend(formId: string, emailInput: () => HTMLInputElement): void {
+  const form = formById(formId);
+  onSubmit(form, async () => {
+    const email = emailInput();
+    if (email.value.trim() === '') {
+      showProblem(form, localProblem([{ field: email.name, message: texts['resend.needEmail'] }]));
+      return;
+    }
+    const result = await api('POST', '/api/sign-in/code', { body: { email: email.value } });
+    if (!result.ok) return showProblem(form, result.problem);
+    showSuccess(form, 'resend.sent');
+  });
+}
+
 function confirm(): void {
   const form = formById('confirm-form');
   setValue(form, 'email', pendingEmail());
   const email = byId<HTMLInputElement>('f-email');
+  const linked = codeFromFragment();
+  if (linked) {
+    setValue(form, 'code', linked);
+    showSuccess(form, 'confirm.fromLink');
+  }
   (email.value ? byId('f-code') : email).focus();
   onSubmit(form, async () => {
     const result = await api<SessionView>('POST', '/api/licensees/confirm', { body: nest(values(form)) });
     if (!result.ok) return showProblem(form, result.problem);
     setPendingEmail(null);
+    setFlash('confirm.welcome');
     signedIn(result.data);
   });
+  resend('confirm-resend-form', () => email);
 }
 
 function signIn(): void {
@@ -91,28 +124,54 @@ function signIn(): void {
     if (!result.ok) return showProblem(signInForm, result.problem);
     signedIn(result.data);
   });
+  resend('sign-in-resend-form', () => byId<HTMLInputElement>('f-email'));
 }
+
+const editForms = ['name-form', 'address-form', 'email-form', 'iban-form', 'licence-end-form'];
+/** Set once the licence is ended here, so the summary can show the destruction date. */
+let destroyedBy: string | null = null;
 
 function fillProfile(view: ProfileView): void {
   const facts = byId('profile-view');
-  facts.replaceChildren(...profileFacts(view));
+  facts.replaceChildren(...profileFacts({ ...view, destroyedBy }, { editable: true }));
   facts.removeAttribute('aria-busy');
   const data = view.personalData;
   setValue(formById('name-form'), 'name', data.name);
   const address = formById('address-form');
-  for (const key of [
-    'street',
-    'houseNumber',
-    'houseNumberAddition',
-    'postcode',
-    'city',
-    'country',
-  ] as const) {
+  for (const key of ['street', 'postcode', 'city', 'country'] as const) {
     setValue(address, `address.${key}`, data.address[key]);
   }
+  // One field, written the way the licensee would type it: "12A-2".
+  setValue(address, 'address.houseNumber', formatHouseNumber(data.address, data.address.country));
   setValue(formById('email-form'), 'email', data.email);
   setValue(formById('iban-form'), 'iban', formatIban(data.iban));
   formById('email-confirm-form').hidden = !view.emailChangePending;
+}
+
+/** One form open at a time: the chosen item's, with focus in its first field. */
+function openEditor(id: string | undefined): void {
+  for (const formId of editForms) {
+    const form = formById(formId);
+    if (formId !== id && !form.hidden) clearMessages(form);
+    form.hidden = formId !== id;
+  }
+  byId('edit-notice').hidden = id === undefined || id === 'licence-end-form';
+  for (const button of document.querySelectorAll<HTMLElement>('#profile-view [data-edit]')) {
+    button.setAttribute('aria-expanded', String(button.dataset.edit === id));
+  }
+  if (!id) return;
+  const form = formById(id);
+  form.querySelector<HTMLElement>('input, select, button[type="submit"]')?.focus();
+}
+
+function closeEditor(id: string): void {
+  openEditor(undefined);
+  document.querySelector<HTMLElement>(`#profile-view [data-edit="${id}"]`)?.focus();
+}
+
+function profileStatus(message: TextKey): void {
+  const status = byId('profile-status');
+  status.replaceChildren(tk(message, 'p'));
 }
 
 async function myData(): Promise<void> {
@@ -120,29 +179,41 @@ async function myData(): Promise<void> {
   const loaded = await api<ProfileView>('GET', '/api/me', { auth: true });
   if (!loaded.ok) {
     const form = formById('name-form');
+    form.hidden = false;
     return showProblem(form, loaded.problem);
   }
   fillProfile(loaded.data);
+  byId('profile-view').addEventListener('click', (event) => {
+    const target = (event.target as HTMLElement).closest<HTMLElement>('[data-edit]');
+    if (target?.dataset.edit) openEditor(target.dataset.edit);
+  });
+  for (const id of editForms) {
+    formById(id)
+      .querySelector('[data-cancel]')
+      ?.addEventListener('click', () => closeEditor(id));
+  }
 
-  const patchForm = (id: string, optional = new Set<string>()) => {
+  const patchForm = (id: string) => {
     const form = formById(id);
     onSubmit(form, async () => {
       const result = await api<ProfileView>('PATCH', '/api/me', {
         auth: true,
-        body: nest(values(form), optional),
+        body: nest(values(form)),
       });
       if (!result.ok) return showProblem(form, result.problem);
+      clearMessages(form);
       fillProfile(result.data);
+      closeEditor(id);
       if (id === 'email-form' && result.data.emailChangePending) {
-        showSuccess(form, 'myData.emailPending');
+        profileStatus('myData.emailPending');
         byId('f-code').focus();
       } else {
-        showSuccess(form, 'common.saved');
+        profileStatus('common.saved');
       }
     });
   };
   patchForm('name-form');
-  patchForm('address-form', optionalAddress);
+  patchForm('address-form');
   patchForm('email-form');
   patchForm('iban-form');
 
@@ -153,42 +224,99 @@ async function myData(): Promise<void> {
       body: nest(values(confirmForm)),
     });
     if (!result.ok) return showProblem(confirmForm, result.problem);
+    clearMessages(confirmForm);
     fillProfile(result.data);
     setValue(confirmForm, 'code', '');
-    showSuccess(formById('email-form'), 'myData.emailConfirmed');
+    profileStatus('myData.emailConfirmed');
   });
+
+  // Ending the licence: only after the step that says what follows (licenceEnd.consequences).
+  const endForm = formById('licence-end-form');
+  onSubmit(endForm, async () => {
+    const ended = await api<{ destroyedBy: string | null }>('POST', '/api/me/licence/end', {
+      auth: true,
+      body: { confirm: true },
+    });
+    if (!ended.ok) return showProblem(endForm, ended.problem);
+    destroyedBy = ended.data.destroyedBy;
+    const reloaded = await api<ProfileView>('GET', '/api/me', { auth: true });
+    if (reloaded.ok) fillProfile(reloaded.data);
+    closeEditor('licence-end-form');
+    profileStatus('licenceEnd.done');
+    byId('profile-view').focus();
+  });
+
+  restoreDraft();
 
   const download = byId<HTMLButtonElement>('export-json');
   download.addEventListener('click', () => {
-    void downloadExport(download);
+    void downloadExport(download, 'json');
   });
+  const pdf = byId<HTMLButtonElement>('export-pdf');
+  pdf.addEventListener('click', () => {
+    void downloadExport(pdf, 'pdf');
+  });
+  for (const button of [download, pdf]) button.disabled = false;
 }
 
-async function downloadExport(button: HTMLButtonElement): Promise<void> {
+/** What was typed before the session ran out, back in its form (and that form open). */
+function restoreDraft(): void {
+  const forms = takeDraft(window.location.pathname);
+  if (!forms) return;
+  let last: string | undefined;
+  for (const [formId, entries] of Object.entries(forms)) {
+    const form = document.getElementById(formId);
+    if (!(form instanceof HTMLFormElement)) continue;
+    for (const [name, value] of entries) {
+      const input = form.querySelector<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(
+        `[name="${CSS.escape(name)}"]`,
+      );
+      if (input) input.value = value;
+    }
+    last = formId;
+  }
+  if (last && editForms.includes(last)) openEditor(last);
+  byId('flash').replaceChildren(tk('common.draftRestored', 'p'));
+}
+
+/** Saves a Blob under a name that is the same for everyone: no personal data in a file name. */
+function save(blob: Blob, extension: 'json' | 'pdf'): void {
+  const url = URL.createObjectURL(blob);
+  const name = `${language() === 'nl' ? 'zorgsom-overzicht' : 'zorgsom-overview'}.${extension}`;
+  const link = h('a', { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+async function downloadExport(button: HTMLButtonElement, kind: 'json' | 'pdf'): Promise<void> {
   const error = byId('export-error');
   const success = byId('export-success');
   error.hidden = true;
   success.replaceChildren();
   button.disabled = true;
   try {
-    const result = await api<LicenseeExport>('GET', '/api/me/export', { auth: true });
-    if (!result.ok) {
+    let blob: Blob;
+    let problem: Problem | undefined;
+    if (kind === 'pdf') {
+      const result = await apiFile(`/api/me/export.pdf?lang=${language()}`);
+      blob = result.ok ? result.blob : new Blob();
+      problem = result.ok ? undefined : result.problem;
+    } else {
+      const result = await api<LicenseeExport>('GET', '/api/me/export', { auth: true });
+      blob = new Blob([result.ok ? `${JSON.stringify(result.data, null, 2)}\n` : ''], {
+        type: 'application/json',
+      });
+      problem = result.ok ? undefined : result.problem;
+    }
+    if (problem) {
       error.hidden = false;
-      error.replaceChildren(tp(result.problem.message, 'p'));
+      error.replaceChildren(tp(problem.message, 'p'));
       error.focus();
       return;
     }
-    const blob = new Blob([`${JSON.stringify(result.data, null, 2)}\n`], { type: 'application/json' });
-    const url = URL.createObjectURL(blob);
-    // The file name carries no personal data.
-    const link = h('a', {
-      href: url,
-      download: language() === 'nl' ? 'zorgsom-overzicht.json' : 'zorgsom-overview.json',
-    });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    save(blob, kind);
     success.replaceChildren(tk('myData.exportDownloaded', 'p'));
   } finally {
     button.disabled = false;
@@ -239,8 +367,30 @@ function showRequestResult(content: HTMLElement[]): void {
 
 function request(): void {
   const form = formById('request-form');
+  const step = byId('deletion-confirm');
+  let deletionConfirmed = false;
+  byId('deletion-confirm-yes').addEventListener('click', () => {
+    deletionConfirmed = true;
+    step.hidden = true;
+    form.requestSubmit();
+  });
+  byId('deletion-confirm-no').addEventListener('click', () => {
+    step.hidden = true;
+    byId('f-type-deletion').focus();
+  });
+  form.addEventListener('change', () => {
+    deletionConfirmed = false;
+    step.hidden = true;
+  });
   onSubmit(form, async () => {
     const type = form.querySelector<HTMLInputElement>('input[name="type"]:checked')?.value ?? '';
+    // Deletion ends the licence once approved: first say so, and send only after a second yes.
+    if (type === 'deletion' && !deletionConfirmed) {
+      step.hidden = false;
+      step.focus();
+      return;
+    }
+    deletionConfirmed = false;
     const message = byId<HTMLTextAreaElement>('f-message').value.trim();
     const base = { type, ...(message ? { message } : {}) };
     if (isSignedIn()) {
@@ -425,4 +575,6 @@ export const controllers: Record<PageId, () => void | Promise<void>> = {
   'confirm-request': confirmRequest,
   requests,
   'budget-reviews': budgetReviews,
+  privacy: () => undefined,
+  'not-found': () => undefined,
 };

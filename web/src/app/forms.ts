@@ -69,7 +69,9 @@ export function showProblem(form: HTMLFormElement, problem: Problem): void {
   else summary?.focus();
 }
 
+/** Shows a confirmation; the errors of an earlier attempt go, so "Opgeslagen." never stands next to them. */
 export function showSuccess(form: HTMLFormElement, message: TextKey | Text): void {
+  clearMessages(form);
   const slot = messageOf(form, 'success');
   if (!slot) return;
   const p = h('p');
@@ -78,9 +80,13 @@ export function showSuccess(form: HTMLFormElement, message: TextKey | Text): voi
   slot.replaceChildren(p);
 }
 
-/** The form's named text inputs as [path, value] pairs. */
+/** The form's named text inputs and selects as [path, value] pairs. */
 export function values(form: HTMLFormElement): [string, string][] {
-  return [...form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[name], textarea[name]')]
+  return [
+    ...form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(
+      'input[name], textarea[name], select[name]',
+    ),
+  ]
     .filter((input) => input.type !== 'checkbox' && input.type !== 'radio')
     .map((input) => [input.name, input.value]);
 }
@@ -93,10 +99,11 @@ export function onSubmit(
   form: HTMLFormElement,
   handler: (submitter: HTMLElement | null) => Promise<void>,
 ): void {
+  const submitButtons = () => [...form.querySelectorAll<HTMLButtonElement>('button[type="submit"]')];
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const submitter = event instanceof SubmitEvent ? event.submitter : null;
-    const buttons = [...form.querySelectorAll<HTMLButtonElement>('button[type="submit"]')];
+    const buttons = submitButtons();
     if (buttons.some((button) => button.disabled)) return;
     for (const button of buttons) button.disabled = true;
     form.setAttribute('aria-busy', 'true');
@@ -110,9 +117,14 @@ export function onSubmit(
         form.removeAttribute('aria-busy');
       });
   });
+  // The page's buttons start disabled (pages.ts): only now can a press be handled without losing anything.
+  for (const button of submitButtons()) button.disabled = false;
 }
 
 export function setValue(form: HTMLFormElement, name: string, value: string | undefined): void {
-  const input = form.querySelector<HTMLInputElement>(`[name="${name}"]`);
-  if (input) input.value = value ?? '';
+  const input = form.querySelector<HTMLInputElement | HTMLSelectElement>(`[name="${name}"]`);
+  if (!input) return;
+  input.value = value ?? '';
+  // What the script fills in counts as the field's own value, so a draft holds only what was typed.
+  if (input instanceof HTMLInputElement) input.defaultValue = input.value;
 }

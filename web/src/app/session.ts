@@ -7,6 +7,8 @@ import type { TextKey } from '../texts.js';
 const sessionKey = 'zorgsom.session';
 const flashKey = 'zorgsom.flash';
 const pendingEmailKey = 'zorgsom.pendingEmail';
+const returnPathKey = 'zorgsom.returnPath';
+const draftKey = 'zorgsom.draft';
 
 interface Session {
   token: string;
@@ -47,6 +49,51 @@ export function currentToken(): string | undefined {
 }
 
 export const isSignedIn = (): boolean => currentToken() !== undefined;
+
+/** When the session ends (ms since the epoch), for the warning before it does. */
+export function sessionExpiresAt(): number | undefined {
+  const raw = read(sessionKey);
+  if (!raw) return undefined;
+  try {
+    const at = Date.parse((JSON.parse(raw) as Partial<Session>).expiresAt ?? '');
+    return Number.isNaN(at) ? undefined : at;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The page to come back to after signing in again (a path of this portal, never a full URL). */
+export function setReturnPath(path: string): void {
+  write(returnPathKey, /^\/[a-z-]+\.html$/.test(path) ? path : null);
+}
+
+export function takeReturnPath(): string | undefined {
+  const path = read(returnPathKey);
+  write(returnPathKey, null);
+  return path ?? undefined;
+}
+
+/**
+ * What was typed when the session ran out, per form, so nothing is lost across a new sign-in. Kept in this
+ * tab's sessionStorage only (gone when the tab closes), never in a URL; taken (and so removed) on restore.
+ */
+export type Draft = { path: string; forms: Record<string, [string, string][]> };
+
+export function saveDraft(draft: Draft): void {
+  write(draftKey, JSON.stringify(draft));
+}
+
+export function takeDraft(path: string): Draft['forms'] | undefined {
+  const raw = read(draftKey);
+  if (!raw) return undefined;
+  write(draftKey, null);
+  try {
+    const draft = JSON.parse(raw) as Draft;
+    return draft.path === path ? draft.forms : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function startSession(session: Session): void {
   write(sessionKey, JSON.stringify({ token: session.token, expiresAt: session.expiresAt }));

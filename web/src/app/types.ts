@@ -1,7 +1,9 @@
 /** What the API returns, as far as the portal reads it (see shared/services). */
 export interface Address {
   street: string;
+  /** BAG: huisnummer, huisletter, huisnummertoevoeging. */
   houseNumber: string;
+  houseLetter?: string;
   houseNumberAddition?: string;
   postcode: string;
   city: string;

@@ -1,3 +1,4 @@
+import { addressLines } from '../../../shared/domain/address.js';
 import { addDays } from '../../../shared/domain/dates.js';
 import { policy } from '../../../shared/domain/policy.js';
 import { formatIban } from '../problem.js';
@@ -20,33 +21,72 @@ import type { Address, BudgetReviewView, LicenseeExport, ProfileView, RequestVie
 const lookup = (table: Record<string, Text>, id: string): Text => table[id] ?? { nl: id, en: id };
 
 /** A name–value row of a description list. */
-function row(label: TextKey | Text, ...value: (Node | string)[]): HTMLElement[] {
+function row(label: TextKey | Text, ...value: (Node | string | null)[]): HTMLElement[] {
   return [typeof label === 'string' ? tk(label, 'dt') : tp(label, 'dt'), h('dd', {}, ...value)];
 }
 
-function addressLines(address: Address): HTMLElement {
-  const number = [address.houseNumber, address.houseNumberAddition].filter(Boolean).join(' ');
-  return h(
-    'span',
-    { class: 'address' },
-    h('span', {}, `${address.street} ${number}`),
-    h('span', {}, `${address.postcode} ${address.city}`),
-    h('span', {}, address.country),
-  );
+/** As on an envelope, the country by its name in the visitor's language. */
+function addressBlock(address: Address): HTMLElement {
+  const nl = addressLines(address, 'nl');
+  const en = addressLines(address, 'en');
+  return h('span', { class: 'address' }, ...nl.map((line, index) => tp({ nl: line, en: en[index] ?? line })));
 }
 
 const date = (iso: string | null | undefined, withTime = false): HTMLElement =>
   iso ? tp(datePair(iso, withTime)) : tk('export.notApplicable');
 
-export function profileFacts(view: ProfileView): HTMLElement[] {
+/** A "Wijzigen" button that opens one item's form (controllers.ts); its name says which item. */
+const change = (form: string, item: TextKey): HTMLElement => {
+  const button = tk('common.change', 'button', {
+    type: 'button',
+    class: 'link-button change',
+    'data-edit': form,
+  });
+  button.append(
+    h('span', { class: 'visually-hidden' }, ': '),
+    tk(item, 'span', { class: 'visually-hidden' }),
+  );
+  return button;
+};
+
+/**
+ * What ZorgSom keeps, one item per row. With `editable`, each row has its "Wijzigen" (Mijn gegevens), the
+ * licence row a way to end it, the marketing row a link to its page.
+ */
+export function profileFacts(
+  view: ProfileView & { destroyedBy?: string | null },
+  { editable = false }: { editable?: boolean } = {},
+): HTMLElement[] {
   const data = view.personalData;
+  const edit = (form: string, item: TextKey) => (editable ? change(form, item) : null);
+  const licence = h(
+    'span',
+    {},
+    tp(lookup(licenceStatusTexts, view.status)),
+    view.licence.startedAt ? h('span', {}, ' · ', date(view.licence.startedAt)) : null,
+    view.destroyedBy ? h('span', {}, ' · ', tk('myData.destroyedBy'), ' ', date(view.destroyedBy)) : null,
+  );
   return [
-    ...row('field.name', data.name),
-    ...row('field.address', addressLines(data.address)),
-    ...row('field.email', data.email),
-    ...row('field.iban', formatIban(data.iban)),
-    ...row('myData.licence', tp(lookup(licenceStatusTexts, view.status))),
-    ...row('myData.marketing', tk(view.marketingOptOut ? 'myData.marketingNo' : 'myData.marketingYes')),
+    ...row('field.name', data.name, edit('name-form', 'field.name')),
+    ...row('field.address', addressBlock(data.address), edit('address-form', 'field.address')),
+    ...row('field.email', data.email, edit('email-form', 'field.email')),
+    ...row('field.iban', formatIban(data.iban), edit('iban-form', 'field.iban')),
+    ...row(
+      'myData.licence',
+      licence,
+      editable && view.status === 'active'
+        ? tk('myData.endLicence', 'button', {
+            type: 'button',
+            class: 'link-button change',
+            'data-edit': 'licence-end-form',
+          })
+        : null,
+    ),
+    ...row(
+      'myData.marketing',
+      tk(view.marketingOptOut ? 'myData.marketingNo' : 'myData.marketingYes'),
+      editable ? tk('common.change', 'a', { href: '/marketing.html', class: 'change' }) : null,
+    ),
   ];
 }
 
@@ -77,25 +117,28 @@ export function requestsTable(requests: RequestView[]): HTMLElement {
     tk('request.dueAt', 'th', { scope: 'col' }),
     tk('requests.history', 'th', { scope: 'col' }),
   );
+  const label = (key: TextKey) => tk(key, 'span', { class: 'cell-label' });
   const rows = requests.map((request) =>
     h(
       'tr',
       { 'data-reference': request.reference },
-      h('th', { scope: 'row' }, request.reference),
+      h('th', { scope: 'row' }, label('request.reference'), request.reference),
       h(
         'td',
         {},
+        label('requests.type'),
         tp(requestTypeText(request.type)),
         ' (',
         tk(request.channel === 'email' ? 'requests.channelEmail' : 'requests.channelWeb'),
         ')',
       ),
-      h('td', { class: 'status' }, tp(requestStatusText(request.status))),
-      h('td', {}, date(request.receivedAt)),
-      h('td', { class: 'due' }, date(request.dueAt)),
+      h('td', { class: 'status' }, label('requests.status'), tp(requestStatusText(request.status))),
+      h('td', {}, label('requests.receivedAt'), date(request.receivedAt)),
+      h('td', { class: 'due' }, label('request.dueAt'), date(request.dueAt)),
       h(
         'td',
         {},
+        label('requests.history'),
         h(
           'ul',
           { class: 'history' },
@@ -111,7 +154,7 @@ export function requestsTable(requests: RequestView[]): HTMLElement {
     { class: 'table-scroll', role: 'region', 'aria-labelledby': 'requests-caption', tabindex: '0' },
     h(
       'table',
-      { class: 'table' },
+      { class: 'table cards' },
       tk('requests.caption', 'caption', { id: 'requests-caption' }),
       h('thead', {}, header),
       h('tbody', {}, ...rows),
