@@ -5,7 +5,7 @@
  * one: a pid the system has since given to another program is never signalled.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -68,19 +68,32 @@ export function isRunning(recorded: RecordedProcess): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const stateOf = (statPath: string): string | undefined => {
+  try {
+    const stat = readFileSync(statPath, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return undefined;
+  }
+};
+
 /**
- * True once the process has finished exiting: gone, or a zombie. Its command line empties earlier (the kernel
- * releases memory before it closes files), while its sockets may still hold their ports.
+ * True once the process has finished exiting: gone, or a zombie whose every thread has exited. Its command
+ * line empties earlier (the kernel releases memory before it closes files), and a multi-threaded process (a
+ * JVM) shows its first thread as a zombie while the others still run and hold its sockets and their ports.
  */
 function exitedCompletely(pid: number): boolean {
   if (hasProc) {
+    let threads: string[];
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      return state === 'Z' || state === 'X';
+      threads = readdirSync(`/proc/${pid}/task`);
     } catch {
       return true;
     }
+    return threads.every((tid) => {
+      const state = stateOf(`/proc/${pid}/task/${tid}/stat`);
+      return state === undefined || state === 'Z' || state === 'X';
+    });
   }
   try {
     process.kill(pid, 0);
