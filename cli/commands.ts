@@ -281,9 +281,22 @@ export const commands: Command[] = [
     follow: jobIdOf,
   },
   {
+    words: ['statement', 'notify'],
+    usage:
+      'statement notify                     (mail the current privacy statement version to every licensee, once per version)',
+    method: 'POST',
+    path: '/api/admin/statement/notify',
+    body: () => ({}),
+    render: (result) =>
+      (result as { started: boolean }).started
+        ? `Statement notice started as job ${jobIdOf(result)}.`
+        : `This version's notice is job ${jobIdOf(result)} (started before; nothing new sent).`,
+    follow: jobIdOf,
+  },
+  {
     words: ['jobs', 'show'],
     usage:
-      'jobs show JOB_ID                     (a marketing send, purge or re-purge: status, progress, result)',
+      'jobs show JOB_ID                     (a marketing send, statement notice, purge or re-purge: status, progress, result)',
     method: 'POST',
     path: '/api/admin/jobs/show',
     body: (args) => ({ jobId: arg(args, 0, 'JOB_ID') }),

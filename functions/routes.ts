@@ -62,6 +62,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/admin/marketing/audience', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/marketing/send', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/jobs/show', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/statement/notify', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/retention/repurge', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/privacy-requests', fn: 'privacy-requests', access: 'session' },
   { method: 'POST', path: '/api/privacy-requests/by-email', fn: 'privacy-requests', access: 'public' },

@@ -22,6 +22,8 @@ export const partitions = {
   autoReply: 'AUTOREPLY#*',
   inbox: 'INBOX',
   job: 'JOB#*',
+  /** Within the job store: which job holds a once-per-key job (a statement version's notice). */
+  jobOnce: 'JOB#ONCE',
 } as const;
 export type Partition = keyof typeof partitions;
 
@@ -207,8 +209,9 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
   },
   // A licensee's audit events by index (was the licence ended?), then one event per backstop deletion.
   'ttl-audit': { items: { audit: ['PutItem'] }, indexes: ['auditByLicensee'] },
-  // Requests near or past their deadline: the deadline index only.
-  'deadline-watch': { items: {}, indexes: ['openRequests'] },
+  // Requests near or past their deadline (the deadline index), and whether the current statement version's
+  // notice has a job (its once-marker, no other item of the job store).
+  'deadline-watch': { items: { jobOnce: ['GetItem'] }, indexes: ['openRequests'] },
   // Reviews with a deadline (shard BUDGET), each lapsed or destroyed with its audit event.
   'budget-review-cleanup': {
     items: { licensee: ['GetItem', 'PutItem'], audit: ['PutItem'] },
@@ -217,7 +220,8 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
   // Staff jobs: the job's partition (counters, one marker per item done, released when its step failed);
   // marketing sends (audience index, profiles, each send's audit event); approved deletions' purges (the
   // sweeper's resumable purge: progress on the profile, batches, email owner, profile + certificate) and
-  // re-purges after a restore (the audit months it reads the purge certificates from).
+  // re-purges after a restore (the audit months it reads the purge certificates from); a statement version's
+  // notice (the audience index's both partitions and the purge queue: everyone whose data is held).
   'job-runner': {
     items: {
       job: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
@@ -225,7 +229,7 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
       email: ['DeleteItem'],
       audit: ['Query', 'PutItem'],
     },
-    indexes: ['marketingAudience'],
+    indexes: ['marketingAudience', 'purgeQueue'],
   },
 };
 

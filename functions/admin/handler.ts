@@ -22,6 +22,7 @@ import { requireStaff } from '../../shared/services/staff/staff-actor.js';
 import type { StaffDeps } from '../../shared/services/staff/staff-deps.js';
 import { createAwsClients } from '../../shared/wiring.js';
 import { createStaffDeps } from '../../shared/wiring-staff.js';
+import { startStatementNotice } from '../../shared/services/statement-notice.js';
 import { createBudgetReviewDeps } from '../../shared/wiring-budget-review.js';
 import {
   budgetReviewRequestSchema,
@@ -132,6 +133,8 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
     'POST /api/admin/marketing/send': staff((actor, request) =>
       startMarketingSend(deps, actor, bodyOf(marketingSendSchema, request).template),
     ),
+    // Once per statement version: a second call answers with the job the first one started.
+    'POST /api/admin/statement/notify': staff((actor) => startStatementNotice(deps, actor)),
     'POST /api/admin/jobs/show': staff((_actor, request) =>
       showJob(deps, bodyOf(jobBodySchema, request).jobId),
     ),

@@ -8,16 +8,18 @@ import { loadConfig, requireSetting } from '../../shared/config.js';
 import { systemClock } from '../../shared/domain/dates.js';
 import { createObservability } from '../../shared/observability.js';
 import { runDeadlineWatch } from '../../shared/services/staff/deadline-watch.js';
+import { statementNoticeMissing } from '../../shared/services/statement-notice.js';
+import { createJobStore } from '../../shared/adapters/job-store.js';
 
 const config = loadConfig();
 const { logger, metrics } = createObservability('deadline-watch');
+const dynamodb = createDynamoDbClient(config);
+// Reads one item of the job store: whether this statement version's notice has a job yet.
+const jobs = createJobStore({ client: dynamodb, tableName: config.TABLE_NAME, clock: systemClock });
 const deps = {
   clock: systemClock,
-  requests: createRequestRepository({
-    client: createDynamoDbClient(config),
-    tableName: config.TABLE_NAME,
-    clock: systemClock,
-  }),
+  requests: createRequestRepository({ client: dynamodb, tableName: config.TABLE_NAME, clock: systemClock }),
+  statementNoticeMissing: () => statementNoticeMissing({ jobs }),
   mailer: createSesMailer({ ses: createSesClient(config), from: config.MAIL_FROM }),
   staffMailbox: requireSetting(config, 'STAFF_MAILBOX'),
   // Always published, zero included, so the overdue alarm sees a value every day.

@@ -17,6 +17,8 @@ export type JobStore = ReturnType<typeof createJobStore>;
 
 const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' });
 const markerKey = (jobId: string, itemId: string) => ({ pk: `JOB#${jobId}`, sk: `ITEM#${itemId}` });
+/** A job that may exist once per key (a statement version's notice): the key names the job that has it. */
+const onceKey = (key: string) => ({ pk: 'JOB#ONCE', sk: `ONCE#${key}` });
 
 /**
  * Jobs live in a partition of their own (`JOB#<id>`): the job item with its counters, and one marker per
@@ -94,6 +96,46 @@ export function createJobStore({
           ],
         }),
       );
+    },
+
+    /**
+     * Creates the job only if no job holds `key` yet (the claim on the key, the job and its audit event in one
+     * transaction). Returns the id of the job that holds the key: this one, or the one that was first.
+     */
+    async createOnce(
+      key: string,
+      job: StoredJob,
+      audit: TransactWriteItem,
+    ): Promise<{ jobId: string; created: boolean }> {
+      const created = await transact([
+        {
+          Put: {
+            TableName: tableName,
+            Item: marshall({ ...onceKey(key), jobId: job.jobId, at: job.startedAt }),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: marshall({ ...job, ...jobKey(job.jobId) }, { removeUndefinedValues: true }),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        audit,
+      ]);
+      if (created) return { jobId: job.jobId, created };
+      const holder = await this.onceHolder(key);
+      if (!holder) throw new ConcurrentUpdateError('once key taken and released');
+      return { jobId: holder, created };
+    },
+
+    /** The job that holds a once-key, if any. */
+    async onceHolder(key: string): Promise<string | undefined> {
+      const { Item } = await client.send(
+        new GetItemCommand({ TableName: tableName, Key: marshall(onceKey(key)), ConsistentRead: true }),
+      );
+      return Item ? String(unmarshall(Item).jobId) : undefined;
     },
 
     async get(jobId: string): Promise<StoredJob | undefined> {

@@ -29,8 +29,14 @@ import {
   type SignInCodeRecord,
 } from '../domain/records.js';
 
-/** The single partition value of the sparse marketing audience index. */
+/** The marketing audience index's partition of active licensees who did not opt out: marketing's only source. */
 export const audienceShard = 'AUDIENCE';
+
+/**
+ * The same index's partition of active licensees who opted out of marketing: never mailed marketing, but
+ * told of service matters every licensee must hear (a new version of the privacy statement).
+ */
+export const noticeOnlyShard = 'NOTICES';
 
 /**
  * The single partition value of the sparse purge queue index: set on ended licences only (derived on every
@@ -58,13 +64,16 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
     marshall({ ...record, ...key }, { removeUndefinedValues: true, convertClassInstanceToMap: false });
 
   /**
-   * The marketing audience index holds exactly the active licensees who did not opt out: derived here, on
-   * every profile write, so no code path can forget to take an opted-out licensee out of it.
+   * The marketing audience partition holds exactly the active licensees who did not opt out (the opted-out
+   * ones sit in the notices partition): derived here, on every profile write, so no code path can forget to
+   * take an opted-out licensee out of the audience.
    */
   const profileItem = (profile: ProfileRecord) =>
     toItem(profileKey(profile.licenseeId), {
       ...profile,
-      ...(profile.status === 'active' && !profile.marketingOptOut ? { audienceShard } : {}),
+      ...(profile.status === 'active'
+        ? { audienceShard: profile.marketingOptOut ? noticeOnlyShard : audienceShard }
+        : {}),
       ...(profile.status === 'ended' && profile.purgeAt !== undefined ? { purgeShard: purgeQueueShard } : {}),
     });
 

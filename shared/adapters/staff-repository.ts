@@ -7,13 +7,35 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DisclosureRecord } from '../domain/records.js';
-import { audienceShard } from './licensee-repository.js';
+import { audienceShard, noticeOnlyShard, purgeQueueShard } from './licensee-repository.js';
 import { keys, tableDefinition } from './table-definition.js';
 
 export type StaffRepository = ReturnType<typeof createStaffRepository>;
 
-/** Queries and writes only staff make: disclosures, the marketing audience. */
+/** Queries and writes only staff make: disclosures, the marketing audience, the notice recipients. */
 export function createStaffRepository({ client, tableName }: { client: DynamoDBClient; tableName: string }) {
+  /** The licensee ids of one partition of a sparse index, every page of it. */
+  async function idsIn(index: { name: string; partitionKey: string }, shard: string): Promise<string[]> {
+    const ids: string[] = [];
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#shard = :shard',
+          ExpressionAttributeNames: { '#shard': index.partitionKey },
+          ExpressionAttributeValues: marshall({ ':shard': shard }),
+          ProjectionExpression: 'licenseeId',
+          ExclusiveStartKey,
+        }),
+      );
+      ids.push(...(page.Items ?? []).map((item) => String(unmarshall(item).licenseeId)));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return ids;
+  }
+
   return {
     /** Records a disclosure and its audit event together; the licensee's profile must exist. */
     async putDisclosure(
@@ -49,24 +71,19 @@ export function createStaffRepository({ client, tableName }: { client: DynamoDBC
     },
 
     /** Licensee ids in the marketing audience (eventually consistent: senders re-check each profile). */
-    async audienceIds(): Promise<string[]> {
-      const ids: string[] = [];
-      let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: tableDefinition.indexes.marketingAudience.name,
-            KeyConditionExpression: 'audienceShard = :shard',
-            ExpressionAttributeValues: marshall({ ':shard': audienceShard }),
-            ProjectionExpression: 'licenseeId',
-            ExclusiveStartKey,
-          }),
-        );
-        ids.push(...(page.Items ?? []).map((item) => String(unmarshall(item).licenseeId)));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return ids;
+    audienceIds: () => idsIn(tableDefinition.indexes.marketingAudience, audienceShard),
+
+    /**
+     * Everyone whose data ZorgSom holds and who must hear of a new privacy statement: active licensees,
+     * opted out of marketing or not, and ended licences not yet destroyed. Eventually consistent as well.
+     */
+    async noticeRecipientIds(): Promise<string[]> {
+      const partitions = await Promise.all([
+        idsIn(tableDefinition.indexes.marketingAudience, audienceShard),
+        idsIn(tableDefinition.indexes.marketingAudience, noticeOnlyShard),
+        idsIn(tableDefinition.indexes.purgeQueue, purgeQueueShard),
+      ]);
+      return [...new Set(partitions.flat())];
     },
   };
 }

@@ -24,7 +24,7 @@ export const tableDefinition = {
     openRequests: { name: 'openRequests', partitionKey: 'openShard', sortKey: 'dueAt' },
     /** Audit events by licensee: they outlive the purge, as proof of what was done. */
     auditByLicensee: { name: 'auditByLicensee', partitionKey: 'auditLicensee', sortKey: 'sk' },
-    /** Active licensees who did not opt out: the only source of marketing recipients. */
+    /** Active licensees: partition AUDIENCE (did not opt out; marketing's only source) and NOTICES (opted out). */
     marketingAudience: { name: 'marketingAudience', partitionKey: 'audienceShard', sortKey: 'licenseeId' },
   },
 } as const;

@@ -6,7 +6,7 @@ import { auditActorSchema } from './audit.js';
  * runner asynchronously; the runner works in steps, saves progress after each, stops before its timeout and
  * invokes itself again, and is safe to run twice (every step is idempotent per recipient or licensee).
  */
-export const jobKinds = ['marketing-send', 'purge', 'repurge'] as const;
+export const jobKinds = ['marketing-send', 'purge', 'repurge', 'statement-notice'] as const;
 export type JobKind = (typeof jobKinds)[number];
 
 export const jobIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' });

@@ -11,6 +11,11 @@ export const policy = {
     version: '2.0',
     /** The day this version applies from (Europe/Amsterdam). */
     effectiveDate: '2026-12-01',
+    /** What changed against the version before, in plain words: the notice mail quotes it. */
+    changes: {
+      nl: 'De privacyverklaring staat nu in zijn geheel in het portaal, met de wet (AVG) bij naam, hoe lang wij uw gegevens bewaren en hoe u ze inziet, verbetert of laat verwijderen.',
+      en: 'The full privacy statement is now in the portal, naming the law (GDPR), how long we keep your data and how you view, correct or delete it.',
+    },
     law: {
       nl: 'Algemene Verordening Gegevensbescherming (AVG)',
       en: 'General Data Protection Regulation (GDPR, in Dutch: AVG)',

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../../shared/domain/problems.js';
 import { pages } from '../../web/src/pages.js';
 import { requestTypeTexts, type Language } from '../../web/src/texts.js';
-import { axeViolations, settled, tabTo, tabToLink } from './support/checks.js';
+import { axeViolations, settled, tabTo, tabToLink, tabUntil } from './support/checks.js';
 import { E2E_TIMEOUT, nowSeconds, startPortal, uniqueEmail, type Portal } from './support/portal.js';
 import {
   fillSignup,
@@ -60,53 +60,58 @@ describe('axe-core on every page', () => {
     ).toEqual([]);
   });
 
-  it.each<Language>(['nl', 'en'])(
-    'finds no WCAG 2.1 AA violation (%s)',
-    { timeout: E2E_TIMEOUT },
-    async (language) => {
-      const { context, page } = await portal.newPage({ language });
-      const problems = watchForProblems(page, new URL(portal.url).origin);
-      const violations: string[] = [];
-      try {
-        for (const file of signedOutPages) {
-          await page.goto(`/${file}`);
-          await settled(page, language);
-          violations.push(...(await axeViolations(page)));
-        }
-        // Error states: a signup with every field wrong, a sign-in with its code step open.
-        await page.goto('/signup.html');
+  // Each page at both widths, in both languages, with a screenshot of each for review (test-output/screenshots/).
+  it.each<[Language, boolean]>([
+    ['nl', false],
+    ['en', false],
+    ['nl', true],
+    ['en', true],
+  ])('finds no WCAG 2.1 AA violation (%s, phone: %s)', { timeout: E2E_TIMEOUT }, async (language, phone) => {
+    const { context, page } = await portal.newPage({ language, phone });
+    const shot = (name: string) => snap(page, `${language}-${phone ? 375 : 1280}-${name}`);
+    const problems = watchForProblems(page, new URL(portal.url).origin);
+    const violations: string[] = [];
+    try {
+      for (const file of signedOutPages) {
+        await page.goto(`/${file}`);
         await settled(page, language);
-        await page.getByRole('button', { name: say('signup.submit', language), exact: true }).click();
-        await page.locator('#f-name-error').waitFor();
         violations.push(...(await axeViolations(page)));
-        await snap(page, `${language}-signup-errors`);
-        await page.goto('/sign-in.html');
-        await settled(page, language);
-        await page.getByLabel(say('field.email', language), { exact: true }).fill(uniqueEmail('axe-nobody'));
-        await page.getByRole('button', { name: say('signIn.sendCode', language), exact: true }).click();
-        await page.locator('#sign-in-form').waitFor();
-        violations.push(...(await axeViolations(page)));
-
-        await signUpAndConfirm(portal, page, sampleLicensee(uniqueEmail(`axe-${language}`)), language);
-        // A request, so the requests page and the export have a table to check.
-        await page.goto('/privacy-request.html');
-        await settled(page, language);
-        await page.getByLabel(requestTypeTexts.question[language]).check();
-        await page.getByRole('button', { name: say('request.submit', language) }).click();
-        await page.locator('#request-result dl').waitFor();
-        violations.push(...(await axeViolations(page)));
-        for (const file of signedInPages) {
-          await page.goto(`/${file}`);
-          await settled(page, language);
-          violations.push(...(await axeViolations(page)));
-        }
-        expect(violations).toEqual([]);
-        expect(problems).toEqual([]);
-      } finally {
-        await context.close();
+        await shot(file.replace('.html', ''));
       }
-    },
-  );
+      // Error states: a signup with every field wrong, a sign-in with its code step open.
+      await page.goto('/signup.html');
+      await settled(page, language);
+      await page.getByRole('button', { name: say('signup.submit', language), exact: true }).click();
+      await page.locator('#f-name-error').waitFor();
+      violations.push(...(await axeViolations(page)));
+      await shot('signup-errors');
+      await page.goto('/sign-in.html');
+      await settled(page, language);
+      await page.getByLabel(say('field.email', language), { exact: true }).fill(uniqueEmail('axe-nobody'));
+      await page.getByRole('button', { name: say('signIn.sendCode', language), exact: true }).click();
+      await page.locator('#sign-in-form').waitFor();
+      violations.push(...(await axeViolations(page)));
+
+      await signUpAndConfirm(portal, page, sampleLicensee(uniqueEmail(`axe-${language}`)), language);
+      // A request, so the requests page and the export have a table to check.
+      await page.goto('/privacy-request.html');
+      await settled(page, language);
+      await page.getByLabel(requestTypeTexts.question[language]).check();
+      await page.getByRole('button', { name: say('request.submit', language) }).click();
+      await page.locator('#request-result dl').waitFor();
+      violations.push(...(await axeViolations(page)));
+      for (const file of signedInPages) {
+        await page.goto(`/${file}`);
+        await settled(page, language);
+        violations.push(...(await axeViolations(page)));
+        await shot(`signed-in-${file.replace('.html', '')}`);
+      }
+      expect(violations).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 describe('keyboard only', () => {
@@ -143,6 +148,23 @@ describe('keyboard only', () => {
       await page.waitForURL('**/my-data.html');
       await page.locator('#profile-view dt').first().waitFor();
       expect(await page.locator('#profile-view').textContent()).toContain(licensee.name);
+
+      // "Wijzigen" by keyboard: it opens the one form with focus in its field, Enter saves, and focus
+      // returns to the same "Wijzigen" so the next Tab continues where the person was.
+      await tabUntil(page, 'data-edit', 'name-form');
+      expect(await focused(page, 'aria-expanded')).toBe('false');
+      await page.keyboard.press('Enter');
+      await page.locator('#name-form').waitFor({ state: 'visible' });
+      expect(await focused(page, 'name')).toBe('name');
+      expect(await page.locator('#address-form').isHidden()).toBe(true);
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type(`${licensee.name} Keyboard`);
+      await page.keyboard.press('Enter');
+      await page.locator('#profile-status').getByText(say('common.saved', 'nl')).waitFor();
+      expect(await page.locator('#profile-view').textContent()).toContain(`${licensee.name} Keyboard`);
+      expect(await page.locator('#name-form').isHidden()).toBe(true);
+      expect(await focused(page, 'data-edit')).toBe('name-form');
+      expect(await focused(page, 'aria-expanded')).toBe('false');
     } finally {
       await context.close();
     }

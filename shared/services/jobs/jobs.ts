@@ -29,8 +29,49 @@ export async function startJob(
   params: StoredJob['params'],
   audit: { licenseeId?: string; subjectId?: string } = {},
 ): Promise<JobView> {
+  const job = newJob(deps, actor, kind, params);
+  await deps.jobs.create(job, startedEvent(deps, actor, job, audit));
+  await deps.invoker.invoke(job.jobId);
+  return viewOfJob(job);
+}
+
+/**
+ * Like startJob, for work that must happen once per `onceKey` however often (or however many staff at once)
+ * ask: the first call starts the job, every other call gets that same job back, `started: false`.
+ */
+export async function startJobOnce(
+  deps: JobDeps,
+  actor: AuditActor,
+  kind: JobKind,
+  params: StoredJob['params'],
+  onceKey: string,
+): Promise<JobView & { started: boolean }> {
+  const job = newJob(deps, actor, kind, params);
+  const { jobId, created } = await deps.jobs.createOnce(onceKey, job, startedEvent(deps, actor, job));
+  if (created) {
+    await deps.invoker.invoke(jobId);
+    return { ...viewOfJob(job), started: true };
+  }
+  return { ...(await showJob(deps, jobId)), started: false };
+}
+
+function startedEvent(
+  deps: JobDeps,
+  actor: AuditActor,
+  job: StoredJob,
+  audit: { licenseeId?: string; subjectId?: string } = {},
+) {
+  return deps.audit.transactItem({
+    actor,
+    action: 'job.started',
+    ...audit,
+    details: { jobId: job.jobId, kind: job.kind, ...job.params },
+  }).item;
+}
+
+function newJob(deps: JobDeps, actor: AuditActor, kind: JobKind, params: StoredJob['params']): StoredJob {
   const now = deps.clock().toISOString();
-  const job: StoredJob = {
+  return {
     jobId: deps.newId(),
     kind,
     status: 'running',
@@ -41,17 +82,6 @@ export async function startJob(
     progress: {},
     runs: 0,
   };
-  await deps.jobs.create(
-    job,
-    deps.audit.transactItem({
-      actor,
-      action: 'job.started',
-      ...audit,
-      details: { jobId: job.jobId, kind, ...params },
-    }).item,
-  );
-  await deps.invoker.invoke(job.jobId);
-  return viewOfJob(job);
 }
 
 export async function showJob(deps: Pick<JobDeps, 'jobs'>, jobId: string): Promise<JobView> {

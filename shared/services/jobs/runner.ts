@@ -7,6 +7,7 @@ import type { StaffDeps } from '../staff/staff-deps.js';
 import { runMarketingSend } from '../staff/marketing.js';
 import type { JobDeps } from './jobs.js';
 import { runPurgeJob, runRepurgeJob } from './purge-jobs.js';
+import { runStatementNotice } from '../statement-notice.js';
 
 export const jobRunnerActor = systemActor('job-runner');
 
@@ -66,5 +67,7 @@ function step(deps: JobRunnerDeps, job: StoredJob, shouldStop: () => boolean): P
       return runPurgeJob(deps, job, actor, shouldStop);
     case 'repurge':
       return runRepurgeJob(deps, job, actor, shouldStop);
+    case 'statement-notice':
+      return runStatementNotice(deps, job, shouldStop);
   }
 }

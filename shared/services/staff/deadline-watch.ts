@@ -8,6 +8,8 @@ import type { OutgoingMail } from '../ports.js';
 export interface DeadlineReport {
   overdue: number;
   dueSoon: number;
+  /** The current privacy statement version has not been mailed to licensees yet. */
+  statementNoticePending: boolean;
   mailed: boolean;
 }
 
@@ -19,14 +21,25 @@ function staffDigest(
   to: string,
   overdue: StoredPrivacyRequest[],
   dueSoon: StoredPrivacyRequest[],
+  statementNoticePending: boolean,
   now: Date,
 ): OutgoingMail {
+  const statementLines = statementNoticePending
+    ? [
+        `The privacy statement's version ${policy.statement.version} has not been mailed to licensees yet.`,
+        'Once it is published, send it with `npm run admin -- statement notify` (once per version).',
+        '',
+      ]
+    : [];
   const line = (request: StoredPrivacyRequest) =>
     `  ${request.reference}  ${request.type.padEnd(18)} ${request.status.padEnd(24)} due ${request.dueAt.slice(0, 10)} (${daysLeft(request, now)} days)`;
   return {
     to,
-    subject: `Privacy requests: ${overdue.length} overdue, ${dueSoon.length} due within ${policy.deadlineWatch.warnDaysBefore} days`,
+    subject:
+      `Privacy requests: ${overdue.length} overdue, ${dueSoon.length} due within ${policy.deadlineWatch.warnDaysBefore} days` +
+      (statementNoticePending ? `; statement ${policy.statement.version} not yet mailed` : ''),
     text: [
+      ...statementLines,
       overdue.length > 0
         ? `OVERDUE: the legal deadline has passed\n${overdue.map(line).join('\n')}`
         : 'Nothing overdue.',
@@ -40,12 +53,16 @@ function staffDigest(
   };
 }
 
-/** Daily: one mail to the staff mailbox when any open request is near or past its deadline. */
+/**
+ * Daily: one mail to the staff mailbox when any open request is near or past its deadline, or while the
+ * current privacy statement version has not been mailed to licensees.
+ */
 export async function runDeadlineWatch(
   deps: Pick<ServiceDeps, 'clock' | 'mailer'> & {
     requests: RequestRepository;
     staffMailbox: string;
     countOverdue: (n: number, dueSoon: number) => void;
+    statementNoticeMissing: () => Promise<boolean>;
   },
 ): Promise<DeadlineReport> {
   const now = deps.clock();
@@ -56,7 +73,9 @@ export async function runDeadlineWatch(
     (request) => new Date(request.dueAt) >= now && new Date(request.dueAt) <= warnFrom,
   );
   deps.countOverdue(overdue.length, dueSoon.length);
-  const mailed = overdue.length + dueSoon.length > 0;
-  if (mailed) await deps.mailer.send(staffDigest(deps.staffMailbox, overdue, dueSoon, now));
-  return { overdue: overdue.length, dueSoon: dueSoon.length, mailed };
+  const statementNoticePending = await deps.statementNoticeMissing();
+  const mailed = overdue.length + dueSoon.length > 0 || statementNoticePending;
+  if (mailed)
+    await deps.mailer.send(staffDigest(deps.staffMailbox, overdue, dueSoon, statementNoticePending, now));
+  return { overdue: overdue.length, dueSoon: dueSoon.length, statementNoticePending, mailed };
 }

@@ -23,19 +23,16 @@ export async function settled(page: Page, language: Language): Promise<void> {
   await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
 }
 
-/** Presses Tab until the focused element has `id` (never clicks); fails if it is not reachable. */
-export async function tabTo(page: Page, id: string, max = 40): Promise<void> {
+/** Presses Tab until the focused element's `attribute` is `value` (never clicks); fails if none is reachable. */
+export async function tabUntil(page: Page, attribute: string, value: string, max = 40): Promise<void> {
   for (let i = 0; i < max; i += 1) {
-    if ((await focused(page, 'id')) === id) return;
+    if ((await focused(page, attribute)) === value) return;
     await page.keyboard.press('Tab');
   }
-  throw new Error(`#${id} is not reachable with Tab`);
+  throw new Error(`No element with ${attribute}="${value}" is reachable with Tab`);
 }
 
-export async function tabToLink(page: Page, href: string, max = 40): Promise<void> {
-  for (let i = 0; i < max; i += 1) {
-    if ((await focused(page, 'href')) === href) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`No link to ${href} is reachable with Tab`);
-}
+export const tabTo = (page: Page, id: string, max = 40): Promise<void> => tabUntil(page, 'id', id, max);
+
+export const tabToLink = (page: Page, href: string, max = 40): Promise<void> =>
+  tabUntil(page, 'href', href, max);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readOutbox } from '../../../local/ses-emulator.js';
-import { createIsolatedTable, type IsolatedTable } from '../../../local/table.js';
+import { createIsolatedTable, localDynamoDbClient, type IsolatedTable } from '../../../local/table.js';
 import { loadConfig } from '../../../shared/config.js';
 import { addDays } from '../../../shared/domain/dates.js';
 import { createRequest } from '../../../shared/services/requests/workflow.js';
@@ -10,6 +10,11 @@ import { confirmSignup, signup } from '../../../shared/services/signup.js';
 import { requireLicensee } from '../../../shared/services/session.js';
 import { createRequestDeps } from '../../../shared/wiring-requests.js';
 import { newLicensee } from '../../support/local-api.js';
+import { ulid } from 'ulid';
+import { createAuditLog } from '../../../shared/adapters/audit-log.js';
+import { createJobStore } from '../../../shared/adapters/job-store.js';
+import { policy } from '../../../shared/domain/policy.js';
+import { startStatementNotice, statementNoticeMissing } from '../../../shared/services/statement-notice.js';
 
 let table: IsolatedTable;
 let now = new Date('2026-05-01T08:00:00Z');
@@ -52,13 +57,19 @@ describe('deadline watch', () => {
         clock: () => at,
         staffMailbox,
         countOverdue: (overdue, dueSoon) => counts.push([overdue, dueSoon]),
+        statementNoticeMissing: async () => false,
       });
 
     const early = await openQuestion();
     now = addDays(now, 5);
     const late = await openQuestion();
 
-    expect(await watch(now)).toEqual({ overdue: 0, dueSoon: 0, mailed: false });
+    expect(await watch(now)).toEqual({
+      overdue: 0,
+      dueSoon: 0,
+      statementNoticePending: false,
+      mailed: false,
+    });
     expect(
       await readOutbox(table.env.SES_ENDPOINT!).then((mails) =>
         mails.filter((m) => m.to.includes(staffMailbox)),
@@ -66,10 +77,20 @@ describe('deadline watch', () => {
     ).toEqual([]);
 
     const nearEarly = addDays(new Date(early.dueAt), -3);
-    expect(await watch(nearEarly)).toEqual({ overdue: 0, dueSoon: 1, mailed: true });
+    expect(await watch(nearEarly)).toEqual({
+      overdue: 0,
+      dueSoon: 1,
+      statementNoticePending: false,
+      mailed: true,
+    });
 
     const pastEarly = addDays(new Date(early.dueAt), 1);
-    expect(await watch(pastEarly)).toEqual({ overdue: 1, dueSoon: 1, mailed: true });
+    expect(await watch(pastEarly)).toEqual({
+      overdue: 1,
+      dueSoon: 1,
+      statementNoticePending: false,
+      mailed: true,
+    });
     const digest = (await readOutbox(table.env.SES_ENDPOINT!))
       .filter((m) => m.to.includes(staffMailbox))
       .at(-1)!;
@@ -82,5 +103,47 @@ describe('deadline watch', () => {
       [0, 1],
       [1, 1],
     ]);
+  });
+
+  it('reminds staff daily while the current statement version has not been mailed, and stops once it has', async () => {
+    const jobs = createJobStore({
+      client: localDynamoDbClient(table.env),
+      tableName: table.env.TABLE_NAME!,
+      clock: () => now,
+    });
+    const mailbox = `statement-${Date.now()}@zorgsom.test`;
+    const watch = () =>
+      runDeadlineWatch({
+        ...deps(),
+        clock: () => new Date('2020-01-01T06:00:00Z'),
+        staffMailbox: mailbox,
+        countOverdue: () => {},
+        statementNoticeMissing: () => statementNoticeMissing({ jobs }),
+      });
+    const digests = async () =>
+      (await readOutbox(table.env.SES_ENDPOINT!)).filter((m) => m.to.includes(mailbox));
+
+    expect(await watch()).toMatchObject({ statementNoticePending: true, mailed: true });
+    const [digest] = await digests();
+    expect(digest!.subject).toContain(`statement ${policy.statement.version} not yet mailed`);
+    expect(digest!.text).toContain('npm run admin -- statement notify');
+
+    await startStatementNotice(
+      {
+        jobs,
+        invoker: { invoke: async () => {} },
+        audit: createAuditLog({
+          client: localDynamoDbClient(table.env),
+          tableName: table.env.TABLE_NAME!,
+          clock: () => now,
+          newId: ulid,
+        }),
+        clock: () => now,
+        newId: ulid,
+      },
+      { kind: 'staff', id: 'deadline-test' },
+    );
+    expect(await watch()).toMatchObject({ statementNoticePending: false });
+    expect(await digests()).toHaveLength(1);
   });
 });

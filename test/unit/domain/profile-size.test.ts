@@ -30,10 +30,11 @@ function worstCase() {
     address: {
       street: 'x',
       houseNumber: '99999',
+      houseLetter: 'Z',
       houseNumberAddition: 'ABCDEFGHIJ',
       postcode: 'A123456789', // foreign: the longest form a postcode is normalised to
       city: 'x',
-      country: 'BE',
+      country: 'FR', // outside NL, BE, DE: the longest postcode form is kept as typed
     },
     email: email254,
     iban: 'MT84MALT011000012345MTLCAST001S',
@@ -82,6 +83,7 @@ describe('profile document size', () => {
       ['pendingEmail', (d: typeof longer) => (d.pendingEmail = `a${d.pendingEmail}`)],
       ['houseNumber', (d: typeof longer) => (d.data.address.houseNumber += '9')],
       ['houseNumberAddition', (d: typeof longer) => (d.data.address.houseNumberAddition += 'K')],
+      ['houseLetter', (d: typeof longer) => (d.data.address.houseLetter += 'Y')],
       ['unknown field', (d: typeof longer) => Object.assign(d.data, { note: 'x' })],
     ] as const) {
       const document = structuredClone(longer);

@@ -41,6 +41,9 @@ const change = (form: string, item: TextKey): HTMLElement => {
     type: 'button',
     class: 'link-button change',
     'data-edit': form,
+    // A disclosure button: screen readers say "collapsed" until it opens its form (controllers.ts openEditor).
+    'aria-expanded': 'false',
+    'aria-controls': form,
   });
   button.append(
     h('span', { class: 'visually-hidden' }, ': '),
@@ -79,6 +82,8 @@ export function profileFacts(
             type: 'button',
             class: 'link-button change',
             'data-edit': 'licence-end-form',
+            'aria-expanded': 'false',
+            'aria-controls': 'licence-end-form',
           })
         : null,
     ),
