@@ -69,14 +69,22 @@ async function main(argv: string[]): Promise<number> {
   }
   const output = match.command.save?.(result, values);
   if (output) {
-    await writeFile(output.file, output.bytes, { mode: 0o600 });
+    const bytes = 'url' in output ? await download(output.url) : output.bytes;
+    await writeFile(output.file, bytes, { mode: 0o600 });
     process.stdout.write(
-      `${match.command.render(result)} Written to ${output.file} (${output.bytes.length} bytes).\n`,
+      `${match.command.render(result)} Written to ${output.file} (${bytes.length} bytes).\n`,
     );
     return 0;
   }
   process.stdout.write(`${values.json ? JSON.stringify(result, null, 2) : match.command.render(result)}\n`);
   return 0;
+}
+
+/** A file from a presigned URL (no credentials of ours travel with it). The URL itself is never printed. */
+async function download(url: string): Promise<Buffer> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`download refused by storage (HTTP ${response.status})`);
+  return Buffer.from(await response.arrayBuffer());
 }
 
 /** Polls `jobs show` until the job is no longer running; a changed progress line goes to stderr. */

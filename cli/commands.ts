@@ -16,7 +16,8 @@ export interface Command {
    */
   follow?: (result: unknown) => string | undefined;
   /** Writes binary output to a file instead of the terminal. */
-  save?: (result: unknown, flags: Flags) => { file: string; bytes: Buffer };
+  /** Writes the result to a file: bytes it carries, or bytes fetched from a (presigned) URL it names. */
+  save?: (result: unknown, flags: Flags) => { file: string; bytes: Buffer } | { file: string; url: string };
 }
 
 export class UsageError extends Error {
@@ -232,7 +233,8 @@ export const commands: Command[] = [
   },
   {
     words: ['budget-review', 'read'],
-    usage: 'budget-review read LICENSEE_ID REVIEW_ID --out FILE   (decrypts the upload; the read is audited)',
+    usage:
+      'budget-review read LICENSEE_ID REVIEW_ID --out FILE   (downloads the upload; audited before the link exists)',
     method: 'POST',
     path: '/api/admin/budget-reviews/read',
     body: (args, flags) => {
@@ -241,12 +243,10 @@ export const commands: Command[] = [
     },
     render: (result) => {
       const { contentType } = result as { contentType: string };
-      return `Upload (${contentType}) decrypted.`;
+      return `Upload (${contentType}) downloaded.`;
     },
-    save: (result, flags) => ({
-      file: String(flags.out),
-      bytes: Buffer.from((result as { contentBase64: string }).contentBase64, 'base64'),
-    }),
+    // A presigned S3 GET valid for a minute: the file never passes through the API.
+    save: (result, flags) => ({ file: String(flags.out), url: (result as { url: string }).url }),
   },
   {
     words: ['budget-review', 'close'],

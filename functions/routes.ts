@@ -55,6 +55,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/admin/audit', fn: 'admin', access: 'staff' },
   { method: 'GET', path: '/api/admin/reports/processing-register', fn: 'admin', access: 'staff' },
   { method: 'GET', path: '/api/me/budget-reviews', fn: 'budget-review', access: 'session' },
+  { method: 'POST', path: '/api/me/budget-reviews/upload-url', fn: 'budget-review', access: 'session' },
   { method: 'POST', path: '/api/me/budget-reviews/decide', fn: 'budget-review', access: 'session' },
   { method: 'POST', path: '/api/admin/budget-reviews/request', fn: 'admin', access: 'staff' },
   { method: 'POST', path: '/api/admin/budget-reviews/read', fn: 'admin', access: 'staff' },
@@ -96,18 +97,21 @@ export const functionGrants: Record<FunctionName, FunctionGrants> = {
   admin: {
     kms: ['encrypt', 'decrypt', 'mac'],
     sendMail: true,
-    // Staff read uploads. Purges (raw mail and uploads included) run in the job runner, not here.
+    // Staff read uploads: signs the download (S3 decrypts via SSE-KMS on this role's behalf). Purges (raw mail
+    // and uploads included) run in the job runner, not here.
     budgetReviews: { key: ['decrypt'], uploads: ['get'] },
     // Marketing sends, approved deletions' purges and re-purges run as jobs (functions/job-runner).
     startsJobs: true,
   },
   // Sets the opt-out flag and audits it; never sees plaintext.
   'marketing-unsubscribe': { kms: ['mac'], sendMail: false },
-  // Stores a consented upload; cannot read it back, nor any licensee's personal data.
+  // Signs the browser's upload (PUT, whose SSE-KMS S3 performs on this role's behalf: GenerateDataKey via S3),
+  // checks it with HeadObject (s3:GetObject; without kms:Decrypt it cannot read the content) and deletes it on
+  // a decline; no licensee's personal data.
   'budget-review': {
     kms: [],
     sendMail: false,
-    budgetReviews: { key: ['encrypt'], uploads: ['put'] },
+    budgetReviews: { key: ['encrypt'], uploads: ['put', 'get', 'delete'] },
   },
   // Privacy requests by web form: encrypts the message, decrypts the address on record to mail the
   // outcome, sets the opt-out; lists the licensee's requests.

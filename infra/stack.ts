@@ -68,7 +68,9 @@ export class ZorgSomPrivacyStack extends Stack {
       existingIdentity: props.existingSesIdentity ?? false,
     });
 
-    this.budgetReviews = new BudgetReviewStorage(this, 'BudgetReviews');
+    this.budgetReviews = new BudgetReviewStorage(this, 'BudgetReviews', {
+      portalOrigin: new URL(props.portalUrl).origin,
+    });
 
     // What every function may be granted, on exact ARNs.
     const targets: GrantTargets = {
@@ -177,6 +179,8 @@ export class ZorgSomPrivacyStack extends Stack {
     });
     this.web = new Web(this, 'Web', {
       apiOriginDomain: this.api.originDomain,
+      // The portal's presigned budget-review PUT goes to the bucket's regional endpoint (what the SDK signs).
+      uploadOrigin: `https://${this.budgetReviews.bucket.bucketRegionalDomainName}`,
       logsKey: this.keys.logsKey,
       ...(props.portal
         ? {

@@ -34,6 +34,8 @@ export interface HttpServerOptions {
    * routes refuse everyone.
    */
   staffCredential?: string;
+  /** The header CSP CloudFront sends with every page (web/src/security.ts), here with the local S3's origin. */
+  contentSecurityPolicy?: string;
 }
 
 export interface HttpServer {
@@ -366,6 +368,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (path !== '/api' && !path.startsWith('/api/')) {
       req.resume();
       if (staticRoot !== undefined && (method === 'GET' || method === 'HEAD')) {
+        if (options.contentSecurityPolicy)
+          res.setHeader('content-security-policy', options.contentSecurityPolicy);
         await serveStatic(req, res, staticRoot);
       } else {
         sendProblem(res, 404);

@@ -11,6 +11,8 @@ import { claimProcessRegistry } from './process-registry.js';
 import { startSesEmulator } from './ses-emulator.js';
 import { startScheduledJobs } from './scheduled-jobs.js';
 import { startLocalS3 } from './s3.js';
+import { uploadBrowserHeaders } from '../shared/adapters/budget-review-store.js';
+import { contentSecurityPolicy } from '../web/src/security.js';
 import { startLocalLambda } from './lambda-endpoint.js';
 import { startLocalMail } from './smtp-server.js';
 import { ensureTable, localDynamoDbClient } from './table.js';
@@ -219,6 +221,15 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       directory: join(dataDir, 's3'),
       buckets: [LOCAL_RAW_MAIL_BUCKET, LOCAL_BUDGET_REVIEW_BUCKET],
       persistent: options.persistent,
+      // As the CDK bucket policy and CORS rule (infra/constructs/budget-reviews.ts).
+      sseKmsKeyIds: { [LOCAL_BUDGET_REVIEW_BUCKET]: LOCAL_BUDGET_KEY_ID },
+      cors: {
+        [LOCAL_BUDGET_REVIEW_BUCKET]: {
+          origins: [`http://localhost:${ports.http}`, `http://127.0.0.1:${ports.http}`],
+          methods: ['PUT'],
+          headers: uploadBrowserHeaders,
+        },
+      },
     }).then((s3) => void stops.push(s3.close));
 
     let loaded: Awaited<ReturnType<typeof loadHandlers>> | undefined;
@@ -255,6 +266,7 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
         handlers: loaded.handlers,
         staticDir,
         staffCredential,
+        contentSecurityPolicy: contentSecurityPolicy(endpoints.s3),
       });
       stops.push(http.close);
       httpUrl = http.url;

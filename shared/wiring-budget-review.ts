@@ -1,6 +1,5 @@
 import { createAuditLog } from './adapters/audit-log.js';
 import { createBudgetReviewStore } from './adapters/budget-review-store.js';
-import { lazyEnvelope } from './adapters/lazy-envelope.js';
 import { createS3Client } from './adapters/raw-mail-store.js';
 import { requireSetting, type Config } from './config.js';
 import { systemClock, type Clock } from './domain/dates.js';
@@ -24,14 +23,10 @@ export function createBudgetReviewDeps(
       s3: createS3Client(config),
       bucket: requireSetting(config, 'BUDGET_REVIEW_BUCKET'),
     }),
-    // Uploads are files (over KMS's 4 KB limit): Encryption SDK envelopes, imported on first use, so the
-    // budget-review function's other routes and the daily cleanup never evaluate the SDK.
-    budgetEnvelope: lazyEnvelope(async () =>
-      (await import('./adapters/kms-envelope.js')).createKmsEnvelope({
-        kms: clients.kms,
-        keyId: budgetKeyId,
-      }),
-    ),
+    // Uploads travel browser → S3 and S3 → staff's browser on presigned URLs; S3 encrypts them (SSE-KMS)
+    // under this key. No function ever holds a file's bytes.
+    budgetKeyId,
+    verifyEncryption: config.S3_ENDPOINT === undefined,
     audit: createAuditLog({ client: clients.dynamodb, tableName: config.TABLE_NAME, clock, newId }),
   };
 }

@@ -51,16 +51,28 @@ export const budgetReviewActions = {
   uploads: { put: ['s3:PutObject'], get: ['s3:GetObject'], delete: ['s3:DeleteObject'] },
 } as const;
 
-/** Budget-review grants: the upload bucket's objects and the budget key, which also serves the bucket's SSE-KMS. */
+/**
+ * Budget-review grants: the upload bucket's objects and the budget key. The key is used only by S3 (SSE-KMS of
+ * the presigned PUT and GET, on the signer's behalf), so only via S3: no function calls KMS with it directly.
+ */
 export function budgetReviewStatements(
   grants: NonNullable<Grants['budgetReviews']>,
   targets: GrantTargets['budgetReviews'],
+  region?: string,
 ): PolicyStatement[] {
   if (!targets) throw new Error('budget-review grants need the budget-review key and bucket');
   const keyActions = grants.key.flatMap((grant) => [...budgetReviewActions.key[grant]]);
+  if (keyActions.length > 0 && !region) throw new Error('the budget key is granted via S3 of a region');
   return [
     ...(keyActions.length > 0
-      ? [new PolicyStatement({ sid: 'BudgetReviewKey', actions: keyActions, resources: [targets.keyArn] })]
+      ? [
+          new PolicyStatement({
+            sid: 'BudgetReviewKeyViaS3',
+            actions: keyActions,
+            resources: [targets.keyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+          }),
+        ]
       : []),
     new PolicyStatement({
       sid: 'BudgetReviewUploads',
@@ -86,7 +98,7 @@ export function statementsFor(name: TableFunction, grants: Grants, targets: Gran
   statements.push(...tableStatementsFor(name, targets));
   if (grants.sendMail) statements.push(targets.sendMail());
   if (grants.budgetReviews)
-    statements.push(...budgetReviewStatements(grants.budgetReviews, targets.budgetReviews));
+    statements.push(...budgetReviewStatements(grants.budgetReviews, targets.budgetReviews, targets.region));
   if (grants.startsJobs) {
     if (!targets.jobRunnerArn) throw new Error('starting jobs needs the job runner');
     statements.push(
@@ -193,7 +205,8 @@ export function zorgSomFunction(parent: Construct, props: ZorgSomFunctionProps):
       id: 'AwsSolutions-IAM5[Resource::<BudgetReviewsUploads40D77A55.Arn>/budget-reviews/*]',
       reason:
         'Upload object keys are made per licensee and review at run time; the grant is limited to the ' +
-        'budget-reviews/ prefix of the one bucket, and to the single object action the function needs.',
+        'budget-reviews/ prefix of the one bucket, and to the object actions the function uses (upload: put, ' +
+        'head, delete; staff: get; purges and cleanup: delete).',
     });
   }
   Validations.of(policy).acknowledge({

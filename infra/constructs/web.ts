@@ -88,6 +88,11 @@ export interface WebProps {
    * console/config.json from it. Without it the console is served but cannot sign anyone in.
    */
   readonly staffSignIn?: { readonly cognitoDomainName: string; readonly clientId: string };
+  /**
+   * The budget-review upload bucket's origin (`https://<bucket regional domain>`): the portal PUTs a shared
+   * file there on a presigned URL, so the CSP's connect-src names it (and nothing else beyond 'self').
+   */
+  readonly uploadOrigin?: string;
 }
 
 /** Where the staff console lives on the distribution (local/console-build.ts builds it there). */
@@ -173,7 +178,10 @@ export class Web extends Construct {
     this.responseHeadersPolicy = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'ZorgSom portal: strict CSP, HSTS, no framing, no referrer, no sniffing',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy, override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: contentSecurityPolicy(props.uploadOrigin),
+          override: true,
+        },
         strictTransportSecurity: {
           accessControlMaxAge: HSTS_MAX_AGE,
           includeSubdomains: true,

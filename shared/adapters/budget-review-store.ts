@@ -6,7 +6,15 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  NotFound,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   budgetDeadlineShard,
@@ -19,8 +27,42 @@ import { keys, tableDefinition } from './table-definition.js';
 export type BudgetReviewStore = ReturnType<typeof createBudgetReviewStore>;
 
 /**
+ * The headers the browser sends with its presigned PUT, each signed (so S3 requires it unchanged); Host and
+ * Content-Length are signed too but set by the browser. The bucket's CORS rule allows exactly these.
+ */
+export const uploadBrowserHeaders = [
+  'content-type',
+  'x-amz-checksum-sha256',
+  'x-amz-server-side-encryption',
+  'x-amz-server-side-encryption-aws-kms-key-id',
+  'x-amz-server-side-encryption-context',
+] as const;
+
+export interface UploadToSign {
+  key: string;
+  contentType: string;
+  bytes: number;
+  /** Base64 of the file's SHA-256, as S3's x-amz-checksum-sha256 wants it. */
+  sha256: string;
+  /** The budget key (SSE-KMS). */
+  keyId: string;
+  encryptionContext: Record<string, string>;
+  expiresInSeconds: number;
+}
+
+/** An uploaded object as HeadObject reports it; encryption fields only where S3 applies SSE (not s3rver). */
+export interface StoredUpload {
+  bytes: number;
+  contentType: string;
+  encryption?: string;
+  keyId?: string;
+  sha256?: string;
+}
+
+/**
  * Review records live in the licensee's partition (the retention purge removes them); uploads live in a
- * bucket of their own, encrypted under the budget-review key, apart from all licensee data.
+ * bucket of their own, SSE-KMS under the budget-review key, apart from all licensee data. Files never pass
+ * through a function: the browser PUTs to a presigned URL, staff GET from one.
  */
 export function createBudgetReviewStore(options: {
   client: DynamoDBClient;
@@ -112,21 +154,75 @@ export function createBudgetReviewStore(options: {
 
     uploadKey: (licenseeId: string, reviewId: string) => `budget-reviews/${licenseeId}/${reviewId}`,
 
-    async putUpload(key: string, ciphertext: Uint8Array): Promise<void> {
-      await s3.send(
+    /**
+     * A presigned PUT of exactly this file to `key`: its length, type and SHA-256 and the SSE-KMS headers (the
+     * budget key, the review's encryption context) are signed headers, so S3 refuses the request unless the
+     * browser sends each of them unchanged, and refuses a body whose checksum differs. `headers` is what the
+     * browser must send (Content-Length it sets itself from the body).
+     */
+    async presignUpload(upload: UploadToSign): Promise<{ url: string; headers: Record<string, string> }> {
+      const headers: Record<(typeof uploadBrowserHeaders)[number], string> = {
+        'content-type': upload.contentType,
+        'x-amz-checksum-sha256': upload.sha256,
+        'x-amz-server-side-encryption': 'aws:kms',
+        'x-amz-server-side-encryption-aws-kms-key-id': upload.keyId,
+        'x-amz-server-side-encryption-context': Buffer.from(
+          JSON.stringify(upload.encryptionContext),
+        ).toString('base64'),
+      };
+      const url = await getSignedUrl(
+        s3,
         new PutObjectCommand({
           Bucket: bucket,
-          Key: key,
-          Body: ciphertext,
-          ContentType: 'application/octet-stream',
+          Key: upload.key,
+          ContentType: headers['content-type'],
+          ContentLength: upload.bytes,
+          ChecksumAlgorithm: 'SHA256',
+          ChecksumSHA256: headers['x-amz-checksum-sha256'],
+          ServerSideEncryption: 'aws:kms',
+          SSEKMSKeyId: upload.keyId,
+          SSEKMSEncryptionContext: headers['x-amz-server-side-encryption-context'],
         }),
+        {
+          expiresIn: upload.expiresInSeconds,
+          // The presigner leaves Content-Type unsigned and hoists x-amz-* into the query unless told.
+          signableHeaders: new Set(['content-type', 'content-length']),
+          unhoistableHeaders: new Set(Object.keys(headers).filter((name) => name.startsWith('x-amz-'))),
+        },
       );
+      return { url, headers };
     },
 
-    async getUpload(key: string): Promise<Uint8Array> {
-      const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      if (!Body) throw new Error('budget review upload has no body');
-      return Body.transformToByteArray();
+    /** What S3 holds at `key` (size, type, encryption, checksum), or undefined when nothing is there. */
+    async headUpload(key: string): Promise<StoredUpload | undefined> {
+      try {
+        const head = await s3.send(
+          new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }),
+        );
+        return {
+          bytes: head.ContentLength ?? 0,
+          contentType: head.ContentType ?? '',
+          ...(head.ServerSideEncryption ? { encryption: head.ServerSideEncryption } : {}),
+          ...(head.SSEKMSKeyId ? { keyId: head.SSEKMSKeyId } : {}),
+          ...(head.ChecksumSHA256 ? { sha256: head.ChecksumSHA256 } : {}),
+        };
+      } catch (error) {
+        if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return undefined;
+        throw error;
+      }
+    },
+
+    /** A presigned GET that makes the browser save the file rather than show it. */
+    async presignDownload(key: string, fileName: string, expiresInSeconds: number): Promise<string> {
+      return getSignedUrl(
+        s3,
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ResponseContentDisposition: `attachment; filename="${fileName}"`,
+        }),
+        { expiresIn: expiresInSeconds },
+      );
     },
 
     async deleteUpload(key: string): Promise<void> {

@@ -7,11 +7,13 @@ import { policy } from './policy.js';
  * gives it only with the patient's consent. Life cycle:
  *
  *   requested ──decline──> declined (nothing stored)
- *       │   └──accept + consent attestation + upload──> accepted ──staff close──> closed
+ *       │   └──upload (presigned PUT) + accept with consent attestation──> accepted ──staff close──> closed
  *       └── no answer by answerBy ──> lapsed
  *
+ * While a review is requested the browser may PUT a file to a presigned URL; only an accepted review keeps it.
  * An upload is destroyed `destroyUploadAfterDays` after the review closes, and at the latest that long after
- * the answer deadline had it never been closed.
+ * the answer deadline had it never been closed. A declined or lapsed review keeps a deadline until every URL
+ * issued for it has expired, so the cleanup deletes what a late PUT might still bring in.
  */
 export const budgetReviewStatusSchema = z.enum(['requested', 'declined', 'accepted', 'closed', 'lapsed']);
 export type BudgetReviewStatus = z.infer<typeof budgetReviewStatusSchema>;
@@ -35,6 +37,8 @@ export const storedBudgetReviewSchema = z.object({
       key: z.string(),
       bytes: z.number().int(),
       contentType: z.string(),
+      /** S3's SHA-256 of the file at acceptance (base64), where S3 reports one. */
+      sha256: z.string().optional(),
       destroyedAt: z.iso.datetime().optional(),
     })
     .optional(),
@@ -101,9 +105,18 @@ export function destructionDeadline(review: StoredBudgetReview, closedAt?: Date)
   return addDays(from, policy.budgetReview.destroyUploadAfterDays).toISOString();
 }
 
+/**
+ * Until when a file may still arrive for a review that stopped taking them at `from` (declined, lapsed): an
+ * upload URL issued just before lives `uploadUrlSeconds`; a minute more covers a PUT still in flight.
+ */
+export function strayUploadDeadline(from: Date): string {
+  return new Date(from.getTime() + (policy.budgetReview.uploadUrlSeconds + 60) * 1000).toISOString();
+}
+
 /** What the cleanup does with a review whose deadline passed. */
-export function dueAction(review: StoredBudgetReview): 'lapse' | 'destroy-upload' | 'none' {
+export function dueAction(review: StoredBudgetReview): 'lapse' | 'destroy-upload' | 'delete-stray' | 'none' {
   if (review.status === 'requested') return 'lapse';
+  if (review.status === 'declined' || review.status === 'lapsed') return 'delete-stray';
   if (review.upload && !review.upload.destroyedAt) return 'destroy-upload';
   return 'none';
 }

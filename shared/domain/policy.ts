@@ -97,7 +97,12 @@ export const policy = {
     destroyUploadAfterDays: 14,
     /** A request the licensee does not answer lapses after this. */
     answerWithinDays: 30,
+    /** Enforced where the file travels: the presigned upload signs this as the largest Content-Length. */
     maxUploadBytes: 5 * 1024 * 1024,
+    /** A presigned upload URL (the browser PUTs straight to S3) is valid this long. */
+    uploadUrlSeconds: 300,
+    /** A staff download URL is valid this long; every one is audited before it is issued. */
+    downloadUrlSeconds: 60,
   },
   /** Staff are warned about open requests this close to their deadline. */
   deadlineWatch: { warnDaysBefore: 7 },

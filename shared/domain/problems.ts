@@ -116,6 +116,14 @@ export const messages = {
     nl: 'Over dit verzoek is al beslist, of het is verlopen.',
     en: 'This request has already been decided, or has lapsed.',
   },
+  'upload-missing': {
+    nl: 'Het bestand is (nog) niet bij ons aangekomen. Kies het bestand opnieuw en deel het.',
+    en: 'The file has not reached us (yet). Choose the file again and share it.',
+  },
+  'upload-invalid': {
+    nl: 'Het ontvangen bestand klopt niet met wat is aangekondigd. Kies het bestand opnieuw en deel het.',
+    en: 'The file received does not match what was announced. Choose the file again and share it.',
+  },
   'consent-required': {
     nl: 'Verstrek patiëntgegevens alleen als uw patiënt daarvoor toestemming heeft gegeven, en bevestig dat.',
     en: 'Provide patient data only with your patient’s consent, and confirm that you have it.',

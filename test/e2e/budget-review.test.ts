@@ -1,8 +1,9 @@
 /**
  * Statement §4 in a real browser (Debian's Chromium), Dutch and English: staff ask a licensee for patient data
  * to check a budget; the licensee sees why, and decides. Sharing needs the consent box ticked and a file of an
- * accepted type and size (checked before anything travels); the shared file reaches ZorgSom intact. Declining
- * shares nothing. axe on the page with its forms and errors; the decision controls reachable with Tab.
+ * accepted type and size (checked before anything travels); the shared file goes from the browser straight to
+ * (local) S3 on a presigned PUT, under the same header CSP and bucket CORS rule as in AWS, and reaches ZorgSom
+ * intact. Declining shares nothing. axe on the page with its forms and errors; the decision controls reachable with Tab.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,10 +67,19 @@ describe.each<Language>(['nl', 'en'])('budget check in the browser (%s)', (langu
     { timeout: E2E_TIMEOUT },
     async () => {
       const { context, page } = await portal.newPage({ language });
-      const problems = watchForProblems(page, new URL(portal.url).origin);
+      const s3Origin = new URL(portal.stack.endpoints.s3).origin;
+      const problems = watchForProblems(page, new URL(portal.url).origin, [s3Origin]);
       const decisions: string[] = [];
+      const uploads: { method: string; url: string; headers: Record<string, string>; bytes: number }[] = [];
       page.on('request', (request) => {
         if (request.url().endsWith('/api/me/budget-reviews/decide')) decisions.push(request.postData() ?? '');
+        if (request.url().startsWith(`${s3Origin}/`) && request.method() !== 'OPTIONS')
+          uploads.push({
+            method: request.method(),
+            url: request.url(),
+            headers: request.headers(),
+            bytes: request.postDataBuffer()?.length ?? 0,
+          });
       });
       const violations: string[] = [];
       try {
@@ -166,22 +176,35 @@ describe.each<Language>(['nl', 'en'])('budget check in the browser (%s)', (langu
         );
         expect(await review.locator('form').count()).toBe(0);
         expect(await review.textContent()).toContain(say('budget.consentAttestedAt', language));
+        // The file went to S3 on the presigned URL (cross-origin, allowed by the CSP's connect-src and the
+        // bucket's CORS rule), with the SSE-KMS and checksum headers it was signed for; the decision carries
+        // no file.
+        expect(uploads).toHaveLength(1);
+        expect(uploads[0]).toMatchObject({
+          method: 'PUT',
+          bytes: Buffer.byteLength(csv),
+          headers: expect.objectContaining({
+            'content-type': 'text/csv',
+            'x-amz-server-side-encryption': 'aws:kms',
+            'x-amz-checksum-sha256': expect.any(String),
+          }),
+        });
+        expect(new URL(uploads[0]!.url).pathname).toContain(`/budget-reviews/${licenseeId}/${shareId}`);
         expect(decisions).toHaveLength(1);
-        expect(JSON.parse(decisions[0] ?? '{}')).toMatchObject({
+        expect(JSON.parse(decisions[0] ?? '{}')).toEqual({
           reviewId: shareId,
           decision: 'accept',
           patientConsent: true,
-          upload: { contentType: 'text/csv' },
         });
-        // ZorgSom received exactly the file (staff's audited read).
-        const read = await call<{ contentType: string; contentBase64: string }>(
+        // ZorgSom received exactly the file (staff's audited read: a short-lived download URL).
+        const read = await call<{ url: string; contentType: string; bytes: number }>(
           '/api/admin/budget-reviews/read',
           staffCredential(),
           { licenseeId, reviewId: shareId },
         );
         expect(read.status).toBe(200);
-        expect(read.data.contentType).toBe('text/csv');
-        expect(Buffer.from(read.data.contentBase64, 'base64').toString('utf8')).toBe(csv);
+        expect(read.data).toMatchObject({ contentType: 'text/csv', bytes: Buffer.byteLength(csv) });
+        expect(await (await fetch(read.data.url)).text()).toBe(csv);
 
         // The second: declined, nothing sent but the decision.
         await other.getByRole('button', { name: say('budget.decline', language) }).click();
@@ -190,6 +213,7 @@ describe.each<Language>(['nl', 'en'])('budget check in the browser (%s)', (langu
           .toBe(say('budget.declined', language));
         expect(await other.locator('.status').textContent()).toBe(budgetReviewStatusTexts.declined[language]);
         expect(JSON.parse(decisions[1] ?? '{}')).toEqual({ reviewId: declineId, decision: 'decline' });
+        expect(uploads).toHaveLength(1);
         expect(await page.locator('form[data-review-id]').count()).toBe(0);
         violations.push(...(await axeViolations(page)));
         await snap(page, `${language}-budget-reviews`);

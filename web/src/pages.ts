@@ -1,6 +1,6 @@
 import { getCountrySpecifications } from 'ibantools';
 import { commonCountries, countryName } from '../../shared/domain/address.js';
-import { metaContentSecurityPolicy } from './security.js';
+import { portalMetaContentSecurityPolicy } from './security.js';
 import { statementIntro, statementSections, statementTitle, type Block, type ClaimId } from './statement.js';
 import { fieldId, requestTypeIds, requestTypeTexts, texts, type Text, type TextKey } from './texts.js';
 
@@ -176,7 +176,7 @@ function layout(page: PageId, title: TextKey, main: string, assets: Assets): str
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <meta http-equiv="Content-Security-Policy" content="${metaContentSecurityPolicy}">
+  <meta http-equiv="Content-Security-Policy" content="${portalMetaContentSecurityPolicy}">
   <meta name="referrer" content="no-referrer">
   <title data-i18n="${title}" data-i18n-suffix=" – ZorgSom Privacy">${escapeHtml(texts[title].nl)} – ZorgSom Privacy</title>
   <link rel="icon" href="/favicon.svg" type="image/svg+xml">

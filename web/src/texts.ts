@@ -464,6 +464,10 @@ export const texts = {
     'Dit bestand kon niet worden gelezen. Kies het opnieuw.',
     'This file could not be read. Please choose it again.',
   ),
+  'budget.uploadFailed': t(
+    'Het bestand kon niet worden verstuurd. Er is niets gedeeld; probeer het opnieuw.',
+    'The file could not be sent. Nothing has been shared; please try again.',
+  ),
 } as const satisfies Record<string, Text>;
 
 export type TextKey = keyof typeof texts;

@@ -3,7 +3,7 @@ import type { TextKey } from './texts.js';
 
 /**
  * The file a licensee may share for a budget check: the five types the API accepts
- * (POST /api/me/budget-reviews/decide), at most `policy.budgetReview.maxUploadBytes`. Checked in the browser
+ * (POST /api/me/budget-reviews/upload-url), at most `policy.budgetReview.maxUploadBytes`. Checked in the browser
  * so that a wrong file never travels; the API checks again. DOM-free.
  */
 export const uploadTypes = {
@@ -44,8 +44,9 @@ export function uploadProblem(
   return undefined;
 }
 
-/** `data:text/csv;base64,AAAA` (FileReader.readAsDataURL) → `AAAA`. */
-export function base64OfDataUrl(dataUrl: string): string | undefined {
-  const match = /^data:[^,]*;base64,([A-Za-z0-9+/]*={0,2})$/.exec(dataUrl);
-  return match?.[1] || undefined;
+/** Standard base64 of bytes (a SHA-256 digest, as S3's x-amz-checksum-sha256 wants it). */
+export function base64OfBytes(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }

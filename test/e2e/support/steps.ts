@@ -18,7 +18,8 @@ export async function snap(page: Page, name: string): Promise<void> {
 }
 
 /** Collects what must never happen on a page: CSP violations, script errors, requests to another origin. */
-export function watchForProblems(page: Page, origin: string): string[] {
+/** Console errors, page errors and requests beyond `origin` (and the `alsoAllowed` origins, e.g. the upload bucket). */
+export function watchForProblems(page: Page, origin: string, alsoAllowed: readonly string[] = []): string[] {
   const problems: string[] = [];
   page.on('console', (message) => {
     // A 4xx answer of the API (a field error the test provokes) is logged by Chromium; it is not a fault.
@@ -29,7 +30,8 @@ export function watchForProblems(page: Page, origin: string): string[] {
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('request', (request) => {
     const url = request.url();
-    if (!url.startsWith(`${origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:')) {
+    const allowed = [origin, ...alsoAllowed].some((known) => url.startsWith(`${known}/`));
+    if (!allowed && !url.startsWith('blob:') && !url.startsWith('data:')) {
       problems.push(`request to another origin: ${url}`);
     }
   });

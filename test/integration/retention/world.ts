@@ -45,7 +45,14 @@ export async function retentionWorld(prefix: string, wrap?: (client: DynamoDBCli
     );
 
   async function putObject(bucket: string, key: string) {
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'Received: test\r\n\r\nbody' }));
+    // The budget bucket takes only SSE-KMS under its key (bucket policy; the local S3 enforces it too).
+    const sse =
+      bucket === config.BUDGET_REVIEW_BUCKET
+        ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: config.BUDGET_KEY_ID }
+        : {};
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'Received: test\r\n\r\nbody', ...sse }),
+    );
   }
 
   async function objectExists(bucket: string, key: string): Promise<boolean> {

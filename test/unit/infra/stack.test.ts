@@ -353,12 +353,76 @@ describe('IAM per function, derived from functionGrants', () => {
       statementsOf(name).flatMap((statement) =>
         statement.Action.filter((action) => action.startsWith('s3:')),
       );
-    expect(s3Actions('budget-review')).toEqual(['s3:PutObject']);
+    // Signs the upload, HeadObjects it (s3:GetObject, useless for content without kms:Decrypt), deletes it on a
+    // decline.
+    expect(s3Actions('budget-review').sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
     // Staff read uploads; purges (uploads and raw mail) run in the job runner, which admin may only start.
     expect(s3Actions('admin')).toEqual(['s3:GetObject']);
+    // The budget key only through S3 (SSE-KMS of the presigned PUT and GET): nobody calls KMS with it directly.
+    for (const name of ['budget-review', 'admin'] as const) {
+      const onKey = statementsOf(name).filter((statement) =>
+        statement.Resource.some((resource) => same(resource, budgetKey)),
+      );
+      expect(onKey, name).toHaveLength(1);
+      expect(onKey[0]?.Condition).toEqual({
+        StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
+      });
+    }
     expect(actionsOf(statementsOf('admin'), 'lambda:')).toEqual(['lambda:InvokeFunction']);
     for (const name of functionNames.filter((n) => n !== 'admin'))
       expect(actionsOf(statementsOf(name), 'lambda:'), name).toEqual([]);
+  });
+
+  it('budget-review bucket: only SSE-KMS under the budget key is stored, only the portal may PUT from a browser', () => {
+    const bucketId = logicalId(stack.budgetReviews.bucket);
+    const bucket = resources[bucketId]!.Properties as Json;
+    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+      {
+        BucketKeyEnabled: false,
+        ServerSideEncryptionByDefault: {
+          SSEAlgorithm: 'aws:kms',
+          KMSMasterKeyID: getAtt(logicalId(stack.budgetReviews.key)),
+        },
+      },
+    ]);
+    expect(bucket.CorsConfiguration).toEqual({
+      CorsRules: [
+        {
+          AllowedOrigins: [
+            new URL(stack.node.tryGetContext('portalUrl') ?? 'https://portal.zorgsom.nl').origin,
+          ],
+          AllowedMethods: ['PUT'],
+          AllowedHeaders: [
+            'content-type',
+            'x-amz-checksum-sha256',
+            'x-amz-server-side-encryption',
+            'x-amz-server-side-encryption-aws-kms-key-id',
+            'x-amz-server-side-encryption-context',
+          ],
+          ExposedHeaders: ['ETag'],
+          MaxAge: 300,
+        },
+      ],
+    });
+    const bucketPolicy = Object.values(resources).find(
+      (resource) =>
+        resource.Type === 'AWS::S3::BucketPolicy' && same(resource.Properties.Bucket, { Ref: bucketId }),
+    );
+    const denies = (bucketPolicy?.Properties.PolicyDocument.Statement as Json[]).filter(
+      (statement) => statement.Effect === 'Deny' && statement.Action === 's3:PutObject',
+    );
+    expect(denies.map((statement) => statement.Condition)).toEqual([
+      { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+      {
+        StringNotEquals: {
+          's3:x-amz-server-side-encryption-aws-kms-key-id': getAtt(logicalId(stack.budgetReviews.key)),
+        },
+      },
+    ]);
+    for (const statement of denies) {
+      expect(statement.Principal).toEqual({ AWS: '*' });
+      expect(statement.Resource).toEqual({ 'Fn::Join': ['', [getAtt(bucketId), '/*']] });
+    }
   });
 
   it('the job runner: a fixed name from the stack, 15 minutes, DLQ after two retries, continues itself', () => {

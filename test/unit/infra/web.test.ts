@@ -158,7 +158,7 @@ describe('distribution', () => {
     template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
       ResponseHeadersPolicyConfig: Match.objectLike({
         SecurityHeadersConfig: {
-          ContentSecurityPolicy: { ContentSecurityPolicy: contentSecurityPolicy, Override: true },
+          ContentSecurityPolicy: { ContentSecurityPolicy: Match.anyValue(), Override: true },
           StrictTransportSecurity: {
             AccessControlMaxAgeSec: 63_072_000,
             IncludeSubdomains: true,
@@ -170,9 +170,28 @@ describe('distribution', () => {
         },
       }),
     });
-    expect(contentSecurityPolicy).toContain("default-src 'self'");
-    expect(contentSecurityPolicy).toContain("frame-ancestors 'none'");
-    expect(contentSecurityPolicy).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
+    // The one origin beyond 'self': the budget-review bucket's regional domain, for the portal's presigned
+    // PUT (connect-src only); resolved by CloudFormation, so the template holds a join with its GetAtt.
+    const [policy] = Object.values(
+      template.findResources('AWS::CloudFront::ResponseHeadersPolicy'),
+    ) as Json[];
+    const csp = policy!.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy
+      .ContentSecurityPolicy as Json;
+    const bucketId = stack.getLogicalId(stack.budgetReviews.bucket.node.defaultChild as CfnResource);
+    expect(csp).toEqual({
+      'Fn::Join': [
+        '',
+        [expect.any(String), { 'Fn::GetAtt': [bucketId, 'RegionalDomainName'] }, expect.any(String)],
+      ],
+    });
+    const [before, , after] = csp['Fn::Join'][1] as [string, unknown, string];
+    expect(`${before}BUCKET${after}`).toBe(contentSecurityPolicy('https://BUCKET'));
+    const text = contentSecurityPolicy('https://BUCKET');
+    expect(text).toContain("default-src 'self'; connect-src 'self' https://BUCKET;");
+    expect(text).toContain("frame-ancestors 'none'");
+    // No inline or eval, no scheme-wide source (a bare https: or *), no other host.
+    expect(text).not.toMatch(/unsafe-inline|unsafe-eval|\*|(^|\s)https?:(\s|;|$)/);
+    expect(text.match(/https:\/\/[^\s;]+/g)).toEqual(['https://BUCKET']);
   });
 });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb, type WebBuild } from '../../../local/web-build.js';
 import { policy } from '../../../shared/domain/policy.js';
 import { pages, renderPages } from '../../../web/src/pages.js';
-import { metaContentSecurityPolicy } from '../../../web/src/security.js';
+import { contentSecurityPolicy, portalMetaContentSecurityPolicy } from '../../../web/src/security.js';
 import { legalBasisTexts, requestTypeTexts, texts } from '../../../web/src/texts.js';
 
 const rendered = renderPages({ script: '/assets/app-TEST.js', stylesheet: '/assets/styles-TEST.css' });
@@ -29,12 +29,30 @@ describe('generated pages', () => {
     expect(rendered['confirm-request.html']).toBeDefined();
   });
 
+  it('meta CSP: every fetch directive self but connect-src, which the header sets with the upload bucket', () => {
+    const meta = Object.fromEntries(
+      portalMetaContentSecurityPolicy.split('; ').map((directive) => directive.split(/ (.*)/s).slice(0, 2)),
+    );
+    for (const name of ['script-src', 'style-src', 'img-src', 'font-src', 'frame-src', 'worker-src'])
+      expect(meta[name]).toBe("'self'");
+    expect(meta['object-src']).toBe("'none'");
+    // Either would also bind fetch(), and a page obeys every policy it gets: the upload would be blocked.
+    expect(meta['default-src']).toBeUndefined();
+    expect(meta['connect-src']).toBeUndefined();
+    expect(portalMetaContentSecurityPolicy).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
+    const header = contentSecurityPolicy('https://uploads.s3.eu-west-1.amazonaws.com');
+    expect(header).toContain(
+      "default-src 'self'; connect-src 'self' https://uploads.s3.eu-west-1.amazonaws.com;",
+    );
+    expect(header).toContain("frame-ancestors 'none'");
+  });
+
   it.each(files)(
     '%s: Dutch by default, CSP meta, no inline script or style, nothing from elsewhere',
     (_file, html) => {
       expect(html).toMatch(/^<!doctype html>\n<html lang="nl">/);
       expect(html).toContain(
-        `<meta http-equiv="Content-Security-Policy" content="${metaContentSecurityPolicy}">`,
+        `<meta http-equiv="Content-Security-Policy" content="${portalMetaContentSecurityPolicy}">`,
       );
       // Every <script> has a src and no body; no style attribute, no <style>, no event-handler attributes.
       expect(

@@ -3,7 +3,7 @@ import { messages } from '../../../shared/domain/problems.js';
 import type { PageId } from '../pages.js';
 import { formatIban, nest, parseConfirmFragment, type Problem } from '../problem.js';
 import { texts, type Text, type TextKey } from '../texts.js';
-import { base64OfDataUrl, uploadContentType, uploadProblem } from '../upload.js';
+import { base64OfBytes, uploadContentType, uploadProblem } from '../upload.js';
 import { api, apiFile } from './api.js';
 import { byId, go, h, tk, tp } from './dom.js';
 import { clearMessages, onSubmit, setValue, showProblem, showSuccess, values } from './forms.js';
@@ -449,15 +449,13 @@ async function requests(): Promise<void> {
 }
 
 /** A file as base64 (FileReader), for the JSON body; undefined when it cannot be read. */
-function readBase64(file: File): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const reader = new FileReader();
-    reader.addEventListener('load', () =>
-      resolve(typeof reader.result === 'string' ? base64OfDataUrl(reader.result) : undefined),
-    );
-    reader.addEventListener('error', () => resolve(undefined));
-    reader.readAsDataURL(file);
-  });
+/** The file's bytes, or undefined when the browser cannot read it (moved, permission, …). */
+async function readBytes(file: File): Promise<ArrayBuffer | undefined> {
+  try {
+    return await file.arrayBuffer();
+  } catch {
+    return undefined;
+  }
 }
 
 /** A problem found in the browser, shown the way the API's are. */
@@ -499,20 +497,77 @@ async function decideBudgetReview(
   const fileProblem = uploadProblem(file);
   if (fileProblem) errors.push({ field: at('upload'), message: texts[fileProblem] });
   if (errors.length > 0 || !file) return showProblem(form, localProblem(errors));
-  const contentBase64 = await readBase64(file);
-  if (!contentBase64) {
+  const bytes = await readBytes(file);
+  if (!bytes) {
     return showProblem(
       form,
       localProblem([{ field: at('upload'), message: texts['budget.fileUnreadable'] }]),
     );
   }
-  const body = {
-    reviewId,
-    decision: 'accept',
-    patientConsent: true,
-    upload: { contentType: uploadContentType(file.name, file.type), contentBase64 },
-  };
+  // The file goes straight to ZorgSom's storage on a URL signed for exactly these bytes (type, length,
+  // SHA-256), encrypted there under the budget-review key; then the decision is sent without the file.
+  const sha256 = base64OfBytes(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
+  const contentType = uploadContentType(file.name, file.type);
+  const target = await api<UploadTarget>('POST', '/api/me/budget-reviews/upload-url', {
+    auth: true,
+    body: { reviewId, contentType, bytes: bytes.byteLength, sha256 },
+  });
+  if (!target.ok) return showBudgetProblem(form, reviewId, target.problem);
+  if (!(await putFile(target.data, bytes))) {
+    return showProblem(form, localProblem([{ field: at('upload'), message: texts['budget.uploadFailed'] }]));
+  }
+  const body = { reviewId, decision: 'accept', patientConsent: true };
   return sendBudgetDecision(form, reviewId, body, 'budget.shared');
+}
+
+interface UploadTarget {
+  url: string;
+  method: 'PUT';
+  headers: Record<string, string>;
+  expiresAt: string;
+}
+
+/** PUT to the presigned URL with exactly the headers it was signed for; false when storage refused it. */
+async function putFile(target: UploadTarget, bytes: ArrayBuffer): Promise<boolean> {
+  try {
+    const response = await fetch(target.url, {
+      method: target.method,
+      headers: target.headers,
+      body: bytes,
+      credentials: 'omit',
+      cache: 'no-store',
+      referrerPolicy: 'no-referrer',
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** A refusal of the API for this review's form: decided elsewhere or lapsed → the list; else at the fields. */
+async function showBudgetProblem(form: HTMLFormElement, reviewId: string, problem: Problem): Promise<void> {
+  if (problem.status === 409 || problem.status === 404) {
+    // Decided elsewhere or lapsed: the list shows where it stands now.
+    await loadBudgetReviews();
+    return showPageMessage('error', problem.message);
+  }
+  // The API names `patientConsent`, `upload`, `bytes`, `contentType`…: shown at this review's two fields.
+  const fileFields = ['upload', 'bytes', 'contentType', 'sha256'];
+  const errors = problem.errors.map((error) => ({
+    ...error,
+    field: `${reviewId}.${fileFields.some((name) => error.field.startsWith(name)) ? 'upload' : error.field}`,
+  }));
+  return showProblem(form, {
+    ...problem,
+    // Over the limit at the presign: shown at the file, in the page's own words.
+    ...(problem.status === 413
+      ? {
+          errors: [
+            { field: `${reviewId}.upload`, code: 'payload-too-large', message: texts['budget.fileTooLarge'] },
+          ],
+        }
+      : { errors }),
+  });
 }
 
 async function sendBudgetDecision(
@@ -522,20 +577,7 @@ async function sendBudgetDecision(
   done: TextKey,
 ): Promise<void> {
   const result = await api<BudgetReviewView>('POST', '/api/me/budget-reviews/decide', { auth: true, body });
-  if (!result.ok) {
-    const problem = result.problem;
-    if (problem.status === 409 || problem.status === 404) {
-      // Decided elsewhere or lapsed: the list shows where it stands now.
-      await loadBudgetReviews();
-      return showPageMessage('error', problem.message);
-    }
-    // The API names `patientConsent`, `upload`, `upload.contentBase64`…: shown at this review's two fields.
-    const errors = problem.errors.map((error) => ({
-      ...error,
-      field: `${reviewId}.${error.field.startsWith('upload') ? 'upload' : error.field}`,
-    }));
-    return showProblem(form, { ...problem, errors });
-  }
+  if (!result.ok) return showBudgetProblem(form, reviewId, result.problem);
   await loadBudgetReviews();
   showPageMessage('success', done);
 }

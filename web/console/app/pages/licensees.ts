@@ -316,18 +316,17 @@ function budgetReviews(
     const read = button(
       tr('licensees.readUpload'),
       () => {
-        void api<{ contentType: string; contentBase64: string }>('/admin/budget-reviews/read', {
-          licenseeId,
-          reviewId,
-        }).then((result) => {
+        void api<{ url: string; expiresAt: string; contentType: string; bytes: number }>(
+          '/admin/budget-reviews/read',
+          { licenseeId, reviewId },
+        ).then((result) => {
           if (!result.ok) return status.problem(result.problem);
-          const bytes = Uint8Array.from(atob(result.data.contentBase64), (c) => c.charCodeAt(0));
-          const url = URL.createObjectURL(new Blob([bytes], { type: result.data.contentType }));
+          // A presigned S3 link, valid for a minute (the read is already audited); S3 sends it as an attachment.
           uploadHost.replaceChildren(
             h(
               'a',
-              { href: url, download: `budget-review-${reviewId}`, class: 'button secondary' },
-              `${tr('licensees.readUpload')} (${result.data.contentType})`,
+              { href: result.data.url, rel: 'noreferrer', class: 'button secondary' },
+              `${tr('licensees.readUpload')} (${result.data.contentType}, ${result.data.bytes} B)`,
             ),
           );
         });
