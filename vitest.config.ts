@@ -6,7 +6,9 @@ export default defineConfig({
     // Integration tests share one set of emulators started once for the run.
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // A synth or a browser stack in beforeAll takes ~10 s on a quiet machine but minutes on a busy one; a hook
+    // that times out skips its whole file, so hooks get room (tests keep their tighter limit).
+    hookTimeout: 180_000,
     pool: 'forks',
     reporters: ['default', './test/summary-reporter.ts'],
     coverage: {

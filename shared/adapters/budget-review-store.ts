@@ -18,6 +18,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   budgetDeadlineShard,
+  budgetUploadKey,
   storedBudgetReviewSchema,
   type StoredBudgetReview,
 } from '../domain/budget-review.js';
@@ -152,7 +153,7 @@ export function createBudgetReviewStore(options: {
       return due;
     },
 
-    uploadKey: (licenseeId: string, reviewId: string) => `budget-reviews/${licenseeId}/${reviewId}`,
+    uploadKey: budgetUploadKey,
 
     /**
      * A presigned PUT of exactly this file to `key`: its length, type and SHA-256 and the SSE-KMS headers (the

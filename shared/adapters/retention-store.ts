@@ -13,6 +13,7 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { budgetUploadKey, mayHoldStrayUpload } from '../domain/budget-review.js';
 import { epochSeconds } from '../domain/dates.js';
 import { profileRecordSchema, type ProfileRecord } from '../domain/records.js';
 import { purgeQueueShard } from './licensee-repository.js';
@@ -79,8 +80,9 @@ export function createRetentionStore({
           TableName: tableName,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: marshall({ ':pk': keys.licensee(licenseeId) }),
-          ProjectionExpression: 'pk, sk, s3Objects, #upload.#key, #upload.destroyedAt',
-          ExpressionAttributeNames: { '#upload': 'upload', '#key': 'key' },
+          ProjectionExpression:
+            'pk, sk, s3Objects, #upload.#key, #upload.destroyedAt, reviewId, #status, dueAt',
+          ExpressionAttributeNames: { '#upload': 'upload', '#key': 'key', '#status': 'status' },
           ConsistentRead: true,
           ExclusiveStartKey,
         }),
@@ -91,16 +93,29 @@ export function createRetentionStore({
           sk: string;
           s3Objects?: unknown;
           upload?: { key?: unknown; destroyedAt?: unknown };
+          reviewId?: unknown;
+          status?: unknown;
+          dueAt?: unknown;
         };
+        // A budget review's file: the accepted one, or one the browser may have uploaded (presigned PUT)
+        // to a review not (yet) accepted, which the review names only by its fixed key.
+        const budgetUpload =
+          typeof item.upload?.key === 'string'
+            ? item.upload.destroyedAt === undefined
+              ? item.upload.key
+              : undefined
+            : item.sk.startsWith(keys.budgetReview('')) &&
+                typeof item.reviewId === 'string' &&
+                mayHoldStrayUpload(item)
+              ? budgetUploadKey(licenseeId, item.reviewId)
+              : undefined;
         if (!withProfile && item.sk === keys.profile) continue;
         items.push({
           key: { pk: item.pk, sk: item.sk },
           s3Objects: Array.isArray(item.s3Objects)
             ? item.s3Objects.filter((key): key is string => typeof key === 'string')
             : [],
-          ...(typeof item.upload?.key === 'string' && item.upload.destroyedAt === undefined
-            ? { budgetUpload: item.upload.key }
-            : {}),
+          ...(budgetUpload ? { budgetUpload } : {}),
         });
       }
       ExclusiveStartKey = page.LastEvaluatedKey;

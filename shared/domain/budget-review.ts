@@ -18,6 +18,18 @@ import { policy } from './policy.js';
 export const budgetReviewStatusSchema = z.enum(['requested', 'declined', 'accepted', 'closed', 'lapsed']);
 export type BudgetReviewStatus = z.infer<typeof budgetReviewStatusSchema>;
 
+/** Where a review's file lives in the upload bucket: one fixed key per review, the only one a URL is signed for. */
+export const budgetUploadKey = (licenseeId: string, reviewId: string) =>
+  `budget-reviews/${licenseeId}/${reviewId}`;
+
+/**
+ * Whether a file may sit in the bucket for a review that has not (or not yet) accepted one: while it is
+ * requested (uploaded, not decided), or declined/lapsed while a URL issued before may still bring one.
+ */
+export const mayHoldStrayUpload = (review: { status?: unknown; dueAt?: unknown }) =>
+  review.status === 'requested' ||
+  ((review.status === 'declined' || review.status === 'lapsed') && review.dueAt !== undefined);
+
 /** The partition of the deadline index that holds reviews with a deadline (an answer or a destruction). */
 export const budgetDeadlineShard = 'BUDGET';
 

@@ -18,25 +18,35 @@ describe('logs and metrics', () => {
   it('carry no personal value through a whole self-service flow, including refusals and failures', async () => {
     const input = newLicensee();
     const email = String(input.email).toLowerCase();
-    await api.call('POST', '/api/licensees', { body: input });
-    await api.call('POST', '/api/licensees/confirm', { body: { email, code: '000000' } });
+    // Each call's status is checked: a refusal or failure that never ran would log nothing to find.
+    expect((await api.call('POST', '/api/licensees', { body: input })).status).toBe(202);
+    expect(
+      (await api.call('POST', '/api/licensees/confirm', { body: { email, code: '000000' } })).status,
+    ).toBe(400);
     const confirm = await api.call('POST', '/api/licensees/confirm', {
       body: { email, code: await api.latestCode(email) },
     });
+    expect(confirm.status).toBe(200);
     const token = confirm.body.token as string;
-    await api.call('GET', '/api/me', { token });
-    await api.call('PATCH', '/api/me', {
-      token,
-      body: { name: 'Bram Jansen-Logtest', iban: 'BE68 5390 0754 7034' },
-    });
-    await api.call('PATCH', '/api/me', { token, body: { iban: 'BE68 5390 0754 7035' } });
-    await api.call('PATCH', '/api/me', { token, body: { name: 'BSN 123456782' } });
-    await api.call('PATCH', '/api/me', { token, body: { email: 'Nieuw.Logtest@example.nl' } });
-    await api.call('GET', '/api/me/export', { token });
-    await api.call('PUT', '/api/me/marketing', { token, body: { optOut: true } });
-    await api.call('POST', '/api/sign-in/code', { body: { email } });
-    await api.call('POST', '/api/sign-in', { body: { email, code: '111111' } });
-    await api.call('POST', '/api/sign-out', { token });
+    const statuses = [
+      (await api.call('GET', '/api/me', { token })).status,
+      (
+        await api.call('PATCH', '/api/me', {
+          token,
+          body: { name: 'Bram Jansen-Logtest', iban: 'BE68 5390 0754 7034' },
+        })
+      ).status,
+      (await api.call('PATCH', '/api/me', { token, body: { iban: 'BE68 5390 0754 7035' } })).status,
+      (await api.call('PATCH', '/api/me', { token, body: { name: 'BSN 123456782' } })).status,
+      (await api.call('PATCH', '/api/me', { token, body: { email: 'Nieuw.Logtest@example.nl' } })).status,
+      (await api.call('GET', '/api/me/export', { token })).status,
+      (await api.call('PUT', '/api/me/marketing', { token, body: { optOut: true } })).status,
+      (await api.call('POST', '/api/sign-in/code', { body: { email } })).status,
+      (await api.call('POST', '/api/sign-in', { body: { email, code: '111111' } })).status,
+      (await api.call('POST', '/api/sign-out', { token })).status,
+    ];
+    // ok, ok, invalid IBAN, patient data, ok, ok, ok, always 202, wrong code, signed out.
+    expect(statuses).toEqual([200, 200, 400, 422, 200, 200, 200, 202, 400, 204]);
 
     const logs = captured.join('');
     // The logs are there to be searched: the test fails if logging silently stopped.

@@ -30,13 +30,21 @@ describe('the fixture corpus', () => {
       const raw = await readFile(new URL(expected.file, fixtures));
       const from = fromOf(raw);
       const licensee = expected.sender === 'licensee' ? await world.registerLicensee(from) : undefined;
-      const before = from ? (await world.mailsTo(from)).length : 0;
+      // Replies may go to the From address or, for a mail without one, to the envelope sender: watch both.
+      const watched = [
+        ...new Set(
+          [from, expected.envelopeSender].filter((a): a is string => !!a).map((a) => a.toLowerCase()),
+        ),
+      ];
+      const before = await Promise.all(watched.map(async (address) => (await world.mailsTo(address)).length));
 
       const { messageId, outcome } = await world.deliver(raw, { envelopeSender: expected.envelopeSender });
       expect(outcome).toBe(expected.outcome);
 
       // Replies: exactly as expected, and none to anybody else (the outbox is shared, so count by address).
-      const replies = from ? (await world.mailsTo(from)).slice(before) : [];
+      const replies = (
+        await Promise.all(watched.map(async (address, i) => (await world.mailsTo(address)).slice(before[i])))
+      ).flat();
       expect(replies).toHaveLength(expected.replies);
       if (expected.replySubject) expect(replies[0]?.subject).toMatch(expected.replySubject);
       if (expected.replies === 1) {

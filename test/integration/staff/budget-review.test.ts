@@ -8,10 +8,11 @@ import { createHash } from 'node:crypto';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../../shared/adapters/raw-mail-store.js';
+import { createRetentionStore } from '../../../shared/adapters/retention-store.js';
 import { loadConfig } from '../../../shared/config.js';
 import { addDays } from '../../../shared/domain/dates.js';
 import { policy } from '../../../shared/domain/policy.js';
-import { runBudgetReviewCleanup } from '../../../shared/services/budget-review.js';
+import { readBudgetUpload, runBudgetReviewCleanup } from '../../../shared/services/budget-review.js';
 import { createBudgetReviewDeps } from '../../../shared/wiring-budget-review.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
@@ -428,6 +429,50 @@ describe('budget-review uploads: presigned, exact, refused as S3 refuses', () =>
       (action) => action === 'licensee:budget-review.accepted',
     );
     expect(accepted).toHaveLength(1);
+  });
+
+  it('a purge of the licensee names the file of a review not (yet) accepted, so it is deleted with the rest', async () => {
+    const { licensee, reviewId } = await requested();
+    await uploaded(licensee.token, reviewId);
+    const store = createRetentionStore({ client: api.dynamodb, tableName: api.env.TABLE_NAME });
+    const named = async () =>
+      (await store.itemsToPurge(licensee.licenseeId)).flatMap((item) =>
+        item.budgetUpload ? [item.budgetUpload] : [],
+      );
+    expect(await named()).toEqual([`budget-reviews/${licensee.licenseeId}/${reviewId}`]);
+    // Declined: named while a URL issued before may still bring a file; not once the cleanup cleared it.
+    const declined = await decide(licensee.token, { reviewId, decision: 'decline' });
+    expect(await named()).toHaveLength(1);
+    await cleanupAt(addSeconds(new Date(declined.body.decidedAt), policy.budgetReview.uploadUrlSeconds + 61));
+    expect(await named()).toEqual([]);
+  });
+
+  it('issues no download URL when the audit write fails', async () => {
+    const { licensee, reviewId } = await requested();
+    await uploaded(licensee.token, reviewId);
+    expect((await accept(licensee.token, reviewId)).status).toBe(200);
+    const base = createBudgetReviewDeps(loadConfig(api.env));
+    let signed = 0;
+    const deps = {
+      ...base,
+      reviews: {
+        ...base.reviews,
+        presignDownload: async (...args: Parameters<typeof base.reviews.presignDownload>) => {
+          signed += 1;
+          return base.reviews.presignDownload(...args);
+        },
+      },
+      audit: {
+        ...base.audit,
+        record: async () => {
+          throw new Error('audit write failed');
+        },
+      },
+    };
+    await expect(
+      readBudgetUpload(deps, { kind: 'staff', id: 'test' }, licensee.licenseeId, reviewId),
+    ).rejects.toThrow('audit write failed');
+    expect(signed).toBe(0);
   });
 
   it('gives the download only to staff: a licensee or an unsigned caller gets nothing, and no read is audited', async () => {

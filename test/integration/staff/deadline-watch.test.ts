@@ -49,7 +49,7 @@ async function openQuestion() {
 }
 
 describe('deadline watch', () => {
-  it('is quiet while nothing is near its deadline, then mails staff once a day with what is due or overdue', async () => {
+  it('is quiet while nothing is near its deadline, then mails staff on each run with what is due or overdue', async () => {
     const counts: [number, number][] = [];
     const watch = (at: Date) =>
       runDeadlineWatch({

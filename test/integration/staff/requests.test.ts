@@ -207,10 +207,13 @@ describe('the request lifecycle, run by staff', () => {
       categories: ['name'],
       reference: 'PV-2026-1',
     });
+    // From yesterday to today (taken after the events): events made just before midnight still count, and
+    // both queries cover the same days.
     const today = new Date().toISOString().slice(0, 10);
-    const report = await api.staff('POST', '/api/admin/reports/activity', { from: today, to: today });
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const report = await api.staff('POST', '/api/admin/reports/activity', { from: yesterday, to: today });
     expect(report.status).toBe(200);
-    const { events } = (await api.staff('POST', '/api/admin/audit', { since: today })).body as {
+    const { events } = (await api.staff('POST', '/api/admin/audit', { since: yesterday })).body as {
       events: Event[];
     };
     const count = (action: string) => events.filter((event) => event.action === action).length;

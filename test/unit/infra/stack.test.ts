@@ -457,6 +457,16 @@ describe('IAM per function, derived from functionGrants', () => {
     ]);
   });
 
+  it('the deadline watch and the budget-review cleanup each run once a day (one daily cron schedule each)', () => {
+    const schedules = Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+    for (const fn of [stack.staffJobs.deadlineWatch, stack.staffJobs.budgetReviewCleanup]) {
+      const arn = JSON.stringify(getAtt(logicalId(fn)));
+      const own = schedules.filter((s) => JSON.stringify(s.Properties.Target.Arn) === arn);
+      expect(own).toHaveLength(1);
+      expect(own[0]!.Properties.ScheduleExpression).toMatch(/^cron\(0 \d{1,2} \* \* \? \*\)$/);
+    }
+  });
+
   it('functions with public routes hold exactly these key grants (written out by hand, not from functionGrants)', () => {
     // Their table grants, by partition, are written out by hand below (dynamodb:LeadingKeys).
     const expected = {
