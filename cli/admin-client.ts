@@ -1,15 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { decodeJwt } from 'jose';
 
-/** Where the CLI sends staff requests, and how it proves who is asking. */
+/** Where the CLI sends staff requests, and the staff access token it sends. */
 export interface AdminTarget {
-  baseUrl: string;
-  /** Local stack only: the credential `npm start` printed (also read from its data folder). */
-  localCredential?: string;
-  region: string;
+  /** The origin (scheme, host, port) the routes `/api/admin/...` are under. */
+  origin: string;
+  token?: string;
 }
 
 export class AdminApiError extends Error {
@@ -24,74 +22,111 @@ export class AdminApiError extends Error {
   }
 }
 
-const isLocal = (url: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-
-export async function resolveTarget(options: { api?: string; region?: string }): Promise<AdminTarget> {
-  const baseUrl = (
-    options.api ??
-    process.env.ZORGSOM_API_URL ??
-    `http://localhost:${process.env.PORT ?? 3000}`
-  ).replace(/\/$/, '');
-  const url = new URL(baseUrl);
-  const region =
-    options.region ??
-    process.env.AWS_REGION ??
-    /execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(url.hostname)?.[1] ??
-    'eu-west-1';
-  if (!isLocal(url)) return { baseUrl, region };
-  const localCredential =
-    process.env.ZORGSOM_ADMIN_CREDENTIAL ??
-    (
-      await readFile(join(process.env.LOCAL_DATA_DIR ?? '.local', 'admin-credential'), 'utf8').catch(
-        () => undefined,
-      )
-    )?.trim();
-  if (!localCredential) {
-    throw new AdminApiError(
-      0,
-      'no-credential',
-      'No local staff credential: start the system with `npm start` (it prints one) or set ZORGSOM_ADMIN_CREDENTIAL.',
-    );
+/** `--api` as an origin, with or without `/api` (and a trailing slash): every route path starts with /api. */
+export function originOf(api: string): string {
+  let url: URL;
+  try {
+    url = new URL(api);
+  } catch {
+    throw new AdminApiError(0, 'invalid-api', `--api ${api} is not a URL (e.g. http://localhost:3000)`);
   }
-  return { baseUrl, region, localCredential };
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/api$/, '');
+  return `${url.origin}${path}`;
 }
 
-/** Calls one staff route; against AWS the request is SigV4-signed with the caller's own AWS credentials. */
+export const apiOption = (api: string | undefined) =>
+  originOf(api ?? process.env.ZORGSOM_API_URL ?? `http://localhost:${process.env.PORT ?? 3000}`);
+
+export const isLocalOrigin = (origin: string) => /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin);
+
+/**
+ * Tokens are kept per origin, readable by this user only (like ~/.aws/credentials): for `npm start` in its
+ * data folder (beside its staff users), otherwise in ~/.config/zorgsom.
+ */
+export const tokenStoreFile = (origin?: string) =>
+  join(
+    process.env.ZORGSOM_CONFIG_DIR ??
+      (origin && isLocalOrigin(origin)
+        ? process.env.LOCAL_DATA_DIR || '.local'
+        : join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'zorgsom')),
+    'staff-tokens.json',
+  );
+
+async function readStore(origin: string): Promise<Record<string, string>> {
+  const text = await readFile(tokenStoreFile(origin), 'utf8').catch(() => undefined);
+  return text ? (JSON.parse(text) as Record<string, string>) : {};
+}
+
+export async function saveToken(origin: string, token: string | undefined): Promise<void> {
+  const store = await readStore(origin);
+  if (token) store[origin] = token;
+  else delete store[origin];
+  const file = tokenStoreFile(origin);
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await writeFile(file, JSON.stringify(store, null, 2), { mode: 0o600 });
+  await chmod(file, 0o600);
+}
+
+const signInHint = (origin: string) =>
+  `sign in first: npm run admin -- login --api ${origin}` +
+  (isLocalOrigin(origin) ? ' --as admin|handler|viewer' : '');
+
+/** The token for `origin`: $ZORGSOM_STAFF_TOKEN, else the one `login` saved; an expired one is refused here. */
+export async function resolveTarget(options: { api?: string }): Promise<AdminTarget> {
+  const origin = apiOption(options.api);
+  const token = process.env.ZORGSOM_STAFF_TOKEN || (await readStore(origin))[origin];
+  if (!token)
+    throw new AdminApiError(0, 'not-signed-in', `Not signed in to ${origin}: ${signInHint(origin)}`);
+  let expiresAt: number | undefined;
+  try {
+    expiresAt = decodeJwt(token).exp;
+  } catch {
+    throw new AdminApiError(
+      0,
+      'not-signed-in',
+      `The saved staff token is not a token: ${signInHint(origin)}`,
+    );
+  }
+  if (expiresAt !== undefined && expiresAt * 1000 <= Date.now()) {
+    throw new AdminApiError(0, 'token-expired', `Your staff sign-in has expired: ${signInHint(origin)}`);
+  }
+  return { origin, token };
+}
+
+/** Calls one staff route with the staff access token; the server checks it and the role, and audits the call. */
 export async function callAdmin(
   target: AdminTarget,
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
 ): Promise<unknown> {
-  const url = new URL(`${target.baseUrl}${path}`);
+  const url = `${target.origin}${path}`;
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  let headers: Record<string, string> = {
-    host: url.host,
-    ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
-  };
-  if (target.localCredential) {
-    headers.authorization = `Bearer ${target.localCredential}`;
-  } else {
-    const signer = new SignatureV4({
-      service: 'execute-api',
-      region: target.region,
-      credentials: fromNodeProviderChain(),
-      sha256: Sha256,
-    });
-    const signed = await signer.sign({
+  let response: Response;
+  try {
+    response = await fetch(url, {
       method,
-      protocol: url.protocol,
-      hostname: url.hostname,
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers,
+      headers: {
+        ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
+      },
       body: payload,
     });
-    headers = signed.headers as Record<string, string>;
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    throw new AdminApiError(
+      0,
+      'unreachable',
+      `Could not connect to ${url}${cause ? ` (${cause})` : ''}: is the system running there? (--api or $ZORGSOM_API_URL)`,
+    );
   }
-  const response = await fetch(url, { method, headers, body: payload });
   const text = await response.text();
-  const parsed = text ? JSON.parse(text) : undefined;
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
   if (!response.ok) {
     const problem = (parsed ?? {}) as {
       code?: string;
@@ -104,7 +139,11 @@ export async function callAdmin(
       problem.code ?? 'http-error',
       problem.message?.en ??
         problem.detail ??
-        (response.status === 403 ? 'Not authorised for staff routes.' : `HTTP ${response.status}`),
+        (response.status === 401
+          ? `Not signed in or the sign-in has expired: ${signInHint(target.origin)}`
+          : response.status === 403
+            ? 'Your role does not allow this action.'
+            : `HTTP ${response.status} from ${url}`),
       (problem.errors ?? []).map((error) => ({ field: error.field, message: error.message?.en ?? '' })),
     );
   }

@@ -1,12 +1,22 @@
 /**
- * `npm run admin -- <command>`: staff operations against a deployed stack (SigV4 with your AWS
- * credentials) or against `npm start` (the local staff credential). Tables by default, `--json` for scripts.
+ * `npm run admin -- <command>`: staff operations against a deployed stack or `npm start`, with the same staff
+ * access token the console uses (sign in once with `login`; roles and audit as in the console). Tables by
+ * default, `--json` for scripts.
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { AdminApiError, callAdmin, resolveTarget } from './admin-client.js';
+import {
+  AdminApiError,
+  apiOption,
+  callAdmin,
+  resolveTarget,
+  saveToken,
+  tokenStoreFile,
+} from './admin-client.js';
 import { commands, findCommand, progressLine, UsageError } from './commands.js';
 import { details } from './format.js';
+import { signIn } from './login.js';
+import { SignInError } from './staff-sign-in.js';
 
 const text = { type: 'string' } as const;
 const cliOptions = {
@@ -14,7 +24,6 @@ const cliOptions = {
   detach: { type: 'boolean' },
   help: { type: 'boolean' },
   api: text,
-  region: text,
   recipient: text,
   basis: text,
   categories: text,
@@ -30,15 +39,23 @@ const cliOptions = {
   until: text,
   from: text,
   to: text,
+  as: text,
 } as const;
 
-const help = `Usage: npm run admin -- <command> [--json] [--detach] [--api URL] [--region REGION]
+const help = `Usage: npm run admin -- <command> [--json] [--detach] [--api URL]
+
+Sign in:
+  login                                (opens the staff sign-in with your second factor in the browser)
+  login --as admin|handler|viewer      (npm start only: signs in as the first staff user of that role)
+  logout
 
 Commands:
 ${commands.map((command) => `  ${command.usage}`).join('\n')}
 
 Commands that start a job follow it until it is done (progress on stderr); --detach returns at once.
---api defaults to $ZORGSOM_API_URL, else http://localhost:$PORT (3000) with the local credential.`;
+--api is the origin, with or without /api; default $ZORGSOM_API_URL, else http://localhost:$PORT (3000).
+The access token is kept in ${tokenStoreFile()} (for npm start: in its data folder), or given as
+$ZORGSOM_STAFF_TOKEN.`;
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -52,13 +69,23 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${help}\n`);
     return positionals.length === 0 && !values.help ? 2 : 0;
   }
+  if (positionals[0] === 'login' || positionals[0] === 'logout') {
+    const origin = apiOption(values.api as string | undefined);
+    if (positionals[0] === 'logout') {
+      await saveToken(origin, undefined);
+      process.stdout.write(`Signed out of ${origin}.\n`);
+      return 0;
+    }
+    const identity = await signIn(origin, values.as as string | undefined, (line) =>
+      process.stderr.write(`${line}\n`),
+    );
+    process.stdout.write(`Signed in to ${origin} as ${identity.username} (${identity.role}).\n`);
+    return 0;
+  }
   const match = findCommand(positionals);
   if (!match) throw new UsageError(`unknown command: ${positionals.join(' ')}`);
   const body = match.command.body?.(match.args, values);
-  const target = await resolveTarget({
-    api: values.api as string | undefined,
-    region: values.region as string | undefined,
-  });
+  const target = await resolveTarget({ api: values.api as string | undefined });
   const result = await callAdmin(target, match.command.method, match.command.path, body);
   const jobId = values.detach ? undefined : match.command.follow?.(result);
   if (jobId) {
@@ -110,7 +137,11 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`error: ${error.message}\n\n${help}\n`);
       process.exit(2);
     }
-    if (error instanceof AdminApiError) {
+    if (error instanceof AdminApiError || error instanceof SignInError) {
+      if (error instanceof SignInError) {
+        process.stderr.write(`error: ${error.message}\n`);
+        process.exit(1);
+      }
       const where = [
         error.status > 0 ? `HTTP ${error.status}` : '',
         error.code === 'http-error' ? '' : error.code,

@@ -39,6 +39,15 @@ const list = (value: string) =>
     .map((part) => part.trim())
     .filter(Boolean);
 
+/** The report's period: the flags given, else the current calendar month (UTC) up to today. */
+export function currentMonthUnlessGiven(flags: Flags, now = new Date()): { from: string; to: string } {
+  const today = now.toISOString().slice(0, 10);
+  return {
+    from: typeof flags.from === 'string' ? flags.from : `${today.slice(0, 7)}-01`,
+    to: typeof flags.to === 'string' ? flags.to : today,
+  };
+}
+
 function jobIdOf(result: unknown): string | undefined {
   const jobId = (result as { jobId?: unknown } | undefined)?.jobId;
   return typeof jobId === 'string' ? jobId : undefined;
@@ -164,10 +173,11 @@ export const commands: Command[] = [
   },
   {
     words: ['report'],
-    usage: 'report --from YYYY-MM-DD --to YYYY-MM-DD   (requests, purges, disclosures; from the audit trail)',
+    usage:
+      'report [--from YYYY-MM-DD] [--to YYYY-MM-DD]   (requests, purges, disclosures, from the audit trail; default this month)',
     method: 'POST',
     path: '/api/admin/reports/activity',
-    body: (_args, flags) => ({ from: required(flags.from, 'from'), to: required(flags.to, 'to') }),
+    body: (_args, flags) => currentMonthUnlessGiven(flags),
     render: (result) => details(result),
   },
   {
@@ -199,7 +209,7 @@ export const commands: Command[] = [
       const { events } = result as {
         events: {
           at: string;
-          actor: { kind: string; id: string };
+          actor: { kind: string; id: string; username?: string };
           action: string;
           licenseeId?: string;
           subjectId?: string;
@@ -209,7 +219,7 @@ export const commands: Command[] = [
       return table(
         events.map((event) => ({
           at: event.at,
-          actor: `${event.actor.kind}:${event.actor.id}`,
+          actor: `${event.actor.kind}:${event.actor.username ?? event.actor.id}`,
           action: event.action,
           licensee: event.licenseeId,
           subject: event.subjectId,

@@ -2,6 +2,8 @@
  * Every HTTP route and the function that serves it. The CDK stack and the local HTTP server both read
  * this table, so the routes deployed and the routes run locally cannot drift apart.
  */
+import type { StaffRole } from '../shared/domain/staff-roles.js';
+
 export const functionNames = [
   'licensee-signup',
   'session',
@@ -13,16 +15,19 @@ export const functionNames = [
 ] as const;
 export type FunctionName = (typeof functionNames)[number];
 
-export interface Route {
+interface RouteBase {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   fn: FunctionName;
-  /**
-   * public: no identity; session: a licensee's bearer token, checked inside the function; staff: signed
-   * with the caller's AWS credentials (API Gateway AWS_IAM; locally the credential `npm start` prints).
-   */
-  access: 'public' | 'session' | 'staff';
 }
+/**
+ * public: no identity; session: a licensee's bearer token, checked inside the function; staff: a staff access
+ * token (Cognito, or the local staff identity provider of `npm start`) with scope `zorgsom/staff`, checked by
+ * API Gateway's JWT authorizer and again in the function, which also requires the route's minimum `role`.
+ */
+export type Route =
+  (RouteBase & { access: 'public' | 'session' }) | (RouteBase & { access: 'staff'; role: StaffRole });
+export type StaffRoute = Extract<Route, { access: 'staff' }>;
 
 export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/licensees', fn: 'licensee-signup', access: 'public' },
@@ -40,36 +45,90 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/me/licence/end', fn: 'self-service', access: 'session' },
   { method: 'GET', path: '/api/marketing/unsubscribe', fn: 'marketing-unsubscribe', access: 'public' },
   { method: 'POST', path: '/api/marketing/unsubscribe', fn: 'marketing-unsubscribe', access: 'public' },
-  { method: 'POST', path: '/api/admin/licensees/show', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/requests/list', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/requests/show', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/requests/extend', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/requests/close', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/requests/reject', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/requests/approve-deletion', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/licences/end', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/holds/place', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/holds/lift', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/reports/activity', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/disclosures/record', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/audit', fn: 'admin', access: 'staff' },
-  { method: 'GET', path: '/api/admin/reports/processing-register', fn: 'admin', access: 'staff' },
+  { method: 'POST', path: '/api/admin/licensees/show', fn: 'admin', access: 'staff', role: 'handler' },
+  { method: 'POST', path: '/api/admin/licensees/find', fn: 'admin', access: 'staff', role: 'handler' },
+  { method: 'POST', path: '/api/admin/dashboard', fn: 'admin', access: 'staff', role: 'viewer' },
+  { method: 'POST', path: '/api/admin/dashboard/csv', fn: 'admin', access: 'staff', role: 'viewer' },
+  { method: 'POST', path: '/api/admin/requests/detail', fn: 'admin', access: 'staff', role: 'viewer' },
+  { method: 'POST', path: '/api/admin/requests/show-text', fn: 'admin', access: 'staff', role: 'handler' },
+  { method: 'POST', path: '/api/admin/requests/note', fn: 'admin', access: 'staff', role: 'handler' },
+  {
+    method: 'POST',
+    path: '/api/admin/requests/reject-preview',
+    fn: 'admin',
+    access: 'staff',
+    role: 'handler',
+  },
+  { method: 'POST', path: '/api/admin/breaches/record', fn: 'admin', access: 'staff', role: 'admin' },
+  { method: 'POST', path: '/api/admin/breaches/update', fn: 'admin', access: 'staff', role: 'admin' },
+  { method: 'POST', path: '/api/admin/breaches/decide', fn: 'admin', access: 'staff', role: 'admin' },
+  { method: 'POST', path: '/api/admin/breaches/list', fn: 'admin', access: 'staff', role: 'admin' },
+  { method: 'POST', path: '/api/admin/breaches/show', fn: 'admin', access: 'staff', role: 'admin' },
+  { method: 'POST', path: '/api/admin/breaches/export', fn: 'admin', access: 'staff', role: 'admin' },
+  {
+    method: 'POST',
+    path: '/api/admin/breaches/notify-licensees',
+    fn: 'admin',
+    access: 'staff',
+    role: 'admin',
+  },
+  { method: 'POST', path: '/api/admin/requests/list', fn: 'admin', access: 'staff', role: 'viewer' },
+  { method: 'POST', path: '/api/admin/requests/show', fn: 'admin', access: 'staff', role: 'handler' },
+  { method: 'POST', path: '/api/admin/requests/extend', fn: 'admin', access: 'staff', role: 'handler' },
+  { method: 'POST', path: '/api/admin/requests/close', fn: 'admin', access: 'staff', role: 'handler' },
+  { method: 'POST', path: '/api/admin/requests/reject', fn: 'admin', access: 'staff', role: 'handler' },
+  {
+    method: 'POST',
+    path: '/api/admin/requests/approve-deletion',
+    fn: 'admin',
+    access: 'staff',
+    role: 'handler',
+  },
+  { method: 'POST', path: '/api/admin/licences/end', fn: 'admin', access: 'staff', role: 'admin' },
+  { method: 'POST', path: '/api/admin/holds/place', fn: 'admin', access: 'staff', role: 'admin' },
+  { method: 'POST', path: '/api/admin/holds/lift', fn: 'admin', access: 'staff', role: 'admin' },
+  { method: 'POST', path: '/api/admin/reports/activity', fn: 'admin', access: 'staff', role: 'viewer' },
+  { method: 'POST', path: '/api/admin/disclosures/record', fn: 'admin', access: 'staff', role: 'admin' },
+  { method: 'POST', path: '/api/admin/audit', fn: 'admin', access: 'staff', role: 'viewer' },
+  {
+    method: 'GET',
+    path: '/api/admin/reports/processing-register',
+    fn: 'admin',
+    access: 'staff',
+    role: 'viewer',
+  },
   { method: 'GET', path: '/api/me/budget-reviews', fn: 'budget-review', access: 'session' },
   { method: 'POST', path: '/api/me/budget-reviews/upload-url', fn: 'budget-review', access: 'session' },
   { method: 'POST', path: '/api/me/budget-reviews/decide', fn: 'budget-review', access: 'session' },
-  { method: 'POST', path: '/api/admin/budget-reviews/request', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/budget-reviews/read', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/budget-reviews/close', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/marketing/audience', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/marketing/send', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/jobs/show', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/statement/notify', fn: 'admin', access: 'staff' },
-  { method: 'POST', path: '/api/admin/retention/repurge', fn: 'admin', access: 'staff' },
+  {
+    method: 'POST',
+    path: '/api/admin/budget-reviews/request',
+    fn: 'admin',
+    access: 'staff',
+    role: 'handler',
+  },
+  { method: 'POST', path: '/api/admin/budget-reviews/read', fn: 'admin', access: 'staff', role: 'handler' },
+  { method: 'POST', path: '/api/admin/budget-reviews/close', fn: 'admin', access: 'staff', role: 'handler' },
+  { method: 'POST', path: '/api/admin/marketing/audience', fn: 'admin', access: 'staff', role: 'admin' },
+  { method: 'POST', path: '/api/admin/marketing/send', fn: 'admin', access: 'staff', role: 'admin' },
+  { method: 'POST', path: '/api/admin/marketing/preview', fn: 'admin', access: 'staff', role: 'admin' },
+  { method: 'POST', path: '/api/admin/jobs/show', fn: 'admin', access: 'staff', role: 'handler' },
+  { method: 'POST', path: '/api/admin/retention/repurge', fn: 'admin', access: 'staff', role: 'admin' },
+  { method: 'POST', path: '/api/admin/statement/notify', fn: 'admin', access: 'staff', role: 'admin' },
   { method: 'POST', path: '/api/privacy-requests', fn: 'privacy-requests', access: 'session' },
   { method: 'POST', path: '/api/privacy-requests/by-email', fn: 'privacy-requests', access: 'public' },
   { method: 'POST', path: '/api/privacy-requests/confirm', fn: 'privacy-requests', access: 'public' },
   { method: 'GET', path: '/api/me/privacy-requests', fn: 'privacy-requests', access: 'session' },
 ];
+
+export const staffRoutes: readonly StaffRoute[] = routes.filter(
+  (route): route is StaffRoute => route.access === 'staff',
+);
+
+/** The minimum role of a staff route, by API Gateway route key (`POST /api/admin/...`). */
+export const staffRoleByRouteKey: ReadonlyMap<string, StaffRole> = new Map(
+  staffRoutes.map((route) => [`${route.method} ${route.path}`, route.role]),
+);
 
 /**
  * The grants each function uses beyond the table (whose grants, by partition, are in functions/table-access.ts);

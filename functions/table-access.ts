@@ -24,6 +24,8 @@ export const partitions = {
   job: 'JOB#*',
   /** Within the job store: which job holds a once-per-key job (a statement version's notice). */
   jobOnce: 'JOB#ONCE',
+  /** The breach register (one partition): staff only. */
+  breach: 'BREACH',
 } as const;
 export type Partition = keyof typeof partitions;
 
@@ -139,15 +141,17 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
     },
     indexes: [],
   },
-  // Staff: requests, licence ends, holds, disclosures, budget reviews, marketing audiences, reports (audit
-  // months and by licensee), starting and showing jobs. Purges run in the job runner: admin deletes nothing.
+  // Staff: requests (and their notes), licence ends, holds, disclosures, budget reviews, marketing audiences,
+  // reports (audit months and by licensee), finding a licensee by address, the breach register, starting and
+  // showing jobs. Purges run in the job runner: admin deletes nothing.
   admin: {
     items: {
       licensee: ['GetItem', 'ConditionCheckItem', 'Query', 'PutItem', 'UpdateItem'],
-      email: ['UpdateItem'],
+      email: ['GetItem', 'UpdateItem'],
       reference: ['GetItem'],
       audit: ['Query', 'PutItem'],
       job: ['GetItem', 'PutItem'],
+      breach: ['GetItem', 'Query', 'PutItem'],
     },
     indexes: ['openRequests', 'auditByLicensee', 'marketingAudience'],
   },

@@ -52,6 +52,10 @@ export function buildApp(props: AppProps = {}): { app: App; stack: ZorgSomPrivac
     portalUrl:
       context('portalUrl') ?? (portalDomain ? `https://${portalDomain}` : `https://portal.${domainName}`),
     staffMailbox: context('staffMailbox') ?? `privacy-team@${domainName}`,
+    // Cognito domain prefixes are unique per region across all accounts: one per domain and stage.
+    staffSignInDomainPrefix:
+      context('staffSignInDomainPrefix') ??
+      `${domainName.replace(/[^a-z0-9]+/g, '-')}-staff${stackName.slice(STACK_NAME.length).toLowerCase()}`,
     inboundMailDomain: context('inboundMailDomain') ?? `inbound.${domainName}`,
     ...(portalDomain
       ? { portal: { domainName: portalDomain, certificate: edge?.certificate ?? certificateArn! } }

@@ -7,6 +7,7 @@ import { Data } from './constructs/data.js';
 import { BudgetReviewStorage } from './constructs/budget-reviews.js';
 import { Functions, type GrantTargets } from './constructs/functions.js';
 import { StaffJobs } from './constructs/staff-jobs.js';
+import { StaffAuth } from './constructs/staff-auth.js';
 import { JobRunner, jobRunnerArnOf, jobRunnerNameOf } from './constructs/job-runner.js';
 import { Keys } from './constructs/keys.js';
 import { MailIntake } from './constructs/mail-intake.js';
@@ -23,6 +24,8 @@ export interface ZorgSomPrivacyStackProps extends StackProps {
   readonly portalUrl: string;
   /** Where the daily deadline watch mails staff. */
   readonly staffMailbox: string;
+  /** The staff sign-in's Cognito domain prefix (`<prefix>.auth.<region>.amazoncognito.com`). */
+  readonly staffSignInDomainPrefix: string;
   /**
    * The domain SES receives info@ mail on: a subdomain with its own MX record (e.g. inbound.zorgsom.nl), to
    * which the existing mail provider forwards info@zorgsom.nl; never the apex, whose MX serves all other mail.
@@ -49,6 +52,7 @@ export class ZorgSomPrivacyStack extends Stack {
   readonly web: Web;
   readonly budgetReviews: BudgetReviewStorage;
   readonly staffJobs: StaffJobs;
+  readonly staffAuth: StaffAuth;
   readonly jobRunner: JobRunner;
 
   constructor(scope: Construct, id: string, props: ZorgSomPrivacyStackProps) {
@@ -70,6 +74,10 @@ export class ZorgSomPrivacyStack extends Stack {
 
     this.budgetReviews = new BudgetReviewStorage(this, 'BudgetReviews', {
       portalOrigin: new URL(props.portalUrl).origin,
+    });
+    this.staffAuth = new StaffAuth(this, 'StaffAuth', {
+      portalUrl: props.portalUrl,
+      domainPrefix: props.staffSignInDomainPrefix,
     });
 
     // What every function may be granted, on exact ARNs.
@@ -127,12 +135,18 @@ export class ZorgSomPrivacyStack extends Stack {
     this.functions = new Functions(this, 'Functions', {
       logsKey: this.keys.logsKey,
       targets: { ...targets, rawMailBucketArn: this.mailIntake.bucket.bucketArn },
-      environment: { ...environment, RAW_MAIL_BUCKET: this.mailIntake.bucket.bucketName },
+      environment: {
+        ...environment,
+        RAW_MAIL_BUCKET: this.mailIntake.bucket.bucketName,
+        STAFF_ISSUER: this.staffAuth.issuer,
+        STAFF_CLIENT_IDS: this.staffAuth.client.userPoolClientId,
+      },
     });
     const apiDomain = props.portal ? `api.${props.portal.domainName}` : undefined;
     this.api = new Api(this, 'Api', {
       functions: this.functions.byName,
       logsKey: this.keys.logsKey,
+      staffTokens: { issuer: this.staffAuth.issuer, clientIds: [this.staffAuth.client.userPoolClientId] },
       ...(apiDomain
         ? {
             customDomain: {
@@ -182,6 +196,10 @@ export class ZorgSomPrivacyStack extends Stack {
       // The portal's presigned budget-review PUT goes to the bucket's regional endpoint (what the SDK signs).
       uploadOrigin: `https://${this.budgetReviews.bucket.bucketRegionalDomainName}`,
       logsKey: this.keys.logsKey,
+      staffSignIn: {
+        cognitoDomainName: this.staffAuth.cognitoDomainName,
+        clientId: this.staffAuth.client.userPoolClientId,
+      },
       ...(props.portal
         ? {
             customDomain: {
@@ -201,6 +219,13 @@ export class ZorgSomPrivacyStack extends Stack {
       description:
         'The licensee portal and /api on one CloudFront domain (with -c portalDomain: its CNAME target)',
     });
+    new CfnOutput(this, 'StaffUserPoolId', {
+      value: this.staffAuth.userPool.userPoolId,
+      description:
+        'Create staff users here (admin-created only): aws cognito-idp admin-create-user, then admin-add-user-to-group viewer|handler|admin',
+    });
+    new CfnOutput(this, 'StaffConsoleClientId', { value: this.staffAuth.client.userPoolClientId });
+    new CfnOutput(this, 'StaffSignInUrl', { value: this.staffAuth.domain.baseUrl() });
     new CfnOutput(this, 'PortalUrl', { value: props.portalUrl, description: 'The portal URL mails link to' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'DataKeyArn', { value: this.keys.dataKey.keyArn });

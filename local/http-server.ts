@@ -1,6 +1,6 @@
 import { invokedFunction } from '../shared/adapters/local-access.js';
 import { enforceTableAccess } from './table-access-guard.js';
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,8 +11,11 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { decodeJwt } from 'jose';
 import { routes, type FunctionName } from '../functions/routes.js';
+import type { StaffTokenVerifier } from '../shared/adapters/staff-token-verifier.js';
 import { PortInUseError } from './ports.js';
+import { staffIdpPrefix, type StaffIdp } from './staff-idp.js';
 
 /** What a function's `handler` export looks like to the local HTTP server. */
 export type LocalHandler = (
@@ -29,11 +32,13 @@ export interface HttpServerOptions {
   /** Serves GET/HEAD requests outside /api from this folder. */
   staticDir?: string;
   /**
-   * Stands in for API Gateway's AWS_IAM check on staff routes: only a loopback caller presenting this
-   * credential (`Authorization: Bearer …`) gets through, as principal `local:staff`. Without it, staff
-   * routes refuse everyone.
+   * Stands in for API Gateway's JWT authorizer on staff routes: a call without a valid staff access token
+   * (issuer, signature, expiry, client, scope) is refused with 401/403 before any function runs. Without it,
+   * staff routes refuse everyone.
    */
-  staffCredential?: string;
+  verifyStaffToken?: StaffTokenVerifier;
+  /** The local staff identity provider, served under /staff-idp/, and the console's config.json. */
+  staffIdp?: StaffIdp;
   /** The header CSP CloudFront sends with every page (web/src/security.ts), here with the local S3's origin. */
   contentSecurityPolicy?: string;
 }
@@ -126,34 +131,24 @@ function sourceIpOf(req: IncomingMessage): string {
   return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
 }
 
+/**
+ * What API Gateway's JWT authorizer hands a function: the token's claims and scopes beside the request (the
+ * Authorization header stays, as it does in AWS). Refuses like the authorizer: 401 without a valid token,
+ * 403 when the token lacks the staff scope.
+ */
+async function authorizeStaffCall(
+  req: IncomingMessage,
+  verify: StaffTokenVerifier | undefined,
+): Promise<{ ok: true; claims: Record<string, unknown> } | { ok: false; status: 401 | 403 }> {
+  if (!verify) return { ok: false, status: 401 };
+  const header = req.headers.authorization ?? '';
+  const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+  const verdict = await verify(token);
+  if (verdict.ok || verdict.reason === 'no-role') return { ok: true, claims: decodeJwt(token!) };
+  return { ok: false, status: verdict.reason === 'no-scope' ? 403 : 401 };
+}
+
 /** Builds the API Gateway HTTP API payload format 2.0 event, as API Gateway would for this request. */
-const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
-function isAuthorisedStaff(req: IncomingMessage, credential: string | undefined): boolean {
-  if (!credential || !loopback.has(req.socket.remoteAddress ?? '')) return false;
-  const presented = Buffer.from(req.headers.authorization ?? '');
-  const expected = Buffer.from(`Bearer ${credential}`);
-  return presented.length === expected.length && timingSafeEqual(presented, expected);
-}
-
-/** What API Gateway hands a function after a successful AWS_IAM check; the credential itself goes no further. */
-function asStaffCall(event: APIGatewayProxyEventV2): void {
-  delete event.headers.authorization;
-  Object.assign(event.requestContext, {
-    authorizer: {
-      iam: {
-        accessKey: 'local',
-        accountId: 'local',
-        callerId: 'local-staff',
-        cognitoIdentity: null,
-        principalOrgId: null,
-        userArn: 'local:staff',
-        userId: 'local-staff',
-      },
-    },
-  });
-}
-
 export function buildEvent(
   req: IncomingMessage,
   body: Buffer,
@@ -365,6 +360,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const method = req.method ?? 'GET';
 
+    if (options.staffIdp && (path === staffIdpPrefix || path.startsWith(`${staffIdpPrefix}/`))) {
+      const read = await readBody(req);
+      if (!read.ok) sendProblem(res, 413, { connection: 'close' });
+      else await options.staffIdp.handle(req, res, read.body);
+      return;
+    }
+    if (options.staffIdp && path === '/console/config.json' && (method === 'GET' || method === 'HEAD')) {
+      req.resume();
+      const body = JSON.stringify(options.staffIdp.consoleConfig());
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+      });
+      res.end(method === 'HEAD' ? undefined : body);
+      return;
+    }
+
     if (path !== '/api' && !path.startsWith('/api/')) {
       req.resume();
       if (staticRoot !== undefined && (method === 'GET' || method === 'HEAD')) {
@@ -392,9 +406,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       return;
     }
 
-    if (route.access === 'staff' && !isAuthorisedStaff(req, options.staffCredential)) {
-      sendProblem(res, 403);
-      return;
+    let staffClaims: Record<string, unknown> | undefined;
+    if (route.access === 'staff') {
+      const authorized = await authorizeStaffCall(req, options.verifyStaffToken);
+      if (!authorized.ok) {
+        sendProblem(
+          res,
+          authorized.status,
+          authorized.status === 401 ? { 'www-authenticate': 'Bearer' } : {},
+        );
+        return;
+      }
+      staffClaims = authorized.claims;
     }
 
     const handler = options.handlers[route.fn];
@@ -406,7 +429,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const requestId = randomUUID();
     const routeKey = `${route.method} ${route.path}`;
     const event = buildEvent(req, read.body, routeKey, requestId, port);
-    if (route.access === 'staff') asStaffCall(event);
+    if (staffClaims) {
+      Object.assign(event.requestContext, {
+        authorizer: {
+          jwt: { claims: staffClaims, scopes: String(staffClaims.scope ?? '').split(' ') },
+        },
+      });
+    }
     const context = buildContext(route.fn, requestId);
     let timer: NodeJS.Timeout | undefined;
     try {

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join, resolve } from 'node:path';
 import { functionNames, type FunctionName } from '../functions/routes.js';
@@ -15,6 +14,8 @@ import { uploadBrowserHeaders } from '../shared/adapters/budget-review-store.js'
 import { contentSecurityPolicy } from '../web/src/security.js';
 import { startLocalLambda } from './lambda-endpoint.js';
 import { startLocalMail } from './smtp-server.js';
+import { createStaffIdp, localConsoleClientId, staffIdpPrefix, type LocalStaffUser } from './staff-idp.js';
+import { createStaffTokenVerifier } from '../shared/adapters/staff-token-verifier.js';
 import { ensureTable, localDynamoDbClient } from './table.js';
 
 export const LOCAL_TABLE_NAME = 'zorgsom-local';
@@ -63,8 +64,8 @@ export interface LocalStack {
   outboxUrl: string;
   /** Only with serveHttp: where the API and portal answer. */
   httpUrl?: string;
-  /** Only with serveHttp: what staff routes demand (new on every start; also in dataDir/admin-credential). */
-  staffCredential?: string;
+  /** Only with serveHttp: the first staff users, one per role (kept in dataDir/staff-idp.json). */
+  staffUsers?: LocalStaffUser[];
   /** Functions whose handler file does not exist (their routes answer 500). */
   missingHandlers: FunctionName[];
   /** Processes of an earlier run on this data folder that did not stop and were ended by this start. */
@@ -74,6 +75,24 @@ export interface LocalStack {
   /** Stops every service and child process (DynamoDB Local's JVM included). */
   stop(): Promise<void>;
 }
+
+/**
+ * What the functions are told about staff tokens locally: the local staff-idp is the issuer (the browser's
+ * origin), its JWKS fetched over loopback.
+ */
+export function localStaffAuthEnv(httpPort: number): Record<string, string> {
+  return {
+    STAFF_ISSUER: `http://localhost:${httpPort}${staffIdpPrefix}`,
+    STAFF_JWKS_URL: `http://127.0.0.1:${httpPort}${staffIdpPrefix}/.well-known/jwks.json`,
+    STAFF_CLIENT_IDS: localConsoleClientId,
+  };
+}
+
+export const staffTokenSettingsOf = (env: Record<string, string | undefined>) => ({
+  issuer: env.STAFF_ISSUER!,
+  jwksUrl: env.STAFF_JWKS_URL,
+  clientIds: (env.STAFF_CLIENT_IDS ?? '').split(','),
+});
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -196,6 +215,7 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       AWS_SECRET_ACCESS_KEY: 'local',
       POWERTOOLS_SERVICE_NAME: 'zorgsom-privacy',
       POWERTOOLS_METRICS_NAMESPACE: 'ZorgSom',
+      ...localStaffAuthEnv(ports.http),
     };
 
     const dynamodbReady = startDynamoDbLocal({
@@ -255,17 +275,19 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
     if (failed) throw failed.reason;
 
     let httpUrl: string | undefined;
-    let staffCredential: string | undefined;
+    let staffUsers: LocalStaffUser[] | undefined;
     if (options.serveHttp && loaded) {
-      staffCredential = randomBytes(24).toString('base64url');
-      // Written where the admin CLI looks for it, readable by this user only.
-      await mkdir(dataDir, { recursive: true });
-      await writeFile(join(dataDir, 'admin-credential'), `${staffCredential}\n`, { mode: 0o600 });
+      const staffIdp = await createStaffIdp({
+        origin: `http://localhost:${ports.http}`,
+        dataDir: options.persistent ? dataDir : undefined,
+      });
+      staffUsers = staffIdp.users;
       const http = await startHttpServer({
         port: ports.http,
         handlers: loaded.handlers,
         staticDir,
-        staffCredential,
+        staffIdp,
+        verifyStaffToken: createStaffTokenVerifier(staffTokenSettingsOf(env)),
         contentSecurityPolicy: contentSecurityPolicy(endpoints.s3),
       });
       stops.push(http.close);
@@ -300,7 +322,7 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       endpoints,
       outboxUrl: `${endpoints.ses}/`,
       httpUrl,
-      staffCredential,
+      staffUsers,
       smtpPort: ports.smtp,
       missingHandlers: loaded?.missing ?? [],
       endedLeftovers: registry.ended,

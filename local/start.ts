@@ -7,6 +7,15 @@ import { PortInUseError } from './ports.js';
 import { DataDirInUseError } from './process-registry.js';
 import { startLocalStack, type StackPorts } from './stack.js';
 import { buildWeb } from './web-build.js';
+import { totpUri, type LocalStaffUser } from './staff-idp.js';
+
+/** The first staff users, one per role: username, password and the TOTP secret for an authenticator app. */
+function staffUserLines(users: LocalStaffUser[]): string[] {
+  return users.flatMap((user) => [
+    `    ${user.role.padEnd(8)} ${user.username}  password ${user.password}`,
+    `             TOTP secret ${user.totpSecret}  (${totpUri(user)})`,
+  ]);
+}
 
 // The SDK's Node-version notice is noise on a developer's console.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -78,7 +87,8 @@ const lines = [
   `  Mail to info@    smtp://127.0.0.1:${stack.smtpPort}  (stored in local S3, handled by mail-intake)`,
   `  Data folder      ${stack.dataDir}`,
   `  Retention        sweeper runs in-process every minute (purges licensees whose purge date passed)`,
-  `  Staff credential ${stack.staffCredential}  (for \`npm run admin -- …\`; staff routes answer loopback only)`,
+  `  Staff sign-in    ${stack.env.STAFF_ISSUER}/  (console: ${stack.env.PORTAL_URL}/console/; CLI: npm run admin -- login --as ROLE)`,
+  ...staffUserLines(stack.staffUsers ?? []),
   '',
   `  DynamoDB Local   ${stack.endpoints.dynamodb}  (table ${stack.env.TABLE_NAME})`,
   `  KMS              ${stack.endpoints.kms}`,

@@ -19,6 +19,12 @@ export const configSchema = z.object({
   BUDGET_REVIEW_BUCKET: z.string().min(1).optional(),
   /** Mail intake only: the bucket SES's S3 action writes raw inbound mail to. */
   RAW_MAIL_BUCKET: z.string().min(1).optional(),
+  /** Staff routes only: whose access tokens are accepted (Cognito user pool, or the local staff-idp). */
+  STAFF_ISSUER: z.url().optional(),
+  /** Comma-separated app client ids whose tokens are accepted (console, CLI). */
+  STAFF_CLIENT_IDS: z.string().min(1).optional(),
+  /** Default `<STAFF_ISSUER>/.well-known/jwks.json`. */
+  STAFF_JWKS_URL: z.url().optional(),
   /** Staff functions that start jobs: the job runner's function name (locally `job-runner`). */
   JOB_RUNNER_FUNCTION: z.string().min(1).optional(),
   /** Local stack only: the endpoint that takes Lambda Invoke calls and runs the function in-process. */

@@ -12,6 +12,7 @@ import { disclosureInputSchema, recordDisclosure } from '../../shared/services/s
 import { showLicenseeToStaff } from '../../shared/services/staff/licensee-access.js';
 import {
   marketingAudienceSize,
+  previewMarketing,
   marketingTemplateIds,
   startMarketingSend,
 } from '../../shared/services/staff/marketing.js';
@@ -19,6 +20,13 @@ import { jobIdSchema } from '../../shared/domain/job.js';
 import { showJob, startJob, type JobDeps } from '../../shared/services/jobs/jobs.js';
 import { createJobDeps } from '../../shared/wiring-jobs.js';
 import { requireStaff } from '../../shared/services/staff/staff-actor.js';
+import type { AuditActor } from '../../shared/domain/audit.js';
+import { staffRoleByRouteKey } from '../routes.js';
+import {
+  createStaffTokenVerifier,
+  type StaffTokenVerifier,
+} from '../../shared/adapters/staff-token-verifier.js';
+import { requireSetting } from '../../shared/config.js';
 import type { StaffDeps } from '../../shared/services/staff/staff-deps.js';
 import { createAwsClients } from '../../shared/wiring.js';
 import { createStaffDeps } from '../../shared/wiring-staff.js';
@@ -42,13 +50,40 @@ import {
   closeRequestSchema,
   extendRequest,
   extendRequestSchema,
-  listOpenRequests,
   rejectRequest,
   rejectRequestSchema,
   requestRefSchema,
   showRequest,
 } from '../../shared/services/staff/request-actions.js';
 import { createRequestRepository } from '../../shared/adapters/request-repository.js';
+import { createRequestNotes, type RequestNotes } from '../../shared/adapters/request-notes.js';
+import { createBreachRepository, type BreachRepository } from '../../shared/adapters/breach-repository.js';
+import { dashboard, dashboardCsv, dashboardQuerySchema } from '../../shared/services/staff/dashboard.js';
+import {
+  addNoteSchema,
+  addRequestNote,
+  listRequestsForConsole,
+  previewRejection,
+  rejectPreviewSchema,
+  requestDetail,
+  requestFilterSchema,
+  showRequestText,
+} from '../../shared/services/staff/request-console.js';
+import {
+  breachDecisionSchema,
+  breachFieldsSchema,
+  breachIdSchema,
+  breachNoticeSchema,
+  breachUpdateSchema,
+  decideBreach,
+  exportBreach,
+  listBreaches,
+  noticeToLicensees,
+  recordBreach,
+  showBreach,
+  updateBreach,
+} from '../../shared/services/staff/breaches.js';
+import { findLicensees, licenseeFindSchema } from '../../shared/services/staff/licensee-access.js';
 
 const licenseeIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' });
 const licenseeBodySchema = z.strictObject({ licenseeId: licenseeIdSchema });
@@ -65,15 +100,42 @@ const marketingSendSchema = z.strictObject({
 const jobBodySchema = z.strictObject({ jobId: jobIdSchema });
 const repurgeSchema = z.strictObject({ since: z.iso.date({ message: 'invalid-format' }) });
 
-export type AdminDeps = StaffDeps & BudgetReviewDeps & RequestDeps & JobDeps & { purge: PurgeDeps };
+export type AdminDeps = StaffDeps &
+  BudgetReviewDeps &
+  RequestDeps &
+  JobDeps & {
+    purge: PurgeDeps;
+    verifyStaff: StaffTokenVerifier;
+    notes: RequestNotes;
+    breaches: BreachRepository;
+  };
+
+type StaffRouteHandler = (actor: AuditActor, request: HttpRequest) => Promise<unknown>;
+
+/**
+ * Every route of this function demands a verified staff token and the minimum role that functions/routes.ts
+ * names for it; a route missing from that table fails at start-up instead of going unguarded.
+ */
+function guarded(
+  verifyStaff: StaffTokenVerifier,
+  handlers: Record<string, StaffRouteHandler>,
+): Record<string, RouteHandler> {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([routeKey, handle]) => {
+      const role = staffRoleByRouteKey.get(routeKey);
+      if (!role) throw new Error(`${routeKey} has no staff role in functions/routes.ts`);
+      const route: RouteHandler = async (request) => {
+        const { actor } = await requireStaff(verifyStaff, request.bearerToken, role);
+        return { status: 200, body: await handle(actor, request) };
+      };
+      return [routeKey, route];
+    }),
+  );
+}
 
 export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
-  const staff =
-    (
-      route: (actor: ReturnType<typeof requireStaff>, request: HttpRequest) => Promise<unknown>,
-    ): RouteHandler =>
-    async (request) => ({ status: 200, body: await route(requireStaff(request.principal), request) });
-  return {
+  const staff = (route: StaffRouteHandler) => route;
+  return guarded(deps.verifyStaff, {
     'POST /api/admin/licensees/show': staff((actor, request) =>
       showLicenseeToStaff(deps, actor, bodyOf(licenseeBodySchema, request).licenseeId),
     ),
@@ -89,7 +151,54 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
       return { events };
     }),
     'GET /api/admin/reports/processing-register': staff(async () => processingRegister()),
-    'POST /api/admin/requests/list': staff(() => listOpenRequests(deps)),
+    'POST /api/admin/licensees/find': staff((actor, request) =>
+      findLicensees(deps, actor, bodyOf(licenseeFindSchema, request)),
+    ),
+    'POST /api/admin/dashboard': staff((_actor, request) =>
+      dashboard(deps, bodyOf(dashboardQuerySchema, request)),
+    ),
+    'POST /api/admin/dashboard/csv': staff(async (_actor, request) => {
+      const { months, at } = await dashboard(deps, bodyOf(dashboardQuerySchema, request));
+      return {
+        filename: `zorgsom-verantwoording-${at.slice(0, 10)}.csv`,
+        contentType: 'text/csv; charset=utf-8',
+        csv: dashboardCsv(months),
+      };
+    }),
+    'POST /api/admin/requests/list': staff((_actor, request) =>
+      listRequestsForConsole(deps, bodyOf(requestFilterSchema, request, { patientGuard: false })),
+    ),
+    'POST /api/admin/requests/detail': staff((_actor, request) =>
+      requestDetail(deps, bodyOf(requestRefSchema, request).reference),
+    ),
+    'POST /api/admin/requests/show-text': staff((actor, request) =>
+      showRequestText(deps, actor, bodyOf(requestRefSchema, request).reference),
+    ),
+    'POST /api/admin/requests/note': staff((actor, request) =>
+      addRequestNote(deps, actor, bodyOf(addNoteSchema, request)),
+    ),
+    'POST /api/admin/requests/reject-preview': staff((_actor, request) =>
+      previewRejection(deps, bodyOf(rejectPreviewSchema, request)),
+    ),
+    'POST /api/admin/breaches/record': staff((actor, request) =>
+      recordBreach(deps, actor, bodyOf(breachFieldsSchema, request)),
+    ),
+    'POST /api/admin/breaches/update': staff((actor, request) =>
+      updateBreach(deps, actor, bodyOf(breachUpdateSchema, request)),
+    ),
+    'POST /api/admin/breaches/decide': staff((actor, request) =>
+      decideBreach(deps, actor, bodyOf(breachDecisionSchema, request)),
+    ),
+    'POST /api/admin/breaches/list': staff(() => listBreaches(deps)),
+    'POST /api/admin/breaches/show': staff((_actor, request) =>
+      showBreach(deps, bodyOf(breachIdSchema, request).breachId),
+    ),
+    'POST /api/admin/breaches/export': staff((_actor, request) =>
+      exportBreach(deps, bodyOf(breachIdSchema, request).breachId),
+    ),
+    'POST /api/admin/breaches/notify-licensees': staff((actor, request) =>
+      noticeToLicensees(deps, actor, bodyOf(breachNoticeSchema, request)),
+    ),
     'POST /api/admin/requests/show': staff((actor, request) =>
       showRequest(deps, actor, bodyOf(requestRefSchema, request).reference),
     ),
@@ -130,6 +239,9 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
       return closeBudgetReview(deps, actor, licenseeId, reviewId);
     }),
     'POST /api/admin/marketing/audience': staff(() => marketingAudienceSize(deps)),
+    'POST /api/admin/marketing/preview': staff(async (_actor, request) =>
+      previewMarketing(bodyOf(marketingSendSchema, request).template, deps.portalUrl),
+    ),
     'POST /api/admin/marketing/send': staff((actor, request) =>
       startMarketingSend(deps, actor, bodyOf(marketingSendSchema, request).template),
     ),
@@ -142,7 +254,7 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
     'POST /api/admin/retention/repurge': staff((actor, request) =>
       startJob(deps, actor, 'repurge', { since: bodyOf(repurgeSchema, request).since }),
     ),
-  };
+  });
 }
 
 const config = loadConfig();
@@ -161,6 +273,13 @@ export const handler = httpFunction(
     // Licence end and holds; purges themselves run in the job runner (no S3 client here).
     purge: createPurgeDeps(config, observability, { dynamodb: clients.dynamodb }),
     ...createJobDeps(config, { clients, clock: staffDeps.clock }),
+    notes: createRequestNotes({ client: clients.dynamodb, tableName: config.TABLE_NAME }),
+    breaches: createBreachRepository({ client: clients.dynamodb, tableName: config.TABLE_NAME }),
+    verifyStaff: createStaffTokenVerifier({
+      issuer: requireSetting(config, 'STAFF_ISSUER'),
+      clientIds: requireSetting(config, 'STAFF_CLIENT_IDS').split(','),
+      jwksUrl: config.STAFF_JWKS_URL,
+    }),
   }),
   observability,
 );

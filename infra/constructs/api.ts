@@ -10,7 +10,8 @@ import {
   LogGroupLogDestination,
   SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { staffScope } from '../../shared/domain/staff-roles.js';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -23,6 +24,8 @@ import { ACCESS_LOG_RETENTION } from '../retention.js';
 export interface ApiProps {
   readonly functions: Record<FunctionName, IFunction>;
   readonly logsKey: IKey;
+  /** The staff token issuer (Cognito user pool) and the app clients whose tokens staff routes accept. */
+  readonly staffTokens: { readonly issuer: string; readonly clientIds: readonly string[] };
   /**
    * Steady-state requests per second of EACH route (an HTTP API stage's default route throttle applies per
    * route, not to the stage as a whole: 39 routes × 50 rps is the account-level ceiling of the API).
@@ -112,15 +115,21 @@ export class Api extends Construct {
       return integration;
     };
 
-    // Staff routes: API Gateway verifies the SigV4 signature and the caller's IAM permission
-    // (execute-api:Invoke on these routes) before the function runs.
-    const staffAuthorizer = new HttpIamAuthorizer();
+    // Staff routes: API Gateway verifies the Cognito access token (signature, issuer, expiry, app client) and
+    // requires the staff scope before the function runs; the function checks the route's role.
+    const staffAuthorizer = new HttpJwtAuthorizer('StaffJwt', props.staffTokens.issuer, {
+      authorizerName: 'staff-cognito',
+      jwtAudience: [...props.staffTokens.clientIds],
+      identitySource: ['$request.header.Authorization'],
+    });
     for (const route of routes) {
       const [httpRoute] = this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: integrationFor(route.fn),
-        ...(route.access === 'staff' ? { authorizer: staffAuthorizer } : {}),
+        ...(route.access === 'staff'
+          ? { authorizer: staffAuthorizer, authorizationScopes: [staffScope] }
+          : {}),
       });
       if (!httpRoute) throw new Error(`No route created for ${route.method} ${route.path}`);
       if (route.access === 'staff') continue;

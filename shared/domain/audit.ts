@@ -6,8 +6,10 @@ import * as z from 'zod';
  */
 export const auditActorSchema = z.object({
   kind: z.enum(['licensee', 'staff', 'system']),
-  /** Licensee id, staff principal (IAM ARN or local credential name), or the system function's name. */
+  /** Licensee id, staff member's Cognito `sub` (or the local staff-idp's), or the system function's name. */
   id: z.string().min(1),
+  /** Staff only: the username the staff member signed in with, so the trail names a person, not just an id. */
+  username: z.string().min(1).optional(),
 });
 export type AuditActor = z.infer<typeof auditActorSchema>;
 

@@ -106,6 +106,66 @@ export const policy = {
   },
   /** Staff are warned about open requests this close to their deadline. */
   deadlineWatch: { warnDaysBefore: 7 },
+  /**
+   * Article 30 register: every processing the system does, with its own basis and retention. The register
+   * (shared/domain/processing-register.ts) lists exactly these; a processing added to the code belongs here.
+   */
+  processingActivities: [
+    {
+      id: 'licensee-records',
+      nl: 'Licentiehoudersgegevens: naam, adres, e-mailadres en IBAN',
+      en: 'Licensee records: name, address, email address and IBAN',
+      dataSubjects: 'licensees',
+      categories: ['name', 'address', 'email', 'iban'],
+      legalBasis: 'contract',
+      storage: 'DynamoDB, per licensee envelope-encrypted with KMS',
+    },
+    {
+      id: 'request-and-mail-texts',
+      nl: 'Privacyverzoeken en e-mail aan info@: de tekst van het verzoek of de e-mail, en interne notities',
+      en: 'Privacy requests and mail to info@: the text of the request or mail, and internal notes',
+      dataSubjects: 'licensees',
+      categories: ['email', 'message-text'],
+      legalBasis: 'legal-obligation',
+      storage: 'DynamoDB (text envelope-encrypted with KMS) and S3 (raw mail, SSE-KMS)',
+    },
+    {
+      id: 'budget-review-uploads',
+      nl: 'Begrotingscontrole: bestanden met patiëntgegevens die een licentiehouder zelf deelt, met toestemming van de patiënt',
+      en: 'Budget reviews: files with patient data that a licensee chooses to share, with the patient’s consent',
+      dataSubjects: 'patients',
+      categories: ['patient-data'],
+      legalBasis: 'consent',
+      storage: 'S3, a bucket and KMS key of their own; only staff read it, audited',
+    },
+    {
+      id: 'audit-trail',
+      nl: 'Auditlog: wie wat deed met welk licentiehoudersnummer, wanneer; geen naam, adres, e-mail of IBAN',
+      en: 'Audit trail: who did what to which licensee id, when; no name, address, email or IBAN',
+      dataSubjects: 'licensees-and-staff',
+      categories: ['licensee-id', 'staff-identity'],
+      legalBasis: 'legal-obligation',
+      storage: 'DynamoDB, append-only',
+    },
+    {
+      id: 'staff-accounts',
+      nl: 'Medewerkersaccounts: gebruikersnaam, e-mailadres, rol en tweede factor (TOTP)',
+      en: 'Staff accounts: username, email address, role and second factor (TOTP)',
+      dataSubjects: 'staff',
+      categories: ['staff-identity'],
+      legalBasis: 'contract',
+      storage: 'Amazon Cognito user pool (MFA required)',
+    },
+    {
+      id: 'breach-register',
+      nl: 'Register van datalekken (AVG art. 33 lid 5): omschrijving, gevolgen, maatregelen, besluit tot melden',
+      en: 'Breach register (GDPR art. 33(5)): description, consequences, measures, decision to report',
+      dataSubjects: 'licensees-and-staff',
+      categories: ['staff-identity'],
+      legalBasis: 'legal-obligation',
+      storage: 'DynamoDB',
+    },
+  ],
   /** Article 30 register: who processes on ZorgSom's behalf, and how the data is protected. */
   processors: [
     {

@@ -88,6 +88,26 @@ export const messages = {
     nl: 'U bent niet (meer) ingelogd. Log opnieuw in met een code per e-mail.',
     en: 'You are not (or no longer) signed in. Please sign in again with a code by email.',
   },
+  'staff-unauthorised': {
+    nl: 'Meld u aan als medewerker (met uw tweede factor) en probeer het opnieuw.',
+    en: 'Sign in as a staff member (with your second factor) and try again.',
+  },
+  'staff-forbidden': {
+    nl: 'Uw rol geeft geen toegang tot deze handeling.',
+    en: 'Your role does not allow this action.',
+  },
+  'breach-changed': {
+    nl: 'Iemand anders heeft dit datalek intussen gewijzigd. Laad het opnieuw.',
+    en: 'Someone else changed this breach meanwhile. Reload it.',
+  },
+  'breach-decided': {
+    nl: 'Over dit datalek is al besloten, of de betrokkenen zijn al geïnformeerd.',
+    en: 'This breach has already been decided, or those affected have already been told.',
+  },
+  'breach-not-high-risk': {
+    nl: 'Licentiehouders worden alleen geïnformeerd over een datalek dat als hoog risico is beoordeeld (AVG art. 34).',
+    en: 'Licensees are told only of a breach decided as high risk (GDPR art. 34).',
+  },
   'rate-limited': {
     nl: 'Te veel pogingen. Probeer het later opnieuw.',
     en: 'Too many attempts. Please try again later.',

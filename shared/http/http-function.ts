@@ -15,9 +15,8 @@ import { securityHeaders } from './security-headers.js';
 export interface HttpRequest {
   readonly body: unknown;
   readonly query: Readonly<Record<string, string | undefined>>;
+  /** A licensee's session token or a staff access token; each function verifies the one it takes. */
   readonly bearerToken: string | undefined;
-  /** The IAM principal API Gateway authenticated (staff routes only). */
-  readonly principal: string | undefined;
 }
 export interface HttpResult {
   status: number;
@@ -64,11 +63,6 @@ function bearerTokenOf(event: APIGatewayProxyEventV2): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
 }
 
-function principalOf(event: APIGatewayProxyEventV2): string | undefined {
-  const authorizer = (event.requestContext as { authorizer?: { iam?: { userArn?: string } } }).authorizer;
-  return authorizer?.iam?.userArn || undefined;
-}
-
 /**
  * One Lambda serving a few routes: correlation id, JSON parsing, problem+json errors, security headers,
  * EMF metrics. Logs name the route and outcome only.
@@ -91,7 +85,6 @@ export function httpFunction(
         },
         query: event.queryStringParameters ?? {},
         bearerToken: bearerTokenOf(event),
-        principal: principalOf(event),
       });
       if (result.file !== undefined) {
         return {

@@ -4,6 +4,7 @@ import { messages, type FieldError, type ProblemCode } from '../domain/problems.
 const statusTitles: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
   413: 'Content Too Large',

@@ -13,6 +13,7 @@ import { budgetReviewStatusTexts, fieldId, type Language } from '../../web/src/t
 import { axeViolations, settled, tabTo } from './support/checks.js';
 import { E2E_TIMEOUT, nowSeconds, startPortal, uniqueEmail, type Portal } from './support/portal.js';
 import { focused, sampleLicensee, say, signUpAndConfirm, snap, watchForProblems } from './support/steps.js';
+import { signInToStack } from '../support/local-api.js';
 
 let portal: Portal;
 
@@ -44,9 +45,9 @@ async function call<T>(path: string, bearer: string, body?: unknown): Promise<{ 
   return { status: response.status, data: (await response.json()) as T };
 }
 
-/** Staff's route (as `npm run admin -- budget-review request` uses it), with the local stack's credential. */
+/** Staff's route (as `npm run admin -- budget-review request` uses it), with a handler's access token. */
 async function staffRequestsReview(licenseeId: string, reason: string): Promise<string> {
-  const result = await call<ReviewView>('/api/admin/budget-reviews/request', staffCredential(), {
+  const result = await call<ReviewView>('/api/admin/budget-reviews/request', await staffCredential(), {
     licenseeId,
     reason,
   });
@@ -55,10 +56,11 @@ async function staffRequestsReview(licenseeId: string, reason: string): Promise<
   return result.data.reviewId;
 }
 
-function staffCredential(): string {
-  const credential = portal.stack.staffCredential;
-  if (!credential) throw new Error('The local stack serves no staff routes');
-  return credential;
+let handlerToken: Promise<string> | undefined;
+/** A handler's access token, signed in through the local staff-idp (password and TOTP) once per file. */
+function staffCredential(): Promise<string> {
+  handlerToken ??= signInToStack(portal.url, portal.stack.staffUsers ?? [], 'handler');
+  return handlerToken;
 }
 
 describe.each<Language>(['nl', 'en'])('budget check in the browser (%s)', (language) => {
@@ -199,7 +201,7 @@ describe.each<Language>(['nl', 'en'])('budget check in the browser (%s)', (langu
         // ZorgSom received exactly the file (staff's audited read: a short-lived download URL).
         const read = await call<{ url: string; contentType: string; bytes: number }>(
           '/api/admin/budget-reviews/read',
-          staffCredential(),
+          await staffCredential(),
           { licenseeId, reviewId: shareId },
         );
         expect(read.status).toBe(200);

@@ -15,8 +15,10 @@ import {
   openRoute,
   settledConsole,
   staffCall,
+  signInThroughPages,
   staffTab,
   submitRequest,
+  tokenOf,
   tr,
 } from './support/console.js';
 import { E2E_TIMEOUT, nowSeconds, startPortal, type Portal } from './support/portal.js';
@@ -77,6 +79,36 @@ describe('the console is served like the portal', () => {
       await context.close();
     }
   });
+});
+
+describe('signing in', () => {
+  it(
+    'signs in with password and the TOTP second factor, keeps the token in sessionStorage only, and signs out',
+    { timeout: E2E_TIMEOUT },
+    async () => {
+      const context = await portal.browser.newContext({ baseURL: portal.url });
+      const page = await context.newPage();
+      try {
+        // The handler signs in here, so no other test spends the handler's code of this 30-second step.
+        await signInThroughPages(portal, page, 'handler');
+        expect(page.url()).not.toContain('code=');
+        expect(await page.locator('#who').textContent()).toContain(tr('role.handler'));
+        expect(
+          await page.evaluate<number>(
+            'localStorage.length === 0 ? 0 : Object.keys(localStorage).filter((k) => k !== "zorgsom.language").length',
+          ),
+        ).toBe(0);
+        await snap(page, 'console-signed-in-1280');
+        await page.locator('#sign-out').click();
+        await page.getByText(tr('auth.signedOut')).waitFor();
+        expect(
+          await page.evaluate<string | null>(`sessionStorage.getItem('zorgsom.console.session')`),
+        ).toBeNull();
+      } finally {
+        await context.close();
+      }
+    },
+  );
 });
 
 describe('working requests', () => {
@@ -268,7 +300,7 @@ describe('dashboard', () => {
             '--api',
             portal.url,
           ],
-          { env: { ...process.env, ZORGSOM_ADMIN_CREDENTIAL: portal.stack.staffCredential ?? '' } },
+          { env: { ...process.env, ZORGSOM_STAFF_TOKEN: await tokenOf(portal, 'viewer') } },
         );
         const report = JSON.parse(stdout) as {
           requests: Record<string, number>;

@@ -1,6 +1,13 @@
 import { inject } from 'vitest';
 import { functionNames, type FunctionName } from '../../functions/routes.js';
 import { startHttpServer } from '../../local/http-server.js';
+import { findFreePort } from '../../local/ports.js';
+import { localStaffAuthEnv, staffTokenSettingsOf } from '../../local/stack.js';
+import { createStaffIdp, currentTotp, type StaffIdp } from '../../local/staff-idp.js';
+import { createStaffTokenVerifier } from '../../shared/adapters/staff-token-verifier.js';
+import type { StaffRole } from '../../shared/domain/staff-roles.js';
+import { fetchConsoleConfig, signInToLocalIdp, type ConsoleConfig } from '../../cli/staff-sign-in.js';
+import type { LocalStaffUser } from '../../local/staff-idp.js';
 import { createIsolatedTable } from '../../local/table.js';
 import { readOutbox } from '../../local/ses-emulator.js';
 import { startLocalLambda } from '../../local/lambda-endpoint.js';
@@ -21,12 +28,23 @@ export async function startLocalApi(
   {
     loadHandler = async (name: FunctionName) =>
       ((await import(`../../functions/${name}/handler.ts`)) as { handler: never }).handler,
+    staffDataDir,
+    idpClock,
   }: {
     /** Where each function's handler comes from: the sources by default, the deployed bundles in test/deployed. */
     loadHandler?: (name: FunctionName) => Promise<unknown>;
+    /** Keeps the staff users in this folder, where `npm run admin -- login --as` finds them. */
+    staffDataDir?: string;
+    /** The staff-idp's clock (to sign in "earlier" and get an expired token). */
+    idpClock?: () => number;
   } = {},
 ) {
-  const table = await createIsolatedTable({ ...inject('localEnv'), ...envOverrides }, 'zorgsom-test');
+  // The staff token issuer names the port, and the functions read it when they load: fix the port first.
+  const port = await findFreePort();
+  const table = await createIsolatedTable(
+    { ...inject('localEnv'), ...localStaffAuthEnv(port), ...envOverrides },
+    'zorgsom-test',
+  );
   // Jobs (marketing sends, purges) reach the runner through Lambda's Invoke API, in this process.
   const lambda = await startLocalLambda({
     port: 0,
@@ -41,8 +59,27 @@ export async function startLocalApi(
   const handlers = Object.fromEntries(
     await Promise.all(functionNames.map(async (name) => [name, await loadHandler(name)] as const)),
   ) as Record<FunctionName, never>;
-  const staffCredential = `test-staff-${Math.random().toString(36).slice(2)}`;
-  const server = await startHttpServer({ port: 0, handlers, staffCredential });
+  const staffIdp = await createStaffIdp({
+    origin: `http://localhost:${port}`,
+    dataDir: staffDataDir,
+    clock: idpClock,
+  });
+  const server = await startHttpServer({
+    port,
+    handlers,
+    staffIdp,
+    verifyStaffToken: createStaffTokenVerifier(staffTokenSettingsOf(table.env)),
+  });
+  const tokens = new Map<StaffRole, Promise<string>>();
+  /** A real access token for the first user of `role`, through sign-in, TOTP and the code exchange. */
+  const staffToken = (role: StaffRole = 'admin') => {
+    let token = tokens.get(role);
+    if (!token) {
+      token = signInStaff(staffIdp, role);
+      tokens.set(role, token);
+    }
+    return token;
+  };
 
   async function call(
     method: string,
@@ -77,12 +114,18 @@ export async function startLocalApi(
   return {
     env,
     url: server.url,
-    staffCredential,
+    staffIdp,
+    staffToken,
+    /** The staff identity (`sub`, username) an audit event names for `role`'s first user. */
+    staffActor: (role: StaffRole = 'admin') => {
+      const user = staffIdp.users.find((candidate) => candidate.role === role)!;
+      return { kind: 'staff', id: user.sub, username: user.username };
+    },
     dynamodb,
     call,
-    /** A staff route, authorised the way the local stack stands in for AWS_IAM. */
-    staff: (method: string, path: string, body?: unknown) =>
-      call(method, path, { body, token: staffCredential }),
+    /** A staff route, called with an admin's access token (or `role`'s). */
+    staff: async (method: string, path: string, body?: unknown, role: StaffRole = 'admin') =>
+      call(method, path, { body, token: await staffToken(role) }),
     latestCode,
     mailsTo,
     /** Waits until every job the runner was given (continuations included) has stopped running. */
@@ -92,7 +135,7 @@ export async function startLocalApi(
       for (;;) {
         const { body } = await call('POST', '/api/admin/jobs/show', {
           body: { jobId },
-          token: staffCredential,
+          token: await staffToken('handler'),
         });
         if (body?.status !== 'running') return body;
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -105,6 +148,32 @@ export async function startLocalApi(
       await table.drop();
     },
   };
+}
+
+/** Signs `role`'s first user in through the local staff-idp, as the console does (PKCE, password, TOTP). */
+export async function signInStaff(
+  idp: StaffIdp,
+  role: StaffRole,
+  now: () => number = Date.now,
+): Promise<string> {
+  const user = idp.users.find((candidate) => candidate.role === role);
+  if (!user) throw new Error(`no local staff user with role ${role}`);
+  const tokens = await signInToLocalIdp(idp.consoleConfig() as unknown as ConsoleConfig, user, () =>
+    currentTotp(user, now()),
+  );
+  return tokens.access_token;
+}
+
+/** The same against a running local stack (`npm start`'s users, its /console/config.json). */
+export async function signInToStack(
+  origin: string,
+  users: LocalStaffUser[],
+  role: StaffRole,
+): Promise<string> {
+  const user = users.find((candidate) => candidate.role === role);
+  if (!user) throw new Error(`no local staff user with role ${role}`);
+  const config = await fetchConsoleConfig(origin);
+  return (await signInToLocalIdp(config, user, () => currentTotp(user))).access_token;
 }
 
 export type LocalApi = Awaited<ReturnType<typeof startLocalApi>>;

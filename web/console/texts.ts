@@ -150,6 +150,10 @@ export const consoleTexts = {
   ),
   'request.title': t('Verzoek', 'Request'),
   'request.facts': t('Gegevens van het verzoek', 'Request details'),
+  'request.notOpen': t(
+    'Dit verzoek staat niet (meer) in de open wachtrij, dus de gegevens zijn hier niet beschikbaar.',
+    'This request is not (or no longer) in the open queue, so its details are not available here.',
+  ),
   'request.licensee': t('Licentiehouder', 'Licensee'),
   'request.extendedMonths': t('Verlengd (maanden)', 'Extended (months)'),
   'request.timeline': t('Tijdlijn', 'Timeline'),
@@ -342,6 +346,9 @@ export const holdReasonTexts: Record<(typeof policy.retention.legalHoldReasons)[
 export const actionTexts: Record<string, Text> = {
   'privacy-request.received': t('Ontvangen', 'Received'),
   'privacy-request.confirmed': t('Bevestigd door de licentiehouder', 'Confirmed by the licensee'),
+  'privacy-request.open': t('Open voor behandeling', 'Open for handling'),
+  'privacy-request.awaiting-staff-approval': t('Wacht op goedkeuring', 'Awaiting approval'),
+  'privacy-request.closed-unconfirmed': t('Gesloten: niet bevestigd', 'Closed: not confirmed'),
   'privacy-request.read-by-staff': t('Tekst gelezen door medewerker', 'Text read by staff'),
   'privacy-request.extended': t('Termijn verlengd', 'Deadline extended'),
   'privacy-request.completed': t('Beantwoord en gesloten', 'Answered and closed'),

@@ -73,6 +73,18 @@ function marketingMail(
   };
 }
 
+/** Exactly what `send` mails (same template), with placeholders for the recipient's name and link. */
+export function previewMarketing(template: MarketingTemplateId, portalUrl: string) {
+  const mail = marketingMail(
+    '',
+    '<naam>',
+    template,
+    `${portalUrl}${unsubscribePath}?token=<persoonlijk>`,
+    portalUrl,
+  );
+  return { template, subject: mail.subject, text: mail.text, headers: mail.headers };
+}
+
 export async function marketingAudienceSize(deps: StaffDeps): Promise<{ recipients: number }> {
   return { recipients: (await deps.staffRepo.audienceIds()).length };
 }

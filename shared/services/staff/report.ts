@@ -4,13 +4,14 @@ import type { RequestRepository } from '../../adapters/request-repository.js';
 import type { AuditEvent } from '../../domain/audit.js';
 import { addMonths, type Clock } from '../../domain/dates.js';
 import { policy } from '../../domain/policy.js';
-import { openShards } from '../../domain/privacy-request.js';
+import { openShards, type StoredPrivacyRequest } from '../../domain/privacy-request.js';
 import { ProblemError } from '../../domain/problem-error.js';
 
 export const reportPeriodSchema = z.strictObject({
   from: z.iso.date({ message: 'invalid-format' }),
   to: z.iso.date({ message: 'invalid-format' }),
 });
+export type ReportPeriod = z.infer<typeof reportPeriodSchema>;
 
 const finishing = new Set([
   'privacy-request.completed',
@@ -25,26 +26,25 @@ function purgedOnTime(event: AuditEvent): boolean {
   return new Date(event.at) <= addMonths(new Date(ended), policy.retention.afterLicenceEndMonths);
 }
 
+export const periodBounds = (period: ReportPeriod) => ({
+  from: new Date(`${period.from}T00:00:00Z`),
+  to: new Date(`${period.to}T23:59:59.999Z`),
+});
+
 /**
- * What happened in a period, counted from the audit trail itself, so the figures are the stored events:
- * requests received and answered (on time or late; a request the system completes itself, such as an
- * opt-out, is answered at once), requests overdue now, purges (on time against the promise), disclosures
- * by legal basis.
+ * The figures of one period from its audit events (already cut to the period) and the requests open now. Pure,
+ * so the report route, the dashboard and its CSV export count the same way from the same events.
  */
-export async function activityReport(
-  deps: { audit: Pick<AuditLog, 'since'>; requests: Pick<RequestRepository, 'listShard'>; clock: Clock },
-  period: z.infer<typeof reportPeriodSchema>,
+export function summariseActivity(
+  period: ReportPeriod,
+  events: readonly AuditEvent[],
+  open: readonly Pick<StoredPrivacyRequest, 'dueAt'>[],
+  now: Date,
 ) {
-  const from = new Date(`${period.from}T00:00:00Z`);
-  const to = new Date(`${period.to}T23:59:59.999Z`);
-  if (to < from) throw new ProblemError(400, 'invalid-input', [{ field: 'to', code: 'invalid-format' }]);
-  const events = (await deps.audit.since(from)).filter((event) => new Date(event.at) <= to);
   const count = (predicate: (event: AuditEvent) => boolean) => events.filter(predicate).length;
   const answered = events.filter((event) => finishing.has(event.action));
   const purges = events.filter((event) => event.action === 'retention.purged');
-  const now = deps.clock();
-  const open = await deps.requests.listShard(openShards.open);
-
+  const decisions = events.filter((event) => event.action === 'breach.decided');
   return {
     period,
     requests: {
@@ -65,7 +65,35 @@ export async function activityReport(
         basis,
         count((event) => event.action === 'disclosure.recorded' && event.details.basis === basis),
       ]),
-    ),
+    ) as Record<(typeof policy.disclosureBases)[number], number>,
+    /** AVG art. 33(5): every breach recorded, and the decision on reporting it to the AP, within 72 hours or not. */
+    breaches: {
+      recorded: count((event) => event.action === 'breach.recorded'),
+      reportedToAuthority: decisions.filter((event) => event.details.report === true).length,
+      notReported: decisions.filter((event) => event.details.report === false).length,
+      decidedLate: decisions.filter((event) => event.details.withinDeadline === false).length,
+    },
     staffReads: count((event) => event.action.endsWith('read-by-staff')),
   };
+}
+export type ActivityReport = ReturnType<typeof summariseActivity>;
+
+export type ReportDeps = {
+  audit: Pick<AuditLog, 'since'>;
+  requests: Pick<RequestRepository, 'listShard'>;
+  clock: Clock;
+};
+
+/**
+ * What happened in a period, counted from the audit trail itself, so the figures are the stored events:
+ * requests received and answered (on time or late; a request the system completes itself, such as an
+ * opt-out, is answered at once), requests overdue now, purges (on time against the promise), disclosures
+ * by legal basis, breaches.
+ */
+export async function activityReport(deps: ReportDeps, period: ReportPeriod): Promise<ActivityReport> {
+  const { from, to } = periodBounds(period);
+  if (to < from) throw new ProblemError(400, 'invalid-input', [{ field: 'to', code: 'invalid-format' }]);
+  const events = (await deps.audit.since(from)).filter((event) => new Date(event.at) <= to);
+  const open = await deps.requests.listShard(openShards.open);
+  return summariseActivity(period, events, open, deps.clock());
 }

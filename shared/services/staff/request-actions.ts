@@ -87,17 +87,16 @@ export async function listOpenRequests(deps: RequestDeps) {
   };
 }
 
-/** A request with its text; decrypting the text is a staff read of personal data, so it is audited first. */
+/** A request with its text; a staff read of personal data, so it is audited first. */
 export async function showRequest(deps: RequestDeps, actor: AuditActor, reference: string) {
   const request = await byReference(deps, reference);
-  if (request.message) {
-    await deps.audit.record({
-      actor,
-      action: 'privacy-request.read-by-staff',
-      licenseeId: request.licenseeId,
-      subjectId: request.requestId,
-    });
-  }
+  // Audited first, text or not (a linked request has none): if the audit write fails, nothing is shown.
+  await deps.audit.record({
+    actor,
+    action: 'privacy-request.read-by-staff',
+    licenseeId: request.licenseeId,
+    subjectId: request.requestId,
+  });
   return {
     ...viewOfRequest(request),
     licenseeId: request.licenseeId,

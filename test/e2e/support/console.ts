@@ -3,38 +3,80 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { consoleTexts, type ConsoleTextKey } from '../../../web/console/texts.js';
 import type { Language } from '../../../web/src/texts.js';
+import { currentTotp } from '../../../local/staff-idp.js';
 import { nowSeconds, uniqueEmail, type Portal } from './portal.js';
 
 export const tr = (key: ConsoleTextKey, language: Language = 'nl'): string => consoleTexts[key][language];
 
 export type Role = 'viewer' | 'handler' | 'admin';
 
-function staffCredential(portal: Portal): string {
-  const credential = portal.stack.staffCredential;
-  if (!credential) throw new Error('The local stack serves no staff routes');
-  return credential;
+/** Sessions by role: each first staff user signs in once through the pages (a TOTP code is single-use). */
+const sessions = new Map<Role, Promise<string>>();
+
+/** The 30-second TOTP step each user last signed in with: the IdP refuses a code of that step again. */
+const usedSteps = new Map<string, number>();
+const totpStep = () => Math.floor(Date.now() / 30_000);
+async function freshTotp(user: { username: string; totpSecret: string }): Promise<string> {
+  const used = usedSteps.get(user.username);
+  if (used !== undefined && totpStep() <= used) {
+    await new Promise((resolve) => setTimeout(resolve, (used + 1) * 30_000 - Date.now() + 50));
+  }
+  usedSteps.set(user.username, totpStep());
+  return currentTotp(user);
 }
 
 /**
- * A tab signed in to the console as `role`. Until the local staff IdP is on main this puts the stack's
- * staff credential into the console's session (sessionStorage) with the role the token would carry.
+ * Signs `role`'s first staff user in through the console and the local staff IdP's pages: username and
+ * password, then the TOTP code computed from the user's secret with the IdP's own library (otpauth).
+ * Returns the console's session (its sessionStorage entry), so further tabs start signed in.
  */
+export async function signInThroughPages(portal: Portal, page: Page, role: Role): Promise<string> {
+  const user = (portal.stack.staffUsers ?? []).find((candidate) => candidate.role === role);
+  if (!user) throw new Error(`The local stack made no ${role} user`);
+  await page.goto('/console/');
+  await page.getByRole('button', { name: tr('auth.signIn'), exact: true }).click();
+  await page.locator('#username').fill(user.username);
+  await page.locator('#password').fill(user.password);
+  await page.getByRole('button', { name: /Volgende/ }).click();
+  await page.locator('#code').fill(await freshTotp(user));
+  await page.getByRole('button', { name: /Aanmelden/ }).click();
+  await page.locator('#who').waitFor();
+  const session = await page.evaluate<string | null>(`sessionStorage.getItem('zorgsom.console.session')`);
+  if (!session) throw new Error('The console kept no session after signing in');
+  return session;
+}
+
+export function sessionOf(portal: Portal, role: Role): Promise<string> {
+  let session = sessions.get(role);
+  if (!session) {
+    session = (async () => {
+      const context = await portal.browser.newContext({ baseURL: portal.url });
+      try {
+        return await signInThroughPages(portal, await context.newPage(), role);
+      } finally {
+        await context.close();
+      }
+    })();
+    sessions.set(role, session);
+  }
+  return session;
+}
+
+export const tokenOf = async (portal: Portal, role: Role): Promise<string> =>
+  (JSON.parse(await sessionOf(portal, role)) as { accessToken: string }).accessToken;
+
+/** A tab signed in to the console as `role` (the session of that role's one sign-in through the pages). */
 export async function staffTab(
   portal: Portal,
   role: Role,
   options: { language?: Language; width?: number } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
+  const session = await sessionOf(portal, role);
   const context = await portal.browser.newContext({
     baseURL: portal.url,
     acceptDownloads: true,
     locale: 'nl-NL',
     viewport: { width: options.width ?? 1280, height: 900 },
-  });
-  const session = JSON.stringify({
-    accessToken: staffCredential(portal),
-    expiresAt: Date.now() + 3_600_000,
-    username: `local-${role}`,
-    role,
   });
   await context.addInitScript({
     content: `if (!sessionStorage.getItem('zorgsom.console.session')) sessionStorage.setItem('zorgsom.console.session', ${JSON.stringify(session)});
@@ -60,7 +102,10 @@ export async function staffCall<T>(
 ): Promise<{ status: number; data: T }> {
   const response = await fetch(`${portal.url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${staffCredential(portal)}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${await tokenOf(portal, 'admin')}`,
+      'content-type': 'application/json',
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

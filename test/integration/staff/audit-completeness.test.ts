@@ -102,7 +102,7 @@ describe('audit completeness', () => {
       const now = await events();
       const added = now.slice(seen);
       expect(added.map((event) => event.action)).toEqual([action]);
-      expect(added[0]!.actor).toEqual({ kind: 'staff', id: 'local:staff' });
+      expect(added[0]!.actor).toEqual(api.staffActor('admin'));
       seen = now.length;
     }
 

@@ -475,14 +475,14 @@ describe('budget-review uploads: presigned, exact, refused as S3 refuses', () =>
     expect(signed).toBe(0);
   });
 
-  it('gives the download only to staff: a licensee or an unsigned caller gets nothing, and no read is audited', async () => {
+  it('gives the download only to staff: a licensee, a caller without a staff token or with a forged one gets nothing, and no read is audited', async () => {
     const { licensee, reviewId } = await requested();
     await uploaded(licensee.token, reviewId);
     expect((await accept(licensee.token, reviewId)).status).toBe(200);
     const body = { licenseeId: licensee.licenseeId, reviewId };
-    for (const token of [licensee.token, undefined, 'not-the-credential']) {
+    for (const token of [licensee.token, undefined, 'not-a-staff-token']) {
       const refused = await api.call('POST', '/api/admin/budget-reviews/read', { body, token });
-      expect(refused.status).toBe(403);
+      expect(refused.status).toBe(401);
       expect(JSON.stringify(refused.body ?? {})).not.toContain('X-Amz');
     }
     expect(await actionsOf(licensee.licenseeId)).not.toContain('staff:budget-review.upload-read-by-staff');

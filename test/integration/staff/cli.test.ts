@@ -7,18 +7,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerLicensee } from '../../support/licensees.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
 
+const dataDir = mkdtempSync(join(tmpdir(), 'zorgsom-cli-'));
+const configDir = mkdtempSync(join(tmpdir(), 'zorgsom-cli-config-'));
+
 let api: LocalApi;
+let adminToken: string;
 beforeAll(async () => {
-  api = await startLocalApi();
+  // The staff users live in the data folder, where `login --as` finds them, as after `npm start`.
+  api = await startLocalApi({}, { staffDataDir: dataDir });
+  adminToken = await api.staffToken('admin');
 });
 afterAll(async () => {
   await api?.close();
 });
 
-const emptyDataDir = mkdtempSync(join(tmpdir(), 'zorgsom-cli-'));
-
-/** `credential: null` runs the CLI with none at all. */
-async function admin(args: string[], credential: string | null = api.staffCredential) {
+/** `token: null` runs the CLI with none given (it then uses what `login` saved). */
+async function admin(args: string[], token: string | null = adminToken, apiUrl = api.url) {
   try {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
@@ -26,9 +30,10 @@ async function admin(args: string[], credential: string | null = api.staffCreden
       {
         env: {
           ...process.env,
-          ZORGSOM_API_URL: api.url,
-          LOCAL_DATA_DIR: emptyDataDir,
-          ZORGSOM_ADMIN_CREDENTIAL: credential ?? '',
+          ZORGSOM_API_URL: apiUrl,
+          LOCAL_DATA_DIR: dataDir,
+          ZORGSOM_CONFIG_DIR: configDir,
+          ZORGSOM_STAFF_TOKEN: token ?? '',
         },
       },
     );
@@ -49,7 +54,7 @@ describe('the staff CLI against the local stack', () => {
     expect(JSON.parse(json.stdout).personalData.email).toBe(licensee.email);
 
     const audit = await admin(['audit', '--licensee', licensee.licenseeId]);
-    expect(audit.stdout).toMatch(/staff:local:staff\s+licensee\.read-by-staff/);
+    expect(audit.stdout).toMatch(/staff:admin@zorgsom\.local\s+licensee\.read-by-staff/);
     expect(audit.stdout.match(/licensee\.read-by-staff/g)).toHaveLength(2);
   });
 
@@ -82,11 +87,41 @@ describe('the staff CLI against the local stack', () => {
     const missing = await admin(['disclosure', 'record', '01ARZ3NDEKTSV4RRFFQ69G5FAV']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('missing --recipient');
-    const noCredential = await admin(['report', 'processing-register'], null);
-    expect(noCredential.code).toBe(1);
-    expect(noCredential.stderr).toContain('npm start');
-    const wrongCredential = await admin(['report', 'processing-register'], 'not-the-credential');
-    expect(wrongCredential.code).toBe(1);
-    expect(wrongCredential.stderr).toContain('403');
+    const noToken = await admin(['report', 'processing-register'], null);
+    expect(noToken.code).toBe(1);
+    expect(noToken.stderr).toContain('npm run admin -- login');
+    const notAToken = await admin(['report', 'processing-register'], 'not-a-token');
+    expect(notAToken.code).toBe(1);
+    expect(notAToken.stderr).toContain('login');
+  });
+
+  it('signs in through the staff sign-in (password, TOTP) and works within the role it got', async () => {
+    const login = await admin(['login', '--as', 'viewer'], null);
+    expect(login.stderr).toBe('');
+    expect(login.stdout).toContain('Signed in to');
+    expect(login.stdout).toContain('(viewer)');
+    const report = await admin(['report', '--json'], null);
+    expect(report.code).toBe(0);
+    const today = new Date().toISOString().slice(0, 10);
+    // `report` without dates is the current month up to today.
+    expect(JSON.parse(report.stdout).period).toEqual({ from: `${today.slice(0, 7)}-01`, to: today });
+    const licensee = await registerLicensee(api);
+    const refused = await admin(['licensee', 'show', licensee.licenseeId], null);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('403');
+    expect(refused.stderr).not.toContain(licensee.email);
+    const signedOut = await admin(['logout'], null);
+    expect(signedOut.code).toBe(0);
+    expect((await admin(['report'], null)).stderr).toContain('Not signed in');
+  });
+
+  it('takes --api with or without /api, and names the URL it could not reach', async () => {
+    for (const form of [api.url, `${api.url}/`, `${api.url}/api`, `${api.url}/api/`]) {
+      const register = await admin(['report', 'processing-register', '--api', form]);
+      expect(register.code, form).toBe(0);
+    }
+    const unreachable = await admin(['report'], adminToken, 'http://127.0.0.1:9/api');
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toContain('http://127.0.0.1:9/api/admin/reports/activity');
   });
 });

@@ -80,4 +80,20 @@ describe('marketing', () => {
       false,
     );
   });
+
+  it('previews the mail a send would make, with its opt-out, for admins only', async () => {
+    const preview = await api.staff('POST', '/api/admin/marketing/preview', {
+      template: 'training-invitation',
+    });
+    expect(preview.status).toBe(200);
+    expect(preview.body.subject).toBe(
+      'Uitnodiging: gratis ZorgSom-training / Invitation: free ZorgSom training',
+    );
+    expect(preview.body.text).toContain('Meld u met één klik af');
+    expect(preview.body.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    expect(
+      (await api.staff('POST', '/api/admin/marketing/preview', { template: 'product-update' }, 'handler'))
+        .status,
+    ).toBe(403);
+  });
 });

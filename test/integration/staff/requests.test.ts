@@ -92,7 +92,7 @@ describe('the request lifecycle, run by staff', () => {
       expect(actions.filter((a) => a === action)).toHaveLength(1);
     }
     const staffEvents = (await eventsOf(licensee.licenseeId)).filter((event) => event.actor.kind === 'staff');
-    expect(staffEvents.every((event) => event.actor.id === 'local:staff')).toBe(true);
+    expect(staffEvents.every((event) => event.actor.id === api.staffActor('admin').id)).toBe(true);
   });
 
   it('refuses only with a reason, and tells the licensee of their right to complain to the AP', async () => {

@@ -24,7 +24,7 @@ describe('staff routes are never reachable without authorisation', () => {
         token,
         body: { licenseeId: licensee.licenseeId },
       });
-      expect(response.status).toBe(403);
+      expect(response.status).toBe(401);
       expect(JSON.stringify(response.body)).not.toContain(licensee.email);
     }
     expect(await auditOf(licensee.licenseeId)).toEqual([]);
@@ -39,7 +39,7 @@ describe('licensee show', () => {
     expect(shown.body.personalData.email).toBe(licensee.email);
     const events = await auditOf(licensee.licenseeId);
     expect(events.filter((event) => event.action === 'licensee.read-by-staff')).toEqual([
-      expect.objectContaining({ actor: { kind: 'staff', id: 'local:staff' } }),
+      expect.objectContaining({ actor: api.staffActor('admin') }),
     ]);
   });
 
@@ -124,5 +124,31 @@ describe('processing register', () => {
       'fraud',
     ]);
     expect(register.body.retention.afterLicenceEndMonths).toBe(24);
+  });
+
+  it('lists every processing the system does, each with its own basis and retention, patient files included', async () => {
+    const register = (await api.staff('GET', '/api/admin/reports/processing-register', undefined, 'viewer'))
+      .body;
+    const byId = Object.fromEntries(
+      register.processings.map((processing: { id: string }) => [processing.id, processing]),
+    );
+    expect(Object.keys(byId)).toEqual([
+      'licensee-records',
+      'request-and-mail-texts',
+      'budget-review-uploads',
+      'audit-trail',
+      'staff-accounts',
+      'breach-register',
+    ]);
+    expect(byId['budget-review-uploads']).toMatchObject({
+      dataSubjects: 'patients',
+      categories: ['patient-data'],
+      legalBasis: 'consent',
+    });
+    expect(byId['budget-review-uploads'].retention.en).toContain('14 days');
+    expect(byId['licensee-records'].retention.en).toContain('24 months');
+    // No longer the untrue "no patient data": it says where patient data is, and only there.
+    expect(JSON.stringify(register)).not.toContain('No patient data');
+    expect(register.patientData.en).toContain('budget review');
   });
 });

@@ -256,6 +256,9 @@ describe('functions', () => {
         BUDGET_KEY_ID: 'arn:aws:kms:eu-west-1:1:key/b',
         BUDGET_REVIEW_BUCKET: 'b',
         ...(variables.RAW_MAIL_BUCKET ? { RAW_MAIL_BUCKET: 'r' } : {}),
+        ...(variables.STAFF_ISSUER
+          ? { STAFF_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/pool', STAFF_CLIENT_IDS: 'client' }
+          : {}),
       };
       expect(configSchema.safeParse(stand).success).toBe(true);
     }

@@ -107,7 +107,11 @@ describe('distribution', () => {
 
   it('routes /api/* to the HTTP API on the same domain: nothing cached, every viewer header but Host', () => {
     const behaviors = distribution.CacheBehaviors as Json[];
-    expect(behaviors.map((behavior) => behavior.PathPattern).sort()).toEqual(['/api/*', '/console/*']);
+    expect(behaviors.map((behavior) => behavior.PathPattern).sort()).toEqual([
+      '/api/*',
+      '/console/*',
+      '/oauth2/*',
+    ]);
     const api = behaviors.find((behavior) => behavior.PathPattern === '/api/*') as Json;
     expect(api).toMatchObject({
       PathPattern: '/api/*',
@@ -148,6 +152,22 @@ describe('distribution', () => {
       uri: '/console/assets/console-X.js',
     });
     expect(handler({ request: { uri: '/console' } }).statusCode).toBe(301);
+  });
+
+  it("forwards /oauth2/* to the staff user pool's Cognito domain: the console's token call stays same-origin", () => {
+    const behavior = (distribution.CacheBehaviors as Json[]).find(
+      (b) => b.PathPattern === '/oauth2/*',
+    ) as Json;
+    expect(behavior).toMatchObject({
+      ViewerProtocolPolicy: 'https-only',
+      CachePolicyId: CACHING_DISABLED,
+      OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
+      ResponseHeadersPolicyId: { Ref: idOf(stack.web.responseHeadersPolicy) },
+    });
+    const origin = (distribution.Origins as Json[]).find((o) => o.Id === behavior.TargetOriginId) as Json;
+    expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only' });
+    expect(JSON.stringify(origin.DomainName)).toContain('.auth.');
+    expect(JSON.stringify(origin.DomainName)).toContain(idOf(stack.staffAuth.domain));
   });
 
   it('keeps no access log of viewers (their IP addresses are personal data the statement does not list)', () => {

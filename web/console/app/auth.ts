@@ -16,6 +16,8 @@ import {
  */
 const sessionKey = 'zorgsom.console.session';
 const pendingKey = 'zorgsom.console.pending';
+/** Set while the browser is away at the IdP's logout, so the console says "signed out" when it is back. */
+const signedOutKey = 'zorgsom.console.signed-out';
 
 export interface StaffSession {
   accessToken: string;
@@ -76,6 +78,13 @@ export function currentSession(): StaffSession | undefined {
 
 export function endSession(): void {
   write(sessionKey, null);
+}
+
+/** True once after the IdP's logout sent the browser back here. */
+export function returnedFromSignOut(): boolean {
+  const returned = read(signedOutKey) === '1';
+  write(signedOutKey, null);
+  return returned;
 }
 
 /** Step 1: off to the sign-in page with a fresh verifier and state (kept in this tab only). */
@@ -163,6 +172,7 @@ export async function signOut(): Promise<void> {
   endSession();
   const settings = await loadConfig();
   if (!settings) return;
+  write(signedOutKey, '1');
   const url = new URL(settings.logoutUrl);
   url.search = new URLSearchParams({
     client_id: settings.clientId,

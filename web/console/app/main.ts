@@ -8,6 +8,7 @@ import {
   currentSession,
   endSession,
   loadConfig,
+  returnedFromSignOut,
   signOut,
   type StaffSession,
 } from './auth.js';
@@ -155,6 +156,7 @@ async function start(): Promise<void> {
   window.addEventListener('hashchange', () => void render(true));
 
   await loadConfig();
+  if (returnedFromSignOut()) notice = 'auth.signedOut';
   const callback = await completeSignIn();
   if (callback.kind === 'failed') notice = 'auth.failed';
   if (callback.kind === 'signed-in' && callback.returnTo) {

@@ -22,7 +22,7 @@ export interface ActivityReport {
   purges: { total: number; onTime: number; late: number };
   disclosures: Record<string, number>;
   staffReads: number;
-  breaches?: { total: number; reported: number };
+  breaches?: { recorded: number; reportedToAuthority: number; notReported: number; decidedLate: number };
 }
 
 const today = (): string => new Date().toISOString().slice(0, 10);
@@ -52,8 +52,8 @@ export function reportRows(report: ActivityReport): [string, number][] {
     [tr('dashboard.staffReads'), report.staffReads],
   ];
   if (report.breaches) {
-    rows.push([tr('dashboard.breachesTotal'), report.breaches.total]);
-    rows.push([tr('dashboard.breachesReported'), report.breaches.reported]);
+    rows.push([tr('dashboard.breachesTotal'), report.breaches.recorded]);
+    rows.push([tr('dashboard.breachesReported'), report.breaches.reportedToAuthority]);
   }
   return rows;
 }
@@ -179,8 +179,8 @@ export async function dashboardPage(main: HTMLElement, context: PageContext): Pr
         ),
         total.data.breaches
           ? horizontalBarChart(tr('dashboard.breaches'), [
-              { label: tr('dashboard.breachesTotal'), value: total.data.breaches.total },
-              { label: tr('dashboard.breachesReported'), value: total.data.breaches.reported },
+              { label: tr('dashboard.breachesTotal'), value: total.data.breaches.recorded },
+              { label: tr('dashboard.breachesReported'), value: total.data.breaches.reportedToAuthority },
             ])
           : null,
       ),

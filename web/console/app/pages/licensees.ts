@@ -58,15 +58,19 @@ export async function licenseesPage(main: HTMLElement, context: PageContext): Pr
     const address = email.control.value.trim();
     if (!address) return;
     // The address goes in the body; the server looks it up through the blind index.
-    void api<{ licenseeId: string }>('/admin/licensees/find', { email: address }).then((result) => {
-      if (result.ok) window.location.hash = `#/licensees/${result.data.licenseeId}`;
-      else
-        status.problem(
-          result.problem.status === 404 && result.problem.code !== 'not-available'
-            ? tr('licensees.notFound')
-            : result.problem,
-        );
-    });
+    void api<{ licensees: { licenseeId: string }[] }>('/admin/licensees/find', { email: address }).then(
+      (result) => {
+        const found = result.ok ? result.data.licensees[0] : undefined;
+        if (found) window.location.hash = `#/licensees/${found.licenseeId}`;
+        else if (result.ok) status.problem(tr('licensees.notFound'));
+        else
+          status.problem(
+            result.problem.status === 404 && result.problem.code !== 'not-available'
+              ? tr('licensees.notFound')
+              : result.problem,
+          );
+      },
+    );
   });
   main.replaceChildren(h('h1', {}, tr('licensees.title')), status.root, section(tr('licensees.find'), form));
 }

@@ -47,7 +47,7 @@ interface AuditEvent {
 
 interface Note {
   at: string;
-  author: string;
+  by: string;
   text: string;
 }
 
@@ -75,12 +75,31 @@ export async function requestDetailPage(
     if (list.ok) for (const request of list.data.requests) lastLoaded.set(request.reference, request);
   }
   const known: OpenRequest | undefined = lastLoaded.get(reference);
-  // The request without its text: no personal value is decrypted, so no read is audited.
-  const timeline = await api<{ request?: ShownRequest; events: AuditEvent[]; notes?: Note[] }>(
-    '/admin/requests/timeline',
-    { reference },
-  );
+  // The request without its text (requests/detail): no personal value is decrypted, so no read is audited.
+  const detail = await api<
+    ShownRequest & {
+      timeline: {
+        at: string;
+        action: string;
+        actor: { kind: string; username?: string };
+        details: AuditEvent['details'];
+      }[];
+    }
+  >('/admin/requests/detail', { reference });
   if (!context.isCurrent()) return;
+  const timeline = detail.ok
+    ? {
+        ok: true as const,
+        data: {
+          request: detail.data,
+          events: detail.data.timeline.map((entry) => ({
+            ...entry,
+            actor: { kind: entry.actor.kind, id: entry.actor.username ?? entry.actor.kind },
+          })),
+          notes: [] as Note[],
+        },
+      }
+    : { ok: false as const };
   let facts:
     | (Omit<ShownRequest, 'message' | 'patientDataWithheld' | 'requestId' | 'history'> & {
         history?: ShownRequest['history'];
@@ -92,7 +111,7 @@ export async function requestDetailPage(
         ? { ...known, extendedMonths: 0 }
         : undefined;
   let events: AuditEvent[] = timeline.ok ? timeline.data.events : [];
-  const notes: Note[] = timeline.ok ? (timeline.data.notes ?? []) : [];
+  const notes: Note[] = [];
   if (!timeline.ok && known) {
     // Until the server has a timeline route: the licensee's audit events about this request.
     const audit = await api<{ events: AuditEvent[] }>('/admin/audit', { licenseeId: known.licenseeId });
@@ -142,7 +161,7 @@ export async function requestDetailPage(
               ]
             : []),
         ])
-      : h('p', {}, tr('common.loading'));
+      : h('p', {}, tr('request.notOpen'));
   const factsHost = h('div', {}, drawFacts());
 
   // The audited "toon": only a handler or admin may read the text.
@@ -151,15 +170,18 @@ export async function requestDetailPage(
       tr('request.show'),
       () => {
         show.disabled = true;
-        void api<ShownRequest>('/admin/requests/show', { reference }).then((shown) => {
+        void showText(reference).then((shown) => {
           show.disabled = false;
           if (!shown.ok) {
             status.problem(shown.problem);
             return;
           }
-          facts = shown.data;
-          factsHost.replaceChildren(drawFacts());
+          if (shown.data.receivedAt) {
+            facts = shown.data as unknown as ShownRequest;
+            factsHost.replaceChildren(drawFacts());
+          }
           if (events.length === 0) drawTimeline(shown.data.history);
+          if (shown.data.notes) notesHost.replaceChildren(...noteItems(shown.data.notes));
           const text = textOfMessage(shown.data.message);
           textHost.replaceChildren(
             shown.data.patientDataWithheld
@@ -202,7 +224,8 @@ export async function requestDetailPage(
   drawTimeline(facts?.history);
   drawActions();
 
-  const notesPart = notesSection(reference, notes, context);
+  const notesHost = h('ul', { class: 'notes', id: 'notes' }, ...noteItems(notes));
+  const notesPart = notesSection(reference, notesHost, context);
   mount(
     main,
     h('p', { class: 'crumb' }, h('a', { href: '#/requests' }, `← ${tr('nav.requests')}`)),
@@ -240,22 +263,29 @@ function eventsOfRequest(events: AuditEvent[], request: OpenRequest): AuditEvent
   );
 }
 
-function notesSection(reference: string, notes: Note[], context: PageContext): HTMLElement | null {
-  if (!can(context.role, 'actOnRequests')) return null;
-  const list = h(
-    'ul',
-    { class: 'notes', id: 'notes' },
-    notes.length
-      ? notes.map((note) =>
-          h(
-            'li',
-            {},
-            h('p', { class: 'note-meta' }, `${formatDate(note.at, true)} · ${note.author}`),
-            h('p', {}, note.text),
-          ),
-        )
-      : h('li', {}, tr('common.none')),
+/** The audited "toon": requests/show-text (text and notes), or requests/show on a server without it. */
+async function showText(reference: string) {
+  type Shown = Partial<ShownRequest> &
+    Pick<ShownRequest, 'message' | 'patientDataWithheld'> & { notes?: Note[] };
+  const shown = await api<Shown>('/admin/requests/show-text', { reference });
+  if (shown.ok || shown.problem.code !== 'not-available') return shown;
+  return api<Shown>('/admin/requests/show', { reference });
+}
+
+function noteItems(notes: Note[]): HTMLElement[] {
+  if (notes.length === 0) return [h('li', { class: 'no-notes' }, tr('common.none'))];
+  return notes.map((note) =>
+    h(
+      'li',
+      {},
+      h('p', { class: 'note-meta' }, `${formatDate(note.at, true)} · ${note.by}`),
+      h('p', {}, note.text),
+    ),
   );
+}
+
+function notesSection(reference: string, list: HTMLElement, context: PageContext): HTMLElement | null {
+  if (!can(context.role, 'actOnRequests')) return null;
   const text = field({ label: 'request.noteText', name: 'note', textarea: true });
   const status = messages();
   const form = h(
@@ -263,26 +293,19 @@ function notesSection(reference: string, notes: Note[], context: PageContext): H
     { novalidate: true },
     status.root,
     text.wrap,
-    h('button', { type: 'submit', class: 'button secondary' }, tr('request.addNote')),
+    h('button', { type: 'submit', class: 'button secondary', id: 'add-note' }, tr('request.addNote')),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const value = text.control.value.trim();
     if (!value) return;
-    void api<Note>('/admin/requests/notes/add', { reference, text: value }).then((result) => {
+    void api<{ at: string }>('/admin/requests/note', { reference, note: value }).then((result) => {
       if (!result.ok) {
         status.problem(result.problem);
         return;
       }
-      if (notes.length === 0) list.replaceChildren();
-      list.append(
-        h(
-          'li',
-          {},
-          h('p', { class: 'note-meta' }, `${formatDate(result.data.at, true)} · ${result.data.author}`),
-          h('p', {}, result.data.text),
-        ),
-      );
+      list.querySelector('.no-notes')?.remove();
+      list.append(...noteItems([{ at: result.data.at, by: context.username, text: value }]));
       text.control.value = '';
       status.ok(tr('common.done'));
     });
@@ -396,7 +419,7 @@ function rejectAction(request: Facts, done: (view?: unknown) => Promise<void>): 
     void (async () => {
       const text = reason.control.value.trim();
       // The server's rendering of the mail when it has one; else the same template the server uses.
-      const preview = await api<{ subject: string; text: string }>('/admin/requests/reject/preview', {
+      const preview = await api<{ subject: string; text: string }>('/admin/requests/reject-preview', {
         reference: request.reference,
         reason: text,
       });

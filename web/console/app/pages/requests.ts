@@ -17,6 +17,8 @@ export interface OpenRequest {
   daysLeft: number;
   licenseeId: string;
   linkedTo?: string;
+  /** The server groups a request's duplicates under it. */
+  duplicates?: { reference: string; receivedAt: string; channel: string }[];
 }
 
 export interface RequestFilter {
@@ -47,10 +49,12 @@ let filter = emptyFilter();
 export const lastLoaded = new Map<string, OpenRequest>();
 
 /** The filter as the server takes it: only the fields set. */
-export function filterBody(current: RequestFilter): Record<string, string | boolean> {
-  const body: Record<string, string | boolean> = {};
+export function filterBody(current: RequestFilter): Record<string, string | boolean | string[]> {
+  const body: Record<string, string | boolean | string[]> = {};
   for (const [key, value] of Object.entries(current)) {
-    if (value !== '' && value !== false) body[key] = value;
+    if (value === '' || value === false) continue;
+    // The server takes several statuses, types or channels; the form picks one.
+    body[key] = ['status', 'type', 'channel'].includes(key) ? [value as string] : value;
   }
   return body;
 }
@@ -89,7 +93,22 @@ export function grouped(requests: OpenRequest[]): { request: OpenRequest; duplic
   }
   return roots
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
-    .map((request) => ({ request, duplicates: duplicates.get(request.reference) ?? [] }));
+    .map((request) => ({
+      request,
+      duplicates: [
+        ...(duplicates.get(request.reference) ?? []),
+        // Grouped by the server: a duplicate is a linked request, finished the moment it arrived.
+        ...(request.duplicates ?? []).map((duplicate): OpenRequest => ({
+          ...duplicate,
+          type: request.type,
+          status: 'linked',
+          dueAt: request.dueAt,
+          daysLeft: request.daysLeft,
+          licenseeId: request.licenseeId,
+          linkedTo: request.reference,
+        })),
+      ],
+    }));
 }
 
 export function deadlineBadge(request: Pick<OpenRequest, 'receivedAt' | 'dueAt' | 'status'>): HTMLElement {
@@ -113,7 +132,7 @@ const options = (map: Record<string, { nl: string; en: string }>): [string, stri
 
 export async function requestsPage(main: HTMLElement, context: PageContext): Promise<void> {
   const status = messages();
-  const result = await api<{ requests: OpenRequest[]; filtered?: boolean }>(
+  const result = await api<{ requests: OpenRequest[]; hidden?: number }>(
     '/admin/requests/list',
     filterBody(filter),
   );
@@ -209,9 +228,10 @@ export async function requestsPage(main: HTMLElement, context: PageContext): Pro
   if (result.ok) {
     lastLoaded.clear();
     for (const request of result.data.requests) lastLoaded.set(request.reference, request);
-    // A server that filters says so; otherwise the browser filters what it got (email needs the server).
-    shown = result.data.filtered ? result.data.requests : applyFilter(result.data.requests, filter);
-    if (!result.data.filtered && filter.email) {
+    // A server that filters says how many it hid; otherwise the browser filters (email needs the server).
+    const filtered = result.data.hidden !== undefined;
+    shown = filtered ? result.data.requests : applyFilter(result.data.requests, filter);
+    if (!filtered && filter.email) {
       status.problem(tr('common.notAvailable'));
       shown = [];
     }
@@ -272,7 +292,9 @@ export async function requestsPage(main: HTMLElement, context: PageContext): Pro
     h('h1', {}, tr('requests.title')),
     status.root,
     form,
-    result.ok && !result.data.filtered ? h('p', { class: 'hint' }, tr('requests.serverFilterNote')) : null,
+    result.ok && result.data.hidden === undefined
+      ? h('p', { class: 'hint' }, tr('requests.serverFilterNote'))
+      : null,
     list,
     bulk,
   );

@@ -1,0 +1,76 @@
+import {
+  QueryCommand,
+  TransactWriteItemsCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import * as z from 'zod';
+import { keys } from './table-definition.js';
+
+/**
+ * Staff's internal notes on a request, in the licensee's partition (so the retention purge takes them too),
+ * the text envelope-encrypted with purpose `request-note`.
+ */
+export const requestNoteSchema = z.object({
+  noteId: z.string(),
+  requestId: z.string(),
+  at: z.iso.datetime(),
+  by: z.string(),
+  text: z.custom<Uint8Array>((value) => value instanceof Uint8Array),
+});
+export type RequestNote = z.infer<typeof requestNoteSchema>;
+
+export type RequestNotes = ReturnType<typeof createRequestNotes>;
+
+export function createRequestNotes({ client, tableName }: { client: DynamoDBClient; tableName: string }) {
+  const sk = (requestId: string, noteId = '') => `NOTE#${requestId}#${noteId}`;
+  return {
+    async add(licenseeId: string, note: RequestNote, audit: TransactWriteItem): Promise<void> {
+      await client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: marshall(
+                  { ...note, pk: keys.licensee(licenseeId), sk: sk(note.requestId, note.noteId) },
+                  { convertClassInstanceToMap: false },
+                ),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            audit,
+          ],
+        }),
+      );
+    },
+    /** A request's notes, oldest first. */
+    async list(licenseeId: string, requestId: string): Promise<RequestNote[]> {
+      const notes: RequestNote[] = [];
+      let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: marshall({
+              ':pk': keys.licensee(licenseeId),
+              ':prefix': sk(requestId),
+            }),
+            ExclusiveStartKey,
+          }),
+        );
+        notes.push(
+          ...(page.Items ?? []).map((item) => {
+            const { pk: _pk, sk: _sk, ...note } = unmarshall(item);
+            return requestNoteSchema.parse(note);
+          }),
+        );
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return notes;
+    },
+  };
+}
