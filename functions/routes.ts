@@ -119,6 +119,9 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/privacy-requests/by-email', fn: 'privacy-requests', access: 'public' },
   { method: 'POST', path: '/api/privacy-requests/confirm', fn: 'privacy-requests', access: 'public' },
   { method: 'GET', path: '/api/me/privacy-requests', fn: 'privacy-requests', access: 'session' },
+  // "This was not me" from the notice to a previous address: a signed link, no session.
+  { method: 'GET', path: '/api/account/not-me', fn: 'privacy-requests', access: 'public' },
+  { method: 'POST', path: '/api/account/not-me', fn: 'privacy-requests', access: 'public' },
 ];
 
 export const staffRoutes: readonly StaffRoute[] = routes.filter(
@@ -147,7 +150,8 @@ export interface FunctionGrants {
 }
 
 export const functionGrants: Record<FunctionName, FunctionGrants> = {
-  'licensee-signup': { kms: ['encrypt', 'mac'], sendMail: true },
+  // Decrypts a pending signup only to name it (name, last 4 of the IBAN) in the re-sent code mail.
+  'licensee-signup': { kms: ['encrypt', 'decrypt', 'mac'], sendMail: true },
   session: { kms: ['mac'], sendMail: true },
   'self-service': {
     kms: ['encrypt', 'decrypt', 'mac'],

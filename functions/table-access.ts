@@ -126,16 +126,18 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
     items: { licensee: ['GetItem', 'PutItem'], email: ['GetItem', 'PutItem'] },
     indexes: [],
   },
-  // Looks the address up, spends and stores codes, creates and ends sessions; never an audit event.
+  // Looks the address up; spends and stores codes in the address's partition (for unregistered addresses too);
+  // creates and ends sessions; never an audit event.
   session: {
-    items: { licensee: ['GetItem', 'PutItem', 'DeleteItem'], email: ['GetItem'] },
+    items: { licensee: ['GetItem', 'PutItem', 'DeleteItem'], email: ['GetItem', 'PutItem', 'DeleteItem'] },
     indexes: [],
   },
   // Overview, corrections, email change (moves the email owner), marketing, export; the licensee's own
-  // licence end (TTL backstop on every item and on the email owner, with its audit event).
+  // licence end (TTL backstop on every item and on the email owner, with its audit event); an email change
+  // ends the other sessions.
   'self-service': {
     items: {
-      licensee: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+      licensee: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
       email: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
       audit: ['PutItem'],
     },
@@ -166,10 +168,11 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
     indexes: [],
   },
   // Requests by web form: by session or by email (a reference and an automatic-reply slot), confirmed by
-  // reference and code; the workflow's steps (opt-out on the profile) and their audit events.
+  // reference and code; the workflow's steps (opt-out on the profile) and their audit events; "this was not
+  // me" ends every session of the licensee.
   'privacy-requests': {
     items: {
-      licensee: ['GetItem', 'Query', 'PutItem'],
+      licensee: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
       email: ['GetItem'],
       reference: ['GetItem', 'PutItem'],
       autoReply: ['PutItem'],

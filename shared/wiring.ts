@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { createDynamoDbClient } from './adapters/dynamodb-client.js';
 import { createKmsClient } from './adapters/kms-client.js';
 import { createKmsBlindIndex } from './adapters/kms-blind-index.js';
+import { createKmsCodeMac } from './adapters/kms-mac.js';
 import { createLicenseeRepository } from './adapters/licensee-repository.js';
 import { createSesClient, createSesMailer } from './adapters/ses-mailer.js';
 import { systemClock, type Clock } from './domain/dates.js';
@@ -31,6 +32,7 @@ export function createBaseDeps(
   const deps: SessionDeps = {
     repo: createLicenseeRepository({ client: clients.dynamodb, tableName: config.TABLE_NAME, clock }),
     blindIndex: createKmsBlindIndex({ kms: clients.kms, keyId: config.HMAC_KEY_ID }),
+    codeMac: createKmsCodeMac({ kms: clients.kms, keyId: config.HMAC_KEY_ID }),
     mailer: createSesMailer({ ses: clients.ses, from: config.MAIL_FROM }),
     clock,
     newId: () => ulid(),

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { loadConfig } from '../../shared/config.js';
 import { processingRegister } from '../../shared/domain/processing-register.js';
+import { ulidSchema } from '../../shared/domain/ids.js';
 import {
   bodyOf,
   httpFunction,
@@ -85,14 +86,14 @@ import {
 } from '../../shared/services/staff/breaches.js';
 import { findLicensees, licenseeFindSchema } from '../../shared/services/staff/licensee-access.js';
 
-const licenseeIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' });
+const licenseeIdSchema = ulidSchema;
 const licenseeBodySchema = z.strictObject({ licenseeId: licenseeIdSchema });
 const auditQuerySchema = z.union([
   z.strictObject({ licenseeId: licenseeIdSchema }),
   z.strictObject({ since: z.iso.date({ message: 'invalid-format' }) }),
 ]);
 const holdBodySchema = placeHoldInputSchema.extend({ licenseeId: licenseeIdSchema });
-const reviewBodySchema = z.strictObject({ licenseeId: licenseeIdSchema, reviewId: z.string().min(1) });
+const reviewBodySchema = z.strictObject({ licenseeId: licenseeIdSchema, reviewId: ulidSchema });
 const marketingSendSchema = z.strictObject({
   template: z.enum(marketingTemplateIds, { message: 'invalid-format' }),
 });

@@ -31,7 +31,7 @@ export const backgroundFunctionGrants = {
   // Encrypts a request's text, matches the sender by blind index; never decrypts personal data.
   'mail-intake': { kms: ['encrypt', 'mac'], sendMail: true },
   // Mails reminders and retried outcomes to the address on record (decrypts it); never encrypts.
-  'request-hygiene': { kms: ['decrypt'], sendMail: true },
+  'request-hygiene': { kms: ['decrypt', 'mac'], sendMail: true },
 } as const satisfies Record<string, FunctionGrants>;
 export type BackgroundFunctionName = keyof typeof backgroundFunctionGrants;
 export const backgroundFunctionNames = Object.keys(backgroundFunctionGrants) as BackgroundFunctionName[];

@@ -50,6 +50,10 @@ export const messages = {
     en: 'Choose a country from the list (or send a two-letter country code, such as NL).',
   },
   'too-long': { nl: 'Deze waarde is te lang.', en: 'This value is too long.' },
+  'invalid-characters': {
+    nl: 'Deze waarde bevat onzichtbare of ongeldige tekens (zoals richtingstekens of tekens zonder breedte). Typ de waarde opnieuw in.',
+    en: 'This value contains invisible or invalid characters (such as direction marks or zero-width characters). Please type it again.',
+  },
   'invalid-format': {
     nl: 'Deze waarde heeft niet de juiste vorm.',
     en: 'This value does not have the right format.',
@@ -151,6 +155,10 @@ export const messages = {
   'licence-state': {
     nl: 'Dit kan niet in de huidige status van de licentie.',
     en: 'This is not possible in the licence’s current state.',
+  },
+  conflict: {
+    nl: 'Tegelijk met dit verzoek veranderde er iets anders aan dezelfde gegevens. Probeer het opnieuw.',
+    en: 'Something else changed the same data at the same moment. Please try again.',
   },
   internal: {
     nl: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.',

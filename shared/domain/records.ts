@@ -37,10 +37,14 @@ export const emailOwnerRecordSchema = z.object({
 });
 export type EmailOwnerRecord = z.infer<typeof emailOwnerRecordSchema>;
 
+/**
+ * The sign-in code of an email address (in the address's partition, keyed by its blind index): kept for
+ * unregistered addresses too, so asking for a code costs the same for any address.
+ */
 export const signInCodeRecordSchema = z.object({
-  licenseeId: z.string(),
   code: oneTimeCodeSchema,
   expiresAt: z.number().int(),
+  version: z.number().int().min(1),
 });
 export type SignInCodeRecord = z.infer<typeof signInCodeRecordSchema>;
 

@@ -26,3 +26,5 @@ export interface OutgoingMail {
 export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
 }
+
+export type { CodeMac } from '../domain/code-mac.js';

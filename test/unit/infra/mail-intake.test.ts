@@ -281,7 +281,7 @@ describe('exact grants', () => {
     );
     expect(actionsOf(onDataKey)).toEqual(['kms:Decrypt']);
     expect(actionsOf(statements).filter((a) => a.startsWith('s3:'))).toEqual([]);
-    expect(backgroundFunctionGrants['request-hygiene'].kms).toEqual(['decrypt']);
+    expect(backgroundFunctionGrants['request-hygiene'].kms).toEqual(['decrypt', 'mac']);
   });
 
   it('privacy-requests (HTTP): encrypt, decrypt (address on record), MAC; mail', () => {
