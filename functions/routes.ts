@@ -49,6 +49,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/admin/licensees/find', fn: 'admin', access: 'staff', role: 'handler' },
   { method: 'POST', path: '/api/admin/dashboard', fn: 'admin', access: 'staff', role: 'viewer' },
   { method: 'POST', path: '/api/admin/dashboard/csv', fn: 'admin', access: 'staff', role: 'viewer' },
+  { method: 'POST', path: '/api/admin/requests/bulk-close', fn: 'admin', access: 'staff', role: 'handler' },
   { method: 'POST', path: '/api/admin/requests/detail', fn: 'admin', access: 'staff', role: 'viewer' },
   { method: 'POST', path: '/api/admin/requests/show-text', fn: 'admin', access: 'staff', role: 'handler' },
   { method: 'POST', path: '/api/admin/requests/note', fn: 'admin', access: 'staff', role: 'handler' },

@@ -56,6 +56,7 @@ import {
   requestRefSchema,
   showRequest,
 } from '../../shared/services/staff/request-actions.js';
+import { bulkCloseRequests, bulkCloseSchema } from '../../shared/services/staff/request-bulk.js';
 import { createRequestRepository } from '../../shared/adapters/request-repository.js';
 import { createRequestNotes, type RequestNotes } from '../../shared/adapters/request-notes.js';
 import { createBreachRepository, type BreachRepository } from '../../shared/adapters/breach-repository.js';
@@ -168,6 +169,9 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
     }),
     'POST /api/admin/requests/list': staff((_actor, request) =>
       listRequestsForConsole(deps, bodyOf(requestFilterSchema, request, { patientGuard: false })),
+    ),
+    'POST /api/admin/requests/bulk-close': staff((actor, request) =>
+      bulkCloseRequests(deps, actor, bodyOf(bulkCloseSchema, request, { patientGuard: false })),
     ),
     'POST /api/admin/requests/detail': staff((_actor, request) =>
       requestDetail(deps, bodyOf(requestRefSchema, request).reference),

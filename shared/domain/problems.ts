@@ -124,6 +124,10 @@ export const messages = {
     nl: 'Onbekende gegevenscategorie: ZorgSom bewaart alleen naam, adres, e-mailadres en IBAN.',
     en: 'Unknown data category: ZorgSom only holds name, address, email address and IBAN.',
   },
+  'bulk-count-changed': {
+    nl: 'Het aantal verzoeken in deze selectie is intussen veranderd. Bekijk de lijst opnieuw en bevestig dan.',
+    en: 'The number of requests in this selection changed meanwhile. Review the list again, then confirm.',
+  },
   'request-state': {
     nl: 'Dit verzoek is al afgehandeld of wacht niet op deze handeling.',
     en: 'This request is already finished or is not waiting for this action.',
