@@ -135,11 +135,13 @@ export const staffRoleByRouteKey: ReadonlyMap<string, StaffRole> = new Map(
   staffRoutes.map((route) => [`${route.method} ${route.path}`, route.role]),
 );
 
-/** The grants each function uses; infra turns these into IAM statements on exact ARNs. */
+/**
+ * The grants each function uses beyond the table (whose grants, by partition, are in functions/table-access.ts);
+ * infra turns these into IAM statements on exact ARNs.
+ */
 export interface FunctionGrants {
   /** On the personal-data key ('encrypt', 'decrypt') and the HMAC key ('mac'). */
   kms: ('encrypt' | 'decrypt' | 'mac')[];
-  dynamodb: ('read' | 'write' | 'query')[];
   sendMail: boolean;
   /** Raw inbound mail: deleted when a licensee is purged. */
   rawMail?: 'delete'[];
@@ -151,16 +153,14 @@ export interface FunctionGrants {
 
 export const functionGrants: Record<FunctionName, FunctionGrants> = {
   // Decrypts a pending signup only to name it (name, last 4 of the IBAN) in the re-sent code mail.
-  'licensee-signup': { kms: ['encrypt', 'decrypt', 'mac'], dynamodb: ['read', 'write'], sendMail: true },
-  session: { kms: ['mac'], dynamodb: ['read', 'write'], sendMail: true },
+  'licensee-signup': { kms: ['encrypt', 'decrypt', 'mac'], sendMail: true },
+  session: { kms: ['mac'], sendMail: true },
   'self-service': {
     kms: ['encrypt', 'decrypt', 'mac'],
-    dynamodb: ['read', 'write', 'query'],
     sendMail: true,
   },
   admin: {
     kms: ['encrypt', 'decrypt', 'mac'],
-    dynamodb: ['read', 'write', 'query'],
     sendMail: true,
     // Staff read uploads: signs the download (S3 decrypts via SSE-KMS on this role's behalf). Purges (raw mail
     // and uploads included) run in the job runner, not here.
@@ -169,13 +169,12 @@ export const functionGrants: Record<FunctionName, FunctionGrants> = {
     startsJobs: true,
   },
   // Sets the opt-out flag and audits it; never sees plaintext.
-  'marketing-unsubscribe': { kms: ['mac'], dynamodb: ['read', 'write'], sendMail: false },
+  'marketing-unsubscribe': { kms: ['mac'], sendMail: false },
   // Signs the browser's upload (PUT, whose SSE-KMS S3 performs on this role's behalf: GenerateDataKey via S3),
   // checks it with HeadObject (s3:GetObject; without kms:Decrypt it cannot read the content) and deletes it on
   // a decline; no licensee's personal data.
   'budget-review': {
     kms: [],
-    dynamodb: ['read', 'write', 'query'],
     sendMail: false,
     budgetReviews: { key: ['encrypt'], uploads: ['put', 'get', 'delete'] },
   },
@@ -183,7 +182,6 @@ export const functionGrants: Record<FunctionName, FunctionGrants> = {
   // outcome, sets the opt-out; lists the licensee's requests.
   'privacy-requests': {
     kms: ['encrypt', 'decrypt', 'mac'],
-    dynamodb: ['read', 'write', 'query'],
     sendMail: true,
   },
 };
