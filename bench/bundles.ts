@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { lambdaBundling } from '../infra/bundling.js';
+import { esbuildOptions } from '../infra/bundling.js';
 
 export interface BundleFigures {
   fn: string;
@@ -58,14 +58,7 @@ async function bundle(entry: { file: string } | { source: string }, outfile: str
       ? { entryPoints: [entry.file] }
       : { stdin: { contents: entry.source, resolveDir: process.cwd(), loader: 'js' as const } }),
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: lambdaBundling.target,
-    mainFields: [...lambdaBundling.mainFields],
-    banner: { js: lambdaBundling.banner },
-    minify: lambdaBundling.minify,
-    keepNames: lambdaBundling.keepNames,
+    ...esbuildOptions,
     metafile: true,
     logLevel: 'silent',
   });
@@ -88,12 +81,23 @@ function bytesByPackage(metafile: Metafile): Map<string, number> {
 /** Wall time of importing the bundle in a fresh process of `node` (module evaluation = Lambda's init). */
 function importMs(node: string, file: string, env: Record<string, string>): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
-  return Number(
-    execFileSync(node, ['--input-type=module', '-e', script], {
-      env: { ...process.env, ...env },
-      cwd: tmpdir(),
-    }),
-  );
+  try {
+    return Number(
+      execFileSync(node, ['--input-type=module', '-e', script], {
+        env: { ...process.env, ...env },
+        cwd: tmpdir(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+  } catch (error) {
+    // The error's own text quotes the minified line it threw on: report the message lines only.
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? '');
+    const reason = stderr
+      .split('\n')
+      .filter((line) => /^\w*Error\b|^\s+at /.test(line))
+      .slice(0, 3);
+    throw new Error(`importing ${basename(file)} failed:\n${reason.join('\n')}`);
+  }
 }
 
 function spread(values: number[]): Spread {

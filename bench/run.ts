@@ -29,6 +29,9 @@ export interface BenchContext {
 
 const runs = Number(process.env.BENCH_RUNS ?? 200);
 const coldSamples = Number(process.env.BENCH_COLD_SAMPLES ?? 15);
+/** `BENCH_SECTIONS=cold` (or e.g. `cold,latency`): only those sections; `cold` is the cold-init table. */
+const only = process.env.BENCH_SECTIONS?.split(',').map((name) => name.trim().toLowerCase());
+const selected = (name: string) => !only || only.some((wanted) => name.toLowerCase().startsWith(wanted));
 const progress = (line: string) => process.stderr.write(`… ${line}\n`);
 const load = () => loadavg()[0]!.toFixed(1);
 
@@ -68,62 +71,72 @@ const importEnv = {
   STAFF_MAILBOX: 'privacy-team@zorgsom.nl',
   MAIL_FROM: 'privacy@zorgsom.nl',
   PORTAL_URL: 'https://portal.zorgsom.nl',
+  STAFF_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_bench',
+  STAFF_CLIENT_IDS: 'bench-console,bench-cli',
+  JOB_RUNNER_FUNCTION: 'zorgsom-job-runner',
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
   POWERTOOLS_SERVICE_NAME: 'zorgsom-privacy',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 };
-const node = node22(progress);
-const loadBefore = load();
-progress(`bundling each function and its SDK-only reference; ${coldSamples} interleaved rounds on Node 22`);
-const bundles = await measureBundles(node, importEnv, coldSamples, progress);
-const ms = (value: number) => `${value.toFixed(1)} ms`;
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
-printTable({
-  title:
-    `Cold init on Node 22 (${node}), ${coldSamples} interleaved samples each, median [p25–p75]; ` +
-    `reference = only the AWS SDK clients the bundle carries; target: init ratio ≤ 1.5 ` +
-    `(load average ${loadBefore} before, ${load()} after: other work on this machine shows in the spread)`,
-  header: [
-    'function',
-    'bundle',
-    'reference',
-    'cold init',
-    'reference init',
-    'init ratio',
-    'target',
-    'SDK clients',
-    'biggest other packages (KB)',
-  ],
-  rows: bundles.map((b) => [
-    b.fn,
-    kb(b.bytes),
-    kb(b.referenceBytes),
-    `${ms(b.init.median)} [${b.init.p25.toFixed(0)}–${b.init.p75.toFixed(0)}]`,
-    `${ms(b.referenceInit.median)} [${b.referenceInit.p25.toFixed(0)}–${b.referenceInit.p75.toFixed(0)}]`,
-    b.ratio.toFixed(2),
-    b.ratio <= 1.5 ? '≤ 1.5 ✓' : '≤ 1.5 ✗',
-    b.clients.map((c) => c.replace('client-', '')).join(' '),
-    b.biggest,
-  ]),
-});
+if (selected('cold')) {
+  const node = node22(progress);
+  const loadBefore = load();
+  progress(`bundling each function and its SDK-only reference; ${coldSamples} interleaved rounds on Node 22`);
+  const bundles = await measureBundles(node, importEnv, coldSamples, progress);
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+  printTable({
+    title:
+      `Cold init on Node 22 (${node}), ${coldSamples} interleaved samples each, median [p25–p75]; ` +
+      `reference = only the AWS SDK clients the bundle carries; target: init ratio ≤ 1.5 ` +
+      `(load average ${loadBefore} before, ${load()} after: other work on this machine shows in the spread)`,
+    header: [
+      'function',
+      'bundle',
+      'reference',
+      'cold init',
+      'reference init',
+      'init ratio',
+      'target',
+      'SDK clients',
+      'biggest other packages (KB)',
+    ],
+    rows: bundles.map((b) => [
+      b.fn,
+      kb(b.bytes),
+      kb(b.referenceBytes),
+      `${ms(b.init.median)} [${b.init.p25.toFixed(0)}–${b.init.p75.toFixed(0)}]`,
+      `${ms(b.referenceInit.median)} [${b.referenceInit.p25.toFixed(0)}–${b.referenceInit.p75.toFixed(0)}]`,
+      b.ratio.toFixed(2),
+      b.ratio <= 1.5 ? '≤ 1.5 ✓' : '≤ 1.5 ✗',
+      b.clients.map((c) => c.replace('client-', '')).join(' '),
+      b.biggest,
+    ]),
+  });
+}
 
-const dataDir = mkdtempSync(join(tmpdir(), 'zorgsom-bench-stack-'));
-progress('starting the local stack');
-const stack = await startLocalStack({
-  dataDir,
-  persistent: false,
-  serveHttp: true,
-  sweeperIntervalMs: 0,
-  ports: { http: 0, dynamodb: 0, kms: 0, ses: 0 },
-});
-try {
-  for (const section of sections) {
-    progress(section.name);
-    for (const table of await section.run({ stack, progress })) printTable(table);
+const stackSections = sections.filter((section) => selected(section.name));
+if (stackSections.length > 0) await runStackSections();
+
+async function runStackSections() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'zorgsom-bench-stack-'));
+  progress('starting the local stack');
+  const stack = await startLocalStack({
+    dataDir,
+    persistent: false,
+    serveHttp: true,
+    sweeperIntervalMs: 0,
+    ports: { http: 0, dynamodb: 0, kms: 0, ses: 0 },
+  });
+  try {
+    for (const section of stackSections) {
+      progress(section.name);
+      for (const table of await section.run({ stack, progress })) printTable(table);
+    }
+  } finally {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
-} finally {
-  await stack.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 }

@@ -34,6 +34,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/licensees/confirm', fn: 'licensee-signup', access: 'public' },
   { method: 'POST', path: '/api/sign-in/code', fn: 'session', access: 'public' },
   { method: 'POST', path: '/api/sign-in', fn: 'session', access: 'public' },
+  { method: 'POST', path: '/api/sign-in/link', fn: 'session', access: 'public' },
   { method: 'POST', path: '/api/sign-out', fn: 'session', access: 'session' },
   { method: 'GET', path: '/api/me', fn: 'self-service', access: 'session' },
   { method: 'PATCH', path: '/api/me', fn: 'self-service', access: 'session' },
@@ -49,6 +50,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/admin/licensees/find', fn: 'admin', access: 'staff', role: 'handler' },
   { method: 'POST', path: '/api/admin/dashboard', fn: 'admin', access: 'staff', role: 'viewer' },
   { method: 'POST', path: '/api/admin/dashboard/csv', fn: 'admin', access: 'staff', role: 'viewer' },
+  { method: 'POST', path: '/api/admin/requests/bulk-close', fn: 'admin', access: 'staff', role: 'handler' },
   { method: 'POST', path: '/api/admin/requests/detail', fn: 'admin', access: 'staff', role: 'viewer' },
   { method: 'POST', path: '/api/admin/requests/show-text', fn: 'admin', access: 'staff', role: 'handler' },
   { method: 'POST', path: '/api/admin/requests/note', fn: 'admin', access: 'staff', role: 'handler' },
@@ -125,6 +127,9 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/privacy-requests/by-email', fn: 'privacy-requests', access: 'public' },
   { method: 'POST', path: '/api/privacy-requests/confirm', fn: 'privacy-requests', access: 'public' },
   { method: 'GET', path: '/api/me/privacy-requests', fn: 'privacy-requests', access: 'session' },
+  // "This was not me" from the notice to a previous address: a signed link, no session.
+  { method: 'GET', path: '/api/account/not-me', fn: 'privacy-requests', access: 'public' },
+  { method: 'POST', path: '/api/account/not-me', fn: 'privacy-requests', access: 'public' },
 ];
 
 export const staffRoutes: readonly StaffRoute[] = routes.filter(
@@ -136,11 +141,13 @@ export const staffRoleByRouteKey: ReadonlyMap<string, StaffRole> = new Map(
   staffRoutes.map((route) => [`${route.method} ${route.path}`, route.role]),
 );
 
-/** The grants each function uses; infra turns these into IAM statements on exact ARNs. */
+/**
+ * The grants each function uses beyond the table (whose grants, by partition, are in functions/table-access.ts);
+ * infra turns these into IAM statements on exact ARNs.
+ */
 export interface FunctionGrants {
   /** On the personal-data key ('encrypt', 'decrypt') and the HMAC key ('mac'). */
   kms: ('encrypt' | 'decrypt' | 'mac')[];
-  dynamodb: ('read' | 'write' | 'query')[];
   sendMail: boolean;
   /** Raw inbound mail: read by staff through the audited inbox, deleted when a licensee is purged. */
   rawMail?: ('read' | 'delete')[];
@@ -151,16 +158,15 @@ export interface FunctionGrants {
 }
 
 export const functionGrants: Record<FunctionName, FunctionGrants> = {
-  'licensee-signup': { kms: ['encrypt', 'mac'], dynamodb: ['read', 'write'], sendMail: true },
-  session: { kms: ['mac'], dynamodb: ['read', 'write'], sendMail: true },
+  // Decrypts a pending signup only to name it (name, last 4 of the IBAN) in the re-sent code mail.
+  'licensee-signup': { kms: ['encrypt', 'decrypt', 'mac'], sendMail: true },
+  session: { kms: ['mac'], sendMail: true },
   'self-service': {
     kms: ['encrypt', 'decrypt', 'mac'],
-    dynamodb: ['read', 'write', 'query'],
     sendMail: true,
   },
   admin: {
     kms: ['encrypt', 'decrypt', 'mac'],
-    dynamodb: ['read', 'write', 'query'],
     sendMail: true,
     // Staff read uploads: signs the download (S3 decrypts via SSE-KMS on this role's behalf). Purges (raw mail
     // and uploads included) run in the job runner, not here.
@@ -171,13 +177,12 @@ export const functionGrants: Record<FunctionName, FunctionGrants> = {
     startsJobs: true,
   },
   // Sets the opt-out flag and audits it; never sees plaintext.
-  'marketing-unsubscribe': { kms: ['mac'], dynamodb: ['read', 'write'], sendMail: false },
+  'marketing-unsubscribe': { kms: ['mac'], sendMail: false },
   // Signs the browser's upload (PUT, whose SSE-KMS S3 performs on this role's behalf: GenerateDataKey via S3),
   // checks it with HeadObject (s3:GetObject; without kms:Decrypt it cannot read the content) and deletes it on
   // a decline; no licensee's personal data.
   'budget-review': {
     kms: [],
-    dynamodb: ['read', 'write', 'query'],
     sendMail: false,
     budgetReviews: { key: ['encrypt'], uploads: ['put', 'get', 'delete'] },
   },
@@ -185,7 +190,6 @@ export const functionGrants: Record<FunctionName, FunctionGrants> = {
   // outcome, sets the opt-out; lists the licensee's requests.
   'privacy-requests': {
     kms: ['encrypt', 'decrypt', 'mac'],
-    dynamodb: ['read', 'write', 'query'],
     sendMail: true,
   },
 };

@@ -8,3 +8,15 @@ export const lambdaBundling = {
   // Readable stack traces without shipping source maps (and without the cold-start cost of --enable-source-maps).
   keepNames: true,
 } as const;
+
+/** The same options in esbuild's own terms (what NodejsFunction hands esbuild): for the bench and the bundle tests. */
+export const esbuildOptions = {
+  bundle: true,
+  platform: 'node' as const,
+  format: 'esm' as const,
+  target: lambdaBundling.target,
+  mainFields: [...lambdaBundling.mainFields] as string[],
+  banner: { js: lambdaBundling.banner },
+  minify: lambdaBundling.minify,
+  keepNames: lambdaBundling.keepNames,
+};

@@ -88,7 +88,6 @@ export class ZorgSomPrivacyStack extends Stack {
       hmacKeyArn: this.keys.hmacKey.keyArn,
       tableKeyArn: this.keys.tableKey.keyArn,
       tableArn: this.data.table.tableArn,
-      indexArns: this.data.indexArns,
       sendMail: () => this.mail.sendStatement(),
       region: this.region,
       budgetReviews: {

@@ -1,13 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { LAUNCHER_CLASS, loopbackLauncher } from './dynamodb-local/launcher.js';
 import { claimPort } from './ports.js';
 
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
+  pid: number;
+  /** Set when it could not be bound to 127.0.0.1 and listens on every interface instead (and why). */
+  warning?: string;
   close(): Promise<void>;
 }
 
@@ -16,8 +20,10 @@ export interface DynamoDbLocalOptions {
   port: number;
   /** Folder for the database file; undefined runs in memory. */
   dataDir?: string;
-  /** How long to wait for the emulator to answer, default 30 s. */
+  /** How long to wait for the emulator to answer, default 120 s (a loaded laptop is slow to start a JVM). */
   startTimeoutMs?: number;
+  /** Called right after the JVM is spawned, with its pid (local/process-registry.ts records it). */
+  onSpawn?: (pid: number) => void;
 }
 
 const TAIL_LIMIT = 4000;
@@ -38,16 +44,33 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
-/** Starts DynamoDB Local (the jar shipped by amplify-dynamodb-simulator) and waits until it answers. */
+/**
+ * Starts DynamoDB Local (the jar shipped by amplify-dynamodb-simulator) on 127.0.0.1 and waits until it
+ * answers. The JVM exits with this process however it ends (see the launcher), and sends no telemetry.
+ */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const port = await claimPort(options.port, 'DynamoDB Local');
   const dir = emulatorDir();
-  const args = [
-    `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    join(dir, 'DynamoDBLocal.jar'),
-  ];
-  args.push('-port', String(port), '-sharedDb');
+  const launcher = await loopbackLauncher(dir);
+  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`];
+  let warning: string | undefined;
+  if ('classDir' in launcher) {
+    args.push(
+      '-Djava.net.preferIPv4Stack=true',
+      '-Dzorgsom.bindHost=127.0.0.1',
+      '-Dzorgsom.exitWithParent=true',
+      '-cp',
+      `${launcher.classDir}${delimiter}${join(dir, 'DynamoDBLocal.jar')}`,
+      LAUNCHER_CLASS,
+    );
+  } else {
+    warning =
+      `DynamoDB Local listens on every interface, not only 127.0.0.1: its loopback launcher could not be ` +
+      `compiled (${launcher.unavailable}). A Java with the jdk.compiler module (any JDK, or Debian's ` +
+      `openjdk-17-jre-headless) fixes this.`;
+    args.push('-jar', join(dir, 'DynamoDBLocal.jar'));
+  }
+  args.push('-port', String(port), '-sharedDb', '-disableTelemetry');
   if (options.dataDir === undefined) {
     args.push('-inMemory');
   } else {
@@ -55,7 +78,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     args.push('-dbPath', options.dataDir);
   }
 
-  const child = spawn('java', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin is a pipe this process never writes to: the launcher exits when it closes (this process ended).
+  const child = spawn('java', args, { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
   let tail = '';
   const collect = (chunk: Buffer): void => {
     tail = (tail + chunk.toString('utf8')).slice(-TAIL_LIMIT);
@@ -127,5 +152,5 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   child.stdout?.resume();
   child.stderr?.resume();
 
-  return { endpoint, port, close };
+  return { endpoint, port, pid: child.pid ?? 0, ...(warning ? { warning } : {}), close };
 }

@@ -1,3 +1,5 @@
+import { invokedFunction } from '../shared/adapters/local-access.js';
+import { enforceTableAccess } from './table-access-guard.js';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
@@ -349,6 +351,7 @@ async function serveStatic(req: IncomingMessage, res: ServerResponse, root: stri
  * static file server for the portal. Adds no CORS: the portal is served from the same origin.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  enforceTableAccess();
   const host = options.host ?? '127.0.0.1';
   const staticRoot = options.staticDir === undefined ? undefined : resolve(options.staticDir);
   let port = options.port;
@@ -439,7 +442,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       const timeout = new Promise<'timeout'>((resolvePromise) => {
         timer = setTimeout(() => resolvePromise('timeout'), TIMEOUT_MS);
       });
-      const result = await Promise.race([handler(event, context), timeout]);
+      const result = await Promise.race([
+        invokedFunction.run(route.fn, () => handler(event, context)),
+        timeout,
+      ]);
       if (result === 'timeout') {
         process.stderr.write(`[local-http] ${route.fn} timed out after ${TIMEOUT_MS} ms\n`);
         sendProblem(res, 503);

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { invokedFunction } from '../shared/adapters/local-access.js';
 import { buildContext } from './http-server.js';
+import { enforceTableAccess } from './table-access-guard.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -32,6 +34,7 @@ export async function startLocalLambda(options: {
   /** Pause before a retry (Lambda waits a minute, then two). */
   retryDelayMs?: number;
 }): Promise<LocalLambda> {
+  enforceTableAccess();
   const handlers = new Map<string, Promise<Handler>>();
   const load = (name: string) => {
     let handler = handlers.get(name);
@@ -54,8 +57,12 @@ export async function startLocalLambda(options: {
       ready.forEach((resolve) => resolve());
     }
   };
-  const invokeOnce = async (name: string, event: unknown) =>
-    (await load(name))(event, buildContext(name, randomBytes(16).toString('hex'), options.timeoutMs));
+  // Each invocation's table requests are judged by that function's grants (local/table-access-guard.ts).
+  const invokeOnce = async (name: string, event: unknown) => {
+    const handler = await load(name);
+    const context = buildContext(name, randomBytes(16).toString('hex'), options.timeoutMs);
+    return invokedFunction.run(name, () => handler(event, context));
+  };
 
   const runAsync = (name: string, event: unknown) => {
     inFlight += 1;

@@ -41,7 +41,8 @@ export async function findFreePort(): Promise<number> {
 
 /**
  * Resolves the port to use: 0 picks a free one, anything else must be free now (checked on all
- * interfaces, as the emulators may bind to every interface) or a PortInUseError is thrown.
+ * interfaces: the emulators bind 127.0.0.1, but another program's socket on any interface would collide) or
+ * a PortInUseError is thrown.
  */
 export async function claimPort(port: number, what: string): Promise<number> {
   if (port === 0) return findFreePort();

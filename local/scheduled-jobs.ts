@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { invokedFunction } from '../shared/adapters/local-access.js';
 import { buildContext } from './http-server.js';
+import { enforceTableAccess } from './table-access-guard.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -20,6 +22,7 @@ export interface ScheduledJob {
  * tick comes is not doubled. Requires process.env to be the functions' env (the local stack sets it first).
  */
 export async function startScheduledJobs(jobs: ScheduledJob[]): Promise<{ close(): void }> {
+  enforceTableAccess();
   const timers = await Promise.all(
     jobs.map(async (job) => {
       const { handler } = (await import(
@@ -32,7 +35,10 @@ export async function startScheduledJobs(jobs: ScheduledJob[]): Promise<{ close(
         if (running) return;
         running = true;
         const context = buildContext(job.name, randomBytes(16).toString('hex'), job.timeoutMs);
-        handler({ source: 'aws.scheduler', 'detail-type': 'Scheduled Event' }, context)
+        invokedFunction
+          .run(job.name, () =>
+            handler({ source: 'aws.scheduler', 'detail-type': 'Scheduled Event' }, context),
+          )
           .catch(() => console.error(`${job.name} failed; it runs again on the next tick`))
           .finally(() => {
             running = false;

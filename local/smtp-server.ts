@@ -1,3 +1,5 @@
+import { invokedFunction } from '../shared/adapters/local-access.js';
+import { enforceTableAccess } from './table-access-guard.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -136,11 +138,12 @@ export async function startLocalMail(options: {
     awsRequestId: randomBytes(16).toString('hex'),
     getRemainingTimeInMillis: () => 60_000,
   });
+  enforceTableAccess();
   const intake = await load('mail-intake');
   const smtp = await startSmtpServer({
     port: options.smtpPort,
     env: options.env,
-    invoke: (event) => intake(event, context('mail-intake')),
+    invoke: (event) => invokedFunction.run('mail-intake', () => intake(event, context('mail-intake'))),
     deadLetterDir: join(options.dataDir, 'mail-dead-letters'),
   });
   return {

@@ -6,6 +6,7 @@ import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startHttpServer, type LocalHandler } from './http-server.js';
 import { startKmsServer } from './kms-server.js';
 import { claimPort, findFreePort, PortInUseError } from './ports.js';
+import { claimProcessRegistry } from './process-registry.js';
 import { startSesEmulator } from './ses-emulator.js';
 import { startScheduledJobs } from './scheduled-jobs.js';
 import { startLocalS3 } from './s3.js';
@@ -71,6 +72,11 @@ export interface LocalStack {
   staffUsers?: LocalStaffUser[];
   /** Functions whose handler file does not exist (their routes answer 500). */
   missingHandlers: FunctionName[];
+  /** Processes of an earlier run on this data folder that did not stop and were ended by this start. */
+  endedLeftovers: readonly string[];
+  /** What runs differently from the documented set-up, and why (e.g. an emulator not bound to 127.0.0.1). */
+  warnings: string[];
+  /** Stops every service and child process (DynamoDB Local's JVM included). */
   stop(): Promise<void>;
 }
 
@@ -164,6 +170,12 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
     if (errors.length > 0) throw new AggregateError(errors, 'Some local services did not stop cleanly');
   };
 
+  // The data folder records this stack's processes (processes.json): a stack still running on it is named
+  // and refused, the leftovers of a killed one are ended, before any port is claimed.
+  const registry = await claimProcessRegistry(dataDir);
+  stops.push(async () => registry.release());
+  const warnings: string[] = [];
+
   try {
     // Fix every port first: the functions' env (PORTAL_URL, endpoints) must be known before they load.
     const ports: StackPorts = {
@@ -214,8 +226,10 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
     const dynamodbReady = startDynamoDbLocal({
       port: ports.dynamodb,
       dataDir: options.persistent ? join(dataDir, 'dynamodb') : undefined,
+      onSpawn: (pid) => registry.record('DynamoDB Local', pid),
     }).then(async (dynamodb) => {
       stops.push(dynamodb.close);
+      if (dynamodb.warning) warnings.push(dynamodb.warning);
       const client = localDynamoDbClient(env);
       try {
         await ensureTable(client, LOCAL_TABLE_NAME);
@@ -327,6 +341,8 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       staffUsers,
       smtpPort: ports.smtp,
       missingHandlers: loaded?.missing ?? [],
+      endedLeftovers: registry.ended,
+      warnings,
       stop,
     };
   } catch (error) {

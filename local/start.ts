@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { PortInUseError } from './ports.js';
+import { DataDirInUseError } from './process-registry.js';
 import { startLocalStack, type StackPorts } from './stack.js';
 import { buildWeb } from './web-build.js';
 import { totpUri, type LocalStaffUser } from './staff-idp.js';
@@ -71,6 +72,7 @@ try {
         : error.message,
     );
   }
+  if (error instanceof DataDirInUseError) fail(error.message);
   const message = error instanceof Error ? error.message : String(error);
   fail(`The local stack could not start: ${message}`);
 }
@@ -93,16 +95,28 @@ const lines = [
   `  SES              ${stack.endpoints.ses}`,
   `  S3 (raw mail)    ${stack.endpoints.s3}  (bucket ${stack.env.RAW_MAIL_BUCKET})`,
 ];
+for (const leftover of stack.endedLeftovers) {
+  lines.push('', `  Ended ${leftover}: a leftover of an earlier run on this data folder that did not stop`);
+}
+for (const warning of stack.warnings) lines.push('', `  Warning: ${warning}`);
 if (stack.missingHandlers.length > 0) {
   lines.push('', `  Not yet built: ${stack.missingHandlers.join(', ')} (their routes answer 500)`);
 }
 lines.push('', 'Ctrl-C to stop', '');
 console.log(lines.join('\n'));
 
+/** Longer than any service takes to close (DynamoDB Local: TERM, then KILL after 5 s). */
+const STOP_TIMEOUT_MS = 15_000;
 let stopping = false;
-const shutdown = (): void => {
+const shutdown = (why: string): void => {
   if (stopping) return;
   stopping = true;
+  console.log(`Stopping (${why})…`);
+  // Should a service hang, exit anyway: the 'exit' handler of local/dynamodb-local.ts kills the JVM.
+  setTimeout(() => {
+    process.stderr.write('Stopping took too long; exiting.\n');
+    process.exit(1);
+  }, STOP_TIMEOUT_MS).unref();
   stack
     .stop()
     .then(() => {
@@ -114,5 +128,11 @@ const shutdown = (): void => {
       process.exit(1);
     });
 };
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
+
+// `npm start` runs this under npm and a shell. TERM to npm ends the shell without passing the signal on,
+// leaving this process orphaned: a changed parent is the sign to stop as well.
+const parentAtStart = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentAtStart) shutdown('its parent process ended');
+}, 250).unref();

@@ -4,13 +4,20 @@ import { createS3Client } from './adapters/raw-mail-store.js';
 import { requireSetting, type Config } from './config.js';
 import { systemClock, type Clock } from './domain/dates.js';
 import type { BudgetReviewDeps } from './services/budget-review.js';
-import { createAwsClients, type AwsClients } from './wiring.js';
+import { createDynamoDbClient } from './adapters/dynamodb-client.js';
+import type { AwsClients } from './wiring.js';
 import { ulid } from 'ulid';
 
-/** Budget reviews: their own KMS key and bucket, so patient data never shares a key or store with licensee data. */
+/**
+ * Budget reviews: their own KMS key and bucket, so patient data never shares a key or store with licensee data.
+ * Only DynamoDB (and S3) clients: the cleanup function sends no mail and calls no KMS, so it carries neither.
+ */
 export function createBudgetReviewDeps(
   config: Config,
-  { clock = systemClock, clients = createAwsClients(config) }: { clock?: Clock; clients?: AwsClients } = {},
+  {
+    clock = systemClock,
+    clients = { dynamodb: createDynamoDbClient(config) },
+  }: { clock?: Clock; clients?: Pick<AwsClients, 'dynamodb'> } = {},
 ): BudgetReviewDeps {
   const newId = () => ulid();
   const budgetKeyId = requireSetting(config, 'BUDGET_KEY_ID');

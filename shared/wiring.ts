@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { createDynamoDbClient } from './adapters/dynamodb-client.js';
 import { createKmsClient } from './adapters/kms-client.js';
 import { createKmsBlindIndex } from './adapters/kms-blind-index.js';
+import { createKmsCodeMac } from './adapters/kms-mac.js';
 import { createLicenseeRepository } from './adapters/licensee-repository.js';
 import { createOutboxSealer } from './adapters/outbox-sealer.js';
 import { createOutboxMailer } from './adapters/outbox-mailer.js';
@@ -49,6 +50,7 @@ export function createBaseDeps(
   const deps: SessionDeps = {
     repo: createLicenseeRepository({ client: clients.dynamodb, tableName: config.TABLE_NAME, clock }),
     blindIndex: createKmsBlindIndex({ kms: clients.kms, keyId: config.HMAC_KEY_ID }),
+    codeMac: createKmsCodeMac({ kms: clients.kms, keyId: config.HMAC_KEY_ID }),
     mailer: createMailer(config, clients, clock, newId),
     clock,
     newId,

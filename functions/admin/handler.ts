@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { loadConfig } from '../../shared/config.js';
 import { processingRegister } from '../../shared/domain/processing-register.js';
+import { ulidSchema } from '../../shared/domain/ids.js';
 import {
   bodyOf,
   httpFunction,
@@ -55,6 +56,7 @@ import {
   requestRefSchema,
   showRequest,
 } from '../../shared/services/staff/request-actions.js';
+import { bulkCloseRequests, bulkCloseSchema } from '../../shared/services/staff/request-bulk.js';
 import { createRequestRepository } from '../../shared/adapters/request-repository.js';
 import { createInboxRepository } from '../../shared/adapters/inbox-repository.js';
 import { createRawMailStore, createS3Client } from '../../shared/adapters/raw-mail-store.js';
@@ -98,14 +100,14 @@ import {
 } from '../../shared/services/staff/breaches.js';
 import { findLicensees, licenseeFindSchema } from '../../shared/services/staff/licensee-access.js';
 
-const licenseeIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' });
+const licenseeIdSchema = ulidSchema;
 const licenseeBodySchema = z.strictObject({ licenseeId: licenseeIdSchema });
 const auditQuerySchema = z.union([
   z.strictObject({ licenseeId: licenseeIdSchema }),
   z.strictObject({ since: z.iso.date({ message: 'invalid-format' }) }),
 ]);
 const holdBodySchema = placeHoldInputSchema.extend({ licenseeId: licenseeIdSchema });
-const reviewBodySchema = z.strictObject({ licenseeId: licenseeIdSchema, reviewId: z.string().min(1) });
+const reviewBodySchema = z.strictObject({ licenseeId: licenseeIdSchema, reviewId: ulidSchema });
 const marketingSendSchema = z.strictObject({
   template: z.enum(marketingTemplateIds, { message: 'invalid-format' }),
 });
@@ -181,6 +183,9 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
     }),
     'POST /api/admin/requests/list': staff((_actor, request) =>
       listRequestsForConsole(deps, bodyOf(requestFilterSchema, request, { patientGuard: false })),
+    ),
+    'POST /api/admin/requests/bulk-close': staff((actor, request) =>
+      bulkCloseRequests(deps, actor, bodyOf(bulkCloseSchema, request, { patientGuard: false })),
     ),
     'POST /api/admin/requests/detail': staff((_actor, request) =>
       requestDetail(deps, bodyOf(requestRefSchema, request).reference),

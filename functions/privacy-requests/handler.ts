@@ -14,6 +14,9 @@ import {
   submitSignedIn,
 } from '../../shared/services/requests/workflow.js';
 import { requireLicensee } from '../../shared/services/session.js';
+import { notMePage } from '../../shared/http/not-me-page.js';
+import { notMePath } from '../../shared/services/not-me-link.js';
+import { reportNotMe } from '../../shared/services/requests/not-me.js';
 import { createRequestDeps } from '../../shared/wiring-requests.js';
 
 export function createRoutes(deps: RequestDeps): Record<string, RouteHandler> {
@@ -34,6 +37,15 @@ export function createRoutes(deps: RequestDeps): Record<string, RouteHandler> {
       status: 200,
       body: await confirmRequest(deps, bodyOf(confirmRequestBodySchema, request)),
     }),
+    // The link in the notice to a previous address: a GET only shows the button (scanners follow GETs).
+    [`GET ${notMePath}`]: async (request) => ({
+      status: 200,
+      html: notMePage('confirm', request.query.token ?? '', notMePath),
+    }),
+    [`POST ${notMePath}`]: async (request) => {
+      await reportNotMe(deps, request.query.token ?? '');
+      return { status: 200, html: notMePage('done', '', notMePath) };
+    },
     'GET /api/me/privacy-requests': async (request) => ({
       status: 200,
       body: await listMyRequests(deps, await requireLicensee(deps, request.bearerToken)),

@@ -17,7 +17,7 @@ import {
   getProfileView,
   setMarketingPreference,
 } from '../../shared/services/self-service.js';
-import { requireLicensee } from '../../shared/services/session.js';
+import { requireLicensee, requireSession } from '../../shared/services/session.js';
 import type { LicenceDeps } from '../../shared/services/retention/deps.js';
 import { endLicence } from '../../shared/services/retention/licence.js';
 import { createAwsClients } from '../../shared/wiring.js';
@@ -35,9 +35,13 @@ export function createRoutes(deps: ServiceDeps, licence: LicenceDeps): Record<st
     'PATCH /api/me': signedIn((licenseeId, request) =>
       correctProfile(deps, licenseeId, bodyOf(profilePatchSchema, request)),
     ),
-    'POST /api/me/email/confirm': signedIn((licenseeId, request) =>
-      confirmEmailChange(deps, licenseeId, bodyOf(codeBodySchema, request).code),
-    ),
+    'POST /api/me/email/confirm': async (request) => {
+      const session = await requireSession(deps, request.bearerToken);
+      return {
+        status: 200,
+        body: await confirmEmailChange(deps, session, bodyOf(codeBodySchema, request).code),
+      };
+    },
     'GET /api/me/export': signedIn((licenseeId) => exportLicenseeData(deps, licenseeId)),
     // `?lang=en` for the English letter; Dutch otherwise. The language is the only thing in the URL.
     'GET /api/me/export.pdf': async (request) => {

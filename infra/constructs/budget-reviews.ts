@@ -60,6 +60,7 @@ export class BudgetReviewStorage extends Construct {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
+      minimumTLSVersion: 1.2,
       versioned: false,
       lifecycleRules: [
         {

@@ -9,8 +9,10 @@ import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { functionGrants, functionNames } from '../../functions/routes.js';
 import type { FunctionName } from '../../functions/routes.js';
+import type { TableFunction } from '../../functions/table-access.js';
 import { lambdaBundling } from '../bundling.js';
 import { FUNCTION_LOG_RETENTION } from '../retention.js';
+import { tableStatementsFor } from './table-grants.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -22,7 +24,6 @@ export interface GrantTargets {
   readonly hmacKeyArn: string;
   readonly tableKeyArn: string;
   readonly tableArn: string;
-  readonly indexArns: readonly string[];
   /** The SES statement (identity + configuration set, From address condition). */
   readonly sendMail: () => PolicyStatement;
   /** The region, for the `kms:ViaService` condition on the table key. */
@@ -37,14 +38,6 @@ export interface GrantTargets {
   readonly jobRunnerArn?: string;
 }
 
-export const dynamoDbActions = {
-  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'],
-  // TransactWriteItems has no IAM action of its own: DynamoDB authorises each item by PutItem/UpdateItem/
-  // DeleteItem/ConditionCheckItem, so a transaction needs exactly these (ConditionCheckItem comes with 'read').
-  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
-  query: ['dynamodb:Query'],
-} as const;
-
 export const kmsActions = {
   /**
    * Encrypt: personal data that fits KMS's 4 KB limit goes to KMS itself (shared/adapters/kms-sealer.ts);
@@ -53,23 +46,6 @@ export const kmsActions = {
   encrypt: ['kms:Encrypt', 'kms:GenerateDataKey'],
   decrypt: ['kms:Decrypt'],
   mac: ['kms:GenerateMac'],
-} as const;
-
-/**
- * The table key is used by DynamoDB on the caller's behalf (server-side encryption). The same action set
- * CDK's `grantReadData`/`grantWriteData` add, spelt out without wildcards, and only via DynamoDB.
- */
-export const tableKeyActions = {
-  read: ['kms:Decrypt', 'kms:DescribeKey'],
-  write: [
-    'kms:Decrypt',
-    'kms:DescribeKey',
-    'kms:Encrypt',
-    'kms:GenerateDataKey',
-    'kms:GenerateDataKeyWithoutPlaintext',
-    'kms:ReEncryptFrom',
-    'kms:ReEncryptTo',
-  ],
 } as const;
 
 export const budgetReviewActions = {
@@ -109,7 +85,7 @@ export function budgetReviewStatements(
 }
 
 /** Turns one function's grants into IAM statements on exact ARNs. Pure, so tests can check it directly. */
-export function statementsFor(grants: Grants, targets: GrantTargets): PolicyStatement[] {
+export function statementsFor(name: TableFunction, grants: Grants, targets: GrantTargets): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
   const kmsOn = (sid: string, actions: readonly string[], resource: string) =>
     statements.push(
@@ -120,37 +96,8 @@ export function statementsFor(grants: Grants, targets: GrantTargets): PolicyStat
   if (grants.kms.includes('decrypt')) kmsOn('DecryptPersonalData', kmsActions.decrypt, targets.dataKeyArn);
   if (grants.kms.includes('mac')) kmsOn('EmailBlindIndex', kmsActions.mac, targets.hmacKeyArn);
 
-  const tableActions = [
-    ...(grants.dynamodb.includes('read') ? dynamoDbActions.read : []),
-    ...(grants.dynamodb.includes('write') ? dynamoDbActions.write : []),
-    ...(grants.dynamodb.includes('query') ? dynamoDbActions.query : []),
-  ];
-  if (tableActions.length > 0) {
-    statements.push(
-      new PolicyStatement({ sid: 'Table', actions: tableActions, resources: [targets.tableArn] }),
-    );
-  }
-  if (grants.dynamodb.includes('query')) {
-    // Exact index ARNs, not index/*: a new index is granted only when someone adds it here on purpose.
-    statements.push(
-      new PolicyStatement({
-        sid: 'TableIndexes',
-        actions: [...dynamoDbActions.query],
-        resources: [...targets.indexArns],
-      }),
-    );
-  }
-  if (grants.dynamodb.length > 0) {
-    const actions = grants.dynamodb.includes('write') ? tableKeyActions.write : tableKeyActions.read;
-    statements.push(
-      new PolicyStatement({
-        sid: 'TableEncryptionViaDynamoDB',
-        actions: [...actions],
-        resources: [targets.tableKeyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${targets.region}.amazonaws.com` } },
-      }),
-    );
-  }
+  // The table: by partition family and index, as functions/table-access.ts lists for this function.
+  statements.push(...tableStatementsFor(name, targets));
   if (grants.sendMail) statements.push(targets.sendMail());
   if (grants.budgetReviews)
     statements.push(...budgetReviewStatements(grants.budgetReviews, targets.budgetReviews, targets.region));
@@ -383,7 +330,7 @@ export class Functions extends Construct {
     for (const name of functionNames) {
       byName[name] = zorgSomFunction(this, {
         name,
-        statements: statementsFor(functionGrants[name], props.targets),
+        statements: statementsFor(name, functionGrants[name], props.targets),
         logsKey: props.logsKey,
         environment: props.environment,
         invocation: 'http',

@@ -11,10 +11,10 @@ import { statementsFor, zorgSomFunction, type GrantTargets } from './functions.j
 /**
  * What the runner does: marketing sends (decrypts each recipient's address, MACs the unsubscribe token, mails),
  * approved deletions' purges and re-purges after a restore (the licensee's items, raw mail, budget uploads).
+ * Its table access, by partition family, is in functions/table-access.ts.
  */
 export const jobRunnerGrants = {
   kms: ['decrypt', 'mac'],
-  dynamodb: ['read', 'write', 'query'],
   sendMail: true,
   rawMail: ['delete'],
   budgetReviews: { key: [], uploads: ['delete'] },
@@ -59,7 +59,7 @@ export class JobRunner extends Construct {
       name: 'job-runner',
       functionName: jobRunnerNameOf(stack),
       statements: [
-        ...statementsFor(jobRunnerGrants, props.targets),
+        ...statementsFor('job-runner', jobRunnerGrants, props.targets),
         new PolicyStatement({
           sid: 'ContinueItself',
           actions: ['lambda:InvokeFunction'],

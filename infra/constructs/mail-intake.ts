@@ -29,9 +29,9 @@ import { statementsFor, zorgSomFunction, type GrantTargets } from './functions.j
 /** The background functions of the privacy-request workflow and what each may do (exact ARNs in infra). */
 export const backgroundFunctionGrants = {
   // Encrypts a request's text, matches the sender by blind index; never decrypts personal data.
-  'mail-intake': { kms: ['encrypt', 'mac'], dynamodb: ['read', 'write', 'query'], sendMail: true },
+  'mail-intake': { kms: ['encrypt', 'mac'], sendMail: true },
   // Mails reminders and retried outcomes to the address on record (decrypts it); never encrypts.
-  'request-hygiene': { kms: ['decrypt'], dynamodb: ['read', 'write', 'query'], sendMail: true },
+  'request-hygiene': { kms: ['decrypt', 'mac'], sendMail: true },
 } as const satisfies Record<string, FunctionGrants>;
 export type BackgroundFunctionName = keyof typeof backgroundFunctionGrants;
 export const backgroundFunctionNames = Object.keys(backgroundFunctionGrants) as BackgroundFunctionName[];
@@ -262,8 +262,25 @@ export class MailIntake extends Construct {
       statements: deadLetterStatements,
     });
 
+    // SES may invoke mail-intake only for this rule of this account (the Lambda action would otherwise add
+    // a permission with the account alone). The rule's name is fixed so the ARN needs no reference to the
+    // rule itself, which depends on this permission; it carries the stack's name because a second stage adds
+    // its rule to the same (active) rule set, where rule names must be unique.
+    const ruleName = `${stack.stackName}-info-to-mail-intake`;
+    this.intakeFunction.addPermission('AllowSes', {
+      action: 'lambda:InvokeFunction',
+      principal: new ServicePrincipal('ses.amazonaws.com'),
+      sourceAccount: stack.account,
+      sourceArn: stack.formatArn({
+        service: 'ses',
+        resource: 'receipt-rule-set',
+        resourceName: `${this.ruleSet.receiptRuleSetName}:receipt-rule/${ruleName}`,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      }),
+    });
     this.rule = new ReceiptRule(this, 'ContactAddress', {
       ruleSet: this.ruleSet,
+      receiptRuleName: ruleName,
       recipients: [`info@${props.domainName}`],
       // SES scans for spam and viruses: the verdicts reach mail-intake in the event.
       scanEnabled: true,
@@ -296,7 +313,10 @@ export class MailIntake extends Construct {
   ): NodejsFunction {
     const fn = zorgSomFunction(this, {
       name,
-      statements: [...statementsFor(backgroundFunctionGrants[name], props.targets), ...options.statements],
+      statements: [
+        ...statementsFor(name, backgroundFunctionGrants[name], props.targets),
+        ...options.statements,
+      ],
       logsKey: props.logsKey,
       environment: { ...props.environment, ...options.environment },
       timeout: options.timeout,

@@ -12,11 +12,11 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { outboxPartitionPrefix } from '../../shared/adapters/outbox-store.js';
-import { tableDefinition } from '../../shared/adapters/table-definition.js';
 import { policy } from '../../shared/domain/policy.js';
 import { FailureQueue } from './failure-queue.js';
-import { tableKeyActions, zorgSomFunction, type GrantTargets } from './functions.js';
+import { zorgSomFunction, type GrantTargets } from './functions.js';
 import type { MailSending } from './mail-sending.js';
+import { tableStatementsFor } from './table-grants.js';
 
 export interface MailOutboxProps {
   readonly table: ITable;
@@ -29,9 +29,6 @@ export interface MailOutboxProps {
 
 /** The functions of the outgoing-mail pipeline. */
 export const mailOutboxFunctionNames = ['mail-sender'] as const;
-
-/** The partitions the mail-sender may touch: outbox items, budgets, the suppression list, RFC 3834 windows. */
-export const mailSenderLeadingKeys = [outboxPartitionPrefix, 'MAILBUDGET#', 'SUPPRESSED#', 'AUTOREPLY#'];
 
 /**
  * The one outgoing-mail pipeline in AWS: every function writes mail, sealed, to the outbox in the table;
@@ -73,32 +70,7 @@ export class MailOutbox extends Construct {
           ],
           resources: [table.tableStreamArn],
         }),
-        new PolicyStatement({
-          sid: 'OutboxBudgetsSuppression',
-          actions: [
-            'dynamodb:GetItem',
-            'dynamodb:PutItem',
-            'dynamodb:UpdateItem',
-            'dynamodb:ConditionCheckItem',
-          ],
-          resources: [targets.tableArn],
-          conditions: {
-            'ForAllValues:StringLike': {
-              'dynamodb:LeadingKeys': mailSenderLeadingKeys.map((prefix) => `${prefix}*`),
-            },
-          },
-        }),
-        new PolicyStatement({
-          sid: 'PendingMails',
-          actions: ['dynamodb:Query'],
-          resources: [`${targets.tableArn}/index/${tableDefinition.indexes.openRequests.name}`],
-        }),
-        new PolicyStatement({
-          sid: 'TableEncryptionViaDynamoDB',
-          actions: [...tableKeyActions.write],
-          resources: [targets.tableKeyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${targets.region}.amazonaws.com` } },
-        }),
+        ...tableStatementsFor('mail-sender', targets),
         new PolicyStatement({
           sid: 'OpenOutgoingMail',
           actions: ['kms:Decrypt'],

@@ -12,10 +12,10 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import { tableDefinition } from '../../shared/adapters/table-definition.js';
 import { rawMailPrefix } from '../../shared/domain/mail-classification.js';
 import { FailureQueue } from './failure-queue.js';
-import { budgetReviewStatements, tableKeyActions, zorgSomFunction, type GrantTargets } from './functions.js';
+import { budgetReviewStatements, zorgSomFunction, type GrantTargets } from './functions.js';
+import { tableStatementsFor } from './table-grants.js';
 
 /** The retention functions (not HTTP): the hourly sweeper and the TTL backstop audit. */
 export const retentionFunctionNames = ['retention-sweeper', 'ttl-audit'] as const;
@@ -71,37 +71,10 @@ export class Retention extends Construct {
       actions: ['sqs:SendMessage'],
       resources: [this.failures.queue.queueArn],
     });
-    const byLeadingKey = (...prefixes: string[]) => ({
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((prefix) => `${prefix}*`) },
-    });
-    const tableKey = new PolicyStatement({
-      sid: 'TableEncryptionViaDynamoDB',
-      actions: [...tableKeyActions.write],
-      resources: [targets.tableKeyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${targets.region}.amazonaws.com` } },
-    });
-    const auditPut = new PolicyStatement({
-      sid: 'AuditAppendOnly',
-      actions: ['dynamodb:PutItem'],
-      resources: [targets.tableArn],
-      conditions: byLeadingKey('AUDIT#'),
-    });
-
     // --- the sweeper
     const sweeperStatements = [
-      new PolicyStatement({
-        sid: 'PurgeQueue',
-        actions: ['dynamodb:Query'],
-        resources: [`${targets.tableArn}/index/${tableDefinition.indexes.purgeQueue.name}`],
-      }),
-      new PolicyStatement({
-        sid: 'LicenseePartitions',
-        actions: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
-        resources: [targets.tableArn],
-        conditions: byLeadingKey('LICENSEE#', 'EMAIL#'),
-      }),
-      auditPut,
-      tableKey,
+      // The purge queue index, licensee and email partitions, audit appends: functions/table-access.ts.
+      ...tableStatementsFor('retention-sweeper', targets),
       ...(props.rawMailBucket
         ? [
             new PolicyStatement({
@@ -177,13 +150,8 @@ export class Retention extends Construct {
           ],
           resources: [table.tableStreamArn],
         }),
-        new PolicyStatement({
-          sid: 'AuditByLicensee',
-          actions: ['dynamodb:Query'],
-          resources: [`${targets.tableArn}/index/${tableDefinition.indexes.auditByLicensee.name}`],
-        }),
-        auditPut,
-        tableKey,
+        // The audit-by-licensee index and audit appends: functions/table-access.ts.
+        ...tableStatementsFor('ttl-audit', targets),
         deadLetter,
       ],
       logsKey: props.logsKey,

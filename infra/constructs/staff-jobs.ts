@@ -8,16 +8,9 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import { outboxPartitionPrefix } from '../../shared/adapters/outbox-store.js';
-import { tableDefinition } from '../../shared/adapters/table-definition.js';
 import { FailureQueue } from './failure-queue.js';
-import {
-  budgetReviewStatements,
-  dynamoDbActions,
-  tableKeyActions,
-  type GrantTargets,
-  zorgSomFunction,
-} from './functions.js';
+import { budgetReviewStatements, type GrantTargets, zorgSomFunction } from './functions.js';
+import { tableStatementsFor } from './table-grants.js';
 
 /** The functions this construct makes (folders under functions/). */
 export const staffJobNames = ['deadline-watch', 'budget-review-cleanup'] as const;
@@ -86,44 +79,11 @@ export class StaffJobs extends Construct {
   constructor(scope: Construct, id: string, props: StaffJobsProps) {
     super(scope, id);
     const { targets } = props;
-    // The sparse deadline index only (shards OPEN and BUDGET); never the whole table.
-    const deadlineIndexQuery = new PolicyStatement({
-      sid: 'DeadlineIndex',
-      actions: [...dynamoDbActions.query],
-      resources: [`${targets.tableArn}/index/${tableDefinition.indexes.openRequests.name}`],
-    });
-    const tableKey = (write: boolean) =>
-      new PolicyStatement({
-        sid: 'TableEncryptionViaDynamoDB',
-        actions: [...(write ? tableKeyActions.write : tableKeyActions.read)],
-        resources: [targets.tableKeyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${targets.region}.amazonaws.com` } },
-      });
-
+    // The sparse deadline index (shards OPEN and BUDGET), and what cleanup writes: functions/table-access.ts.
     this.deadlineWatch = dailyJob(
       this,
       'deadline-watch',
-      [
-        deadlineIndexQuery,
-        // Whether the current statement version's notice has a job: one item of the job store, nothing else.
-        new PolicyStatement({
-          sid: 'StatementNoticeMarker',
-          actions: ['dynamodb:GetItem'],
-          resources: [targets.tableArn],
-          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['JOB#ONCE'] } },
-        }),
-        // Its digest goes to the outbox, and nowhere else in the table.
-        new PolicyStatement({
-          sid: 'Outbox',
-          actions: ['dynamodb:PutItem'],
-          resources: [targets.tableArn],
-          conditions: {
-            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${outboxPartitionPrefix}*`] },
-          },
-        }),
-        tableKey(true),
-        targets.sendMail(),
-      ],
+      [...tableStatementsFor('deadline-watch', targets), targets.sendMail()],
       props,
       '6',
     );
@@ -132,13 +92,7 @@ export class StaffJobs extends Construct {
       this,
       'budget-review-cleanup',
       [
-        deadlineIndexQuery,
-        new PolicyStatement({
-          sid: 'Table',
-          actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-          resources: [targets.tableArn],
-        }),
-        tableKey(true),
+        ...tableStatementsFor('budget-review-cleanup', targets),
         ...budgetReviewStatements({ key: [], uploads: ['delete'] }, targets.budgetReviews),
       ],
       props,

@@ -1,4 +1,5 @@
 import { GenerateMacCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { CodeMac } from '../services/ports.js';
 
 /**
  * HMAC-SHA-256 inside KMS (the key never leaves it). Every use names its domain (`email`, `unsubscribe`),
@@ -20,3 +21,9 @@ export function createKmsMac({ kms, keyId }: { kms: KMSClient; keyId: string }) 
   };
 }
 export type KmsMac = ReturnType<typeof createKmsMac>;
+
+/** Mailed one-time codes, MACed in their own domain (`code`) so no code MAC equals any other token. */
+export function createKmsCodeMac(options: { kms: KMSClient; keyId: string }): CodeMac {
+  const mac = createKmsMac(options);
+  return { of: (salt, code) => mac.sign('code', `${salt}\u0000${code}`) };
+}

@@ -14,6 +14,8 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { z } from 'zod';
 import { keys } from './table-definition.js';
 import { epochSeconds, type Clock } from '../domain/dates.js';
+import { ConcurrentUpdateError } from '../domain/problem-error.js';
+import { addressBudgetSchema, type AddressBudget } from '../domain/one-time-code.js';
 import {
   disclosureRecordSchema,
   emailOwnerRecordSchema,
@@ -44,10 +46,7 @@ export const noticeOnlyShard = 'NOTICES';
  */
 export const purgeQueueShard = 'PURGE';
 
-/** Another writer changed the record first; the caller re-reads and decides again. */
-export class ConcurrentUpdateError extends Error {
-  override name = 'ConcurrentUpdateError';
-}
+export { ConcurrentUpdateError };
 
 type Key = { pk: string; sk: string };
 
@@ -119,6 +118,41 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
 
   const profileKey = (licenseeId: string): Key => ({ pk: keys.licensee(licenseeId), sk: keys.profile });
   const emailKey = (emailIndex: string): Key => ({ pk: keys.email(emailIndex), sk: keys.emailOwner });
+  const signInCodeKey = (emailIndex: string): Key => ({ pk: keys.email(emailIndex), sk: keys.signInCode });
+  const addressBudgetKey = (emailIndex: string, purpose: string): Key => ({
+    pk: keys.email(emailIndex),
+    sk: `BUDGET#${purpose}`,
+  });
+  /**
+   * Deletes the address's sign-in record while its `hashPath` (code or link hash) is still the one judged,
+   * and puts the session, in one transaction.
+   */
+  const consumeSignInRecord = async (
+    emailIndex: string,
+    hashPath: 'code.codeHash' | 'link.secretHash',
+    hash: string,
+    session: SessionRecord,
+  ) =>
+    transact([
+      {
+        Delete: {
+          TableName: tableName,
+          Key: marshall(signInCodeKey(emailIndex)),
+          ConditionExpression: '#holder.#hash = :hash',
+          ExpressionAttributeNames: { '#holder': hashPath.split('.')[0]!, '#hash': hashPath.split('.')[1]! },
+          ExpressionAttributeValues: marshall({ ':hash': hash }),
+        },
+      },
+      {
+        Put: {
+          TableName: tableName,
+          Item: toItem(
+            { pk: keys.licensee(session.licenseeId), sk: keys.session(session.secretHash) },
+            session,
+          ),
+        },
+      },
+    ]);
   const versionGuard = (expectedVersion: number | undefined) =>
     expectedVersion === undefined
       ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -126,6 +160,14 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: marshall({ ':expected': expectedVersion }),
         };
+  /** For items with a TTL: a new one may replace one whose time passed (reads already treat it as gone). */
+  const lapsedOrVersion = (expectedVersion: number | undefined) =>
+    expectedVersion === undefined
+      ? {
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: marshall({ ':now': epochSeconds(clock()) }),
+        }
+      : versionGuard(expectedVersion);
   /** An email owner whose pending signup lapsed may be taken over. */
   const emailFree = () => ({
     ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
@@ -135,6 +177,18 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
     ConditionExpression: 'licenseeId = :id',
     ExpressionAttributeValues: marshall({ ':id': licenseeId }),
   });
+
+  async function conditionalPut(
+    item: Record<string, AttributeValue>,
+    condition: Pick<PutItemCommand['input'], 'ConditionExpression' | 'ExpressionAttributeValues'>,
+  ): Promise<void> {
+    try {
+      await client.send(new PutItemCommand({ TableName: tableName, Item: item, ...condition }));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ConcurrentUpdateError('item changed');
+      throw error;
+    }
+  }
 
   async function transact(items: NonNullable<TransactWriteItemsCommand['input']['TransactItems']>) {
     try {
@@ -164,8 +218,8 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
     /** Runs a caller's transaction; a failed condition becomes ConcurrentUpdateError. */
     transact: (items: TransactWriteItem[]): Promise<void> => transact(items),
 
-    /** Profile and email ownership are written together or not at all. */
-    async createProfile(profile: ProfileRecord): Promise<void> {
+    /** Profile and email ownership (and whatever the caller adds) are written together or not at all. */
+    async createProfile(profile: ProfileRecord, also: TransactWriteItem[] = []): Promise<void> {
       const owner: EmailOwnerRecord = { licenseeId: profile.licenseeId, expiresAt: profile.expiresAt };
       await transact([
         {
@@ -176,24 +230,13 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
           },
         },
         { Put: { TableName: tableName, Item: toItem(emailKey(profile.emailIndex), owner), ...emailFree() } },
+        ...also,
       ]);
     },
 
     /** Writes `profile` (whose version must be expectedVersion + 1) if nobody else wrote since. */
     async saveProfile(profile: ProfileRecord, expectedVersion: number): Promise<void> {
-      try {
-        await client.send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: profileItem(profile),
-            ...versionGuard(expectedVersion),
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException)
-          throw new ConcurrentUpdateError('profile changed');
-        throw error;
-      }
+      await conditionalPut(profileItem(profile), versionGuard(expectedVersion));
     },
 
     /** Saves the profile and rewrites its email ownership (activation or email change) in one transaction. */
@@ -241,26 +284,47 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
       ]);
     },
 
-    getSignInCode: (licenseeId: string): Promise<SignInCodeRecord | undefined> =>
-      get(signInCodeRecordSchema, { pk: keys.licensee(licenseeId), sk: keys.signInCode }),
+    /** The sign-in code of an address (registered or not: both paths do the same reads and writes). */
+    getSignInCode: (emailIndex: string): Promise<SignInCodeRecord | undefined> =>
+      get(signInCodeRecordSchema, signInCodeKey(emailIndex)),
 
-    async putSignInCode(record: SignInCodeRecord): Promise<void> {
-      await client.send(
-        new PutItemCommand({
-          TableName: tableName,
-          Item: toItem({ pk: keys.licensee(record.licenseeId), sk: keys.signInCode }, record),
-        }),
-      );
+    /** Writes the code record if nobody else did since it was read (new when expectedVersion is undefined). */
+    async saveSignInCode(
+      emailIndex: string,
+      record: SignInCodeRecord,
+      expectedVersion: number | undefined,
+    ): Promise<void> {
+      await conditionalPut(toItem(signInCodeKey(emailIndex), record), lapsedOrVersion(expectedVersion));
     },
 
-    async deleteSignInCode(licenseeId: string): Promise<void> {
-      await client.send(
-        new DeleteItemCommand({
-          TableName: tableName,
-          Key: marshall({ pk: keys.licensee(licenseeId), sk: keys.signInCode }),
-        }),
-      );
+    /**
+     * Uses the code and opens the session in one transaction, only while the code is still the one judged:
+     * of parallel right guesses exactly one gets a session.
+     */
+    async consumeSignInCode(emailIndex: string, codeHash: string, session: SessionRecord): Promise<void> {
+      await consumeSignInRecord(emailIndex, 'code.codeHash', codeHash, session);
     },
+
+    /** The same for the record's sign-in link: of parallel uses of one link exactly one gets a session. */
+    async consumeSignInLink(emailIndex: string, secretHash: string, session: SessionRecord): Promise<void> {
+      await consumeSignInRecord(emailIndex, 'link.secretHash', secretHash, session);
+    },
+
+    getAddressBudget: (emailIndex: string, purpose: string): Promise<AddressBudget | undefined> =>
+      get(addressBudgetSchema, addressBudgetKey(emailIndex, purpose)),
+
+    /** The budget write as one item of a caller's transaction, guarded by the version read. */
+    addressBudgetTransactItem: (
+      emailIndex: string,
+      purpose: string,
+      budget: AddressBudget,
+    ): TransactWriteItem => ({
+      Put: {
+        TableName: tableName,
+        Item: toItem(addressBudgetKey(emailIndex, purpose), budget),
+        ...lapsedOrVersion(budget.version === 1 ? undefined : budget.version - 1),
+      },
+    }),
 
     async putSession(record: SessionRecord): Promise<void> {
       await client.send(
@@ -281,6 +345,26 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
           Key: marshall({ pk: keys.licensee(licenseeId), sk: keys.session(secretHash) }),
         }),
       );
+    },
+
+    /**
+     * Ends every session of the licensee but `keep` (a session's secret hash), e.g. after an email change
+     * or a "this was not me" report. Returns how many ended.
+     */
+    async endSessions(licenseeId: string, keep?: string): Promise<number> {
+      const sessions = await queryPrefix(sessionRecordSchema, keys.licensee(licenseeId), keys.session(''));
+      const ending = sessions.filter((session) => session.secretHash !== keep);
+      await Promise.all(
+        ending.map((session) =>
+          client.send(
+            new DeleteItemCommand({
+              TableName: tableName,
+              Key: marshall({ pk: keys.licensee(licenseeId), sk: keys.session(session.secretHash) }),
+            }),
+          ),
+        ),
+      );
+      return ending.length;
     },
 
     listRequests: (licenseeId: string): Promise<PrivacyRequestRecord[]> =>

@@ -20,6 +20,19 @@ const countryCodes: ReadonlySet<string> = new Set(Object.keys(getCountrySpecific
 
 const controlCharacters = /[\p{Cc}\u2028\u2029]/u;
 
+/**
+ * Characters that make text look other than it is: bidirectional controls (U+202E turns "gnp.exe" into
+ * "exe.png"), zero-width characters and the byte-order mark. With unpaired surrogates (text that is not
+ * valid Unicode) they are refused with `invalid-characters`, naming the field.
+ */
+const deceptiveCharacters = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+
+/** With the u flag a lone surrogate is a code point of category Cs; a proper pair is one other code point. */
+const unpairedSurrogate = /\p{Cs}/u;
+
+/** Valid Unicode without bidi controls or zero-width characters (names and free text everywhere). */
+export const honestText = (s: string) => !unpairedSurrogate.test(s) && !deceptiveCharacters.test(s);
+
 /** A missing value is `required`, a value of the wrong type `invalid-format`; the value itself is never echoed. */
 const typeError = (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : 'invalid-format');
 
@@ -35,6 +48,7 @@ function text(max: number, { guarded = true }: { guarded?: boolean } = {}) {
     .normalize('NFC')
     .min(1, { message: 'required' })
     .max(max, { message: 'too-long' })
+    .refine((s) => honestText(s), { message: 'invalid-characters', abort: true })
     .refine((s) => !controlCharacters.test(s), { message: 'invalid-format' });
   return guarded
     ? base.refine((s) => !looksLikePatientData(s, 'name'), { message: 'patient-data-text' })
@@ -212,6 +226,11 @@ export const emailAndCodeBodySchema = z.strictObject(
   { error: typeError },
 );
 export const codeBodySchema = z.strictObject({ code: codeSchema }, { error: typeError });
+/** The token of a mailed sign-in link (`<licenseeId>.<secret>`); its shape is checked where it is judged. */
+export const signInLinkBodySchema = z.strictObject(
+  { token: z.string({ error: typeError }).max(100, { message: 'invalid-code' }) },
+  { error: typeError },
+);
 
 export type Address = z.infer<typeof addressSchema>;
 export { normalisePostcode };

@@ -1,11 +1,17 @@
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomInt, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { policy } from './policy.js';
 import { addMinutes } from './dates.js';
+import type { CodeMac } from './code-mac.js';
 
 /**
- * A mailed six-digit code (signup confirmation, sign-in, email change). Stored only as a hash salted with
- * what it is for, so a code for one purpose or licensee never works for another.
+ * A mailed six-digit code (signup confirmation, sign-in, email change, privacy-request confirmation).
+ * Stored only as a keyed MAC (KMS HMAC) over what it is for and the code, so a code for one purpose or
+ * licensee never works for another, and a table dump alone cannot be searched for live codes.
+ *
+ * Guessing is limited by an attempt counter that is spent *before* a guess is judged (`spendAttempt`,
+ * written with a condition by the caller), so N parallel guesses can never get more than
+ * `policy.signIn.maxCodeAttempts` judgements.
  */
 export const oneTimeCodeSchema = z.object({
   codeHash: z.string(),
@@ -16,17 +22,21 @@ export const oneTimeCodeSchema = z.object({
 });
 export type OneTimeCode = z.infer<typeof oneTimeCodeSchema>;
 
-const rateWindowMinutes = 60;
+export type { CodeMac } from './code-mac.js';
 
-function hashCode(salt: string, code: string): string {
-  return createHash('sha256').update(`${salt}\u0000${code}`).digest('base64url');
-}
+export const codeRateWindowMinutes = 60;
 
 export type IssueResult =
   { issued: true; code: string; state: OneTimeCode } | { issued: false; reason: 'rate-limited' };
 
-export function issueCode(previous: OneTimeCode | undefined, salt: string, now: Date): IssueResult {
-  const windowOpen = previous && addMinutes(new Date(previous.windowStartedAt), rateWindowMinutes) > now;
+/** A fresh code, unless `policy.signIn.maxCodesPerHour` were already issued in the current window. */
+export async function issueCode(
+  mac: CodeMac,
+  previous: OneTimeCode | undefined,
+  salt: string,
+  now: Date,
+): Promise<IssueResult> {
+  const windowOpen = previous && addMinutes(new Date(previous.windowStartedAt), codeRateWindowMinutes) > now;
   const issuedInWindow = windowOpen ? previous.issuedInWindow : 0;
   if (issuedInWindow >= policy.signIn.maxCodesPerHour) return { issued: false, reason: 'rate-limited' };
   const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
@@ -34,7 +44,7 @@ export function issueCode(previous: OneTimeCode | undefined, salt: string, now: 
     issued: true,
     code,
     state: {
-      codeHash: hashCode(salt, code),
+      codeHash: await mac.of(salt, code),
       expiresAt: addMinutes(now, policy.signIn.codeTtlMinutes).toISOString(),
       attempts: 0,
       windowStartedAt: windowOpen ? previous.windowStartedAt : now.toISOString(),
@@ -43,17 +53,55 @@ export function issueCode(previous: OneTimeCode | undefined, salt: string, now: 
   };
 }
 
-export type VerifyResult =
-  | { outcome: 'accepted' }
-  | { outcome: 'rejected'; reason: 'wrong' | 'expired' | 'exhausted'; state: OneTimeCode };
+export type SpendResult =
+  { spent: true; state: OneTimeCode } | { spent: false; reason: 'expired' | 'exhausted' };
 
-/** A wrong guess costs an attempt; once attempts are used up even the right code is refused. */
-export function verifyCode(state: OneTimeCode, salt: string, code: string, now: Date): VerifyResult {
-  if (state.attempts >= policy.signIn.maxCodeAttempts)
-    return { outcome: 'rejected', reason: 'exhausted', state };
-  if (new Date(state.expiresAt) <= now) return { outcome: 'rejected', reason: 'expired', state };
+/** Step one of a guess: the state with one more attempt used, to be written conditionally before judging. */
+export function spendAttempt(state: OneTimeCode, now: Date): SpendResult {
+  if (state.attempts >= policy.signIn.maxCodeAttempts) return { spent: false, reason: 'exhausted' };
+  if (new Date(state.expiresAt) <= now) return { spent: false, reason: 'expired' };
+  return { spent: true, state: { ...state, attempts: state.attempts + 1 } };
+}
+
+/** Step two, only after the spent attempt is stored: does the guess match? */
+export async function codeMatches(
+  mac: CodeMac,
+  state: Pick<OneTimeCode, 'codeHash'>,
+  salt: string,
+  code: string,
+): Promise<boolean> {
   const expected = Buffer.from(state.codeHash);
-  const actual = Buffer.from(hashCode(salt, code));
-  if (expected.length === actual.length && timingSafeEqual(expected, actual)) return { outcome: 'accepted' };
-  return { outcome: 'rejected', reason: 'wrong', state: { ...state, attempts: state.attempts + 1 } };
+  const actual = Buffer.from(await mac.of(salt, code));
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/**
+ * An hourly budget per email address for actions that mail the address (signup answers): how many were
+ * used in the window that started at `windowStartedAt`.
+ */
+export const addressBudgetSchema = z.object({
+  windowStartedAt: z.iso.datetime(),
+  usedInWindow: z.number().int().min(0),
+  expiresAt: z.number().int(),
+  version: z.number().int().min(1),
+});
+export type AddressBudget = z.infer<typeof addressBudgetSchema>;
+
+/** The budget with one more use, or undefined when `limit` uses were made in the current window. */
+export function spendAddressBudget(
+  previous: AddressBudget | undefined,
+  limit: number,
+  now: Date,
+): AddressBudget | undefined {
+  const windowEnds = previous && addMinutes(new Date(previous.windowStartedAt), codeRateWindowMinutes);
+  const open = windowEnds !== undefined && windowEnds > now;
+  const used = open ? previous!.usedInWindow : 0;
+  if (used >= limit) return undefined;
+  const windowStartedAt = open ? previous!.windowStartedAt : now.toISOString();
+  return {
+    windowStartedAt,
+    usedInWindow: used + 1,
+    expiresAt: Math.floor(addMinutes(new Date(windowStartedAt), codeRateWindowMinutes).getTime() / 1000),
+    version: (previous?.version ?? 0) + 1,
+  };
 }

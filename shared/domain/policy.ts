@@ -221,11 +221,33 @@ export const policy = {
       en: 'All our staff are bound to confidentiality.',
     },
   ],
+  /**
+   * Mailed codes (sign-in, signup confirmation, email change, privacy-request confirmation). Every limit
+   * is spent by one conditional write before the guess it guards is judged, so parallel requests never
+   * get more than these numbers.
+   */
   signIn: {
     codeTtlMinutes: 10,
+    /** Guesses per code; after these even the right code is refused (a new code starts afresh). */
     maxCodeAttempts: 5,
+    /** Codes per hour for one address (sign-in, kept per address whether registered or not) or one record. */
     maxCodesPerHour: 5,
     sessionTtlMinutes: 30,
+    /**
+     * The sign-in link in every sign-in code mail: single use, replaced by the next code's. At least the
+     * hourly code window, so while the address's code budget is spent the latest mail's link still works:
+     * nobody can lock the owner out by asking for the owner's codes or guessing at them.
+     */
+    linkValidMinutes: 60,
+    /** The "this was not me" link in the notice to the previous address after an email change. */
+    notMeLinkDays: 30,
+  },
+  signup: {
+    /**
+     * Signups per email address per hour, whatever its state: each either creates the pending licence,
+     * re-sends the first signup's code, or tells the registered owner; beyond this nothing is sent.
+     */
+    maxPerAddressPerHour: 5,
   },
 } as const;
 

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import * as z from 'zod';
 import { addDays, addMonths } from './dates.js';
-import { codeSchema, emailSchema } from './licensee.js';
+import { codeSchema, emailSchema, honestText } from './licensee.js';
 import { oneTimeCodeSchema } from './one-time-code.js';
 import { looksLikePatientData } from './patient-text.js';
 import { policy } from './policy.js';
@@ -195,6 +195,7 @@ const messageSchema = z
   .trim()
   .normalize('NFC')
   .max(maxMessageLength, { message: 'too-long' })
+  .refine((s) => honestText(s), { message: 'invalid-characters', abort: true })
   .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u2028\u2029]/.test(s), {
     message: 'invalid-format',
   })

@@ -50,6 +50,10 @@ export const messages = {
     en: 'Choose a country from the list (or send a two-letter country code, such as NL).',
   },
   'too-long': { nl: 'Deze waarde is te lang.', en: 'This value is too long.' },
+  'invalid-characters': {
+    nl: 'Deze waarde bevat onzichtbare of ongeldige tekens (zoals richtingstekens of tekens zonder breedte). Typ de waarde opnieuw in.',
+    en: 'This value contains invisible or invalid characters (such as direction marks or zero-width characters). Please type it again.',
+  },
   'invalid-format': {
     nl: 'Deze waarde heeft niet de juiste vorm.',
     en: 'This value does not have the right format.',
@@ -120,6 +124,10 @@ export const messages = {
     nl: 'Onbekende gegevenscategorie: ZorgSom bewaart alleen naam, adres, e-mailadres en IBAN.',
     en: 'Unknown data category: ZorgSom only holds name, address, email address and IBAN.',
   },
+  'bulk-count-changed': {
+    nl: 'Het aantal verzoeken in deze selectie is intussen veranderd. Bekijk de lijst opnieuw en bevestig dan.',
+    en: 'The number of requests in this selection changed meanwhile. Review the list again, then confirm.',
+  },
   'request-state': {
     nl: 'Dit verzoek is al afgehandeld of wacht niet op deze handeling.',
     en: 'This request is already finished or is not waiting for this action.',
@@ -163,6 +171,10 @@ export const messages = {
   'licence-state': {
     nl: 'Dit kan niet in de huidige status van de licentie.',
     en: 'This is not possible in the licence’s current state.',
+  },
+  conflict: {
+    nl: 'Tegelijk met dit verzoek veranderde er iets anders aan dezelfde gegevens. Probeer het opnieuw.',
+    en: 'Something else changed the same data at the same moment. Please try again.',
   },
   internal: {
     nl: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.',

@@ -37,10 +37,19 @@ export const emailOwnerRecordSchema = z.object({
 });
 export type EmailOwnerRecord = z.infer<typeof emailOwnerRecordSchema>;
 
+/**
+ * The sign-in code of an email address (in the address's partition, keyed by its blind index): kept for
+ * unregistered addresses too, so asking for a code costs the same for any address.
+ */
 export const signInCodeRecordSchema = z.object({
-  licenseeId: z.string(),
   code: oneTimeCodeSchema,
+  /**
+   * The sign-in link mailed with the code (hash of its secret only): no attempt counter to spend, so
+   * wrong guesses at the code cannot take it away. Absent in records written before links existed.
+   */
+  link: z.object({ secretHash: z.string(), expiresAt: z.iso.datetime() }).optional(),
   expiresAt: z.number().int(),
+  version: z.number().int().min(1),
 });
 export type SignInCodeRecord = z.infer<typeof signInCodeRecordSchema>;
 

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { ProblemError } from '../domain/problem-error.js';
+import { ConcurrentUpdateError, ProblemError } from '../domain/problem-error.js';
 import { validateBody } from '../domain/validate.js';
 import { flushMetrics, type Observability } from '../observability.js';
 import { problemResponse } from './problem.js';
@@ -118,6 +118,11 @@ export function httpFunction(
           problem: error.code,
         });
         return problemResponse(error.status, error.code, error.errors);
+      }
+      if (error instanceof ConcurrentUpdateError) {
+        // A lost race no service retried: the caller may simply try again.
+        logger.info('request refused', { routeKey: event.routeKey, status: 409, problem: 'conflict' });
+        return problemResponse(409, 'conflict');
       }
       // Only the class and stack: SDK and library messages may quote input.
       const failure =

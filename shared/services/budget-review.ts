@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import type { AuditLog } from '../adapters/audit-log.js';
 import type { BudgetReviewStore, StoredUpload } from '../adapters/budget-review-store.js';
-import { ConcurrentUpdateError } from '../adapters/licensee-repository.js';
 import type { AuditActor } from '../domain/audit.js';
 import {
   budgetDeadlineShard,
@@ -13,8 +12,9 @@ import {
   type BudgetReviewView,
   type StoredBudgetReview,
 } from '../domain/budget-review.js';
+import { ulidSchema } from '../domain/ids.js';
 import { policy } from '../domain/policy.js';
-import { ProblemError } from '../domain/problem-error.js';
+import { ConcurrentUpdateError, ProblemError } from '../domain/problem-error.js';
 import type { ServiceDeps } from './deps.js';
 import { mails } from './mail-templates.js';
 import { openPii } from './personal-data-vault.js';
@@ -38,7 +38,7 @@ const uploadContext = (review: StoredBudgetReview) => ({
 });
 
 export const budgetReviewRequestSchema = z.strictObject({
-  licenseeId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' }),
+  licenseeId: ulidSchema,
   reason: z.string().trim().min(5, { message: 'required' }).max(300, { message: 'too-long' }),
 });
 
@@ -54,7 +54,7 @@ const contentTypes = Object.keys(fileExtensions) as [keyof typeof fileExtensions
 const isAllowedType = (type: string): type is keyof typeof fileExtensions =>
   Object.hasOwn(fileExtensions, type);
 
-const reviewIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' });
+const reviewIdSchema = ulidSchema;
 
 /** Asking where to upload: what the file is, so the URL can be signed for exactly that file. */
 export const uploadUrlSchema = z.strictObject({
@@ -74,9 +74,9 @@ export const uploadUrlSchema = z.strictObject({
 export type UploadUrlInput = z.infer<typeof uploadUrlSchema>;
 
 export const budgetDecisionSchema = z.discriminatedUnion('decision', [
-  z.strictObject({ reviewId: z.string().min(1), decision: z.literal('decline') }),
+  z.strictObject({ reviewId: ulidSchema, decision: z.literal('decline') }),
   z.strictObject({
-    reviewId: z.string().min(1),
+    reviewId: ulidSchema,
     decision: z.literal('accept'),
     /** Statement §4: given only with the patient's consent; the licensee confirms having it. */
     patientConsent: z.literal(true, { message: 'consent-required' }),

@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/dates.js';
 import type { LicenseeRepository } from '../adapters/licensee-repository.js';
-import type { BlindIndex, Envelope, Mailer } from './ports.js';
+import type { BlindIndex, CodeMac, Envelope, Mailer } from './ports.js';
 
 export type BusinessEvent =
   | 'Signups'
@@ -39,6 +39,7 @@ export interface ServiceDeps {
   repo: LicenseeRepository;
   envelope: Envelope;
   blindIndex: BlindIndex;
+  codeMac: CodeMac;
   mailer: Mailer;
   clock: Clock;
   newId: () => string;

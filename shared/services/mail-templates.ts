@@ -24,14 +24,51 @@ export function bilingual(
 
 const minutes = policy.signIn.codeTtlMinutes;
 
+/** What a signup mail names: never the whole IBAN. */
+export interface SignupSummary {
+  name: string;
+  ibanLast4: string;
+}
+export const signupSummaryOf = (data: { name: string; iban: string }): SignupSummary => ({
+  name: data.name,
+  ibanLast4: data.iban.slice(-4),
+});
+
+/** Items of the profile a change notice names (by kind only, never by value). */
+export type ChangedCategory = 'name' | 'address' | 'iban';
+const categoryNames: Record<ChangedCategory, { nl: string; en: string }> = {
+  name: { nl: 'naam', en: 'name' },
+  address: { nl: 'adres', en: 'address' },
+  iban: { nl: 'IBAN', en: 'IBAN' },
+};
+
+/** The opening line of a signup code mail: what is being confirmed, as far as the sender may read it. */
+function confirming(what: SignupSummary | undefined): { nl: string; en: string } {
+  if (what) {
+    return {
+      nl: `U bevestigt de aanmelding van ${what.name}, IBAN eindigend op ${what.ibanLast4}.`,
+      en: `You are confirming the registration of ${what.name}, IBAN ending in ${what.ibanLast4}.`,
+    };
+  }
+  return {
+    nl: 'U rondt uw aanmelding af. Na het bevestigen ziet u in het portaal de gegevens die bij de aanmelding zijn opgegeven; kloppen ze niet, corrigeer ze dan.',
+    en: 'You are finishing your registration. Once confirmed, the portal shows the details given when registering; correct them if they are not right.',
+  };
+}
+
 const plainMails = {
-  /** The link carries the code in its #fragment: it never reaches a server log, and the page removes it. */
-  signupCode: (to: string, code: string, portalUrl: string) =>
+  /**
+   * Names what is being confirmed (name, last 4 of the IBAN) when the sender may read it, so nobody confirms
+   * data they did not give; without it (a code asked for on the sign-in page, where nothing is decrypted)
+   * it says the data is shown after confirming. The link carries the code in its #fragment: it never
+   * reaches a server log, and the page removes it.
+   */
+  signupCode: (to: string, code: string, portalUrl: string, what?: SignupSummary) =>
     bilingual(
       to,
       { nl: 'Bevestig uw aanmelding', en: 'Confirm your registration' },
-      `Uw bevestigingscode is ${code}. De code is ${minutes} minuten geldig.\nBevestigen kan ook met deze link: ${portalUrl}/confirm.html#code=${code}\nHebt u zich niet aangemeld? Dan kunt u deze e-mail negeren.`,
-      `Your confirmation code is ${code}. It is valid for ${minutes} minutes.\nYou can also confirm with this link: ${portalUrl}/confirm.html#code=${code}\nDid not register? You can ignore this email.`,
+      `${confirming(what).nl}\nUw bevestigingscode is ${code}. De code is ${minutes} minuten geldig.\nBevestigen kan ook met deze link: ${portalUrl}/confirm.html#code=${code}\nKlopt dit niet, of hebt u zich niet aangemeld? Bevestig dan niet; de aanmelding vervalt vanzelf na ${policy.retention.pendingSignupHours} uur.`,
+      `${confirming(what).en}\nYour confirmation code is ${code}. It is valid for ${minutes} minutes.\nYou can also confirm with this link: ${portalUrl}/confirm.html#code=${code}\nNot right, or did not register? Then do not confirm; the registration lapses by itself after ${policy.retention.pendingSignupHours} hours.`,
     ),
   alreadyRegistered: (to: string, portalUrl: string) =>
     bilingual(
@@ -40,12 +77,20 @@ const plainMails = {
       `Iemand probeerde een licentie aan te vragen met dit e-mailadres, maar er is al een licentie aan gekoppeld. Wilt u inloggen? Ga naar ${portalUrl}.\nWas u dit niet? Dan hoeft u niets te doen.`,
       `Someone tried to register a licence with this email address, which already has one. To sign in, go to ${portalUrl}.\nNot you? No action is needed.`,
     ),
-  signInCode: (to: string, code: string) =>
+  /** The link works without the code (see `signInWithLink`): spent code requests or guesses lock nobody out. */
+  signInCode: (to: string, code: string, link: string) =>
     bilingual(
       to,
       { nl: 'Uw inlogcode', en: 'Your sign-in code' },
-      `Uw inlogcode is ${code}. De code is ${minutes} minuten geldig.`,
-      `Your sign-in code is ${code}. It is valid for ${minutes} minutes.`,
+      `Uw inlogcode is ${code}. De code is ${minutes} minuten geldig.\nOf log in met deze link, ${policy.signIn.linkValidMinutes} minuten geldig en één keer te gebruiken, ook als de code niet meer werkt: ${link}\nVroeg u geen code aan? Dan kunt u deze e-mail negeren; zonder de code of de link komt niemand binnen.`,
+      `Your sign-in code is ${code}. It is valid for ${minutes} minutes.\nOr sign in with this link, valid for ${policy.signIn.linkValidMinutes} minutes and once, even when the code no longer works: ${link}\nDid not ask for a code? You can ignore this email; without the code or the link nobody gets in.`,
+    ),
+  signInNoLicence: (to: string, portalUrl: string) =>
+    bilingual(
+      to,
+      { nl: 'Inloggen bij ZorgSom', en: 'Signing in to ZorgSom' },
+      `Iemand vroeg een inlogcode aan voor dit e-mailadres, maar er hoort (nog) geen actieve licentie bij. Wilt u een licentie aanvragen, of uw aanmelding afronden? Ga naar ${portalUrl}.\nWas u dit niet? Dan hoeft u niets te doen.`,
+      `Someone asked for a sign-in code for this email address, which has no active licence (yet). To register, or to finish registering, go to ${portalUrl}.\nNot you? No action is needed.`,
     ),
   emailChangeCode: (to: string, code: string) =>
     bilingual(
@@ -53,6 +98,22 @@ const plainMails = {
       { nl: 'Bevestig uw nieuwe e-mailadres', en: 'Confirm your new email address' },
       `Bevestig uw nieuwe e-mailadres met code ${code}. De code is ${minutes} minuten geldig.`,
       `Confirm your new email address with code ${code}. It is valid for ${minutes} minutes.`,
+    ),
+  /** To the address on record: which items changed, so a stolen session cannot change them unseen. */
+  profileChanged: (to: string, changed: readonly ChangedCategory[], portalUrl: string) =>
+    bilingual(
+      to,
+      { nl: 'Uw gegevens zijn gewijzigd', en: 'Your details were changed' },
+      `In uw ZorgSom-account is gewijzigd: ${changed.map((c) => categoryNames[c].nl).join(', ')}. Bekijk uw gegevens in het portaal: ${portalUrl}\nWas u dit niet? Neem dan direct contact op met ${policy.controller.contactEmail} (onderwerp "${policy.controller.privacySubjectKeyword}").`,
+      `In your ZorgSom account these were changed: ${changed.map((c) => categoryNames[c].en).join(', ')}. See your details in the portal: ${portalUrl}\nNot you? Contact ${policy.controller.contactEmail} at once (subject "${policy.controller.privacySubjectKeyword}").`,
+    ),
+  /** To the previous address after an email change, with the way to report it. */
+  emailChanged: (to: string, notMeUrl: string) =>
+    bilingual(
+      to,
+      { nl: 'Uw e-mailadres is gewijzigd', en: 'Your email address was changed' },
+      `Het e-mailadres van uw ZorgSom-licentie is gewijzigd; dit adres wordt niet meer gebruikt. Alle andere sessies zijn beëindigd.\nWas u dit niet? Open dan deze link: ${notMeUrl}\nWij beëindigen dan direct alle sessies en een medewerker neemt contact met u op. De link is ${policy.signIn.notMeLinkDays} dagen geldig.`,
+      `The email address of your ZorgSom licence was changed; this address is no longer used. Every other session was ended.\nNot you? Open this link: ${notMeUrl}\nWe then end every session at once and a member of staff will contact you. The link is valid for ${policy.signIn.notMeLinkDays} days.`,
     ),
   emailInUse: (to: string) =>
     bilingual(
@@ -89,7 +150,10 @@ const kinds: Record<keyof typeof plainMails, MailKind> = {
   signupCode: 'code',
   alreadyRegistered: 'notice',
   signInCode: 'code',
+  signInNoLicence: 'notice',
   emailChangeCode: 'code',
+  profileChanged: 'notice',
+  emailChanged: 'notice',
   emailInUse: 'notice',
   budgetReviewRequested: 'decision',
   marketingPreference: 'notice',

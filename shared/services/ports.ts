@@ -62,3 +62,5 @@ export interface Mailer {
    */
   outboxItem(mail: OutgoingMail): Promise<TransactWriteItem>;
 }
+
+export type { CodeMac } from '../domain/code-mac.js';

@@ -1,10 +1,13 @@
 import * as z from 'zod';
 import { personalDataSchema, type PersonalData, type ProfilePatch } from '../domain/licensee.js';
-import { issueCode, verifyCode } from '../domain/one-time-code.js';
-import { ProblemError } from '../domain/problem-error.js';
+import { issueCode } from '../domain/one-time-code.js';
+import { ProblemError, retryOnConflict } from '../domain/problem-error.js';
 import { licenceStatusSchema, type ProfileRecord } from '../domain/records.js';
 import type { ServiceDeps } from './deps.js';
-import { mails } from './mail-templates.js';
+import { judgeGuess } from './code-guard.js';
+import { notMeUrl } from './not-me-link.js';
+import { mails, type ChangedCategory } from './mail-templates.js';
+import type { OutgoingMail } from './ports.js';
 import { openPii, sealPii, type PiiDocument } from './personal-data-vault.js';
 import { invalidCode } from './session.js';
 
@@ -47,74 +50,117 @@ export async function getProfileView(deps: ServiceDeps, licenseeId: string): Pro
 }
 
 /**
- * Corrects or completes the profile. A new email address takes effect only after the code mailed to it
- * is confirmed; everything else applies at once.
+ * Corrects or completes the profile. A new email address takes effect only after the code mailed to it is
+ * confirmed; everything else applies at once, and the address on record is told which items changed.
+ *
+ * A new address that is already taken is treated exactly like a free one (same answer, same writes: a
+ * pending change whose code is never mailed); its owner gets a notice instead of the code, so the route
+ * tells nobody whether an address is registered.
  */
 export async function correctProfile(
   deps: ServiceDeps,
   licenseeId: string,
   patch: ProfilePatch,
 ): Promise<ProfileView> {
-  const now = deps.clock();
-  const { profile, pii } = await loadProfile(deps, licenseeId);
   const { email, ...direct } = patch;
-  const data: PersonalData = { ...pii.data, ...direct };
-  let document: PiiDocument = { ...pii, data };
-  let emailChange = profile.emailChange;
-  let mail;
+  const newEmailIndex = email === undefined ? undefined : await deps.blindIndex.of(email);
+  const newEmailOwner = newEmailIndex && (await deps.repo.findEmailOwner(newEmailIndex));
 
-  if (email !== undefined && email !== pii.data.email) {
-    const emailIndex = await deps.blindIndex.of(email);
-    if (await deps.repo.findEmailOwner(emailIndex)) {
-      mail = mails.emailInUse(email);
-    } else {
-      const issued = issueCode(profile.emailChange?.code, emailChangeSalt(licenseeId), now);
+  return retryOnConflict(async () => {
+    const now = deps.clock();
+    const { profile, pii } = await loadProfile(deps, licenseeId);
+    const data: PersonalData = { ...pii.data, ...direct };
+    let document: PiiDocument = { ...pii, data };
+    let emailChange = profile.emailChange;
+    const outgoing: OutgoingMail[] = [];
+
+    if (email !== undefined && newEmailIndex !== undefined && email !== pii.data.email) {
+      const issued = await issueCode(
+        deps.codeMac,
+        profile.emailChange?.code,
+        emailChangeSalt(licenseeId),
+        now,
+      );
       if (!issued.issued) throw new ProblemError(429, 'rate-limited');
-      emailChange = { emailIndex, code: issued.state };
+      emailChange = { emailIndex: newEmailIndex, code: issued.state };
       document = { data, pendingEmail: email };
-      mail = mails.emailChangeCode(email, issued.code);
+      outgoing.push(newEmailOwner ? mails.emailInUse(email) : mails.emailChangeCode(email, issued.code));
     }
-  }
-  const updated: ProfileRecord = {
-    ...profile,
-    pii: await sealPii(deps.envelope, licenseeId, document),
-    emailChange,
-    version: profile.version + 1,
-  };
-  await deps.repo.saveProfile(updated, profile.version);
-  if (mail) await deps.mailer.send(mail);
-  deps.count('ProfileCorrections');
-  return viewOf(updated, document);
+    const changed = changedCategories(pii.data, data);
+    if (changed.length > 0) outgoing.push(mails.profileChanged(pii.data.email, changed, deps.portalUrl));
+
+    const updated: ProfileRecord = {
+      ...profile,
+      pii: await sealPii(deps.envelope, licenseeId, document),
+      emailChange,
+      version: profile.version + 1,
+    };
+    await deps.repo.saveProfile(updated, profile.version);
+    for (const mail of outgoing) await deps.mailer.send(mail);
+    deps.count('ProfileCorrections');
+    return viewOf(updated, document);
+  });
 }
 
+/** Which of name, address and IBAN differ (by value, never reporting the values). */
+function changedCategories(before: PersonalData, after: PersonalData): ChangedCategory[] {
+  const changed: ChangedCategory[] = [];
+  if (before.name !== after.name) changed.push('name');
+  if (JSON.stringify(before.address) !== JSON.stringify(after.address)) changed.push('address');
+  if (before.iban !== after.iban) changed.push('iban');
+  return changed;
+}
+
+/**
+ * Confirms a new email address with the code mailed to it (the attempt is spent before the guess is
+ * judged). Then every other session ends (a stolen session cannot outlive the change) and the previous
+ * address is told, with a "this was not me" link that ends every session and opens a request for staff.
+ */
 export async function confirmEmailChange(
   deps: ServiceDeps,
-  licenseeId: string,
+  session: { licenseeId: string; secretHash: string },
   code: string,
 ): Promise<ProfileView> {
-  const now = deps.clock();
-  const { profile, pii } = await loadProfile(deps, licenseeId);
-  const change = profile.emailChange;
-  if (!change || !pii.pendingEmail) throw invalidCode(deps);
+  const { licenseeId } = session;
+  const salt = emailChangeSalt(licenseeId);
+  const spent = await judgeGuess(deps, code, {
+    load: async () => {
+      const profile = await deps.repo.getProfile(licenseeId);
+      return profile?.emailChange && { record: profile, code: profile.emailChange.code, salt };
+    },
+    saveSpent: async (profile, spentCode) => {
+      const change = profile.emailChange!;
+      const next = { ...profile, emailChange: { ...change, code: spentCode }, version: profile.version + 1 };
+      await deps.repo.saveProfile(next, profile.version);
+      return next;
+    },
+  });
+  if (!spent?.emailChange) throw invalidCode(deps);
+  const judged = spent.emailChange.code.codeHash;
 
-  const verdict = verifyCode(change.code, emailChangeSalt(licenseeId), code, now);
-  if (verdict.outcome === 'rejected') {
-    await deps.repo.saveProfile(
-      { ...profile, emailChange: { ...change, code: verdict.state }, version: profile.version + 1 },
-      profile.version,
-    );
-    throw invalidCode(deps);
-  }
-  const document: PiiDocument = { data: { ...pii.data, email: pii.pendingEmail } };
-  const { emailChange: _done, ...rest } = profile;
-  const updated: ProfileRecord = {
-    ...rest,
-    emailIndex: change.emailIndex,
-    pii: await sealPii(deps.envelope, licenseeId, document),
-    version: profile.version + 1,
-  };
-  await deps.repo.saveProfileWithEmailOwner(updated, profile.version, profile.emailIndex);
-  return viewOf(updated, document);
+  return retryOnConflict(async (attempt) => {
+    const profile = attempt === 0 ? spent : await deps.repo.getProfile(licenseeId);
+    const change = profile?.emailChange;
+    if (!profile || !change || change.code.codeHash !== judged) throw invalidCode(deps);
+    const pii = await openPii(deps.envelope, licenseeId, profile.pii);
+    if (!pii.pendingEmail) throw invalidCode(deps);
+    // Taken since the change was asked for: the change cannot complete, whoever guessed.
+    const owner = await deps.repo.findEmailOwner(change.emailIndex);
+    if (owner && owner.licenseeId !== licenseeId) throw invalidCode(deps);
+    const document: PiiDocument = { data: { ...pii.data, email: pii.pendingEmail } };
+    const { emailChange: _done, ...rest } = profile;
+    const updated: ProfileRecord = {
+      ...rest,
+      emailIndex: change.emailIndex,
+      pii: await sealPii(deps.envelope, licenseeId, document),
+      version: profile.version + 1,
+    };
+    await deps.repo.saveProfileWithEmailOwner(updated, profile.version, profile.emailIndex);
+    await deps.repo.endSessions(licenseeId, session.secretHash);
+    const link = await notMeUrl(deps.codeMac, deps.portalUrl, licenseeId, deps.clock());
+    await deps.mailer.send(mails.emailChanged(pii.data.email, link));
+    return viewOf(updated, document);
+  });
 }
 
 export async function setMarketingPreference(
@@ -122,12 +168,13 @@ export async function setMarketingPreference(
   licenseeId: string,
   optOut: boolean,
 ): Promise<ProfileView> {
-  const { profile, pii } = await loadProfile(deps, licenseeId);
-  const updated: ProfileRecord = { ...profile, marketingOptOut: optOut, version: profile.version + 1 };
-  if (profile.marketingOptOut !== optOut) {
+  return retryOnConflict(async () => {
+    const { profile, pii } = await loadProfile(deps, licenseeId);
+    const updated: ProfileRecord = { ...profile, marketingOptOut: optOut, version: profile.version + 1 };
+    if (profile.marketingOptOut === optOut) return viewOf(profile, pii);
     await deps.repo.saveProfile(updated, profile.version);
     await deps.mailer.send(mails.marketingPreference(pii.data.email, optOut));
     if (optOut) deps.count('MarketingOptOuts');
-  }
-  return viewOf(updated, pii);
+    return viewOf(updated, pii);
+  });
 }

@@ -1,90 +1,183 @@
+import { timingSafeEqual } from 'node:crypto';
 import { addMinutes, epochSeconds } from '../domain/dates.js';
-import { issueCode, verifyCode } from '../domain/one-time-code.js';
+import { absentLicenseeId } from '../domain/ids.js';
+import { codeRateWindowMinutes, issueCode } from '../domain/one-time-code.js';
 import { policy } from '../domain/policy.js';
-import { newSessionToken, parseSessionToken } from '../domain/session-token.js';
+import {
+  newSessionToken,
+  newSignInLinkToken,
+  parseSessionToken,
+  parseSignInLinkToken,
+} from '../domain/session-token.js';
 import type { ServiceDeps } from './deps.js';
 
 /** Signing in never decrypts: the session function holds no key that could. */
 export type SessionDeps = Omit<ServiceDeps, 'envelope'>;
 import { mails } from './mail-templates.js';
-import { confirmSignup, resendSignupCode } from './signup.js';
-import { ProblemError } from '../domain/problem-error.js';
+import { ConcurrentUpdateError, ProblemError } from '../domain/problem-error.js';
+import { judgeGuess } from './code-guard.js';
+import { confirmPendingSignup, resendSignupCode } from './signup.js';
 
 export interface SessionGrant {
   token: string;
   expiresAt: string;
 }
 
-const signInSalt = (licenseeId: string) => `sign-in:${licenseeId}`;
+const signInSalt = (emailIndex: string) => `sign-in:${emailIndex}`;
+
+/** A session record for `licenseeId`, and the token only its holder will ever see. */
+function newSession(deps: Pick<ServiceDeps, 'clock'>, licenseeId: string) {
+  const now = deps.clock();
+  const expiresAt = addMinutes(now, policy.signIn.sessionTtlMinutes);
+  const { token, secretHash } = newSessionToken(licenseeId);
+  return {
+    grant: { token, expiresAt: expiresAt.toISOString() },
+    record: { licenseeId, secretHash, createdAt: now.toISOString(), expiresAt: epochSeconds(expiresAt) },
+  };
+}
 
 export async function startSession(
   deps: Pick<ServiceDeps, 'repo' | 'clock'>,
   licenseeId: string,
 ): Promise<SessionGrant> {
-  const now = deps.clock();
-  const expiresAt = addMinutes(now, policy.signIn.sessionTtlMinutes);
-  const { token, secretHash } = newSessionToken(licenseeId);
-  await deps.repo.putSession({
-    licenseeId,
-    secretHash,
-    createdAt: now.toISOString(),
-    expiresAt: epochSeconds(expiresAt),
-  });
-  return { token, expiresAt: expiresAt.toISOString() };
+  const { grant, record } = newSession(deps, licenseeId);
+  await deps.repo.putSession(record);
+  return grant;
 }
 
 /**
- * Mails a sign-in code to a licensee's registered address. Unknown, pending and rate-limited addresses
- * get the same silent success, so the endpoint cannot be used to find out who is a licensee.
+ * Mails a sign-in code for an address. Every address costs the same: the code record (and its hourly
+ * budget) is kept per address, registered or not, and exactly one mail leaves per issued code: the code to
+ * a licensee, a note on how to register to anyone else. The answer is always the same 202.
  */
 export async function requestSignInCode(deps: SessionDeps, email: string): Promise<void> {
   const now = deps.clock();
-  const owner = await deps.repo.findEmailOwner(await deps.blindIndex.of(email));
-  const profile = owner && (await deps.repo.getProfile(owner.licenseeId));
-  if (!profile) return;
-  // A signup never confirmed: a fresh confirmation code instead, so a lost code is no dead end.
-  if (profile.status === 'pending') return resendSignupCode(deps, profile, email);
-
-  const previous = await deps.repo.getSignInCode(profile.licenseeId);
-  const issued = issueCode(previous?.code, signInSalt(profile.licenseeId), now);
+  const emailIndex = await deps.blindIndex.of(email);
+  const owner = await deps.repo.findEmailOwner(emailIndex);
+  const profile = await deps.repo.getProfile(owner?.licenseeId ?? absentLicenseeId);
+  const previous = await deps.repo.getSignInCode(emailIndex);
+  // A signup never confirmed: a fresh confirmation code instead (the same MAC and one conditional write),
+  // so a lost code is no dead end.
+  if (profile?.status === 'pending') return resendSignupCode(deps, profile, email);
+  const issued = await issueCode(deps.codeMac, previous?.code, signInSalt(emailIndex), now);
   if (!issued.issued) {
     deps.count('CodesRateLimited');
     return;
   }
-  await deps.repo.putSignInCode({
-    licenseeId: profile.licenseeId,
-    code: issued.state,
-    // The record outlives the code so the hourly rate window survives an expired code.
-    expiresAt: epochSeconds(addMinutes(now, 60)),
-  });
-  // The address typed matches the registered one (same blind index), so no decryption is needed to reply.
-  await deps.mailer.send(mails.signInCode(email, issued.code));
+  // A link for every address (the same work); only a licensee's mail carries it, and only its id opens it.
+  const link = newSignInLinkToken(owner?.licenseeId ?? absentLicenseeId);
+  const linkExpiresAt = addMinutes(now, policy.signIn.linkValidMinutes);
+  try {
+    await deps.repo.saveSignInCode(
+      emailIndex,
+      {
+        code: issued.state,
+        link: { secretHash: link.secretHash, expiresAt: linkExpiresAt.toISOString() },
+        // The record outlives code and link so the hourly budget survives an expired code.
+        expiresAt: epochSeconds(
+          addMinutes(now, Math.max(codeRateWindowMinutes, policy.signIn.linkValidMinutes)),
+        ),
+        version: (previous?.version ?? 0) + 1,
+      },
+      previous?.version,
+    );
+  } catch (error) {
+    // A parallel request issued a code a moment ago: that one stands, within the budget.
+    if (!(error instanceof ConcurrentUpdateError)) throw error;
+    deps.count('CodesRateLimited');
+    return;
+  }
+  const registered = profile !== undefined;
+  // The address typed has the blind index of the registered one, so no decryption is needed to reply.
+  await deps.mailer.send(
+    registered
+      ? mails.signInCode(email, issued.code, `${deps.portalUrl}/sign-in.html#link=${link.token}`)
+      : mails.signInNoLicence(email, deps.portalUrl),
+  );
   deps.count('SignInCodesSent');
 }
 
+/**
+ * Signs in with a mailed code. The attempt is spent before the guess is judged (see `judgeGuess`), and
+ * a right guess uses the code and opens the session in one transaction: one session per code.
+ */
 export async function signIn(
   deps: SessionDeps,
   input: { email: string; code: string },
 ): Promise<SessionGrant> {
-  const now = deps.clock();
-  const owner = await deps.repo.findEmailOwner(await deps.blindIndex.of(input.email));
-  const record = owner && (await deps.repo.getSignInCode(owner.licenseeId));
-  if (!record) {
-    // A pending signup signs in with the confirmation code it was sent (see requestSignInCode).
-    if (owner && (await deps.repo.getProfile(owner.licenseeId))?.status === 'pending') {
-      return confirmSignup(deps, input);
-    }
-    throw invalidCode(deps);
+  const emailIndex = await deps.blindIndex.of(input.email);
+  const owner = await deps.repo.findEmailOwner(emailIndex);
+  const profile = await deps.repo.getProfile(owner?.licenseeId ?? absentLicenseeId);
+  // A pending signup signs in with the confirmation code it was sent (see requestSignInCode).
+  if (profile?.status === 'pending') return confirmPendingSignup(deps, profile.licenseeId, input.code);
+  const salt = signInSalt(emailIndex);
+  const spent = await judgeGuess(deps, input.code, {
+    load: async () => {
+      const record = await deps.repo.getSignInCode(emailIndex);
+      return record && { record, code: record.code, salt };
+    },
+    saveSpent: async (record, code) => {
+      const next = { ...record, code, version: record.version + 1 };
+      await deps.repo.saveSignInCode(emailIndex, next, record.version);
+      return next;
+    },
+  });
+  if (!spent || !owner) throw invalidCode(deps);
+  const session = newSession(deps, owner.licenseeId);
+  try {
+    await deps.repo.consumeSignInCode(emailIndex, spent.code.codeHash, session.record);
+  } catch (error) {
+    // A parallel right guess used the code first.
+    if (error instanceof ConcurrentUpdateError) throw invalidCode(deps);
+    throw error;
   }
-
-  const verdict = verifyCode(record.code, signInSalt(record.licenseeId), input.code, now);
-  if (verdict.outcome === 'rejected') {
-    await deps.repo.putSignInCode({ ...record, code: verdict.state });
-    throw invalidCode(deps);
-  }
-  await deps.repo.deleteSignInCode(record.licenseeId);
   deps.count('SignIns');
-  return startSession(deps, record.licenseeId);
+  return session.grant;
+}
+
+/**
+ * Signs in with the link of the latest sign-in mail: valid `policy.signIn.linkValidMinutes`, once, and
+ * only while no newer code replaced it. It has no attempt counter (its secret is 256 random bits), so
+ * neither spent code requests nor wrong guesses at the code keep the owner out. Any failure is the same
+ * 400 `invalid-code` as a wrong code.
+ */
+export async function signInWithLink(deps: SessionDeps, token: string): Promise<SessionGrant> {
+  const parsed = parseSignInLinkToken(token);
+  const profile = await deps.repo.getProfile(parsed?.licenseeId ?? absentLicenseeId);
+  const record = await deps.repo.getSignInCode(profile?.emailIndex ?? absentLicenseeId);
+  const link = record?.link;
+  const valid =
+    parsed !== undefined &&
+    profile !== undefined &&
+    profile.status !== 'pending' &&
+    link !== undefined &&
+    new Date(link.expiresAt) > deps.clock() &&
+    sameHash(link.secretHash, parsed.secretHash);
+  if (!valid) throw invalidCode(deps);
+  const session = newSession(deps, profile.licenseeId);
+  try {
+    await deps.repo.consumeSignInLink(profile.emailIndex, link.secretHash, session.record);
+  } catch (error) {
+    // Used a moment ago by a parallel request, or replaced by a newer code.
+    if (error instanceof ConcurrentUpdateError) throw invalidCode(deps);
+    throw error;
+  }
+  deps.count('SignIns');
+  return session.grant;
+}
+
+const sameHash = (a: string, b: string) =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** The session a bearer token opens, or undefined when it is malformed, unknown or expired. */
+export async function authenticateSession(
+  deps: Pick<ServiceDeps, 'repo'>,
+  token: string,
+): Promise<{ licenseeId: string; secretHash: string } | undefined> {
+  const parsed = parseSessionToken(token);
+  if (!parsed) return undefined;
+  const session = await deps.repo.getSession(parsed.licenseeId, parsed.secretHash);
+  return session && { licenseeId: session.licenseeId, secretHash: session.secretHash };
 }
 
 /** The licensee a bearer token belongs to, or undefined when it is malformed, unknown or expired. */
@@ -92,10 +185,7 @@ export async function authenticate(
   deps: Pick<ServiceDeps, 'repo'>,
   token: string,
 ): Promise<string | undefined> {
-  const parsed = parseSessionToken(token);
-  if (!parsed) return undefined;
-  const session = await deps.repo.getSession(parsed.licenseeId, parsed.secretHash);
-  return session?.licenseeId;
+  return (await authenticateSession(deps, token))?.licenseeId;
 }
 
 export async function signOut(deps: Pick<ServiceDeps, 'repo'>, token: string): Promise<void> {
@@ -107,6 +197,16 @@ export async function signOut(deps: Pick<ServiceDeps, 'repo'>, token: string): P
 export function invalidCode(deps: Pick<ServiceDeps, 'count'>): ProblemError {
   deps.count('FailedCodes');
   return new ProblemError(400, 'invalid-code', [{ field: 'code', code: 'invalid-code' }]);
+}
+
+/** The signed-in session, or a 401 for a missing, malformed, unknown or expired token. */
+export async function requireSession(
+  deps: Pick<ServiceDeps, 'repo'>,
+  token: string | undefined,
+): Promise<{ licenseeId: string; secretHash: string }> {
+  const session = token === undefined ? undefined : await authenticateSession(deps, token);
+  if (!session) throw new ProblemError(401, 'unauthorised');
+  return session;
 }
 
 /** The signed-in licensee, or a 401 for a missing, malformed, unknown or expired token. */

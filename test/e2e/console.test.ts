@@ -19,8 +19,10 @@ import {
   staffTab,
   submitRequest,
   tokenOf,
+  unconfirmedRequest,
   tr,
 } from './support/console.js';
+import { statusTexts } from '../../web/console/texts.js';
 import { E2E_TIMEOUT, nowSeconds, startPortal, type Portal } from './support/portal.js';
 import { focused, snap, watchForProblems } from './support/steps.js';
 
@@ -329,6 +331,53 @@ describe('dashboard', () => {
   );
 });
 
+describe('bulk close', () => {
+  it(
+    'closes all unconfirmed requests of the filter as spam, with their count and a confirmation',
+    { timeout: E2E_TIMEOUT },
+    async () => {
+      const owners = [
+        await newLicensee(portal, 'console-bulk-1'),
+        await newLicensee(portal, 'console-bulk-2'),
+      ];
+      for (const owner of owners) await unconfirmedRequest(portal, owner.email);
+      const { context, page } = await staffTab(portal, 'handler');
+      try {
+        await openRoute(page, 'requests');
+        await page.locator('select[name="status"]').selectOption('awaiting-confirmation');
+        await page.locator('#apply-filters').click();
+        // The filtered list replaces the open queue: only unconfirmed requests left, at least these two.
+        const unconfirmed = statusTexts['awaiting-confirmation']!.nl;
+        const statusCells = page.locator(`#request-list td[data-label="${tr('requests.status')}"]`);
+        await expect
+          .poll(async () => {
+            const cells = await statusCells.allTextContents();
+            return cells.length >= 2 && cells.every((cell) => cell === unconfirmed);
+          })
+          .toBe(true);
+        const count = await statusCells.count();
+        expect(count).toBeGreaterThanOrEqual(2);
+        await page.locator('select[name="as"]').selectOption('spam');
+        await page.locator('#bulk-close').click();
+        await page.getByText(`${tr('requests.bulkConfirm')} ${count}`).waitFor();
+        await page.getByRole('button', { name: `${tr('common.confirm')} (${count})` }).click();
+        await page.getByText(`${tr('requests.bulkDone')} ${count}`).waitFor();
+        expect(await page.locator('#request-list tbody tr').count()).toBe(0);
+        for (const owner of owners) {
+          const events = await auditOf(portal, owner.licenseeId);
+          const closed = events.filter((event) => event.action === 'privacy-request.closed-as-spam');
+          expect(closed).toHaveLength(1);
+          expect(closed[0]!.actor.username).toBe(
+            portal.stack.staffUsers?.find((user) => user.role === 'handler')?.username,
+          );
+        }
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});
+
 describe('roles', () => {
   it('shows a viewer no personal values and no action it may not use', { timeout: E2E_TIMEOUT }, async () => {
     const licensee = await newLicensee(portal, 'console-viewer');
@@ -412,11 +461,15 @@ describe('accessibility', () => {
         await tabTo(page, 'apply-filters', 60);
         await page.keyboard.press('Enter');
         await settledConsole(page);
+        // The filtered list is drawn after the answer arrives: wait for the new request's row before tabbing.
+        await page.locator(`#main a[href="#/requests/${request.reference}"]`).waitFor();
         for (let i = 0; i < 80 && (await focused(page, 'href')) !== `#/requests/${request.reference}`; i += 1)
           await page.keyboard.press('Tab');
         expect(await focused(page, 'href')).toBe(`#/requests/${request.reference}`);
         await page.keyboard.press('Enter');
         await settledConsole(page);
+        // The detail page renders after its data arrives: wait for it, or Tab walks the page it replaces.
+        await page.locator('#show-text').waitFor();
         await tabTo(page, 'show-text', 60);
         await page.keyboard.press('Enter');
         await page.locator('.request-text').waitFor();

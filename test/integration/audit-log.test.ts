@@ -59,4 +59,32 @@ describe('audit log', () => {
       log.record({ actor: { kind: 'system', id: 'test' }, action: 'Not An Action' }),
     ).rejects.toThrow();
   });
+
+  it('is append-only in code too: a write that would replace an existing event is refused, alone or in a transaction', async () => {
+    // The same id and moment twice: the second event would have the first one's key.
+    const licenseeId = ulid();
+    const fixedId = ulid();
+    const twin = createAuditLog({
+      client: table.client,
+      tableName: table.tableName,
+      clock: () => now,
+      newId: () => fixedId,
+    });
+    await twin.record({ actor: { kind: 'system', id: 'first' }, action: 'licence.ended', licenseeId });
+    await expect(
+      twin.record({ actor: { kind: 'system', id: 'second' }, action: 'licence.renewed', licenseeId }),
+    ).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    const { item } = twin.transactItem({
+      actor: { kind: 'system', id: 'third' },
+      action: 'licence.renewed',
+      licenseeId,
+    });
+    await expect(
+      table.client.send(new TransactWriteItemsCommand({ TransactItems: [item] })),
+    ).rejects.toMatchObject({
+      name: 'TransactionCanceledException',
+    });
+    const events = await log.forLicensee(licenseeId);
+    expect(events.map((event) => [event.actor.id, event.action])).toEqual([['first', 'licence.ended']]);
+  });
 });

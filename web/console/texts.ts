@@ -144,6 +144,11 @@ export const consoleTexts = {
     'Are you sure you want to close these requests? Count:',
   ),
   'requests.bulkDone': t('Gesloten verzoeken:', 'Requests closed:'),
+  'requests.bulkSkipped': t('Niet gesloten:', 'Not closed:'),
+  'requests.bulkRules': t(
+    'Als spam sluit alleen verzoeken die nooit bevestigd zijn; er gaat geen e-mail uit. Een bevestigd verzoek wordt beantwoord of met een reden geweigerd. Als dubbel koppelt elk verzoek aan het eerdere open verzoek van dezelfde soort van dezelfde licentiehouder, dat het antwoord krijgt.',
+    'As spam closes only requests that were never confirmed; no mail is sent. A confirmed request is answered or refused with a reason. As duplicate links each request to the same licensee’s earlier open request of the same kind, which gets the answer.',
+  ),
   'requests.serverFilterNote': t(
     'Gefilterd in de browser over de open verzoeken: de server biedt nog geen filters.',
     'Filtered in the browser over the open requests: the server offers no filters yet.',

@@ -1,6 +1,6 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { systemActor, type AuditActor } from '../../domain/audit.js';
-import { issueCode, verifyCode } from '../../domain/one-time-code.js';
+import { issueCode } from '../../domain/one-time-code.js';
 import {
   confirmByOf,
   dueDateOf,
@@ -18,7 +18,8 @@ import {
   type RequestView,
   type StoredPrivacyRequest,
 } from '../../domain/privacy-request.js';
-import { ProblemError } from '../../domain/problem-error.js';
+import { ProblemError, retryOnConflict } from '../../domain/problem-error.js';
+import { judgeGuess } from '../code-guard.js';
 import { loadProfile } from '../self-service.js';
 import { invalidCode } from '../session.js';
 import type { OutgoingMail } from '../ports.js';
@@ -52,10 +53,11 @@ export interface NewRequest {
   message?: string;
   patientData?: boolean;
   /**
-   * Why the request may proceed without a mailed code: a session (signed in), or an opt-out by mail whose
-   * sender passed SPF/DKIM with DMARC and matched the address on record. `none` waits for the code.
+   * Why the request may proceed without a mailed code: a session (signed in), an opt-out by mail whose
+   * sender passed SPF/DKIM with DMARC and matched the address on record, or the signed "this was not me"
+   * link of a notice mailed to the previous address. `none` waits for the code.
    */
-  verifiedBy: 'session' | 'sender-authenticated' | 'none';
+  verifiedBy: 'session' | 'sender-authenticated' | 'notice-link' | 'none';
   actor: AuditActor;
   reply?: MailReply;
   sourceMessageId?: string;
@@ -152,12 +154,16 @@ async function applyOptOut(
   request: StoredPrivacyRequest,
   actor: AuditActor,
 ): Promise<void> {
-  const profile = await deps.repo.getProfile(request.licenseeId);
-  if (!profile || profile.marketingOptOut) return;
-  await deps.repo.saveProfile(
-    { ...profile, marketingOptOut: true, version: profile.version + 1 },
-    profile.version,
-  );
+  const changed = await retryOnConflict(async () => {
+    const profile = await deps.repo.getProfile(request.licenseeId);
+    if (!profile || profile.marketingOptOut) return false;
+    await deps.repo.saveProfile(
+      { ...profile, marketingOptOut: true, version: profile.version + 1 },
+      profile.version,
+    );
+    return true;
+  });
+  if (!changed) return;
   await deps.audit.record({
     actor,
     action: 'marketing.opted-out',
@@ -177,7 +183,12 @@ async function sendConfirmation(
 ): Promise<StoredPrivacyRequest> {
   const now = deps.clock();
   const to = await addressOnRecord(deps, request.licenseeId, reply);
-  const issued = issueCode(request.confirmation, requestConfirmationSalt(request.requestId), now);
+  const issued = await issueCode(
+    deps.codeMac,
+    request.confirmation,
+    requestConfirmationSalt(request.requestId),
+    now,
+  );
   if (!issued.issued) {
     deps.count('CodesRateLimited');
     return save(deps, request, { ...request, pendingStep: undefined });
@@ -359,33 +370,38 @@ export async function createRequest(deps: RequestDeps, input: NewRequest): Promi
 
 /**
  * Confirms a request with the mailed code (web form; the link carries reference and code in its fragment).
- * A wrong code costs an attempt; the right code for an already confirmed request just shows it again.
+ * The attempt is spent before the guess is judged; the right code for an already confirmed request just
+ * shows it again.
  */
 export async function confirmRequest(
   deps: RequestDeps,
   input: { reference: string; code: string },
 ): Promise<RequestView> {
-  const now = deps.clock();
   const pointer = await deps.requests.findByReference(input.reference);
-  const request = pointer && (await deps.requests.getRequest(pointer.licenseeId, pointer.requestId));
-  if (!request?.confirmation) throw invalidCode(deps);
-  const verdict = verifyCode(
-    request.confirmation,
-    requestConfirmationSalt(request.requestId),
-    input.code,
-    now,
-  );
-  if (verdict.outcome === 'rejected') {
-    await save(deps, request, { ...request, confirmation: verdict.state });
-    throw invalidCode(deps);
-  }
-  if (request.status !== 'awaiting-confirmation') return viewOfRequest(request);
+  const spent = await judgeGuess(deps, input.code, {
+    load: async () => {
+      const request = pointer && (await deps.requests.getRequest(pointer.licenseeId, pointer.requestId));
+      return request?.confirmation
+        ? { record: request, code: request.confirmation, salt: requestConfirmationSalt(request.requestId) }
+        : undefined;
+    },
+    saveSpent: (request, confirmation) => save(deps, request, { ...request, confirmation }),
+  });
+  if (!spent?.confirmation) throw invalidCode(deps);
+  const judged = spent.confirmation.codeHash;
 
-  const actor: AuditActor = { kind: 'licensee', id: request.licenseeId };
-  const opened = { ...transition(request, 'open', now), pendingStep: 'apply' as const };
-  const saved = await save(deps, request, opened, [
-    auditItem(deps, actor, opened, 'privacy-request.confirmed'),
-  ]);
+  const actor: AuditActor = { kind: 'licensee', id: spent.licenseeId };
+  const saved = await retryOnConflict(async (attempt) => {
+    const request = attempt === 0 ? spent : await deps.requests.getRequest(spent.licenseeId, spent.requestId);
+    if (!request || request.confirmation?.codeHash !== judged) throw invalidCode(deps);
+    if (request.status !== 'awaiting-confirmation') return undefined;
+    const opened = { ...transition(request, 'open', deps.clock()), pendingStep: 'apply' as const };
+    return save(deps, request, opened, [auditItem(deps, actor, opened, 'privacy-request.confirmed')]);
+  });
+  if (!saved) {
+    const current = await deps.requests.getRequest(spent.licenseeId, spent.requestId);
+    return viewOfRequest(current ?? spent);
+  }
   deps.count('PrivacyRequestsConfirmed');
   return viewOfRequest(await advance(deps, saved, actor));
 }

@@ -176,7 +176,7 @@ export function breachNotice(to: string, name: string, breach: StoredBreach, wha
       `Wat wij hebben gedaan: ${breach.followUp}`,
       `Wat u zelf kunt doen: ${whatYouCanDo}`,
       '',
-      'Heeft u vragen? Mail naar info@zorgsom.nl met "Privacy" in het onderwerp. U kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl).',
+      'Hebt u vragen? Mail naar info@zorgsom.nl met "Privacy" in het onderwerp. U kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl).',
     ].join('\n'),
     [
       `Dear ${name},`,
@@ -229,9 +229,13 @@ export async function noticeToLicensees(
   for (const licenseeId of ids) {
     const profile = await loadProfile(deps, licenseeId).catch(() => undefined);
     if (!profile) continue;
-    await deps.mailer.send(
-      breachNotice(profile.pii.data.email, profile.pii.data.name, breach, input.whatYouCanDo),
-    );
+    // A staff decision (outside the daily budget), once per breach and licensee however often it is retried.
+    await deps.mailer.send({
+      ...breachNotice(profile.pii.data.email, profile.pii.data.name, breach, input.whatYouCanDo),
+      kind: 'decision',
+      template: 'breach-notice',
+      idempotencyKey: `breach:${breach.breachId}:notice:${licenseeId}`,
+    });
     sent += 1;
   }
   return { recipients: ids.length, sent };

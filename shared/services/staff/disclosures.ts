@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ulidSchema } from '../../domain/ids.js';
 import type { AuditActor } from '../../domain/audit.js';
 import { policy } from '../../domain/policy.js';
 import { ProblemError } from '../../domain/problem-error.js';
@@ -10,7 +11,7 @@ const categoryIds = policy.dataCategories.map((category) => category.id) as [str
 
 /** Statement §4: a disclosure names its legal basis, one of three; anything else is refused. */
 export const disclosureInputSchema = z.strictObject({
-  licenseeId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' }),
+  licenseeId: ulidSchema,
   recipient: z.string().trim().min(2, { message: 'required' }).max(200, { message: 'too-long' }),
   basis: z.enum(policy.disclosureBases, { message: 'invalid-basis' }),
   categories: z.array(z.enum(categoryIds, { message: 'invalid-category' })).min(1, { message: 'required' }),

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { timingSafeEqual } from 'node:crypto';
 import type { AuditActor } from '../../domain/audit.js';
-import { ProblemError } from '../../domain/problem-error.js';
+import { ProblemError, retryOnConflict } from '../../domain/problem-error.js';
 import { policy } from '../../domain/policy.js';
 import type { ServiceDeps } from '../deps.js';
 import type { OutgoingMail } from '../ports.js';
@@ -172,12 +172,16 @@ export async function unsubscribe(
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual))
     throw new ProblemError(400, 'invalid-code');
 
-  const profile = await deps.repo.getProfile(licenseeId);
-  if (!profile || profile.marketingOptOut) return;
-  await deps.repo.saveProfile(
-    { ...profile, marketingOptOut: true, version: profile.version + 1 },
-    profile.version,
-  );
+  const changed = await retryOnConflict(async () => {
+    const profile = await deps.repo.getProfile(licenseeId);
+    if (!profile || profile.marketingOptOut) return false;
+    await deps.repo.saveProfile(
+      { ...profile, marketingOptOut: true, version: profile.version + 1 },
+      profile.version,
+    );
+    return true;
+  });
+  if (!changed) return;
   await deps.audit.record({
     actor: { kind: 'licensee', id: licenseeId },
     action: 'marketing.opted-out',

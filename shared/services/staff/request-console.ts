@@ -60,7 +60,7 @@ const rowOf = (request: StoredPrivacyRequest, now: Date) => ({
 });
 
 /** The requests a filter can match, read by the narrowest key it gives. */
-async function candidates(deps: ConsoleDeps, filter: RequestFilter): Promise<StoredPrivacyRequest[]> {
+export async function candidates(deps: ConsoleDeps, filter: RequestFilter): Promise<StoredPrivacyRequest[]> {
   if (filter.reference) {
     const pointer = await deps.requests.findByReference(filter.reference);
     return pointer ? deps.requests.listRequests(pointer.licenseeId) : [];
@@ -91,7 +91,7 @@ async function candidates(deps: ConsoleDeps, filter: RequestFilter): Promise<Sto
   return [...queue, ...more.filter((request): request is StoredPrivacyRequest => request !== undefined)];
 }
 
-function matches(request: StoredPrivacyRequest, filter: RequestFilter): boolean {
+export function matches(request: StoredPrivacyRequest, filter: RequestFilter): boolean {
   if (filter.reference && request.reference !== filter.reference) return false;
   if (filter.status && !filter.status.includes(request.status)) return false;
   if (!filter.status && !filter.includeHidden && hiddenByDefault.has(request.status)) return false;

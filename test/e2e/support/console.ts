@@ -160,9 +160,19 @@ export async function submitRequest(
   return response.data;
 }
 
+/** A request asked by email address on the public form and never confirmed (hidden from the list by default). */
+export async function unconfirmedRequest(portal: Portal, email: string): Promise<void> {
+  const response = await call(portal, 'POST', '/api/privacy-requests/by-email', {
+    email,
+    type: 'complaint',
+    message: 'Nooit bevestigd.',
+  });
+  expect(response.status).toBeLessThan(300);
+}
+
 export interface AuditEvent {
   action: string;
-  actor: { kind: string; id: string };
+  actor: { kind: string; id: string; username?: string };
   subjectId?: string;
   details: Record<string, unknown>;
 }

@@ -350,12 +350,11 @@ function bulkForm(
         danger: true,
         opener: open,
         onConfirm: async () => {
-          const result = await api<{ closed: number }>('/admin/requests/bulk-close', {
-            filter: filterBody(filter),
-            as: as.control.value,
-            references: shown.map((request) => request.reference),
-            expectedCount: shown.length,
-          });
+          // The server selects by the same filter again and closes nothing if the count changed meanwhile.
+          const result = await api<{ closed: number; skipped: { reference: string }[] }>(
+            '/admin/requests/bulk-close',
+            { filter: filterBody(filter), as: as.control.value, expectedCount: shown.length },
+          );
           const box = host.firstElementChild as HTMLElement | null;
           if (!result.ok) {
             if (box) confirmStatus.get(box)?.problem(result.problem);
@@ -364,11 +363,21 @@ function bulkForm(
           await requestsPage(main, context);
           document
             .getElementById('request-count')
-            ?.append(` · ${tr('requests.bulkDone')} ${formatNumber(result.data.closed)}`);
+            ?.append(
+              ` · ${tr('requests.bulkDone')} ${formatNumber(result.data.closed)}`,
+              result.data.skipped.length > 0
+                ? ` · ${tr('requests.bulkSkipped')} ${formatNumber(result.data.skipped.length)}`
+                : '',
+            );
         },
       });
     },
     { kind: 'danger', id: 'bulk-close' },
   );
-  return h('div', { class: 'inline-form' }, as.wrap, open);
+  return h(
+    'div',
+    {},
+    h('p', { class: 'hint', id: 'bulk-rules' }, tr('requests.bulkRules')),
+    h('div', { class: 'inline-form' }, as.wrap, open),
+  );
 }

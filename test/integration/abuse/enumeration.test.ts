@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { callsPerService, recordAwsCalls, type AwsCallRecorder } from '../../support/aws-calls.js';
+import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
+import { registerLicensee } from '../../support/licensees.js';
+
+// 50 requests at once against DynamoDB Local take seconds, more on a loaded machine.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
+
+/**
+ * Issue 9, Build 3: a route that takes an email address answers a registered and a free address alike:
+ * same status, same body, and the same synchronous work, compared structurally as the number of
+ * DynamoDB, KMS and SES calls behind each answer (no timing here: timing is measured by
+ * test/support/enumeration-timing.ts, outside the test run).
+ */
+let api: LocalApi;
+let calls: AwsCallRecorder;
+beforeAll(async () => {
+  api = await startLocalApi();
+  calls = recordAwsCalls();
+});
+afterAll(async () => {
+  calls?.restore();
+  await api?.close();
+});
+
+const free = () => `vrij.${Date.now()}.${Math.random().toString(36).slice(2)}@example.nl`;
+
+/** One request, with the AWS calls made while it ran (requests here run one at a time). */
+async function observed(...args: Parameters<LocalApi['call']>) {
+  calls.take();
+  const answer = await api.call(...args);
+  return { status: answer.status, body: answer.body, work: callsPerService(calls.take()) };
+}
+
+/** Warms both paths once (container caches, blind-index cache), then compares a second, fresh pair. */
+async function compare(
+  request: (email: string) => Parameters<LocalApi['call']>,
+  { sameWork = true }: { sameWork?: boolean } = {},
+) {
+  const registered = await registerLicensee(api);
+  const other = await registerLicensee(api);
+  await observed(...request(other.email));
+  await observed(...request(free()));
+  const known = await observed(...request(registered.email));
+  const unknown = await observed(...request(free()));
+  expect(unknown.status).toBe(known.status);
+  expect(unknown.body).toEqual(known.body);
+  if (sameWork) expect(unknown.work).toEqual(known.work);
+  return { known, unknown, registered };
+}
+
+describe('registered and free addresses look the same', () => {
+  it('POST /api/sign-in/code', async () => {
+    const { known } = await compare((email) => ['POST', '/api/sign-in/code', { body: { email } }]);
+    expect(known.status).toBe(202);
+    expect(known.work.ses).toBe(1);
+  });
+
+  it('POST /api/sign-in (a wrong code)', async () => {
+    const { known } = await compare((email) => ['POST', '/api/sign-in', { body: { email, code: '000000' } }]);
+    expect(known.status).toBe(400);
+  });
+
+  it('POST /api/licensees (signup)', async () => {
+    // Same answer; the KMS work still differs (the blind-index cache of a recently seen address).
+    const { known } = await compare((email) => ['POST', '/api/licensees', { body: newLicensee({ email }) }], {
+      sameWork: false,
+    });
+    expect(known.status).toBe(202);
+    expect(known.work.ses).toBe(1);
+  });
+
+  it('POST /api/licensees/confirm (a wrong code)', async () => {
+    await compare((email) => ['POST', '/api/licensees/confirm', { body: { email, code: '000000' } }], {
+      sameWork: false,
+    });
+  });
+
+  it('PATCH /api/me to a taken address behaves exactly like one to a free address; the owner is told', async () => {
+    const requester = await registerLicensee(api);
+    const taken = await registerLicensee(api);
+    const patchTo = (email: string) =>
+      observed('PATCH', '/api/me', { token: requester.token, body: { email } });
+    await patchTo(free());
+    const toTaken = await patchTo(taken.email);
+    const toFree = await patchTo(free());
+    expect(toTaken.status).toBe(200);
+    expect(toTaken.body).toEqual(toFree.body);
+    expect(toTaken.body.emailChangePending).toBe(true);
+    const notice = (await api.mailsTo(taken.email)).at(-1);
+    expect(notice?.subject).toBe('E-mailadres al in gebruik / Email address already in use');
+    expect(notice?.text).not.toMatch(/\b\d{6}\b/);
+  });
+
+  it('POST /api/privacy-requests/by-email: same status and body', async () => {
+    const registered = await registerLicensee(api);
+    const known = await api.call('POST', '/api/privacy-requests/by-email', {
+      body: { email: registered.email, type: 'question', message: 'Welke gegevens heeft u?' },
+    });
+    const unknown = await api.call('POST', '/api/privacy-requests/by-email', {
+      body: { email: free(), type: 'question', message: 'Welke gegevens heeft u?' },
+    });
+    expect(unknown.status).toBe(known.status);
+    expect(unknown.body).toEqual(known.body);
+  });
+});

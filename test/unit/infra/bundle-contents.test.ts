@@ -1,0 +1,151 @@
+/**
+ * No function bundles a heavy module it never calls, and the rarely used ones load only on the paths that use
+ * them. Each function is bundled as the stack bundles it (infra/bundling.ts, the options NodejsFunction hands
+ * esbuild), in memory; the metafile says which packages each bundle holds and by which kind of import.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { build, type Metafile } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { esbuildOptions } from '../../../infra/bundling.js';
+
+const functionNames = readdirSync('functions')
+  .filter((name) => existsSync(`functions/${name}/handler.ts`))
+  .sort();
+
+interface Rule {
+  what: string;
+  /** Package names (scoped as `@scope/name`) that make up the module. */
+  packages: RegExp;
+  /** Exactly the functions that call it. */
+  onlyIn: string[];
+  /** Reached only through a dynamic import: not evaluated at cold init. */
+  lazy?: boolean;
+}
+
+const rules: Rule[] = [
+  {
+    what: 'pdf-lib (the overview PDF)',
+    packages: /^(?:pdf-lib|@pdf-lib\/.+|pako)$/,
+    onlyIn: ['self-service'],
+    lazy: true,
+  },
+  {
+    // Envelope encryption, for payloads over KMS's 4 KB and for items written before KMS Encrypt/Decrypt.
+    what: 'the AWS Encryption SDK',
+    packages:
+      /^(?:@aws-crypto\/(?:client-node|decrypt-node|encrypt-node|material-management)|asn1\.js|bn\.js)$/,
+    onlyIn: [
+      'admin',
+      'job-runner',
+      'licensee-signup',
+      'mail-intake',
+      'privacy-requests',
+      'request-hygiene',
+      'self-service',
+    ],
+    lazy: true,
+  },
+  {
+    what: 'postal-mime and entities (inbound MIME)',
+    packages: /^(?:postal-mime|entities)$/,
+    onlyIn: ['mail-intake'],
+  },
+  {
+    what: 'mailparser and its tree (replaced)',
+    packages: /^(?:mailparser|iconv-lite|libmime|html-to-text)$/,
+    onlyIn: [],
+  },
+  { what: 'jose (staff tokens)', packages: /^jose$/, onlyIn: ['admin'] },
+  {
+    what: 'the Lambda client (starting jobs)',
+    packages: /^@aws-sdk\/client-lambda$/,
+    onlyIn: ['admin', 'job-runner'],
+  },
+  {
+    what: 'the S3 client',
+    packages: /^@aws-sdk\/client-s3$/,
+    onlyIn: [
+      'admin',
+      'budget-review',
+      'budget-review-cleanup',
+      'job-runner',
+      'mail-intake',
+      'retention-sweeper',
+    ],
+  },
+];
+
+const packageOf = (input: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
+
+/** Every input the entry reaches by static imports and requires alone (what runs at cold init). */
+function staticallyReached(metafile: Metafile, entry: string): Set<string> {
+  const reached = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const input = queue.pop()!;
+    if (reached.has(input)) continue;
+    reached.add(input);
+    for (const imported of metafile.inputs[input]?.imports ?? []) {
+      if (imported.kind !== 'dynamic-import' && !imported.external) queue.push(imported.path);
+    }
+  }
+  return reached;
+}
+
+const bundles = new Map<string, { packages: Set<string>; atInit: Set<string> }>();
+
+beforeAll(async () => {
+  await Promise.all(
+    functionNames.map(async (name) => {
+      const entry = `functions/${name}/handler.ts`;
+      const { metafile } = await build({
+        ...esbuildOptions,
+        entryPoints: [entry],
+        outfile: `${name}.mjs`,
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      const inBundle = Object.values(metafile.outputs).flatMap((output) =>
+        Object.entries(output.inputs)
+          .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+          .map(([input]) => input),
+      );
+      const packagesOf = (inputs: Iterable<string>) =>
+        new Set([...inputs].map(packageOf).filter((p): p is string => p !== undefined));
+      bundles.set(name, {
+        packages: packagesOf(inBundle),
+        atInit: packagesOf(
+          [...staticallyReached(metafile, entry)].filter((input) => inBundle.includes(input)),
+        ),
+      });
+    }),
+  );
+}, 120_000);
+
+describe('what each function bundle holds', () => {
+  it('bundles every function of functions/', () => {
+    expect([...bundles.keys()].sort()).toEqual(functionNames);
+    expect(functionNames).toEqual(expect.arrayContaining(['mail-intake', 'self-service', 'admin']));
+  });
+
+  it.each(rules.map((rule) => [rule.what, rule] as const))(
+    '%s: only in the functions that call it',
+    (_what, rule) => {
+      const holding = functionNames.filter((name) =>
+        [...bundles.get(name)!.packages].some((pkg) => rule.packages.test(pkg)),
+      );
+      expect(holding).toEqual([...rule.onlyIn].sort());
+    },
+  );
+
+  it.each(rules.filter((rule) => rule.lazy).map((rule) => [rule.what, rule] as const))(
+    '%s: loaded only on the paths that use it, never at cold init',
+    (_what, rule) => {
+      for (const name of rule.onlyIn) {
+        const atInit = [...bundles.get(name)!.atInit].filter((pkg) => rule.packages.test(pkg));
+        expect({ function: name, atInit }).toEqual({ function: name, atInit: [] });
+      }
+    },
+  );
+});
