@@ -179,7 +179,7 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
     items: { licensee: ['GetItem', 'Query', 'PutItem'], audit: ['PutItem'] },
     indexes: [],
   },
-  // Requests by web form: by session or by email (a reference and an automatic-reply slot), confirmed by
+  // Requests by web form: by session or by email (a reference), confirmed by
   // reference and code; the workflow's steps (opt-out on the profile) and their audit events; "this was not
   // me" ends every session of the licensee.
   'privacy-requests': {
@@ -187,14 +187,14 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
       licensee: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
       email: ['GetItem'],
       reference: ['GetItem', 'PutItem'],
-      autoReply: ['PutItem'],
       audit: ['PutItem'],
       outbox: ['PutItem'],
     },
     indexes: [],
   },
   // One inbound mail: its intake record, the sender's owner and profile, a request (with reference) or an
-  // inbox item, one automatic reply per window, and the workflow's steps with their audit events.
+  // inbox item, and the workflow's steps with their audit events (the one automatic reply per window is the
+  // mail-sender's to keep).
   'mail-intake': {
     items: {
       licensee: ['GetItem', 'Query', 'PutItem'],
@@ -202,7 +202,6 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
       intake: ['GetItem', 'PutItem'],
       inbox: ['GetItem', 'PutItem'],
       reference: ['PutItem'],
-      autoReply: ['PutItem'],
       audit: ['PutItem'],
       outbox: ['PutItem'],
     },
@@ -213,7 +212,6 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
     items: {
       licensee: ['GetItem', 'Query', 'PutItem'],
       email: ['GetItem'],
-      autoReply: ['PutItem'],
       audit: ['PutItem'],
       outbox: ['PutItem'],
     },

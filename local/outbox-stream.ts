@@ -14,7 +14,9 @@ import { loadConfig } from '../shared/config.js';
 import { createObservability } from '../shared/observability.js';
 import { mailSenderFunction, type SenderResult } from '../shared/services/mail-sender/sender-function.js';
 import { createMailSenderDeps } from '../shared/wiring-mail-sender.js';
+import { invokedFunction } from '../shared/adapters/local-access.js';
 import { buildContext } from './http-server.js';
+import { enforceTableAccess } from './table-access-guard.js';
 
 type SenderHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -63,6 +65,7 @@ export function localMailSender(
  * outlives any SES outage). The same filter as infra's mapping: INSERTs of `OUTBOX#` items only.
  */
 export async function startOutboxStream(options: OutboxStreamOptions): Promise<OutboxStream> {
+  enforceTableAccess();
   const { env } = options;
   const tableName = env.TABLE_NAME!;
   const clientConfig = {
@@ -110,7 +113,10 @@ export async function startOutboxStream(options: OutboxStreamOptions): Promise<O
     if (batch.length === 0) return [];
     try {
       const context = buildContext('mail-sender', `local-${Date.now().toString(36)}`, 60_000);
-      const result = (await handler({ Records: batch }, context)) as SenderResult | undefined;
+      // Judged by the mail-sender's table grants, as IAM judges it in AWS.
+      const result = (await invokedFunction.run('mail-sender', () =>
+        handler({ Records: batch }, context),
+      )) as SenderResult | undefined;
       const failed = new Set(result?.batchItemFailures.map((failure) => failure.itemIdentifier) ?? []);
       const first = batch.findIndex((record) => failed.has(record.dynamodb?.SequenceNumber ?? ''));
       return first === -1 ? [] : batch.slice(first);

@@ -48,7 +48,8 @@ const rules: Rule[] = [
   {
     what: 'postal-mime and entities (inbound MIME)',
     packages: /^(?:postal-mime|entities)$/,
-    onlyIn: ['mail-intake'],
+    // admin: the staff inbox shows and answers a general mail from its raw MIME.
+    onlyIn: ['admin', 'mail-intake'],
   },
   {
     what: 'mailparser and its tree (replaced)',

@@ -536,6 +536,7 @@ describe('DynamoDB by partition (dynamodb:LeadingKeys), audit events append-only
     ['deadline-watch', stack.staffJobs.deadlineWatch],
     ['budget-review-cleanup', stack.staffJobs.budgetReviewCleanup],
     ['job-runner', stack.jobRunner.fn],
+    ['mail-sender', stack.mailOutbox.sender],
   ];
   const tableArn = () => getAtt(logicalId(stack.data.table));
   const onTable = (statements: Statement[]) =>
@@ -557,18 +558,21 @@ describe('DynamoDB by partition (dynamodb:LeadingKeys), audit events append-only
   // that widens a public function's grants fails here.
   const publicFunctions: Record<string, { table: string[]; indexes: string[] }> = {
     'licensee-signup': {
-      table: ['dynamodb:GetItem dynamodb:PutItem | EMAIL#* LICENSEE#*'],
+      table: ['dynamodb:GetItem dynamodb:PutItem | EMAIL#* LICENSEE#*', 'dynamodb:PutItem | OUTBOX#*'],
       indexes: [],
     },
     session: {
-      table: ['dynamodb:DeleteItem dynamodb:GetItem dynamodb:PutItem | EMAIL#* LICENSEE#*'],
+      table: [
+        'dynamodb:DeleteItem dynamodb:GetItem dynamodb:PutItem | EMAIL#* LICENSEE#*',
+        'dynamodb:PutItem | OUTBOX#*',
+      ],
       indexes: [],
     },
     'self-service': {
       table: [
         'dynamodb:DeleteItem dynamodb:GetItem dynamodb:PutItem dynamodb:Query dynamodb:UpdateItem | LICENSEE#*',
         'dynamodb:DeleteItem dynamodb:GetItem dynamodb:PutItem dynamodb:UpdateItem | EMAIL#*',
-        'dynamodb:PutItem | AUDIT#*',
+        'dynamodb:PutItem | AUDIT#* OUTBOX#*',
       ],
       indexes: [],
     },
@@ -581,7 +585,7 @@ describe('DynamoDB by partition (dynamodb:LeadingKeys), audit events append-only
         'dynamodb:DeleteItem dynamodb:GetItem dynamodb:PutItem dynamodb:Query | LICENSEE#*',
         'dynamodb:GetItem | EMAIL#*',
         'dynamodb:GetItem dynamodb:PutItem | REFERENCE#*',
-        'dynamodb:PutItem | AUDIT#* AUTOREPLY#*',
+        'dynamodb:PutItem | AUDIT#* OUTBOX#*',
       ],
       indexes: [],
     },
