@@ -156,15 +156,17 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
   },
   // Staff: requests (and their notes), licence ends, holds, disclosures, budget reviews, marketing audiences,
   // reports (audit months and by licensee), finding a licensee by address, the breach register, starting and
-  // showing jobs. Purges run in the job runner: admin deletes nothing.
+  // showing jobs; the staff inbox (general mail: read, handled, turned into a request with its reference).
+  // Purges run in the job runner: admin deletes nothing.
   admin: {
     items: {
       licensee: ['GetItem', 'ConditionCheckItem', 'Query', 'PutItem', 'UpdateItem'],
       email: ['GetItem', 'UpdateItem'],
-      reference: ['GetItem'],
+      reference: ['GetItem', 'PutItem'],
       audit: ['Query', 'PutItem'],
       job: ['GetItem', 'PutItem'],
       breach: ['GetItem', 'Query', 'PutItem'],
+      inbox: ['GetItem', 'PutItem'],
       outbox: ['PutItem'],
     },
     indexes: ['openRequests', 'auditByLicensee', 'marketingAudience'],
@@ -252,15 +254,15 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
     },
     indexes: ['marketingAudience', 'purgeQueue'],
   },
-  // The one mail-sender: claims a pending outbox item (its lease), spends the recipient's daily budget and the
-  // RFC 3834 window in the same transaction, reads and writes the suppression list, marks the item sent or
-  // dropped; the redrive finds still-pending mails through the deadline index's outbox shard.
+  // The one mail-sender: claims a pending outbox item (its lease) and spends the recipient's daily budget in one
+  // transaction, takes the sender's RFC 3834 window for an automatic reply, reads the suppression list, marks
+  // the item sent or dropped; the redrive finds still-pending mails through the deadline index's outbox shard.
   'mail-sender': {
     items: {
-      outbox: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
-      mailBudget: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
-      suppressed: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
-      autoReply: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+      outbox: ['GetItem', 'UpdateItem'],
+      mailBudget: ['UpdateItem'],
+      autoReply: ['PutItem'],
+      suppressed: ['GetItem'],
     },
     indexes: ['openRequests'],
   },

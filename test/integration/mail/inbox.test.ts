@@ -1,15 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verdictsFromHeaders } from '../../../local/smtp-server.js';
-import { loadConfig } from '../../../shared/config.js';
-import { rawMailKeyOf } from '../../../shared/domain/mail-classification.js';
-import { createObservability } from '../../../shared/observability.js';
-import { mailIntakeFunction } from '../../../shared/services/mail-intake/intake-function.js';
-import { sesEventFor } from '../../../shared/services/mail-intake/ses-event.js';
-import { createMailIntakeDeps } from '../../../shared/wiring-requests.js';
+import { generalMail, mailIntakeOf } from '../../support/general-mail.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
-import { lambdaContext } from './support.js';
 
 /**
  * The staff inbox over the real staff routes: general mail to info@ is listed newest first with its sender
@@ -21,30 +13,11 @@ let deliver: (raw: string, envelopeSender: string) => Promise<string>;
 
 beforeAll(async () => {
   api = await startLocalApi();
-  const deps = createMailIntakeDeps(loadConfig(api.env), { count: () => {} });
-  const intake = mailIntakeFunction(deps, createObservability('mail-intake'));
-  deliver = async (raw, envelopeSender) => {
-    const messageId = `inbox${randomBytes(10).toString('hex')}`;
-    const buffer = Buffer.from(raw.replaceAll('\n', '\r\n'), 'utf8');
-    await deps.rawMail.put(rawMailKeyOf(messageId), buffer);
-    const result = (await intake(
-      sesEventFor({
-        messageId,
-        envelopeSender,
-        recipients: ['info@zorgsom.nl'],
-        verdicts: verdictsFromHeaders(buffer),
-      }),
-      lambdaContext('mail-intake'),
-    )) as { outcomes: string[] };
-    return result.outcomes[0] ?? '';
-  };
+  deliver = mailIntakeOf(api);
 });
 afterAll(async () => {
   await api?.close();
 });
-
-const generalMail = (from: string, subject: string, text: string, messageId: string) =>
-  `From: <${from}>\nTo: info@zorgsom.nl\nSubject: ${subject}\nMessage-ID: ${messageId}\nDate: Tue, 1 Dec 2026 09:00:00 +0100\nContent-Type: text/plain; charset=utf-8\n\n${text}\n`;
 
 type Item = { reference: string; sender: string | null; subject: string | null; status: string };
 

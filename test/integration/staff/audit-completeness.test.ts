@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffRoleByRouteKey, staffRoutes } from '../../../functions/routes.js';
 import type { StaffRole } from '../../../shared/domain/staff-roles.js';
+import { generalMail, mailIntakeOf } from '../../support/general-mail.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
 
@@ -35,6 +36,9 @@ const world = {} as {
   reviewId: string;
   breachId: string;
   jobId: string;
+  /** Staff-inbox items: general mail from a stranger (answered, handled) and from the owner (converted). */
+  strangersMail: string;
+  ownersMail: string;
 };
 
 const createRequest = async (licensee: Licensee, type: string, message?: string) => {
@@ -64,6 +68,18 @@ beforeAll(async () => {
   world.deletion = await createRequest(leaving, 'deletion');
   world.ending = await registerLicensee(api);
   world.reviewer = await registerLicensee(api);
+  const deliver = mailIntakeOf(api);
+  const inboxReference = async (from: string, subject: string, messageId: string) => {
+    expect(await deliver(generalMail(from, subject, 'Waar blijft mijn factuur?', messageId), from)).toBe(
+      'general',
+    );
+    const listed = await api.staff('POST', '/api/admin/inbox/list', {}, 'handler');
+    const items = listed.body.items as { reference: string; sender: string | null }[];
+    return items.find((item) => item.sender === from)!.reference;
+  };
+  const stranger = `onbekend.${Date.now().toString(36)}@example.org`;
+  world.strangersMail = await inboxReference(stranger, 'Factuur', '<audit-f1@example.org>');
+  world.ownersMail = await inboxReference(world.owner.email, 'Factuur', '<audit-f2@example.nl>');
 });
 afterAll(async () => {
   await api?.close();
@@ -390,6 +406,32 @@ const cases: Case[] = [
       ...Array<string>(noticeRecipients).fill('statement.notice-sent'),
       'statement.notice-finished',
     ],
+  },
+  {
+    route: 'POST /api/admin/inbox/list',
+    body: () => ({}),
+    // The list names each mail's sender: a read of personal values.
+    audit: ['inbox.listed'],
+  },
+  {
+    route: 'POST /api/admin/inbox/show',
+    body: () => ({ reference: world.strangersMail }),
+    audit: ['inbox.read'],
+  },
+  {
+    route: 'POST /api/admin/inbox/answer',
+    body: () => ({ reference: world.strangersMail, text: 'Uw factuur is onderweg.' }),
+    audit: ['inbox.answered'],
+  },
+  {
+    route: 'POST /api/admin/inbox/handle',
+    body: () => ({ reference: world.strangersMail }),
+    audit: ['inbox.handled'],
+  },
+  {
+    route: 'POST /api/admin/inbox/convert',
+    body: () => ({ reference: world.ownersMail, type: 'overview' }),
+    audit: ['inbox.converted', 'privacy-request.received'],
   },
   {
     route: 'POST /api/admin/retention/repurge',
