@@ -34,6 +34,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/licensees/confirm', fn: 'licensee-signup', access: 'public' },
   { method: 'POST', path: '/api/sign-in/code', fn: 'session', access: 'public' },
   { method: 'POST', path: '/api/sign-in', fn: 'session', access: 'public' },
+  { method: 'POST', path: '/api/sign-in/link', fn: 'session', access: 'public' },
   { method: 'POST', path: '/api/sign-out', fn: 'session', access: 'session' },
   { method: 'GET', path: '/api/me', fn: 'self-service', access: 'session' },
   { method: 'PATCH', path: '/api/me', fn: 'self-service', access: 'session' },

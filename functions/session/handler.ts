@@ -1,11 +1,16 @@
 import { loadConfig } from '../../shared/config.js';
-import { emailAndCodeBodySchema, emailCodeBodySchema } from '../../shared/domain/licensee.js';
+import {
+  emailAndCodeBodySchema,
+  emailCodeBodySchema,
+  signInLinkBodySchema,
+} from '../../shared/domain/licensee.js';
 import { bodyOf, httpFunction, type RouteHandler } from '../../shared/http/http-function.js';
 import { createObservability } from '../../shared/observability.js';
 import {
   requestSignInCode,
   requireLicensee,
   signIn,
+  signInWithLink,
   signOut,
   type SessionDeps,
 } from '../../shared/services/session.js';
@@ -20,6 +25,10 @@ export function createRoutes(deps: SessionDeps): Record<string, RouteHandler> {
     'POST /api/sign-in': async (request) => ({
       status: 200,
       body: await signIn(deps, bodyOf(emailAndCodeBodySchema, request)),
+    }),
+    'POST /api/sign-in/link': async (request) => ({
+      status: 200,
+      body: await signInWithLink(deps, bodyOf(signInLinkBodySchema, request).token),
     }),
     'POST /api/sign-out': async (request) => {
       await requireLicensee(deps, request.bearerToken);

@@ -123,6 +123,36 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
     pk: keys.email(emailIndex),
     sk: `BUDGET#${purpose}`,
   });
+  /**
+   * Deletes the address's sign-in record while its `hashPath` (code or link hash) is still the one judged,
+   * and puts the session, in one transaction.
+   */
+  const consumeSignInRecord = async (
+    emailIndex: string,
+    hashPath: 'code.codeHash' | 'link.secretHash',
+    hash: string,
+    session: SessionRecord,
+  ) =>
+    transact([
+      {
+        Delete: {
+          TableName: tableName,
+          Key: marshall(signInCodeKey(emailIndex)),
+          ConditionExpression: '#holder.#hash = :hash',
+          ExpressionAttributeNames: { '#holder': hashPath.split('.')[0]!, '#hash': hashPath.split('.')[1]! },
+          ExpressionAttributeValues: marshall({ ':hash': hash }),
+        },
+      },
+      {
+        Put: {
+          TableName: tableName,
+          Item: toItem(
+            { pk: keys.licensee(session.licenseeId), sk: keys.session(session.secretHash) },
+            session,
+          ),
+        },
+      },
+    ]);
   const versionGuard = (expectedVersion: number | undefined) =>
     expectedVersion === undefined
       ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -272,26 +302,12 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
      * of parallel right guesses exactly one gets a session.
      */
     async consumeSignInCode(emailIndex: string, codeHash: string, session: SessionRecord): Promise<void> {
-      await transact([
-        {
-          Delete: {
-            TableName: tableName,
-            Key: marshall(signInCodeKey(emailIndex)),
-            ConditionExpression: '#code.codeHash = :hash',
-            ExpressionAttributeNames: { '#code': 'code' },
-            ExpressionAttributeValues: marshall({ ':hash': codeHash }),
-          },
-        },
-        {
-          Put: {
-            TableName: tableName,
-            Item: toItem(
-              { pk: keys.licensee(session.licenseeId), sk: keys.session(session.secretHash) },
-              session,
-            ),
-          },
-        },
-      ]);
+      await consumeSignInRecord(emailIndex, 'code.codeHash', codeHash, session);
+    },
+
+    /** The same for the record's sign-in link: of parallel uses of one link exactly one gets a session. */
+    async consumeSignInLink(emailIndex: string, secretHash: string, session: SessionRecord): Promise<void> {
+      await consumeSignInRecord(emailIndex, 'link.secretHash', secretHash, session);
     },
 
     getAddressBudget: (emailIndex: string, purpose: string): Promise<AddressBudget | undefined> =>

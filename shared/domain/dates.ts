@@ -23,3 +23,11 @@ export function epochSeconds(at: Date): number {
 
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
+
+/** A calendar day ("2026-12-01") as people read it: "1 december 2026" / "1 December 2026" (Europe/Amsterdam). */
+export function longDate(isoDay: string, language: 'nl' | 'en'): string {
+  return new Intl.DateTimeFormat(language === 'nl' ? 'nl-NL' : 'en-GB', {
+    dateStyle: 'long',
+    timeZone: 'Europe/Amsterdam',
+  }).format(new Date(`${isoDay}T12:00:00Z`));
+}

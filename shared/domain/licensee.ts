@@ -226,6 +226,11 @@ export const emailAndCodeBodySchema = z.strictObject(
   { error: typeError },
 );
 export const codeBodySchema = z.strictObject({ code: codeSchema }, { error: typeError });
+/** The token of a mailed sign-in link (`<licenseeId>.<secret>`); its shape is checked where it is judged. */
+export const signInLinkBodySchema = z.strictObject(
+  { token: z.string({ error: typeError }).max(100, { message: 'invalid-code' }) },
+  { error: typeError },
+);
 
 export type Address = z.infer<typeof addressSchema>;
 export { normalisePostcode };

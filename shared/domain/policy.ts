@@ -213,6 +213,12 @@ export const policy = {
     /** Codes per hour for one address (sign-in, kept per address whether registered or not) or one record. */
     maxCodesPerHour: 5,
     sessionTtlMinutes: 30,
+    /**
+     * The sign-in link in every sign-in code mail: single use, replaced by the next code's. At least the
+     * hourly code window, so while the address's code budget is spent the latest mail's link still works:
+     * nobody can lock the owner out by asking for the owner's codes or guessing at them.
+     */
+    linkValidMinutes: 60,
     /** The "this was not me" link in the notice to the previous address after an email change. */
     notMeLinkDays: 30,
   },

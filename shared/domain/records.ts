@@ -43,6 +43,11 @@ export type EmailOwnerRecord = z.infer<typeof emailOwnerRecordSchema>;
  */
 export const signInCodeRecordSchema = z.object({
   code: oneTimeCodeSchema,
+  /**
+   * The sign-in link mailed with the code (hash of its secret only): no attempt counter to spend, so
+   * wrong guesses at the code cannot take it away. Absent in records written before links existed.
+   */
+  link: z.object({ secretHash: z.string(), expiresAt: z.iso.datetime() }).optional(),
   expiresAt: z.number().int(),
   version: z.number().int().min(1),
 });

@@ -10,6 +10,13 @@ export function newSessionToken(licenseeId: string): { token: string; secretHash
   return { token: `${licenseeId}.${secret}`, secretHash: hashSecret(secret) };
 }
 
+/**
+ * A sign-in link's token has the same shape (`<licenseeId>.<secret>`, only the hash stored): the id finds the
+ * licensee, whose address's sign-in record holds the hash.
+ */
+export const newSignInLinkToken = newSessionToken;
+export const parseSignInLinkToken = (token: string) => parseSessionToken(token);
+
 export function parseSessionToken(token: string): { licenseeId: string; secretHash: string } | undefined {
   const match = /^([0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match?.[1] || !match[2]) return undefined;

@@ -70,12 +70,13 @@ export const mails = {
       `Iemand probeerde een licentie aan te vragen met dit e-mailadres, maar er is al een licentie aan gekoppeld. Wilt u inloggen? Ga naar ${portalUrl}.\nWas u dit niet? Dan hoeft u niets te doen.`,
       `Someone tried to register a licence with this email address, which already has one. To sign in, go to ${portalUrl}.\nNot you? No action is needed.`,
     ),
-  signInCode: (to: string, code: string) =>
+  /** The link works without the code (see `signInWithLink`): spent code requests or guesses lock nobody out. */
+  signInCode: (to: string, code: string, link: string) =>
     bilingual(
       to,
       { nl: 'Uw inlogcode', en: 'Your sign-in code' },
-      `Uw inlogcode is ${code}. De code is ${minutes} minuten geldig.`,
-      `Your sign-in code is ${code}. It is valid for ${minutes} minutes.`,
+      `Uw inlogcode is ${code}. De code is ${minutes} minuten geldig.\nOf log in met deze link, ${policy.signIn.linkValidMinutes} minuten geldig en één keer te gebruiken, ook als de code niet meer werkt: ${link}\nVroeg u geen code aan? Dan kunt u deze e-mail negeren; zonder de code of de link komt niemand binnen.`,
+      `Your sign-in code is ${code}. It is valid for ${minutes} minutes.\nOr sign in with this link, valid for ${policy.signIn.linkValidMinutes} minutes and once, even when the code no longer works: ${link}\nDid not ask for a code? You can ignore this email; without the code or the link nobody gets in.`,
     ),
   signInNoLicence: (to: string, portalUrl: string) =>
     bilingual(

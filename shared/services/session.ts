@@ -1,8 +1,14 @@
+import { timingSafeEqual } from 'node:crypto';
 import { addMinutes, epochSeconds } from '../domain/dates.js';
 import { absentLicenseeId } from '../domain/ids.js';
 import { codeRateWindowMinutes, issueCode } from '../domain/one-time-code.js';
 import { policy } from '../domain/policy.js';
-import { newSessionToken, parseSessionToken } from '../domain/session-token.js';
+import {
+  newSessionToken,
+  newSignInLinkToken,
+  parseSessionToken,
+  parseSignInLinkToken,
+} from '../domain/session-token.js';
 import type { ServiceDeps } from './deps.js';
 
 /** Signing in never decrypts: the session function holds no key that could. */
@@ -58,13 +64,19 @@ export async function requestSignInCode(deps: SessionDeps, email: string): Promi
     deps.count('CodesRateLimited');
     return;
   }
+  // A link for every address (the same work); only a licensee's mail carries it, and only its id opens it.
+  const link = newSignInLinkToken(owner?.licenseeId ?? absentLicenseeId);
+  const linkExpiresAt = addMinutes(now, policy.signIn.linkValidMinutes);
   try {
     await deps.repo.saveSignInCode(
       emailIndex,
       {
         code: issued.state,
-        // The record outlives the code so the hourly budget survives an expired code.
-        expiresAt: epochSeconds(addMinutes(now, codeRateWindowMinutes)),
+        link: { secretHash: link.secretHash, expiresAt: linkExpiresAt.toISOString() },
+        // The record outlives code and link so the hourly budget survives an expired code.
+        expiresAt: epochSeconds(
+          addMinutes(now, Math.max(codeRateWindowMinutes, policy.signIn.linkValidMinutes)),
+        ),
         version: (previous?.version ?? 0) + 1,
       },
       previous?.version,
@@ -78,7 +90,9 @@ export async function requestSignInCode(deps: SessionDeps, email: string): Promi
   const registered = profile !== undefined;
   // The address typed has the blind index of the registered one, so no decryption is needed to reply.
   await deps.mailer.send(
-    registered ? mails.signInCode(email, issued.code) : mails.signInNoLicence(email, deps.portalUrl),
+    registered
+      ? mails.signInCode(email, issued.code, `${deps.portalUrl}/sign-in.html#link=${link.token}`)
+      : mails.signInNoLicence(email, deps.portalUrl),
   );
   deps.count('SignInCodesSent');
 }
@@ -120,6 +134,40 @@ export async function signIn(
   deps.count('SignIns');
   return session.grant;
 }
+
+/**
+ * Signs in with the link of the latest sign-in mail: valid `policy.signIn.linkValidMinutes`, once, and
+ * only while no newer code replaced it. It has no attempt counter (its secret is 256 random bits), so
+ * neither spent code requests nor wrong guesses at the code keep the owner out. Any failure is the same
+ * 400 `invalid-code` as a wrong code.
+ */
+export async function signInWithLink(deps: SessionDeps, token: string): Promise<SessionGrant> {
+  const parsed = parseSignInLinkToken(token);
+  const profile = await deps.repo.getProfile(parsed?.licenseeId ?? absentLicenseeId);
+  const record = await deps.repo.getSignInCode(profile?.emailIndex ?? absentLicenseeId);
+  const link = record?.link;
+  const valid =
+    parsed !== undefined &&
+    profile !== undefined &&
+    profile.status !== 'pending' &&
+    link !== undefined &&
+    new Date(link.expiresAt) > deps.clock() &&
+    sameHash(link.secretHash, parsed.secretHash);
+  if (!valid) throw invalidCode(deps);
+  const session = newSession(deps, profile.licenseeId);
+  try {
+    await deps.repo.consumeSignInLink(profile.emailIndex, link.secretHash, session.record);
+  } catch (error) {
+    // Used a moment ago by a parallel request, or replaced by a newer code.
+    if (error instanceof ConcurrentUpdateError) throw invalidCode(deps);
+    throw error;
+  }
+  deps.count('SignIns');
+  return session.grant;
+}
+
+const sameHash = (a: string, b: string) =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** The session a bearer token opens, or undefined when it is malformed, unknown or expired. */
 export async function authenticateSession(

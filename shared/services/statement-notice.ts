@@ -1,4 +1,5 @@
 import type { AuditActor } from '../domain/audit.js';
+import { longDate } from '../domain/dates.js';
 import type { JobView, StoredJob } from '../domain/job.js';
 import { policy } from '../domain/policy.js';
 import { startJobOnce, type JobDeps } from './jobs/jobs.js';
@@ -18,13 +19,6 @@ import type { StaffDeps } from './staff/staff-deps.js';
 export const statementNoticeKey = (version: string) => `statement-notice:${version}`;
 
 type Statement = Pick<typeof policy.statement, 'version' | 'effectiveDate' | 'changes'>;
-
-function longDate(isoDay: string, language: 'nl' | 'en'): string {
-  return new Intl.DateTimeFormat(language === 'nl' ? 'nl-NL' : 'en-GB', {
-    dateStyle: 'long',
-    timeZone: 'Europe/Amsterdam',
-  }).format(new Date(`${isoDay}T12:00:00Z`));
-}
 
 export function statementNoticeMail(
   to: string,

@@ -461,11 +461,15 @@ describe('accessibility', () => {
         await tabTo(page, 'apply-filters', 60);
         await page.keyboard.press('Enter');
         await settledConsole(page);
+        // The filtered list is drawn after the answer arrives: wait for the new request's row before tabbing.
+        await page.locator(`#main a[href="#/requests/${request.reference}"]`).waitFor();
         for (let i = 0; i < 80 && (await focused(page, 'href')) !== `#/requests/${request.reference}`; i += 1)
           await page.keyboard.press('Tab');
         expect(await focused(page, 'href')).toBe(`#/requests/${request.reference}`);
         await page.keyboard.press('Enter');
         await settledConsole(page);
+        // The detail page renders after its data arrives: wait for it, or Tab walks the page it replaces.
+        await page.locator('#show-text').waitFor();
         await tabTo(page, 'show-text', 60);
         await page.keyboard.press('Enter');
         await page.locator('.request-text').waitFor();

@@ -1,3 +1,4 @@
+import { longDate } from '../../shared/domain/dates.js';
 import { policy } from '../../shared/domain/policy.js';
 import {
   disclosureBasisTexts,
@@ -57,10 +58,7 @@ const joinList = (items: string[], word: string): string =>
 
 /** The statement's date, as people read it. */
 export function statementDate(language: 'nl' | 'en'): string {
-  return new Intl.DateTimeFormat(language === 'nl' ? 'nl-NL' : 'en-GB', {
-    dateStyle: 'long',
-    timeZone: 'Europe/Amsterdam',
-  }).format(new Date(`${policy.statement.effectiveDate}T12:00:00Z`));
+  return longDate(policy.statement.effectiveDate, language);
 }
 
 export type Block =

@@ -103,9 +103,24 @@ function confirm(): void {
   resend('confirm-resend-form', () => email);
 }
 
+/** The token of a mailed sign-in link (`sign-in.html#link=…`), removed from the address bar at once. */
+function linkFromFragment(): string | undefined {
+  const token = /^#link=([0-9A-Za-z._-]{1,100})$/.exec(window.location.hash)?.[1];
+  if (window.location.hash) history.replaceState(null, '', window.location.pathname);
+  return token;
+}
+
 function signIn(): void {
   const codeForm = formById('sign-in-code-form');
   const signInForm = formById('sign-in-form');
+  const linked = linkFromFragment();
+  if (linked) {
+    void api<SessionView>('POST', '/api/sign-in/link', { body: { token: linked } }).then((result) => {
+      if (result.ok) return signedIn(result.data);
+      // Used, replaced by a newer mail, or expired: the code form right here asks for a new one.
+      showProblem(codeForm, result.problem);
+    });
+  }
   onSubmit(codeForm, async () => {
     clearMessages(signInForm);
     const result = await api('POST', '/api/sign-in/code', { body: nest(values(codeForm)) });

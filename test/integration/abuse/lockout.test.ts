@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { codeRateWindowMinutes } from '../../../shared/domain/one-time-code.js';
+import { policy } from '../../../shared/domain/policy.js';
+import { startLocalApi, type LocalApi } from '../../support/local-api.js';
+import { registerLicensee } from '../../support/licensees.js';
+
+// 50 requests at once against DynamoDB Local take seconds, more on a loaded machine.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
+
+/**
+ * Issue 9, Build 4 "budgets, not lockouts": a stranger who knows a licensee's address can spend its hourly
+ * code budget and every guess at the latest code, yet the owner still signs in, through the link in the
+ * latest sign-in mail (single use, replaced by the next code's, no attempt counter).
+ */
+let api: LocalApi;
+beforeAll(async () => {
+  api = await startLocalApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const linkIn = (text: string | undefined) => /sign-in\.html#link=([0-9A-Za-z._-]+)/.exec(text ?? '')?.[1];
+const signInMails = async (email: string) =>
+  (await api.mailsTo(email)).filter((mail) => mail.subject.startsWith('Uw inlogcode'));
+
+describe('an attacker cannot lock the owner out of sign-in', () => {
+  it('the link outlasts the code window, so a spent budget always leaves a working link', () => {
+    expect(policy.signIn.linkValidMinutes).toBeGreaterThanOrEqual(codeRateWindowMinutes);
+  });
+
+  it('codes asked for and guessed at by a stranger: the latest mail’s link still signs the owner in, once', async () => {
+    const { email } = await registerLicensee(api);
+    // The stranger spends the whole hourly budget, and asks again.
+    for (let request = 0; request < policy.signIn.maxCodesPerHour + 3; request++) {
+      expect((await api.call('POST', '/api/sign-in/code', { body: { email } })).status).toBe(202);
+    }
+    const mails = await signInMails(email);
+    expect(mails).toHaveLength(policy.signIn.maxCodesPerHour);
+    // ...and every guess at the latest code.
+    for (let guess = 0; guess < policy.signIn.maxCodeAttempts + 2; guess++) {
+      const wrong = await api.call('POST', '/api/sign-in', { body: { email, code: '000000' } });
+      expect(wrong.status).toBe(400);
+    }
+    const code = await api.latestCode(email);
+    expect((await api.call('POST', '/api/sign-in', { body: { email, code } })).status).toBe(400);
+
+    // An older mail's link was replaced by the newer code; the latest one works.
+    const older = linkIn(mails.at(-2)?.text);
+    const latest = linkIn(mails.at(-1)?.text);
+    expect(older).toBeDefined();
+    expect(latest).toBeDefined();
+    expect((await api.call('POST', '/api/sign-in/link', { body: { token: older } })).status).toBe(400);
+    const signedIn = await api.call('POST', '/api/sign-in/link', { body: { token: latest } });
+    expect(signedIn.status).toBe(200);
+    expect((await api.call('GET', '/api/me', { token: signedIn.body.token })).status).toBe(200);
+    // Used: never again.
+    const again = await api.call('POST', '/api/sign-in/link', { body: { token: latest } });
+    expect(again.status).toBe(400);
+    expect(again.body.code).toBe('invalid-code');
+  });
+
+  it('50 parallel uses of one link: exactly one session, no 5xx', async () => {
+    const { email } = await registerLicensee(api);
+    await api.call('POST', '/api/sign-in/code', { body: { email } });
+    const token = linkIn((await signInMails(email)).at(-1)?.text);
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => api.call('POST', '/api/sign-in/link', { body: { token } })),
+    );
+    expect(answers.filter((answer) => answer.status >= 500)).toEqual([]);
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
+    for (const answer of answers.filter((a) => a.status !== 200)) expect(answer.status).toBe(400);
+  });
+
+  it('a made-up, malformed or other licensee’s token is the same 400 as a wrong code', async () => {
+    const owner = await registerLicensee(api);
+    await api.call('POST', '/api/sign-in/code', { body: { email: owner.email } });
+    const real = linkIn((await signInMails(owner.email)).at(-1)?.text)!;
+    const other = await registerLicensee(api);
+    const [, secret] = real.split('.');
+    for (const token of ['x', `${other.licenseeId}.${secret}`, `${owner.licenseeId}.${'A'.repeat(43)}`]) {
+      const answer = await api.call('POST', '/api/sign-in/link', { body: { token } });
+      expect(answer.status).toBe(400);
+      expect(answer.body.code).toBe('invalid-code');
+    }
+    const tooLong = await api.call('POST', '/api/sign-in/link', { body: { token: 'x'.repeat(5000) } });
+    expect(tooLong.status).toBe(400);
+    // The real link still works after all that.
+    expect((await api.call('POST', '/api/sign-in/link', { body: { token: real } })).status).toBe(200);
+  });
+});
