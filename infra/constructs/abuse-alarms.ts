@@ -6,7 +6,6 @@ import {
   MathExpression,
   Metric,
   TreatMissingData,
-  type IAlarm,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -104,7 +103,7 @@ export class AbuseAlarms extends Construct {
     }
   }
 
-  all(): IAlarm[] {
+  all(): Alarm[] {
     return [this.serverErrors, this.failedCodes, this.bounceRate, this.complaintRate];
   }
 }

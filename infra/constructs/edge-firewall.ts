@@ -117,7 +117,8 @@ export class EdgeFirewall extends Construct {
         // themselves with a 413 problem+json (shared/http/http-function.ts), so it only counts here.
         managedRules('AWSManagedRulesCommonRuleSet', 3, ['SizeRestrictions_BODY']),
       ],
-      visibilityConfig: visibility('ZorgSomPrivacyEdge'),
+      // The web ACL's metric name is the WebACL dimension of every rule's metrics: one per stage.
+      visibilityConfig: visibility(props.name),
     });
     Validations.of(this.webAcl).acknowledge(
       ...['HIPAA.Security-WAFv2LoggingEnabled', 'NIST.800.53.R5-WAFv2LoggingEnabled'].map((ruleId) => ({
