@@ -35,6 +35,9 @@ export const reservedConcurrency: Readonly<Record<TableFunction, number>> = {
   'ttl-audit': 5,
   // One copy per running staff job (marketing send, statement notice, purge), each continuing itself.
   'job-runner': 5,
+  // The one mail-sender: one copy per outbox stream shard plus the redrive schedule. Mail waits in the outbox
+  // (never lost) when all are busy, so this also caps how fast a flood of triggers can reach SES.
+  'mail-sender': 5,
 };
 
 export const totalReservedConcurrency = Object.values(reservedConcurrency).reduce((sum, n) => sum + n, 0);

@@ -1,6 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -36,14 +34,12 @@ export const mailOutboxFunctionNames = ['mail-sender'] as const;
  * source mapping that passes only INSERTs of outbox items, with retries, bisection on error, partial batch
  * responses and an on-failure record in a dead-letter queue with an alarm. A schedule invokes the same
  * function every few minutes to deliver whatever is still pending (after an SES outage longer than the
- * stream's retries), so a mail is never lost. Alarms on SES's bounce and complaint rates guard our reputation.
+ * stream's retries), so a mail is never lost. SES's bounce and complaint rates are alarmed with the other abuse alarms (infra/constructs/abuse-alarms.ts).
  */
 export class MailOutbox extends Construct {
   readonly sender: NodejsFunction;
   readonly failures: FailureQueue;
   readonly redrive: Rule;
-  readonly bounceRateAlarm: Alarm;
-  readonly complaintRateAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: MailOutboxProps) {
     super(scope, id);
@@ -131,32 +127,5 @@ export class MailOutbox extends Construct {
         }),
       ],
     });
-
-    const reputation = (metricName: string) =>
-      new Metric({ namespace: 'AWS/SES', metricName, statistic: 'Maximum', period: Duration.hours(1) });
-    const alarm = (id: string, metricName: string, threshold: number, description: string) => {
-      const created = new Alarm(this, id, {
-        alarmDescription: description,
-        metric: reputation(metricName),
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      created.addAlarmAction(new SnsAction(props.alarmTopic));
-      return created;
-    };
-    this.bounceRateAlarm = alarm(
-      'BounceRateAlarm',
-      'Reputation.BounceRate',
-      policy.mail.bounceRateAlarm,
-      'ZorgSom outgoing mail: the SES bounce rate is high (check the suppression list and who we mail)',
-    );
-    this.complaintRateAlarm = alarm(
-      'ComplaintRateAlarm',
-      'Reputation.ComplaintRate',
-      policy.mail.complaintRateAlarm,
-      'ZorgSom outgoing mail: the SES complaint rate is high (recipients mark our mail as spam)',
-    );
   }
 }

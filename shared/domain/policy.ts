@@ -107,9 +107,6 @@ export const policy = {
     sendLeaseSeconds: 60,
     /** A hard bounce or complaint keeps the address off non-essential mail this long. */
     suppressionDays: 365,
-    /** Alarms on our own sending reputation (SES suspends accounts well above these). */
-    bounceRateAlarm: 0.05,
-    complaintRateAlarm: 0.001,
   },
   /** Statement §4: patient data only when the licensee decides to give it, for a budget check. */
   budgetReview: {
