@@ -565,6 +565,7 @@ describe('DynamoDB by partition (dynamodb:LeadingKeys), audit events append-only
       table: [
         'dynamodb:DeleteItem dynamodb:GetItem dynamodb:PutItem | EMAIL#* LICENSEE#*',
         'dynamodb:PutItem | OUTBOX#*',
+        'dynamodb:UpdateItem | MAILBUDGET#*',
       ],
       indexes: [],
     },
