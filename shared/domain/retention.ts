@@ -47,7 +47,9 @@ const zoneFormat = () =>
 
 function zoneParts(at: Date): LocalDate & { hour: number; minute: number; second: number } {
   const parts = Object.fromEntries(
-    zoneFormat().formatToParts(at).map((part) => [part.type, Number(part.value)] as const),
+    zoneFormat()
+      .formatToParts(at)
+      .map((part) => [part.type, Number(part.value)] as const),
   ) as Record<string, number>;
   return {
     year: parts.year!,
