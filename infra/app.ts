@@ -16,10 +16,10 @@ export const stackNameOf = (stage: string | undefined): string => {
 };
 
 /**
- * Builds the app: the stack plus the three cdk-nag 3 packs as policy-validation plugins. Any
+ * Builds the app: the stack, its us-east-1 edge stack, plus the three cdk-nag 3 packs as policy-validation plugins. Any
  * unacknowledged finding makes synthesis fail. Exported so tests build exactly what `cdk synth` builds.
  */
-export function buildApp(props: AppProps = {}): { app: App; stack: ZorgSomPrivacyStack } {
+export function buildApp(props: AppProps = {}): { app: App; stack: ZorgSomPrivacyStack; edge: EdgeStack } {
   const app = new App(props);
   const context = (key: string): string | undefined => {
     const value: unknown = app.node.tryGetContext(key);
@@ -29,24 +29,23 @@ export function buildApp(props: AppProps = {}): { app: App; stack: ZorgSomPrivac
   const domainName = context('domainName') ?? 'zorgsom.nl';
   const stackName = stackNameOf(context('stage'));
   const account = context('account') ?? process.env.CDK_DEFAULT_ACCOUNT;
-  // A portal domain of its own: CloudFront's certificate must live in us-east-1. Given as an ARN, or made by
-  // the edge stack there and read through a cross-region reference.
+  // CloudFront's web ACL and certificate must live in us-east-1: an edge stack there, on every deploy (the web
+  // ACL), with the portal's certificate when it has a domain of its own and no certificate ARN was given. The
+  // main stack reads their ARNs through cross-region references, so `cdk deploy --all` deploys it first.
   const portalDomain = context('portalDomain');
   const certificateArn = context('certificateArn');
-  const edge =
-    portalDomain && !certificateArn
-      ? new EdgeStack(app, `${stackName}-edge`, {
-          description: `ZorgSom Privacy ${stackName}: CloudFront's certificate (us-east-1)`,
-          env: { account, region: 'us-east-1' },
-          crossRegionReferences: true,
-          portalDomain,
-          tags: { application: 'zorgsom-privacy' },
-        })
-      : undefined;
+  const edge = new EdgeStack(app, `${stackName}-edge`, {
+    description: `ZorgSom Privacy ${stackName}: CloudFront's web ACL and certificate (us-east-1)`,
+    env: { account, region: 'us-east-1' },
+    crossRegionReferences: true,
+    ...(portalDomain && !certificateArn ? { portalDomain } : {}),
+    tags: { application: 'zorgsom-privacy' },
+  });
   const stack = new ZorgSomPrivacyStack(app, stackName, {
     description: 'ZorgSom Privacy: licensee personal data, kept to the promises of the privacy statement',
     env: { account, region: context('region') ?? 'eu-west-1' },
-    crossRegionReferences: edge !== undefined,
+    crossRegionReferences: true,
+    webAclArn: edge.firewall.webAcl.attrArn,
     domainName,
     mailFrom: context('mailFrom') ?? `privacy@${domainName}`,
     portalUrl:
@@ -58,21 +57,21 @@ export function buildApp(props: AppProps = {}): { app: App; stack: ZorgSomPrivac
       `${domainName.replace(/[^a-z0-9]+/g, '-')}-staff${stackName.slice(STACK_NAME.length).toLowerCase()}`,
     inboundMailDomain: context('inboundMailDomain') ?? `inbound.${domainName}`,
     ...(portalDomain
-      ? { portal: { domainName: portalDomain, certificate: edge?.certificate ?? certificateArn! } }
+      ? { portal: { domainName: portalDomain, certificate: edge.certificate ?? certificateArn! } }
       : {}),
     ...(context('apiCertificateArn') ? { apiCertificateArn: context('apiCertificateArn') } : {}),
     ...(context('receiptRuleSet') ? { existingReceiptRuleSet: context('receiptRuleSet') } : {}),
     existingSesIdentity: context('sesIdentity') === 'existing',
     tags: { application: 'zorgsom-privacy' },
   });
-  if (edge) stack.addStackDependency(edge, "CloudFront's certificate is read from the edge stack");
+  stack.addStackDependency(edge, "CloudFront's web ACL and certificate are read from the edge stack");
 
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),
     new HIPAASecurityChecks(app),
     new NIST80053R5Checks(app),
   );
-  return { app, stack };
+  return { app, stack, edge };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -2,6 +2,7 @@ import { CfnOutput, Stack } from 'aws-cdk-lib';
 import { Certificate, CertificateValidation, type ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { AbuseAlarms } from './constructs/abuse-alarms.js';
 import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
 import { BudgetReviewStorage } from './constructs/budget-reviews.js';
@@ -31,6 +32,8 @@ export interface ZorgSomPrivacyStackProps extends StackProps {
    * which the existing mail provider forwards info@zorgsom.nl; never the apex, whose MX serves all other mail.
    */
   readonly inboundMailDomain: string;
+  /** The CloudFront web ACL (scope CLOUDFRONT, made in us-east-1 by the edge stack) the distribution uses. */
+  readonly webAclArn: string;
   /** The portal's own domain (e.g. privacy.zorgsom.nl) and its us-east-1 certificate (CloudFront). */
   readonly portal?: { readonly domainName: string; readonly certificate: ICertificate | string };
   /** A regional certificate for api.<portal domain>; created (DNS-validated) when not given. */
@@ -54,6 +57,7 @@ export class ZorgSomPrivacyStack extends Stack {
   readonly staffJobs: StaffJobs;
   readonly staffAuth: StaffAuth;
   readonly jobRunner: JobRunner;
+  readonly abuseAlarms: AbuseAlarms;
 
   constructor(scope: Construct, id: string, props: ZorgSomPrivacyStackProps) {
     super(scope, id, props);
@@ -191,8 +195,13 @@ export class ZorgSomPrivacyStack extends Stack {
       value: this.jobRunner.failures.queue.queueUrl,
       description: 'Staff jobs that failed three times (alarmed); redrive after fixing the cause (runbook)',
     });
+    this.abuseAlarms = new AbuseAlarms(this, 'AbuseAlarms', {
+      httpApi: this.api.httpApi,
+      alarmTopic: this.mailIntake.alarmTopic,
+    });
     this.web = new Web(this, 'Web', {
       apiOriginDomain: this.api.originDomain,
+      webAclArn: props.webAclArn,
       // The portal's presigned budget-review PUT goes to the bucket's regional endpoint (what the SDK signs).
       uploadOrigin: `https://${this.budgetReviews.bucket.bucketRegionalDomainName}`,
       logsKey: this.keys.logsKey,

@@ -167,8 +167,8 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
         csv: dashboardCsv(months),
       };
     }),
-    'POST /api/admin/requests/list': staff((_actor, request) =>
-      listRequestsForConsole(deps, bodyOf(requestFilterSchema, request, { patientGuard: false })),
+    'POST /api/admin/requests/list': staff((actor, request) =>
+      listRequestsForConsole(deps, actor, bodyOf(requestFilterSchema, request, { patientGuard: false })),
     ),
     'POST /api/admin/requests/bulk-close': staff((actor, request) =>
       bulkCloseRequests(deps, actor, bodyOf(bulkCloseSchema, request, { patientGuard: false })),

@@ -141,8 +141,10 @@ export class Api extends Construct {
               'DynamoDB on every call and the function answers 401 otherwise. An API Gateway authorizer would ' +
               'repeat that lookup; licensees have no IAM or Cognito identity.'
             : 'Public by nature: signup, sign-in, the export schema and the one-click marketing unsubscribe are ' +
-              'used without a session. Abuse is bounded by the per-route throttle, sign-in codes by the per-licensee ' +
-              'limits of policy.signIn, and unsubscribe links by a KMS HMAC over the licensee id.',
+              'used without a session. Abuse is bounded at CloudFront by the web ACL (per-IP rate rules, tighter ' +
+              'on the code routes; AWS managed rule groups), then by the per-route stage throttle and the ' +
+              "function's reserved concurrency, sign-in codes by the limits of policy.signIn spent before a " +
+              'guess is judged, and unsubscribe links by a KMS HMAC over the licensee id.',
       });
     }
   }

@@ -11,6 +11,7 @@ import { functionGrants, functionNames } from '../../functions/routes.js';
 import type { FunctionName } from '../../functions/routes.js';
 import type { TableFunction } from '../../functions/table-access.js';
 import { functionCode } from '../bundling.js';
+import { reservedConcurrencyOf } from '../concurrency.js';
 import { FUNCTION_LOG_RETENTION } from '../retention.js';
 import { tableStatementsFor } from './table-grants.js';
 
@@ -230,6 +231,8 @@ export function zorgSomFunction(parent: Construct, props: ZorgSomFunctionProps):
     runtime: Runtime.NODEJS_22_X,
     architecture: Architecture.ARM_64,
     memorySize: props.memorySize ?? 512,
+    // A ceiling for HTTP functions, a guaranteed share for background ones (infra/concurrency.ts).
+    reservedConcurrentExecutions: reservedConcurrencyOf(name),
     timeout: props.timeout ?? Duration.seconds(10),
     tracing: Tracing.ACTIVE,
     logGroup,
@@ -271,18 +274,6 @@ export function zorgSomFunction(parent: Construct, props: ZorgSomFunctionProps):
         'The function uses no VPC resources: it reaches only AWS service endpoints (DynamoDB, KMS, SES, S3) ' +
         'over TLS, authorised by IAM with exact-ARN statements. A VPC would add NAT or endpoints without ' +
         'narrowing access to data.',
-    });
-  }
-  for (const id of ['HIPAA.Security-LambdaConcurrency', 'NIST.800.53.R5-LambdaConcurrency']) {
-    Validations.of(fn).acknowledge({
-      id,
-      reason:
-        props.invocation === 'http'
-          ? 'Concurrency is bounded upstream by the HTTP API stage throttle (rate and burst limits on every ' +
-            'route). Reserved concurrency would be carved from the account pool and fails deployment on ' +
-            'accounts with a low concurrency quota.'
-          : 'Invoked by a schedule or an event source with bounded batch and concurrency settings; reserved ' +
-            'concurrency would be carved from the account pool and fails deployment on low-quota accounts.',
     });
   }
   return fn;

@@ -77,6 +77,11 @@ function handler(event) {
 export interface WebProps {
   /** The domain of the HTTP API that answers /api/* behind the same domain (execute-api or its own). */
   readonly apiOriginDomain: string;
+  /**
+   * The web ACL (scope CLOUDFRONT, in us-east-1: infra/edge-stack.ts) in front of everything the distribution
+   * serves: the portal, the staff console, /oauth2/* and /api/*.
+   */
+  readonly webAclArn: string;
   /** The portal's own domain and its us-east-1 certificate; without, CloudFront's default domain. */
   readonly customDomain?: { readonly domainName: string; readonly certificate: ICertificate };
   /** Encrypts the deployment handler's log group, like every other log group of the stack. */
@@ -220,6 +225,7 @@ export class Web extends Construct {
     });
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'ZorgSom Privacy licensee portal, staff console and API',
+      webAclId: props.webAclArn,
       ...(props.customDomain
         ? {
             domainNames: [props.customDomain.domainName],
@@ -287,12 +293,6 @@ export class Web extends Construct {
         reason:
           'No geo restriction: licensees are Dutch practitioners, but they may sign in from anywhere (holidays, ' +
           'practices near the border); the API authenticates every personal request instead.',
-      },
-      {
-        id: 'AwsSolutions-CFR2',
-        reason:
-          'No WAF web ACL: the API has stage throttling, one-time codes limited per hour and per attempt, and ' +
-          'strict validation; the portal is static. A WAF can be added when traffic shows a need.',
       },
       {
         id: 'AwsSolutions-CFR3',

@@ -116,6 +116,10 @@ export const messages = {
     nl: 'Te veel pogingen. Probeer het later opnieuw.',
     en: 'Too many attempts. Please try again later.',
   },
+  'origin-required': {
+    nl: 'Gebruik het portaal: de API is alleen bereikbaar via het adres van het portaal (/api).',
+    en: 'Use the portal: the API answers only through the portal address (/api).',
+  },
   'invalid-basis': {
     nl: 'Gegevens worden alleen verstrekt bij een wettelijke plicht, noodzaak voor de bedrijfsvoering of fraude.',
     en: 'Data is only disclosed for a legal obligation, business necessity or fraud.',

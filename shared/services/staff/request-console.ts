@@ -60,13 +60,27 @@ const rowOf = (request: StoredPrivacyRequest, now: Date) => ({
 });
 
 /** The requests a filter can match, read by the narrowest key it gives. */
-export async function candidates(deps: ConsoleDeps, filter: RequestFilter): Promise<StoredPrivacyRequest[]> {
+export async function candidates(
+  deps: ConsoleDeps,
+  filter: RequestFilter,
+  /** Who searches (the list); a bulk close re-reads the list its caller already saw, and audits each close. */
+  searchedBy?: AuditActor,
+): Promise<StoredPrivacyRequest[]> {
   if (filter.reference) {
     const pointer = await deps.requests.findByReference(filter.reference);
     return pointer ? deps.requests.listRequests(pointer.licenseeId) : [];
   }
   if (filter.email) {
     const owner = await deps.repo.findEmailOwner(await deps.blindIndex.of(filter.email));
+    // Whose requests staff looked up by address is a read about a person, as in licensees/find: audited
+    // first (the address itself never is), and nothing is listed when that write fails.
+    if (searchedBy)
+      await deps.audit.record({
+        actor: searchedBy,
+        action: 'privacy-request.searched-by-staff',
+        ...(owner ? { licenseeId: owner.licenseeId } : {}),
+        details: { by: 'email', found: owner !== undefined },
+      });
     return owner ? deps.requests.listRequests(owner.licenseeId) : [];
   }
   const wantsFinished = filter.status?.some((status) => finished.has(status)) ?? false;
@@ -106,9 +120,9 @@ export function matches(request: StoredPrivacyRequest, filter: RequestFilter): b
  * The console's request list: filtered, duplicates (linked requests) grouped under their original, sorted by
  * days left. References, types, statuses and dates only: never a personal value.
  */
-export async function listRequestsForConsole(deps: ConsoleDeps, filter: RequestFilter) {
+export async function listRequestsForConsole(deps: ConsoleDeps, actor: AuditActor, filter: RequestFilter) {
   const now = deps.clock();
-  const all = await candidates(deps, filter);
+  const all = await candidates(deps, filter, actor);
   const linked = all.filter((request) => request.status === 'linked' && request.linkedTo);
   const listed = all.filter((request) => matches(request, filter) && request.status !== 'linked');
   // Duplicates of a listed request sit in its licensee's partition.

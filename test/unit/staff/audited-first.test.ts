@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { showLicenseeToStaff } from '../../../shared/services/staff/licensee-access.js';
 import { showRequest } from '../../../shared/services/staff/request-actions.js';
-import { showRequestText } from '../../../shared/services/staff/request-console.js';
+import { listRequestsForConsole, showRequestText } from '../../../shared/services/staff/request-console.js';
 
 /**
  * Every staff read of personal data is audited before anything is decrypted: with the audit write failing,
@@ -29,9 +29,14 @@ function depsWithFailingAudit() {
     requests: {
       findByReference: async () => ({ licenseeId: 'L1', requestId: 'R1' }),
       getRequest: async () => request,
+      listRequests: vi.fn(async () => [request]),
     },
+    blindIndex: { of: async () => 'blind-index' },
     notes: { list: vi.fn(async () => []) },
-    repo: { getProfile: vi.fn(async () => ({ licenseeId: 'L1', pii: new Uint8Array([9]) })) },
+    repo: {
+      getProfile: vi.fn(async () => ({ licenseeId: 'L1', pii: new Uint8Array([9]) })),
+      findEmailOwner: async () => ({ licenseeId: 'L1' }),
+    },
     clock: () => new Date('2026-12-02T00:00:00Z'),
   };
   return { deps: deps as never, decrypt, deps_: deps };
@@ -44,11 +49,16 @@ describe('staff reads are audited first', () => {
     ['request show', (deps: never) => showRequest(deps, actor, 'P-ABCDEFGH')],
     ['request show-text', (deps: never) => showRequestText(deps, actor, 'P-ABCDEFGH')],
     ['licensee show', (deps: never) => showLicenseeToStaff(deps, actor, 'L1')],
+    [
+      'request list by email',
+      (deps: never) => listRequestsForConsole(deps, actor, { email: 'praktijk@example.nl' }),
+    ],
   ])('%s: a failing audit write shows nothing and decrypts nothing', async (_name, read) => {
     const { deps, decrypt, deps_ } = depsWithFailingAudit();
     await expect(read(deps)).rejects.toThrow('audit write failed');
     expect(deps_.audit.record).toHaveBeenCalledTimes(1);
     expect(decrypt).not.toHaveBeenCalled();
     expect(deps_.notes.list).not.toHaveBeenCalled();
+    expect(deps_.requests.listRequests).not.toHaveBeenCalled();
   });
 });
