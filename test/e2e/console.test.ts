@@ -554,6 +554,32 @@ describe('bulk close', () => {
   );
 });
 
+describe('marketing send', () => {
+  it(
+    'sends after the count and preview are confirmed, and follows the job until it has finished',
+    { timeout: E2E_TIMEOUT },
+    async () => {
+      const licensee = await newLicensee(portal, 'console-marketing');
+      const { context, page } = await staffTab(portal, 'admin');
+      try {
+        await openRoute(page, 'registers');
+        await page.locator('#send-marketing').click();
+        const confirm = page.locator('.confirm');
+        await confirm.waitFor();
+        expect(await confirm.locator('.mail-text').textContent()).toBeTruthy();
+        const since = nowSeconds();
+        await confirm.getByRole('button', { name: new RegExp(`^${tr('common.confirm')} \\(`) }).click();
+        const done = page.locator('#main .form-success', { hasText: tr('registers.finished') });
+        await done.waitFor({ timeout: 60_000 });
+        expect(await done.textContent()).toMatch(new RegExp(`${tr('registers.sent')} [1-9]`));
+        await portal.mailTo(licensee.email, since, /afmelden|unsubscribe/i);
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});
+
 describe('roles', () => {
   it('shows a viewer no personal values and no action it may not use', { timeout: E2E_TIMEOUT }, async () => {
     const licensee = await newLicensee(portal, 'console-viewer');
