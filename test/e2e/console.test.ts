@@ -445,6 +445,10 @@ describe('licensees', () => {
           (e) => e.action === 'disclosure.recorded',
         );
         expect(recorded?.details).toMatchObject({ basis: 'legal-obligation', categories: 'name,iban' });
+        // The page's audit log names the staff member by username, not by an opaque id.
+        const admin = portal.stack.staffUsers?.find((user) => user.role === 'admin');
+        const log = page.getByRole('region', { name: tr('licensees.audit'), exact: true }).last();
+        await expect.poll(async () => (await log.textContent()) ?? '').toContain(admin!.username);
         await snap(page, 'console-licensee-1280');
       } finally {
         await context.close();
