@@ -106,7 +106,7 @@ if (selected('cold')) {
     ],
     rows: bundles.map((b) => [
       b.fn,
-      kb(b.bytes),
+      b.lazyBytes > 0 ? `${kb(b.bytes)} (+${kb(b.lazyBytes)} lazy)` : kb(b.bytes),
       kb(b.referenceBytes),
       `${ms(b.init.median)} [${b.init.p25.toFixed(0)}–${b.init.p75.toFixed(0)}]`,
       `${ms(b.referenceInit.median)} [${b.referenceInit.p25.toFixed(0)}–${b.referenceInit.p75.toFixed(0)}]`,

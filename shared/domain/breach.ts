@@ -1,5 +1,11 @@
 import * as z from 'zod';
 import { policy } from './policy.js';
+import {
+  breachAffectedGroups,
+  breachDataCategories,
+  breachReportHours,
+  breachWarnHours,
+} from './breach-register.js';
 
 /**
  * A personal-data breach as AVG art. 33(5) requires it recorded (every breach, reported or not), with the
@@ -7,17 +13,7 @@ import { policy } from './policy.js';
  * 33(1)), the decision whether to report with its reason, and whether the licensees were told (art. 34).
  * Texts are staff's own descriptions: codes and counts, no personal value (the patient-data guard applies).
  */
-export const breachDataCategories = [
-  ...policy.dataCategories.map((category) => category.id),
-  'request-and-mail-texts',
-  'budget-review-uploads',
-  'staff-accounts',
-] as const;
-export const breachAffectedGroups = ['licensees', 'patients', 'staff'] as const;
-/** AVG art. 33(1): the authority is told within 72 hours of discovery. */
-export const breachReportHours = 72;
-/** The console warns from here on. */
-export const breachWarnHours = 24;
+export { breachAffectedGroups, breachDataCategories, breachReportHours, breachWarnHours };
 
 const text = (max: number) =>
   z.string().trim().min(3, { message: 'required' }).max(max, { message: 'too-long' });

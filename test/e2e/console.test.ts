@@ -1,14 +1,15 @@
 /**
  * The staff console (issue 12 item 2) in Debian's Chromium against a local stack: served under /console/ with
  * the portal's strict CSP; a request worked from arrival to answer, extension, refusal with its reason and an
- * approved deletion, each through its confirmation step; a disclosure recorded; the dashboard's figures equal
+ * approved deletion, each through its confirmation step; a disclosure recorded; a breach recorded and its 72-hour
+ * clock watched (the browser's clock moved on), decided, exported and notified; the dashboard's figures equal
  * the CLI's report; role-aware hiding; axe-core on every page at 1280 and 375 px; the keyboard alone.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, tabTo } from './support/checks.js';
+import { axeViolations, tabTo, tabUntil } from './support/checks.js';
 import {
   auditOf,
   newLicensee,
@@ -106,6 +107,181 @@ describe('signing in', () => {
         expect(
           await page.evaluate<string | null>(`sessionStorage.getItem('zorgsom.console.session')`),
         ).toBeNull();
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});
+
+/** A breach as the API takes it, discovered `hoursAgo` before now. */
+const breachFields = (hoursAgo: number) => ({
+  occurredAt: new Date(Date.now() - (hoursAgo + 1) * 3_600_000).toISOString(),
+  discoveredAt: new Date(Date.now() - hoursAgo * 3_600_000).toISOString(),
+  ongoing: true,
+  nature: ['availability'],
+  summary: 'Back-up een dag niet beschikbaar',
+  description: 'De nachtelijke back-up was een dag niet te lezen.',
+  cause: 'Verlopen sleutel in de back-upopslag.',
+  dataCategories: ['name'],
+  approximateRecords: 40,
+  affectedGroups: ['licensees'],
+  affectedMin: 0,
+  affectedMax: 40,
+  measuresBeforehand: 'Versleuteling in rust en een tweede kopie.',
+  dataWasEncrypted: true,
+  likelyConsequences: 'Geen, zolang de tweede kopie leesbaar is.',
+  followUp: 'Sleutel vernieuwd, back-up opnieuw gemaakt.',
+});
+
+/** `YYYY-MM-DDTHH:mm` in this machine's time zone (the browser's), as a datetime-local input takes it. */
+const localInput = (at: number): string =>
+  new Date(at - new Date(at).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+
+describe('breach register', () => {
+  it(
+    'records a breach with the keyboard alone, runs its 72-hour clock into the warning and another past it, decides, exports and notifies',
+    { timeout: E2E_TIMEOUT * 2 },
+    async () => {
+      const licensee = await newLicensee(portal, 'console-breach');
+      // A second breach, 5 minutes before its 72 hours are up.
+      const almostLate = await staffCall<{ breachId: string }>(
+        portal,
+        '/api/admin/breaches/record',
+        breachFields(72 - 5 / 60),
+      );
+      expect(almostLate.status).toBe(200);
+      const { context, page } = await staffTab(portal, 'admin');
+      const problems = watchForProblems(page, origin());
+      try {
+        // The browser's clock runs as usual until the test moves it on (the session stays valid: minutes only).
+        await page.clock.install();
+        await openRoute(page, 'breaches');
+        const otherClock = page
+          .locator('tr', { has: page.locator(`a[href="#/breaches/${almostLate.data.breachId}"]`) })
+          .locator('[data-clock]');
+        expect(await otherClock.getAttribute('data-clock')).toBe('warn');
+        expect(await otherClock.textContent()).toBe(`0 ${tr('breaches.hoursLeft')}`);
+        expect(await axeViolations(page)).toEqual([]);
+
+        // The AP form's questions, by keyboard (the date-times are filled: Tab walks their parts).
+        const discovered = Date.now() - (48 * 60 - 5) * 60_000;
+        await page.locator('#breach-form input[name="occurredAt"]').fill(localInput(discovered - 3_600_000));
+        await page.locator('#breach-form input[name="discoveredAt"]').fill(localInput(discovered));
+        await page.locator('#skip-link').focus();
+        const type = async (name: string, text: string) => {
+          await tabUntil(page, 'name', name, 80);
+          await page.keyboard.press('Control+A');
+          await page.keyboard.type(text);
+        };
+        const tick = async (id: string) => {
+          await tabTo(page, id, 80);
+          await page.keyboard.press('Space');
+        };
+        await type('summary', 'Overzicht naar verkeerde ontvanger');
+        await tick('nature-confidentiality');
+        await type('description', 'Een overzicht van licentiehouders ging naar een verkeerd adres.');
+        await type('cause', 'Verkeerde ontvanger gekozen bij het versturen.');
+        await tick('dataCategories-name');
+        await tick('dataCategories-email');
+        await type('approximateRecords', '12');
+        await tick('affectedGroups-licensees');
+        await type('affectedMin', '10');
+        await type('affectedMax', '12');
+        await type('measuresBeforehand', 'Versleuteling in rust; toegang alleen voor medewerkers.');
+        await type('likelyConsequences', 'Ongewenste mail aan de betrokken licentiehouders.');
+        await type('followUp', 'Ontvanger heeft verwijdering bevestigd.');
+        await tabTo(page, 'record-breach', 20);
+        await page.keyboard.press('Enter');
+        await page.waitForURL(/#\/breaches\/[0-9A-Z]{26}$/);
+        await page.getByRole('heading', { level: 1, name: 'Overzicht naar verkeerde ontvanger' }).waitFor();
+        const breachId = page.url().split('/').at(-1)!;
+
+        // Its clock: from the discovery time entered (minutes), 24 whole hours and a few minutes left.
+        const clock = page.locator('#breach-clock [data-clock]');
+        const hoursLeft = (at: number) =>
+          Math.floor((Date.parse(localInput(discovered)) + 72 * 3_600_000 - at) / 3_600_000);
+        expect(hoursLeft(Date.now())).toBe(24);
+        expect(await clock.getAttribute('data-clock')).toBe('ok');
+        expect(await clock.textContent()).toBe(`24 ${tr('breaches.hoursLeft')}`);
+        const shown = await staffCall<{ clock: { state: string; deadline: string } }>(
+          portal,
+          '/api/admin/breaches/show',
+          { breachId },
+        );
+        expect(shown.data.clock.state).toBe('open');
+        expect(Date.parse(shown.data.clock.deadline)).toBe(
+          Date.parse(localInput(discovered)) + 72 * 3_600_000,
+        );
+        expect(await axeViolations(page)).toEqual([]);
+        await snap(page, 'console-breach-detail-1280');
+
+        // Twelve minutes on: under 24 hours left, the warning; the other breach is now past its 72 hours.
+        await page.clock.fastForward('12:00');
+        await expect.poll(() => clock.getAttribute('data-clock')).toBe('warn');
+        expect(await clock.textContent()).toBe(`23 ${tr('breaches.hoursLeft')}`);
+        await page.locator('a[href="#/breaches"]').first().click();
+        await settledConsole(page);
+        await expect.poll(() => otherClock.getAttribute('data-clock')).toBe('late');
+        expect(await otherClock.textContent()).toBe(tr('breaches.overdue'));
+
+        // The decision, by keyboard: reason, high risk, review, confirm.
+        await openRoute(page, `breaches/${breachId}`);
+        await page.locator('#skip-link').focus();
+        await tabUntil(page, 'name', 'report', 80);
+        await tabUntil(page, 'name', 'reason', 5);
+        await page.keyboard.type('Adressen bij een derde: risico niet uit te sluiten.');
+        await tick('breach-high-risk');
+        await tabUntil(page, 'name', 'authorityReference', 5);
+        await page.keyboard.type('AP-2026-0042');
+        await tabTo(page, 'decide-review', 5);
+        await page.keyboard.press('Enter');
+        await page.locator('#breach-decision .confirm').waitFor();
+        await page.keyboard.press('Tab');
+        await page.keyboard.press('Enter');
+        await expect.poll(() => clock.getAttribute('data-clock')).toBe('decided');
+
+        // The answers to paste into the AP's form.
+        await page.locator('#export-breach').click();
+        await page.locator('#breach-export:not([hidden])').waitFor();
+        const answers = (await page.locator('#breach-export').textContent()) ?? '';
+        expect(answers).toContain('Wanneer is de inbreuk ontdekt?');
+        expect(answers).toContain('Overzicht naar verkeerde ontvanger');
+        expect(answers).toContain('Minimaal 10, maximaal 12');
+
+        // Art. 34: the exact notice previewed, then sent once to the licensee named.
+        await page.locator('#breach-notice textarea[name="licenseeIds"]').fill(licensee.licenseeId);
+        await page
+          .locator('#breach-notice textarea[name="whatYouCanDo"]')
+          .fill('Wees alert op mail die om uw gegevens vraagt.');
+        await page.locator('#notify-review').click();
+        const notice = page.locator('#breach-notice .confirm');
+        await notice.waitFor();
+        expect(await notice.locator('.mail-text').textContent()).toContain(
+          'Wat u zelf kunt doen: Wees alert',
+        );
+        expect(await axeViolations(page)).toEqual([]);
+        const since = nowSeconds();
+        await notice.getByRole('button', { name: tr('breaches.notifySend'), exact: true }).click();
+        await page.getByText(tr('breaches.notified')).waitFor();
+        const mail = await portal.mailTo(licensee.email, since, /beveiligingsincident/);
+        expect(mail.text).toContain('Wees alert op mail');
+
+        const admin = portal.stack.staffUsers?.find((user) => user.role === 'admin');
+        const trail = (
+          await staffCall<{ events: { action: string; subjectId?: string; actor: { username?: string } }[] }>(
+            portal,
+            '/api/admin/audit',
+            { since: new Date().toISOString().slice(0, 10) },
+          )
+        ).data.events.filter((event) => event.subjectId === breachId);
+        expect(trail.map((event) => event.action)).toEqual([
+          'breach.recorded',
+          'breach.decided',
+          'breach.licensees-notified',
+        ]);
+        expect(trail.every((event) => event.actor.username === admin?.username)).toBe(true);
+        expect(realProblems(problems)).toEqual([]);
       } finally {
         await context.close();
       }
@@ -269,6 +445,10 @@ describe('licensees', () => {
           (e) => e.action === 'disclosure.recorded',
         );
         expect(recorded?.details).toMatchObject({ basis: 'legal-obligation', categories: 'name,iban' });
+        // The page's audit log names the staff member by username, not by an opaque id.
+        const admin = portal.stack.staffUsers?.find((user) => user.role === 'admin');
+        const log = page.getByRole('region', { name: tr('licensees.audit'), exact: true }).last();
+        await expect.poll(async () => (await log.textContent()) ?? '').toContain(admin!.username);
         await snap(page, 'console-licensee-1280');
       } finally {
         await context.close();
@@ -378,6 +558,32 @@ describe('bulk close', () => {
   );
 });
 
+describe('marketing send', () => {
+  it(
+    'sends after the count and preview are confirmed, and follows the job until it has finished',
+    { timeout: E2E_TIMEOUT },
+    async () => {
+      const licensee = await newLicensee(portal, 'console-marketing');
+      const { context, page } = await staffTab(portal, 'admin');
+      try {
+        await openRoute(page, 'registers');
+        await page.locator('#send-marketing').click();
+        const confirm = page.locator('.confirm');
+        await confirm.waitFor();
+        expect(await confirm.locator('.mail-text').textContent()).toBeTruthy();
+        const since = nowSeconds();
+        await confirm.getByRole('button', { name: new RegExp(`^${tr('common.confirm')} \\(`) }).click();
+        const done = page.locator('#main .form-success', { hasText: tr('registers.finished') });
+        await done.waitFor({ timeout: 60_000 });
+        expect(await done.textContent()).toMatch(new RegExp(`${tr('registers.sent')} [1-9]`));
+        await portal.mailTo(licensee.email, since, /afmelden|unsubscribe/i);
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});
+
 describe('roles', () => {
   it('shows a viewer no personal values and no action it may not use', { timeout: E2E_TIMEOUT }, async () => {
     const licensee = await newLicensee(portal, 'console-viewer');
@@ -393,6 +599,7 @@ describe('roles', () => {
       expect(await page.locator('#disclosure-form').count()).toBe(0);
       expect(await page.locator('#end-licence').count()).toBe(0);
       expect(await page.locator('#main-nav li[data-route="inbox"]').isHidden()).toBe(true);
+      expect(await page.locator('#main-nav li[data-route="breaches"]').isHidden()).toBe(true);
       await openRoute(page, 'registers');
       expect(await page.locator('#send-marketing').count()).toBe(0);
     } finally {
@@ -413,6 +620,11 @@ describe('accessibility', () => {
     async (width, languages) => {
       const licensee = await newLicensee(portal, `console-axe-${width}`);
       const request = await submitRequest(portal, licensee.token, 'correction', 'Mijn huisnummer is 125.');
+      const breach = await staffCall<{ breachId: string }>(
+        portal,
+        '/api/admin/breaches/record',
+        breachFields(3),
+      );
       const violations: string[] = [];
       for (const language of languages) {
         const { context, page } = await staffTab(portal, 'admin', { language, width });
@@ -422,6 +634,7 @@ describe('accessibility', () => {
             ...routes,
             `requests/${request.reference}`,
             `licensees/${licensee.licenseeId}`,
+            `breaches/${breach.data.breachId}`,
           ]) {
             await openRoute(page, route);
             violations.push(...(await axeViolations(page)));

@@ -3,6 +3,8 @@
  * buckets, CSV, PKCE and token claims. Imported by the bundle and tested in Node (test/unit/console).
  */
 
+import { breachReportHours, breachWarnHours } from '../../shared/domain/breach-register.js';
+
 export type Role = 'viewer' | 'handler' | 'admin';
 const roleRank: Record<Role, number> = { viewer: 1, handler: 2, admin: 3 };
 
@@ -189,6 +191,7 @@ export function breachClock(
   discoveredAt: string,
   now: Date,
 ): { hoursLeft: number; level: 'ok' | 'warn' | 'late' } {
-  const hoursLeft = (Date.parse(discoveredAt) + 72 * 3_600_000 - now.getTime()) / 3_600_000;
-  return { hoursLeft, level: hoursLeft < 0 ? 'late' : hoursLeft < 24 ? 'warn' : 'ok' };
+  const hoursLeft = (Date.parse(discoveredAt) + breachReportHours * 3_600_000 - now.getTime()) / 3_600_000;
+  // The same thresholds as the server's clock (shared/domain/breach.ts clockOf), so list and API agree.
+  return { hoursLeft, level: hoursLeft < 0 ? 'late' : hoursLeft <= breachWarnHours ? 'warn' : 'ok' };
 }

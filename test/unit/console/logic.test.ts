@@ -69,6 +69,8 @@ describe('deadlines', () => {
     });
     expect(breachClock(new Date(now.getTime() - 50 * 3_600_000).toISOString(), now).level).toBe('warn');
     expect(breachClock(new Date(now.getTime() - 73 * 3_600_000).toISOString(), now).level).toBe('late');
+    // Exactly 24 hours left is already the warning, as on the server (clockOf).
+    expect(breachClock(new Date(now.getTime() - 48 * 3_600_000).toISOString(), now).level).toBe('warn');
   });
 });
 

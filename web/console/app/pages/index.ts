@@ -1,4 +1,5 @@
 import type { Role } from '../../logic.js';
+import { breachDetail } from './breach-detail.js';
 import { breachesPage } from './breaches.js';
 import { dashboardPage } from './dashboard.js';
 import { inboxPage } from './inbox.js';
@@ -23,6 +24,7 @@ export const pages: Record<string, Page> = {
   requests: (main, context) => (context.id ? requestDetailPage(main, context) : requestsPage(main, context)),
   inbox: inboxPage,
   licensees: licenseesPage,
-  breaches: breachesPage,
+  breaches: (main, context) =>
+    context.id ? breachDetail(main, context, context.id) : breachesPage(main, context),
   registers: registersPage,
 };
