@@ -599,6 +599,7 @@ describe('roles', () => {
       expect(await page.locator('#disclosure-form').count()).toBe(0);
       expect(await page.locator('#end-licence').count()).toBe(0);
       expect(await page.locator('#main-nav li[data-route="inbox"]').isHidden()).toBe(true);
+      expect(await page.locator('#main-nav li[data-route="breaches"]').isHidden()).toBe(true);
       await openRoute(page, 'registers');
       expect(await page.locator('#send-marketing').count()).toBe(0);
     } finally {
