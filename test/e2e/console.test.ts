@@ -445,6 +445,10 @@ describe('licensees', () => {
           (e) => e.action === 'disclosure.recorded',
         );
         expect(recorded?.details).toMatchObject({ basis: 'legal-obligation', categories: 'name,iban' });
+        // The page's audit log names the staff member by username, not by an opaque id.
+        const admin = portal.stack.staffUsers?.find((user) => user.role === 'admin');
+        const log = page.getByRole('region', { name: tr('licensees.audit'), exact: true }).last();
+        await expect.poll(async () => (await log.textContent()) ?? '').toContain(admin!.username);
         await snap(page, 'console-licensee-1280');
       } finally {
         await context.close();
@@ -554,6 +558,32 @@ describe('bulk close', () => {
   );
 });
 
+describe('marketing send', () => {
+  it(
+    'sends after the count and preview are confirmed, and follows the job until it has finished',
+    { timeout: E2E_TIMEOUT },
+    async () => {
+      const licensee = await newLicensee(portal, 'console-marketing');
+      const { context, page } = await staffTab(portal, 'admin');
+      try {
+        await openRoute(page, 'registers');
+        await page.locator('#send-marketing').click();
+        const confirm = page.locator('.confirm');
+        await confirm.waitFor();
+        expect(await confirm.locator('.mail-text').textContent()).toBeTruthy();
+        const since = nowSeconds();
+        await confirm.getByRole('button', { name: new RegExp(`^${tr('common.confirm')} \\(`) }).click();
+        const done = page.locator('#main .form-success', { hasText: tr('registers.finished') });
+        await done.waitFor({ timeout: 60_000 });
+        expect(await done.textContent()).toMatch(new RegExp(`${tr('registers.sent')} [1-9]`));
+        await portal.mailTo(licensee.email, since, /afmelden|unsubscribe/i);
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});
+
 describe('roles', () => {
   it('shows a viewer no personal values and no action it may not use', { timeout: E2E_TIMEOUT }, async () => {
     const licensee = await newLicensee(portal, 'console-viewer');
@@ -569,6 +599,7 @@ describe('roles', () => {
       expect(await page.locator('#disclosure-form').count()).toBe(0);
       expect(await page.locator('#end-licence').count()).toBe(0);
       expect(await page.locator('#main-nav li[data-route="inbox"]').isHidden()).toBe(true);
+      expect(await page.locator('#main-nav li[data-route="breaches"]').isHidden()).toBe(true);
       await openRoute(page, 'registers');
       expect(await page.locator('#send-marketing').count()).toBe(0);
     } finally {
