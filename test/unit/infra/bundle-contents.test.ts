@@ -47,6 +47,26 @@ const rules: Rule[] = [
     lazy: true,
   },
   {
+    // The Encryption SDK's umbrella package re-exports it; its DynamoDB command set would be read at init.
+    what: 'the branch keystore of the hierarchical keyring (never used)',
+    packages: /^@aws-crypto\/(?:client-node|branch-keystore-node)$/,
+    onlyIn: [],
+  },
+  {
+    // Opening a stored profile checks its IBAN (personalDataSchema), so do signup and profile changes.
+    what: 'ibantools (IBAN and country checks)',
+    packages: /^ibantools$/,
+    onlyIn: [
+      'admin',
+      'job-runner',
+      'licensee-signup',
+      'mail-intake',
+      'privacy-requests',
+      'request-hygiene',
+      'self-service',
+    ],
+  },
+  {
     what: 'postal-mime and entities (inbound MIME)',
     packages: /^(?:postal-mime|entities)$/,
     onlyIn: ['mail-intake'],
