@@ -236,7 +236,6 @@ export const consoleTexts = {
   'inbox.convert': t('Omzetten in een privacyverzoek', 'Convert into a privacy request'),
   'inbox.convertType': t('Soort verzoek', 'Request type'),
   'inbox.empty': t('Geen berichten.', 'No messages.'),
-  'inbox.showHandled': t('Ook afgehandelde berichten tonen', 'Also show handled messages'),
   'inbox.reference': t('Kenmerk', 'Reference'),
   'inbox.listNote': t(
     'Nieuwe en beantwoorde mail aan info@, nieuwste eerst. Het tonen van deze lijst wordt vastgelegd in het auditlog.',

@@ -215,6 +215,32 @@ describe('reserved concurrency', () => {
     for (const name of http) expect(reservedConcurrency[name as 'session']).toBeLessThanOrEqual(40);
   });
 
+  it('README and runbook give the numbers the code sets: the total, the limit it needs, each share', () => {
+    const docs = ['README.md', 'docs/runbook.md'].map((file) => ({
+      file,
+      // Prose wraps lines anywhere: compare on single spaces.
+      text: readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8').replace(/\s+/g, ' '),
+    }));
+    const oneStage = totalReservedConcurrency + lambdaUnreservedMinimum;
+    for (const { file, text } of docs) {
+      const totals = [...text.matchAll(/(\d+) per stage/g)].map((m) => Number(m[1]));
+      expect(totals.length, file).toBeGreaterThan(0);
+      expect(new Set(totals), file).toEqual(new Set([totalReservedConcurrency]));
+      const limits = [...text.matchAll(/Lambda limit of (?:at least )?(\d+)|a limit of at least (\d+)/g)].map(
+        (m) => Number(m[1] ?? m[2]),
+      );
+      expect(limits.length, file).toBeGreaterThan(0);
+      expect(new Set(limits), file).toEqual(new Set([oneStage]));
+    }
+    const runbook = docs[1]!.text;
+    expect(runbook).toContain(
+      `(${2 * totalReservedConcurrency + lambdaUnreservedMinimum} with a second stage)`,
+    );
+    for (const [name, reserved] of Object.entries(reservedConcurrency)) {
+      expect(runbook, name).toContain(`${name} ${reserved}`);
+    }
+  });
+
   it('leaves Lambda its 100 unreserved on a default account limit of 1,000, with two stages', () => {
     expect(totalReservedConcurrency).toBe(Object.values(reservedConcurrency).reduce((a, b) => a + b, 0));
     expect(2 * totalReservedConcurrency + lambdaUnreservedMinimum).toBeLessThanOrEqual(1000);
