@@ -8,6 +8,7 @@ import {
   postcodeProblem,
 } from './address.js';
 import { looksLikePatientData } from './patient-text.js';
+import { preferredLanguages } from './records.js';
 
 /**
  * The personal data ZorgSom holds about a licensee (privacy statement §1: name, address, email, IBAN) and
@@ -191,8 +192,15 @@ export const personalDataSchema = z.strictObject(
   { error: typeError },
 );
 
+/** The language of the licensee's mails: the portal's language at signup, changeable on the profile page. */
+export const languageSchema = z.enum(preferredLanguages, { error: () => 'invalid-language' });
+
 export const signupBodySchema = z.strictObject(
-  { ...fields, marketingOptOut: z.boolean({ error: typeError }).default(false) },
+  {
+    ...fields,
+    marketingOptOut: z.boolean({ error: typeError }).default(false),
+    language: languageSchema.default('nl'),
+  },
   { error: typeError },
 );
 
@@ -204,6 +212,7 @@ export const profilePatchSchema = z
       address: addressSchema.optional(),
       email: emailSchema.optional(),
       iban: ibanSchema.optional(),
+      language: languageSchema.optional(),
     },
     { error: typeError },
   )

@@ -127,7 +127,7 @@ describe('a licensee looks after their own data', () => {
     expect(again.status).toBe(fresh.status);
     expect(again.body).toEqual(fresh.body);
     const subjects = (await api.mailsTo(email)).map((mail) => mail.subject);
-    expect(subjects).toContain('Aanmelding met uw e-mailadres / Registration with your email address');
+    expect(subjects).toContain('Aanmelding met uw e-mailadres');
   });
 
   it('answers a sign-in code request for an unknown address like a known one', async () => {

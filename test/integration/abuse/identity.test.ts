@@ -133,7 +133,7 @@ describe('changes of name, address and IBAN', () => {
     const mails = await api.mailsTo(email);
     expect(mails).toHaveLength(before + 1);
     const notice = mails.at(-1);
-    expect(notice?.subject).toBe('Uw gegevens zijn gewijzigd / Your details were changed');
+    expect(notice?.subject).toBe('Uw gegevens zijn gewijzigd');
     expect(notice?.text).toContain('naam, IBAN');
     expect(notice?.text).not.toContain('Nieuwe Naam');
     expect(notice?.text).not.toContain('DE89');

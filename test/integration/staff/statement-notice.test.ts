@@ -65,7 +65,7 @@ describe('privacy statement notice', () => {
   }, 60_000);
 
   it('says in plain words, in Dutch then English, what changed, from when, and where to read it', () => {
-    const mail = statementNoticeMail('a@example.nl', 'Jan Jansen', 'https://portal.example');
+    const mail = statementNoticeMail('a@example.nl', 'Jan Jansen', 'https://portal.example', 'nl+en');
     expect(mail.text).toContain('Beste Jan Jansen,');
     expect(mail.text).toContain(`Per 1 december 2026 geldt versie ${policy.statement.version}`);
     expect(mail.text).toContain(`From 1 December 2026, version ${policy.statement.version}`);
