@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { CfnRule, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -25,6 +25,19 @@ export interface MailOutboxProps {
   readonly environment: Record<string, string>;
 }
 
+/**
+ * The SES events the mail-sender takes: a permanent bounce (a transient one may still deliver later) or any
+ * complaint, published by the configuration set to the default bus. `$or` is EventBridge's, not CDK's typed
+ * pattern, hence the override.
+ */
+export const sesFeedbackPattern = {
+  source: ['aws.ses'],
+  $or: [
+    { 'detail-type': ['Email Bounced'], detail: { bounce: { bounceType: ['Permanent'] } } },
+    { 'detail-type': ['Email Complaint Received'] },
+  ],
+};
+
 /** The functions of the outgoing-mail pipeline. */
 export const mailOutboxFunctionNames = ['mail-sender'] as const;
 
@@ -40,6 +53,7 @@ export class MailOutbox extends Construct {
   readonly sender: NodejsFunction;
   readonly failures: FailureQueue;
   readonly redrive: Rule;
+  readonly sesFeedback: Rule;
 
   constructor(scope: Construct, id: string, props: MailOutboxProps) {
     super(scope, id);
@@ -114,6 +128,21 @@ export class MailOutbox extends Construct {
         }),
       ],
     });
+
+    // SES's events of our own mail (configuration set event destination, MailSending): permanent bounces and
+    // complaints only; the sender puts the address's blind index on the suppression list.
+    this.sesFeedback = new Rule(this, 'SesFeedback', {
+      description: 'ZorgSom Privacy: SES permanent bounces and complaints to the suppression list',
+      eventPattern: { source: ['aws.ses'] },
+      targets: [
+        new LambdaFunction(this.sender, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+          deadLetterQueue: this.failures.queue,
+        }),
+      ],
+    });
+    (this.sesFeedback.node.defaultChild as CfnRule).addPropertyOverride('EventPattern', sesFeedbackPattern);
 
     this.redrive = new Rule(this, 'Redrive', {
       description: 'ZorgSom Privacy: deliver outbox mails still pending (after an SES outage)',
