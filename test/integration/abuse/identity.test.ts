@@ -75,7 +75,7 @@ describe('an email change', () => {
     expect((await api.call('GET', '/api/me', { token: other })).status).toBe(401);
 
     const notice = (await api.mailsTo(email)).at(-1);
-    expect(notice?.subject).toBe('Uw e-mailadres is gewijzigd / Your email address was changed');
+    expect(notice?.subject).toBe('Uw e-mailadres is gewijzigd');
     expect(notice?.text).not.toContain(newEmail);
     expect(notMeLinkOf(notice?.text)).toBeDefined();
   });

@@ -12,7 +12,8 @@ afterAll(async () => {
   await api?.close();
 });
 
-const subject = 'Onze privacyverklaring is gewijzigd / Our privacy statement has changed';
+// Every licensee here signed up in Dutch (the default): their notice is in Dutch only.
+const subject = 'Onze privacyverklaring is gewijzigd';
 const noticesTo = async (email: string) =>
   (await api.mailsTo(email)).filter((mail) => mail.subject === subject);
 
