@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredBreach } from '../../../shared/domain/breach.js';
-import type { PrivacyRequestType } from '../../../shared/domain/privacy-request.js';
+import { requestTypes, type PrivacyRequestType } from '../../../shared/domain/privacy-request.js';
 import type { MailLanguage } from '../../../shared/domain/sending-policy.js';
 import { mailTemplateNames, mailsIn } from '../../../shared/services/mail-templates.js';
 import type { OutgoingMail } from '../../../shared/services/ports.js';
@@ -51,14 +51,6 @@ const context = (language: MailLanguage, type: PrivacyRequestType = 'overview'):
   language,
   inResponseTo: 'ses-message-id',
 });
-const requestTypes: PrivacyRequestType[] = [
-  'overview',
-  'correction',
-  'deletion',
-  'marketing-opt-out',
-  'question',
-  'complaint',
-];
 
 const workflowMails: Record<string, Render> = {
   'request-confirmation': (l) =>
