@@ -27,16 +27,19 @@ export interface MailOutboxProps {
 
 /**
  * The SES events the mail-sender takes: a permanent bounce (a transient one may still deliver later) or any
- * complaint, published by the configuration set to the default bus. `$or` is EventBridge's, not CDK's typed
- * pattern, hence the override.
+ * complaint, of mail sent through this stage's configuration set (two stages may share an account and its
+ * default bus). `$or` is EventBridge's, not CDK's typed pattern, hence the override.
  */
-export const sesFeedbackPattern = {
-  source: ['aws.ses'],
-  $or: [
-    { 'detail-type': ['Email Bounced'], detail: { bounce: { bounceType: ['Permanent'] } } },
-    { 'detail-type': ['Email Complaint Received'] },
-  ],
-};
+export function sesFeedbackPattern(configurationSetName: string) {
+  const ours = { mail: { tags: { 'ses:configuration-set': [configurationSetName] } } };
+  return {
+    source: ['aws.ses'],
+    $or: [
+      { 'detail-type': ['Email Bounced'], detail: { ...ours, bounce: { bounceType: ['Permanent'] } } },
+      { 'detail-type': ['Email Complaint Received'], detail: ours },
+    ],
+  };
+}
 
 /** The functions of the outgoing-mail pipeline. */
 export const mailOutboxFunctionNames = ['mail-sender'] as const;
@@ -142,7 +145,10 @@ export class MailOutbox extends Construct {
         }),
       ],
     });
-    (this.sesFeedback.node.defaultChild as CfnRule).addPropertyOverride('EventPattern', sesFeedbackPattern);
+    (this.sesFeedback.node.defaultChild as CfnRule).addPropertyOverride(
+      'EventPattern',
+      sesFeedbackPattern(props.mail.configurationSet.configurationSetName),
+    );
 
     this.redrive = new Rule(this, 'Redrive', {
       description: 'ZorgSom Privacy: deliver outbox mails still pending (after an SES outage)',

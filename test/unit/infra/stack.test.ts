@@ -736,11 +736,15 @@ describe('SES bounces and complaints to the suppression list', () => {
     const rule = resources[ruleId()]!;
     expect(rule.Type).toBe('AWS::Events::Rule');
     expect(rule.Properties.EventBusName).toBeUndefined();
+    // Only this stage's configuration set: another stage in the account has its own rule and list.
+    const ours = {
+      mail: { tags: { 'ses:configuration-set': [{ Ref: logicalId(stack.mail.configurationSet) }] } },
+    };
     expect(rule.Properties.EventPattern).toEqual({
       source: ['aws.ses'],
       $or: [
-        { 'detail-type': ['Email Bounced'], detail: { bounce: { bounceType: ['Permanent'] } } },
-        { 'detail-type': ['Email Complaint Received'] },
+        { 'detail-type': ['Email Bounced'], detail: { ...ours, bounce: { bounceType: ['Permanent'] } } },
+        { 'detail-type': ['Email Complaint Received'], detail: ours },
       ],
     });
     const targets = rule.Properties.Targets as Json[];
