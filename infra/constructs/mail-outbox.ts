@@ -96,12 +96,10 @@ export class MailOutbox extends Construct {
           resources: [targets.hmacKeyArn],
         }),
         props.mail.sesStatement(),
-        new PolicyStatement({
-          sid: 'DeadLetterQueue',
-          actions: ['sqs:SendMessage'],
-          resources: [this.failures.queue.queueArn],
-        }),
       ],
+      // The redrive schedule and SES's feedback events invoke it asynchronously: an event that still fails
+      // after Lambda's two retries is kept here (the stream's failures reach it through the mapping).
+      deadLetterQueue: this.failures.queue,
       logsKey: props.logsKey,
       environment: {
         ...props.environment,

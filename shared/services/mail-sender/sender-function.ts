@@ -45,8 +45,9 @@ const mailIdOfKey = (pk: string, sk: string) =>
 
 /**
  * The one mail-sender Lambda. It also takes SES's bounce and complaint events (an EventBridge rule on the
- * default bus) and puts the addresses on the suppression list its own policy reads. A failed delivery is reported (ReportBatchItemFailures) so the event source
- * mapping retries it with bisection and, after its retries, records it in the dead-letter queue; the
+ * default bus) and puts the addresses on the suppression list its own policy reads.
+ *
+ * A failed delivery is reported (ReportBatchItemFailures) so the event source mapping retries it with bisection and, after its retries, records it in the dead-letter queue; the
  * scheduled redrive sweep delivers whatever is still pending after `policy.mail.redriveAfterMinutes`, so
  * a mail outlives even an SES outage longer than the stream's retries. Logs carry outbox ids and outcomes.
  */
@@ -68,7 +69,7 @@ export function mailSenderFunction(deps: MailSenderDeps, { logger, metrics }: Ob
   const core = async (event: unknown): Promise<SenderResult | FeedbackResult> => {
     const feedback = sesFeedbackEventSchema.safeParse(event);
     if (feedback.success) {
-      // An error here fails the invocation: EventBridge retries it, then the dead-letter queue keeps it.
+      // An error here fails the (asynchronous) invocation: Lambda retries it, then the dead-letter queue keeps it.
       const outcome = await recordSesFeedback(deps, feedback.data);
       logger.info('ses feedback', { ...outcome });
       return { feedback: outcome };

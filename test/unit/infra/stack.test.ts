@@ -760,6 +760,10 @@ describe('SES bounces and complaints to the suppression list', () => {
       Principal: 'events.amazonaws.com',
       SourceArn: getAtt(ruleId()),
     });
+    // EventBridge invokes asynchronously: an event still failing after Lambda's retries is kept, not lost.
+    expect(resources[senderId()]!.Properties.DeadLetterConfig).toEqual({
+      TargetArn: getAtt(logicalId(stack.mailOutbox.failures.queue)),
+    });
   });
 
   it('the mail-sender may put items only on the suppression list and the RFC 3834 window, never an outbox mail', () => {
