@@ -63,16 +63,15 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
           existing.version,
         ),
         spendBudget,
-      ]);
-      // The first signup's language stands, like its data.
-      await deps.mailer.send(
-        mailsIn(languageOf(existing)).signupCode(
-          data.email,
-          issued.code,
-          deps.portalUrl,
-          signupSummaryOf(first),
+        await deps.mailer.outboxItem(
+          mailsIn(languageOf(existing)).signupCode(
+            data.email,
+            issued.code,
+            deps.portalUrl,
+            signupSummaryOf(first),
+          ),
         ),
-      );
+      ]);
       deps.count('SignupCodesResent');
       return;
     }
@@ -81,8 +80,12 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
       // Same KMS work as the other paths (a seal and a code MAC), so timing tells nothing either.
       await sealPii(deps.envelope, deps.newId(), { data });
       await issueCode(deps.codeMac, undefined, confirmationSalt(absentLicenseeId), now);
-      await deps.repo.transact([spendBudget]);
-      await deps.mailer.send(mailsIn(languageOf(existing)).alreadyRegistered(data.email, deps.portalUrl));
+      await deps.repo.transact([
+        spendBudget,
+        await deps.mailer.outboxItem(
+          mailsIn(languageOf(existing)).alreadyRegistered(data.email, deps.portalUrl),
+        ),
+      ]);
       return;
     }
 
@@ -96,10 +99,12 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
         pii: await sealPii(deps.envelope, licenseeId, { data }),
         confirmation: issued.state,
       },
-      [spendBudget],
-    );
-    await deps.mailer.send(
-      mailsIn(language).signupCode(data.email, issued.code, deps.portalUrl, signupSummaryOf(data)),
+      [
+        spendBudget,
+        await deps.mailer.outboxItem(
+          mailsIn(language).signupCode(data.email, issued.code, deps.portalUrl, signupSummaryOf(data)),
+        ),
+      ],
     );
     deps.count('Signups');
   });
@@ -147,16 +152,21 @@ export async function resendSignupCode(
     return;
   }
   try {
-    await deps.repo.saveProfile(
-      { ...profile, confirmation: issued.state, version: profile.version + 1 },
-      profile.version,
-    );
+    await deps.repo.transact([
+      deps.repo.profileTransactItem(
+        { ...profile, confirmation: issued.state, version: profile.version + 1 },
+        profile.version,
+      ),
+      ...(await deps.mailer.budgetedOutboxItems(
+        mailsIn(languageOf(profile)).signupCode(email, issued.code, deps.portalUrl),
+        profile.emailIndex,
+      )),
+    ]);
   } catch (error) {
     if (!(error instanceof ConcurrentUpdateError)) throw error;
     deps.count('CodesRateLimited');
     return;
   }
-  await deps.mailer.send(mailsIn(languageOf(profile)).signupCode(email, issued.code, deps.portalUrl));
   deps.count('SignupCodesResent');
 }
 
