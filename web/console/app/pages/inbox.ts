@@ -145,6 +145,9 @@ function mountActions(host: HTMLElement, mail: InboxMail, reload: (done: string)
         reference: mail.reference,
         subject: mail.subject ?? '',
         text,
+        // The server frames a stranger's answer in both languages and a licensee's in theirs (Dutch unless
+        // they chose English, which this page does not know: then only the frame's language differs).
+        language: mail.fromLicensee ? 'nl' : 'nl+en',
       });
       confirmStep(answerHost, {
         intro: `${tr('inbox.answerConfirm')} ${mail.sender ?? ''}`,
