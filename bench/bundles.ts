@@ -52,7 +52,8 @@ function referenceEntry(clients: string[]): string {
   ].join('\n');
 }
 
-async function bundle(entry: { file: string } | { source: string }, outfile: string) {
+/** One entry bundled with the deploy options (infra/bundling.ts), with its metafile. */
+export async function bundle(entry: { file: string } | { source: string }, outfile: string) {
   const result = await build({
     ...('file' in entry
       ? { entryPoints: [entry.file] }
