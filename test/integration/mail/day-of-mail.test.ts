@@ -1,10 +1,7 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startSmtpServer, type LocalSmtpServer } from '../../../local/smtp-server.js';
 import { RawMailMissingError } from '../../../shared/adapters/raw-mail-store.js';
 import { loadConfig } from '../../../shared/config.js';
 import type { StoredPrivacyRequest } from '../../../shared/domain/privacy-request.js';
@@ -13,7 +10,7 @@ import { openMessage } from '../../../shared/services/requests/workflow.js';
 import { createMailIntakeDeps } from '../../../shared/wiring-requests.js';
 import { captureOutput } from '../../support/captured-output.js';
 import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
-import { lambdaContext } from './support.js';
+import { startSmtpIntake } from './support.js';
 
 /**
  * Issue 10's day of ordinary mail from one licensee, in order, over the real SMTP intake of the local stack
@@ -25,25 +22,13 @@ import { lambdaContext } from './support.js';
  * is linked, and nothing of the BSN is kept anywhere.
  */
 let api: LocalApi;
-let smtp: LocalSmtpServer;
+let smtp: Awaited<ReturnType<typeof startSmtpIntake>>;
 let deps: MailIntakeDeps;
-let deadLetters: string;
 let captured: string[] = [];
 
 beforeAll(async () => {
   api = await startLocalApi({ POWERTOOLS_LOG_LEVEL: 'INFO' });
-  deadLetters = await mkdtemp(join(tmpdir(), 'zorgsom-day-dlq-'));
-  // Loaded after startLocalApi set process.env to this file's table: exactly what `npm start` runs.
-  const { handler } = (await import('../../../functions/mail-intake/handler.js')) as {
-    handler: (event: unknown, context: unknown) => Promise<unknown>;
-  };
-  smtp = await startSmtpServer({
-    port: 0,
-    env: { ...api.env } as Record<string, string>,
-    invoke: (event) => handler(event, lambdaContext('mail-intake')),
-    deadLetterDir: deadLetters,
-    retryDelayMs: 10,
-  });
+  smtp = await startSmtpIntake(api);
   deps = createMailIntakeDeps(loadConfig(api.env), { count: () => {} });
   captured = captureOutput();
 });
@@ -51,7 +36,6 @@ afterAll(async () => {
   vi.restoreAllMocks();
   await smtp?.close();
   await api?.close();
-  await rm(deadLetters, { recursive: true, force: true });
 });
 
 const bsn = '123456782';
@@ -326,6 +310,6 @@ describe('a day of mail from one licensee', () => {
     for (const mail of replies) expect(`${mail.subject}\n${mail.text}`).not.toMatch(/123\s?456\s?782/);
     expect(captured.join('')).not.toMatch(/123\s?456\s?782/);
     // No mail needed a retry or went to the dead letters.
-    expect(await readdir(deadLetters)).toEqual([]);
+    expect(await readdir(smtp.deadLetters)).toEqual([]);
   });
 });
