@@ -7,11 +7,14 @@ import { esbuildOptions } from '../infra/bundling.js';
 
 export interface BundleFigures {
   fn: string;
+  /** Read at cold init: index.mjs and the chunks it imports statically. */
   bytes: number;
+  /** Chunks reached only by a dynamic `import()`: read when that path first runs. */
+  lazyBytes: number;
   referenceBytes: number;
   /** The AWS SDK clients the bundle carries: the reference holds exactly these. */
   clients: string[];
-  /** The biggest packages in the bundle (minified bytes), for reading where the size goes. */
+  /** The biggest packages read at cold init (minified bytes), for reading where the size goes. */
   biggest: string;
   init: Spread;
   referenceInit: Spread;
@@ -38,6 +41,7 @@ export function functionFolders(): string[] {
 const clientClass: Record<string, string> = {
   'client-dynamodb': 'DynamoDBClient',
   'client-kms': 'KMSClient',
+  'client-lambda': 'LambdaClient',
   'client-s3': 'S3Client',
   'client-sesv2': 'SESv2Client',
   'client-sqs': 'SQSClient',
@@ -52,24 +56,47 @@ function referenceEntry(clients: string[]): string {
   ].join('\n');
 }
 
-/** One entry bundled with the deploy options (infra/bundling.ts), with its metafile. */
-export async function bundle(entry: { file: string } | { source: string }, outfile: string) {
+/**
+ * Bundles an entry (a file, or source text for a reference) with the deploy options into its own folder:
+ * `index.mjs` plus the chunks of lazily imported modules. `bytes` is what is read at cold init (index.mjs and
+ * the chunks it imports statically), `lazyBytes` the chunks only a dynamic `import()` reaches.
+ */
+export async function bundle(entry: { file: string } | { source: string }, outdir: string) {
   const result = await build({
     ...('file' in entry
       ? { entryPoints: [entry.file] }
       : { stdin: { contents: entry.source, resolveDir: process.cwd(), loader: 'js' as const } }),
-    outfile,
     ...esbuildOptions,
+    outdir,
     metafile: true,
     logLevel: 'silent',
   });
-  return { bytes: statSync(outfile).size, metafile: result.metafile };
+  const outputs = result.metafile.outputs;
+  const index = Object.keys(outputs).find((file) => basename(file) === 'index.mjs')!;
+  const atInit = new Set<string>();
+  const queue = [index];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (atInit.has(file)) continue;
+    atInit.add(file);
+    for (const imported of outputs[file]!.imports)
+      if (imported.kind === 'import-statement' && !imported.external) queue.push(imported.path);
+  }
+  const size = (files: string[]) => files.reduce((sum, file) => sum + statSync(file).size, 0);
+  return {
+    file: join(outdir, 'index.mjs'),
+    bytes: size([...atInit]),
+    lazyBytes: size(Object.keys(outputs).filter((file) => !atInit.has(file))),
+    metafile: result.metafile,
+    atInit,
+  };
 }
 
-/** Bytes in the output per npm package (scoped packages by scope/name). */
-function bytesByPackage(metafile: Metafile): Map<string, number> {
+/** Bytes in the given output files per npm package (scoped packages by scope/name). */
+function bytesByPackage(metafile: Metafile, files: Set<string>): Map<string, number> {
   const sizes = new Map<string, number>();
-  for (const output of Object.values(metafile.outputs)) {
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    if (!files.has(file)) continue;
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
       const name = match ? match[1]! : '(own code)';
@@ -130,15 +157,13 @@ export async function measureBundles(
   try {
     const built = [];
     for (const fn of functionFolders()) {
-      const out = join(dir, `${fn}.mjs`);
-      const own = await bundle({ file: resolve('functions', fn, 'handler.ts') }, out);
-      const packages = bytesByPackage(own.metafile);
+      const own = await bundle({ file: resolve('functions', fn, 'handler.ts') }, join(dir, fn));
+      const packages = bytesByPackage(own.metafile, own.atInit);
       const clients = [...packages.keys()]
         .map((name) => /^@aws-sdk\/(client-.+)$/.exec(name)?.[1])
         .filter((name): name is string => name !== undefined && name in clientClass)
         .sort();
-      const referenceOut = join(dir, `${fn}-reference.mjs`);
-      const reference = await bundle({ source: referenceEntry(clients) }, referenceOut);
+      const reference = await bundle({ source: referenceEntry(clients) }, join(dir, `${fn}-reference`));
       const biggest = [...packages]
         .filter(
           ([name]) =>
@@ -152,9 +177,10 @@ export async function measureBundles(
         .join(', ');
       built.push({
         fn,
-        out,
-        referenceOut,
+        out: own.file,
+        referenceOut: reference.file,
         bytes: own.bytes,
+        lazyBytes: own.lazyBytes,
         referenceBytes: reference.bytes,
         clients,
         biggest,
@@ -180,6 +206,7 @@ export async function measureBundles(
       return {
         fn: b.fn,
         bytes: b.bytes,
+        lazyBytes: b.lazyBytes,
         referenceBytes: b.referenceBytes,
         clients: b.clients,
         biggest: b.biggest,

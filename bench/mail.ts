@@ -272,9 +272,10 @@ export async function measureMail(stack: LocalStack, progress: (line: string) =>
   const mb = (bytes: number) => `${(bytes / mib).toFixed(0)} MB`;
   try {
     progress('mail: bundling mail-intake with the deploy options');
-    const bundleFile = join(dir, 'mail-intake.mjs');
-    await bundle({ file: resolve('functions/mail-intake/handler.ts') }, bundleFile);
-    // Only the bundle may resolve its modules: nothing from the project's node_modules.
+    const { file: bundleFile } = await bundle(
+      { file: resolve('functions/mail-intake/handler.ts') },
+      join(dir, 'mail-intake'),
+    );
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
     const sizes = (process.env.BENCH_MAIL_SIZES_MB ?? '10,40').split(',').map((n) => Number(n) * mib);
     const memory: MemoryFigures[] = [];

@@ -76,6 +76,8 @@ const importEnv = {
   STAFF_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_bench',
   STAFF_CLIENT_IDS: 'bench-console,bench-cli',
   JOB_RUNNER_FUNCTION: 'zorgsom-job-runner',
+  // The HTTP functions refuse to start without CloudFront's origin secret (shared/http/origin-verify.ts).
+  ORIGIN_VERIFY_SECRET: 'bench-origin-secret-of-at-least-32-characters',
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
@@ -107,7 +109,7 @@ if (selected('cold')) {
     ],
     rows: bundles.map((b) => [
       b.fn,
-      kb(b.bytes),
+      b.lazyBytes > 0 ? `${kb(b.bytes)} (+${kb(b.lazyBytes)} lazy)` : kb(b.bytes),
       kb(b.referenceBytes),
       `${ms(b.init.median)} [${b.init.p25.toFixed(0)}–${b.init.p75.toFixed(0)}]`,
       `${ms(b.referenceInit.median)} [${b.referenceInit.p25.toFixed(0)}–${b.referenceInit.p75.toFixed(0)}]`,

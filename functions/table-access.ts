@@ -28,7 +28,7 @@ export const partitions = {
   breach: 'BREACH',
   /** Outgoing mail: every function that sends mail only adds to it; the mail-sender delivers. */
   outbox: 'OUTBOX#*',
-  /** Per-recipient daily mail budgets and the suppression list: the mail-sender's alone. */
+  /** Per-recipient daily mail budgets (the mail-sender's, and a sign-in code's own) and the suppression list. */
   mailBudget: 'MAILBUDGET#*',
   suppressed: 'SUPPRESSED#*',
 } as const;
@@ -139,6 +139,8 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
       licensee: ['GetItem', 'PutItem', 'DeleteItem'],
       email: ['GetItem', 'PutItem', 'DeleteItem'],
       outbox: ['PutItem'],
+      // A code mail's unit of the day budget, spent with the code record (shared/services/session.ts).
+      mailBudget: ['UpdateItem'],
     },
     indexes: [],
   },

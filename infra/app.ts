@@ -59,6 +59,9 @@ export function buildApp(props: AppProps = {}): { app: App; stack: ZorgSomPrivac
     ...(portalDomain
       ? { portal: { domainName: portalDomain, certificate: edge.certificate ?? certificateArn! } }
       : {}),
+    ...(context('originSecretGeneration')
+      ? { originSecretGeneration: context('originSecretGeneration') }
+      : {}),
     ...(context('apiCertificateArn') ? { apiCertificateArn: context('apiCertificateArn') } : {}),
     ...(context('receiptRuleSet') ? { existingReceiptRuleSet: context('receiptRuleSet') } : {}),
     existingSesIdentity: context('sesIdentity') === 'existing',

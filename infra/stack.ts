@@ -15,6 +15,7 @@ import { MailIntake } from './constructs/mail-intake.js';
 import { MailOutbox } from './constructs/mail-outbox.js';
 import { MailSending } from './constructs/mail-sending.js';
 import { Retention } from './constructs/retention.js';
+import { OriginSecret } from './constructs/origin-secret.js';
 import { Web } from './constructs/web.js';
 
 export interface ZorgSomPrivacyStackProps extends StackProps {
@@ -35,6 +36,11 @@ export interface ZorgSomPrivacyStackProps extends StackProps {
   readonly inboundMailDomain: string;
   /** The CloudFront web ACL (scope CLOUDFRONT, made in us-east-1 by the edge stack) the distribution uses. */
   readonly webAclArn: string;
+  /**
+   * Bumped to replace the origin secret (runbook §6): any new value makes a new secret, and CloudFront and the
+   * HTTP functions move to it in the same deploy.
+   */
+  readonly originSecretGeneration?: string;
   /** The portal's own domain (e.g. privacy.zorgsom.nl) and its us-east-1 certificate (CloudFront). */
   readonly portal?: { readonly domainName: string; readonly certificate: ICertificate | string };
   /** A regional certificate for api.<portal domain>; created (DNS-validated) when not given. */
@@ -60,6 +66,7 @@ export class ZorgSomPrivacyStack extends Stack {
   readonly staffAuth: StaffAuth;
   readonly jobRunner: JobRunner;
   readonly abuseAlarms: AbuseAlarms;
+  readonly originSecret: OriginSecret;
 
   constructor(scope: Construct, id: string, props: ZorgSomPrivacyStackProps) {
     super(scope, id, props);
@@ -138,6 +145,10 @@ export class ZorgSomPrivacyStack extends Stack {
       value: this.mailIntake.alarmTopic.topicArn,
       description: 'Subscribe the operations address: a mail-intake event reached the dead-letter queue',
     });
+    // What CloudFront sends the API in its origin header and every HTTP function checks (runbook §6).
+    this.originSecret = new OriginSecret(this, 'OriginSecret', {
+      generation: props.originSecretGeneration,
+    });
     // The HTTP functions: staff's approved deletions purge raw mail too, so they know its bucket.
     this.functions = new Functions(this, 'Functions', {
       logsKey: this.keys.logsKey,
@@ -151,6 +162,7 @@ export class ZorgSomPrivacyStack extends Stack {
         RAW_MAIL_BUCKET: this.mailIntake.bucket.bucketName,
         STAFF_ISSUER: this.staffAuth.issuer,
         STAFF_CLIENT_IDS: this.staffAuth.client.userPoolClientId,
+        ORIGIN_VERIFY_SECRET: this.originSecret.value,
       },
     });
     const apiDomain = props.portal ? `api.${props.portal.domainName}` : undefined;
@@ -218,6 +230,7 @@ export class ZorgSomPrivacyStack extends Stack {
     this.web = new Web(this, 'Web', {
       apiOriginDomain: this.api.originDomain,
       webAclArn: props.webAclArn,
+      originSecret: this.originSecret.value,
       // The portal's presigned budget-review PUT goes to the bucket's regional endpoint (what the SDK signs).
       uploadOrigin: `https://${this.budgetReviews.bucket.bucketRegionalDomainName}`,
       logsKey: this.keys.logsKey,
@@ -238,7 +251,11 @@ export class ZorgSomPrivacyStack extends Stack {
         : {}),
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'HTTP API base URL' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.stage.url,
+      description:
+        "The HTTP API's own URL: it refuses every call that skips CloudFront (403); use /api on the portal",
+    });
     new CfnOutput(this, 'PortalDistributionUrl', {
       value: `https://${this.web.distribution.distributionDomainName}`,
       description:

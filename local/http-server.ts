@@ -41,11 +41,24 @@ export interface HttpServerOptions {
   staffIdp?: StaffIdp;
   /** The header CSP CloudFront sends with every page (web/src/security.ts), here with the local S3's origin. */
   contentSecurityPolicy?: string;
+  /**
+   * CloudFront's origin custom headers (infra/constructs/web.ts: the origin secret): added to every /api event
+   * on `port`, replacing a header of the same name the client sent, as CloudFront does.
+   */
+  edgeHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Also serve /api on this port as the API's own endpoint (execute-api, or api.<portal domain>, in AWS): the
+   * same routes and authorizer, without the edge headers, so the functions refuse what comes this way as
+   * they do in AWS. 0 picks a free port; without it there is no such endpoint.
+   */
+  originPort?: number;
 }
 
 export interface HttpServer {
   url: string;
   port: number;
+  /** With `originPort`: the API's own endpoint, which skips the edge (its calls lack the edge headers). */
+  originUrl?: string;
   close(): Promise<void>;
 }
 
@@ -356,9 +369,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const staticRoot = options.staticDir === undefined ? undefined : resolve(options.staticDir);
   let port = options.port;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, viaEdge: boolean): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const method = req.method ?? 'GET';
+    const isApi = path === '/api' || path.startsWith('/api/');
+    if (!viaEdge && !isApi) {
+      // The API's own endpoint has the API's routes only: no portal, no staff-idp.
+      req.resume();
+      sendProblem(res, 404);
+      return;
+    }
 
     if (options.staffIdp && (path === staffIdpPrefix || path.startsWith(`${staffIdpPrefix}/`))) {
       const read = await readBody(req);
@@ -379,7 +399,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       return;
     }
 
-    if (path !== '/api' && !path.startsWith('/api/')) {
+    if (!isApi) {
       req.resume();
       if (staticRoot !== undefined && (method === 'GET' || method === 'HEAD')) {
         if (options.contentSecurityPolicy)
@@ -429,6 +449,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const requestId = randomUUID();
     const routeKey = `${route.method} ${route.path}`;
     const event = buildEvent(req, read.body, routeKey, requestId, port);
+    if (viaEdge) {
+      for (const [name, value] of Object.entries(options.edgeHeaders ?? {}))
+        event.headers[name.toLowerCase()] = value;
+    }
     if (staffClaims) {
       Object.assign(event.requestContext, {
         authorizer: {
@@ -462,39 +486,58 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      process.stderr.write(`[local-http] request failed: ${errorClass(error)}\n`);
-      if (!res.headersSent) sendProblem(res, 500);
-      else res.destroy();
+  const listen = async (listenPort: number, viaEdge: boolean, what: string) => {
+    const server = createServer((req, res) => {
+      handle(req, res, viaEdge).catch((error: unknown) => {
+        process.stderr.write(`[local-http] request failed: ${errorClass(error)}\n`);
+        if (!res.headersSent) sendProblem(res, 500);
+        else res.destroy();
+      });
     });
-  });
+    await new Promise<void>((resolvePromise, reject) => {
+      const onError = (error: NodeJS.ErrnoException): void => {
+        reject(
+          error.code === 'EADDRINUSE' || error.code === 'EACCES'
+            ? new PortInUseError(listenPort, what)
+            : error,
+        );
+      };
+      server.once('error', onError);
+      server.listen(listenPort, host, () => {
+        server.removeListener('error', onError);
+        resolvePromise();
+      });
+    });
+    const address = server.address();
+    const bound = typeof address === 'object' && address !== null ? address.port : listenPort;
+    const close = () =>
+      new Promise<void>((resolvePromise, reject) => {
+        server.close((error) => (error ? reject(error) : resolvePromise()));
+        server.closeAllConnections();
+      });
+    return { port: bound, close };
+  };
 
-  await new Promise<void>((resolvePromise, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => {
-      reject(
-        error.code === 'EADDRINUSE' || error.code === 'EACCES'
-          ? new PortInUseError(options.port, 'the HTTP server')
-          : error,
-      );
-    };
-    server.once('error', onError);
-    server.listen(options.port, host, () => {
-      server.removeListener('error', onError);
-      resolvePromise();
-    });
-  });
-  const address = server.address();
-  port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const edge = await listen(options.port, true, 'the HTTP server');
+  port = edge.port;
+  let origin: Awaited<ReturnType<typeof listen>> | undefined;
+  try {
+    origin =
+      options.originPort === undefined
+        ? undefined
+        : await listen(options.originPort, false, 'the API origin');
+  } catch (error) {
+    await edge.close();
+    throw error;
+  }
   const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
 
   return {
     url: `http://${urlHost}:${port}`,
     port,
-    close: () =>
-      new Promise<void>((resolvePromise, reject) => {
-        server.close((error) => (error ? reject(error) : resolvePromise()));
-        server.closeAllConnections();
-      }),
+    ...(origin ? { originUrl: `http://${urlHost}:${origin.port}` } : {}),
+    close: async () => {
+      await Promise.all([edge.close(), origin?.close()]);
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,7 @@ import { startScheduledJobs } from './scheduled-jobs.js';
 import { startLocalS3 } from './s3.js';
 import { uploadBrowserHeaders } from '../shared/adapters/budget-review-store.js';
 import { contentSecurityPolicy } from '../web/src/security.js';
+import { originVerifyHeader } from '../shared/http/origin-verify.js';
 import { startLocalLambda } from './lambda-endpoint.js';
 import { startLocalMail } from './smtp-server.js';
 import { localMailSender, startOutboxStream, type OutboxStream } from './outbox-stream.js';
@@ -66,8 +68,13 @@ export interface LocalStack {
   outboxUrl: string;
   /** The mail-sender following the table's outbox stream: `settle()` waits until every mail written is delivered. */
   mail: OutboxStream;
-  /** Only with serveHttp: where the API and portal answer. */
+  /** Only with serveHttp: where the API and portal answer (CloudFront's part: it adds the origin header). */
   httpUrl?: string;
+  /**
+   * Only with serveHttp: the API's own endpoint, as execute-api in AWS, which skips the edge: every call there
+   * lacks the origin header, so the functions refuse it (403), as they refuse a call that bypassed CloudFront.
+   */
+  apiOriginUrl?: string;
   /** Only with serveHttp: the first staff users, one per role (kept in dataDir/staff-idp.json). */
   staffUsers?: LocalStaffUser[];
   /** Functions whose handler file does not exist (their routes answer 500). */
@@ -198,6 +205,8 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       ses: `http://127.0.0.1:${ports.ses}`,
       s3: `http://127.0.0.1:${ports.s3}`,
     };
+    // CloudFront's origin header secret (a generated Secrets Manager secret in AWS): new on every start.
+    const originSecret = randomBytes(32).toString('base64url');
     const env: Record<string, string> = {
       TABLE_NAME: LOCAL_TABLE_NAME,
       DATA_KEY_ID: LOCAL_DATA_KEY_ID,
@@ -221,6 +230,7 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       POWERTOOLS_SERVICE_NAME: 'zorgsom-privacy',
       POWERTOOLS_METRICS_NAMESPACE: 'ZorgSom',
       ...localStaffAuthEnv(ports.http),
+      ORIGIN_VERIFY_SECRET: originSecret,
     };
 
     const dynamodbReady = startDynamoDbLocal({
@@ -290,6 +300,7 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
     stops.push(mail.close);
 
     let httpUrl: string | undefined;
+    let apiOriginUrl: string | undefined;
     let staffUsers: LocalStaffUser[] | undefined;
     if (options.serveHttp && loaded) {
       const staffIdp = await createStaffIdp({
@@ -304,9 +315,12 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
         staffIdp,
         verifyStaffToken: createStaffTokenVerifier(staffTokenSettingsOf(env)),
         contentSecurityPolicy: contentSecurityPolicy(endpoints.s3),
+        edgeHeaders: { [originVerifyHeader]: originSecret },
+        originPort: 0,
       });
       stops.push(http.close);
       httpUrl = http.url;
+      apiOriginUrl = http.originUrl;
       const mail = await startLocalMail({ smtpPort: ports.smtp ?? 0, env, dataDir });
       stops.push(mail.close);
       if (options.sweeperIntervalMs !== 0) {
@@ -338,6 +352,7 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       outboxUrl: `${endpoints.ses}/`,
       mail,
       httpUrl,
+      apiOriginUrl,
       staffUsers,
       smtpPort: ports.smtp,
       missingHandlers: loaded?.missing ?? [],

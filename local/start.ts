@@ -83,6 +83,7 @@ const lines = [
   `ZorgSom Privacy runs locally (started in ${seconds} s)`,
   '',
   `  Portal and API   ${stack.env.PORTAL_URL}/  (API under /api)`,
+  `  API origin       ${stack.apiOriginUrl}/api  (as execute-api in AWS: skips the edge, so every call is refused 403)`,
   `  Outbox (mails)   ${stack.outboxUrl}`,
   `  Mail to info@    smtp://127.0.0.1:${stack.smtpPort}  (stored in local S3, handled by mail-intake)`,
   `  Data folder      ${stack.dataDir}`,

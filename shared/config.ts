@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { minimumOriginSecretLength } from './http/origin-verify.js';
 
 /** Environment of every function, read once per container. Endpoints are set only by the local stack. */
 export const configSchema = z.object({
@@ -31,6 +32,8 @@ export const configSchema = z.object({
   STAFF_JWKS_URL: z.url().optional(),
   /** Staff functions that start jobs: the job runner's function name (locally `job-runner`). */
   JOB_RUNNER_FUNCTION: z.string().min(1).optional(),
+  /** HTTP functions only: the secret of CloudFront's origin header (shared/http/origin-verify.ts). */
+  ORIGIN_VERIFY_SECRET: z.string().min(minimumOriginSecretLength).optional(),
   /** Local stack only: the endpoint that takes Lambda Invoke calls and runs the function in-process. */
   LAMBDA_ENDPOINT: z.url().optional(),
 });

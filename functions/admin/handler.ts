@@ -5,6 +5,7 @@ import { ulidSchema } from '../../shared/domain/ids.js';
 import {
   bodyOf,
   httpFunction,
+  httpOptionsFrom,
   type HttpRequest,
   type RouteHandler,
 } from '../../shared/http/http-function.js';
@@ -325,4 +326,5 @@ export const handler = httpFunction(
     }),
   }),
   observability,
+  httpOptionsFrom(config),
 );

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../shared/config.js';
-import { bodyOf, httpFunction, type RouteHandler } from '../../shared/http/http-function.js';
+import { bodyOf, httpFunction, httpOptionsFrom, type RouteHandler } from '../../shared/http/http-function.js';
 import { createObservability } from '../../shared/observability.js';
 import {
   budgetDecisionSchema,
@@ -51,4 +51,5 @@ const { deps, clients } = createBaseDeps(config, observability);
 export const handler = httpFunction(
   createRoutes({ ...createBudgetReviewDeps(config, { clients }), repo: deps.repo }),
   observability,
+  httpOptionsFrom(config),
 );

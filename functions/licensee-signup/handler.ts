@@ -1,6 +1,6 @@
 import { loadConfig } from '../../shared/config.js';
 import { emailAndCodeBodySchema, signupBodySchema } from '../../shared/domain/licensee.js';
-import { bodyOf, httpFunction, type RouteHandler } from '../../shared/http/http-function.js';
+import { bodyOf, httpFunction, httpOptionsFrom, type RouteHandler } from '../../shared/http/http-function.js';
 import { createObservability } from '../../shared/observability.js';
 import type { ServiceDeps } from '../../shared/services/deps.js';
 import { confirmSignup, signup } from '../../shared/services/signup.js';
@@ -20,7 +20,9 @@ export function createRoutes(deps: ServiceDeps): Record<string, RouteHandler> {
 }
 
 const observability = createObservability('licensee-signup');
+const config = loadConfig();
 export const handler = httpFunction(
-  createRoutes(createServiceDeps(loadConfig(), observability)),
+  createRoutes(createServiceDeps(config, observability)),
   observability,
+  httpOptionsFrom(config),
 );

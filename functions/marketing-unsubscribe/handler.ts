@@ -1,7 +1,7 @@
 import { createAuditLog } from '../../shared/adapters/audit-log.js';
 import { createKmsMac } from '../../shared/adapters/kms-mac.js';
 import { loadConfig } from '../../shared/config.js';
-import { httpFunction, type RouteHandler } from '../../shared/http/http-function.js';
+import { httpFunction, httpOptionsFrom, type RouteHandler } from '../../shared/http/http-function.js';
 import { unsubscribePage } from '../../shared/http/unsubscribe-page.js';
 import { createObservability } from '../../shared/observability.js';
 import { unsubscribe } from '../../shared/services/staff/marketing.js';
@@ -40,4 +40,5 @@ export const handler = httpFunction(
     audit: createAuditLog({ client: dynamodb, tableName: config.TABLE_NAME, clock, newId: () => ulid() }),
   }),
   observability,
+  httpOptionsFrom(config),
 );

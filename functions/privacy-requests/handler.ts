@@ -4,7 +4,7 @@ import {
   confirmRequestBodySchema,
   requestBodySchema,
 } from '../../shared/domain/privacy-request.js';
-import { bodyOf, httpFunction, type RouteHandler } from '../../shared/http/http-function.js';
+import { bodyOf, httpFunction, httpOptionsFrom, type RouteHandler } from '../../shared/http/http-function.js';
 import { createObservability } from '../../shared/observability.js';
 import type { RequestDeps } from '../../shared/services/requests/request-deps.js';
 import {
@@ -54,7 +54,9 @@ export function createRoutes(deps: RequestDeps): Record<string, RouteHandler> {
 }
 
 const observability = createObservability('privacy-requests');
+const config = loadConfig();
 export const handler = httpFunction(
-  createRoutes(createRequestDeps(loadConfig(), observability)),
+  createRoutes(createRequestDeps(config, observability)),
   observability,
+  httpOptionsFrom(config),
 );

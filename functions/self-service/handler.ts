@@ -2,7 +2,7 @@ import { createLicenceDeps } from '../../shared/adapters/retention-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { endLicenceBodySchema } from '../../shared/domain/retention.js';
 import { codeBodySchema, marketingBodySchema, profilePatchSchema } from '../../shared/domain/licensee.js';
-import { bodyOf, httpFunction, type RouteHandler } from '../../shared/http/http-function.js';
+import { bodyOf, httpFunction, httpOptionsFrom, type RouteHandler } from '../../shared/http/http-function.js';
 import { createObservability } from '../../shared/observability.js';
 import type { ServiceDeps } from '../../shared/services/deps.js';
 import {
@@ -74,4 +74,5 @@ export const handler = httpFunction(
     createLicenceDeps(config, observability, { dynamodb: clients.dynamodb }),
   ),
   observability,
+  httpOptionsFrom(config),
 );

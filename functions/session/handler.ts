@@ -4,7 +4,7 @@ import {
   emailCodeBodySchema,
   signInLinkBodySchema,
 } from '../../shared/domain/licensee.js';
-import { bodyOf, httpFunction, type RouteHandler } from '../../shared/http/http-function.js';
+import { bodyOf, httpFunction, httpOptionsFrom, type RouteHandler } from '../../shared/http/http-function.js';
 import { createObservability } from '../../shared/observability.js';
 import {
   requestSignInCode,
@@ -39,7 +39,9 @@ export function createRoutes(deps: SessionDeps): Record<string, RouteHandler> {
 }
 
 const observability = createObservability('session');
+const config = loadConfig();
 export const handler = httpFunction(
-  createRoutes(createBaseDeps(loadConfig(), observability).deps),
+  createRoutes(createBaseDeps(config, observability).deps),
   observability,
+  httpOptionsFrom(config),
 );

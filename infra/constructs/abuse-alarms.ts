@@ -11,12 +11,12 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
-/** When the alarms fire (each documented in docs/runbook.md, "Alarms"). */
+/** When the alarms fire (each documented in docs/runbook.md §6, with what to do). */
 export const abuseAlarmThresholds = {
   /** Per cent of API responses that are 5xx in a five-minute period, once at least `minRequests` came. */
   serverErrorPercent: 1,
   minRequests: 20,
-  /** Wrong sign-in codes in five minutes across all licensees: far above people mistyping. */
+  /** Wrong one-time codes (every kind) in five minutes across all addresses: far above people mistyping. */
   failedCodes: 50,
   /** SES puts an account under review at 5 % bounces and 0.1 % complaints: warn before. */
   bounceRate: 0.04,
@@ -29,7 +29,7 @@ export interface AbuseAlarmsProps {
 }
 
 /**
- * The alarms of an attack or an outage on the edge: the API's 5xx rate, a spike of failed sign-in codes
+ * The alarms of an attack or an outage on the edge: the API's 5xx rate, a spike of wrong one-time codes
  * (guessing), and SES's account-wide bounce and complaint rates (mail to addresses someone typed in). All
  * notify the existing alarm topic, and again when they clear.
  */
@@ -45,7 +45,7 @@ export class AbuseAlarms extends Construct {
     const t = abuseAlarmThresholds;
 
     this.serverErrors = new Alarm(this, 'ApiServerErrorRate', {
-      alarmDescription: `More than ${t.serverErrorPercent} % of API responses were 5xx (runbook: Alarms)`,
+      alarmDescription: `More than ${t.serverErrorPercent} % of API responses were 5xx (runbook §6)`,
       metric: new MathExpression({
         expression: `IF(requests >= ${t.minRequests}, 100 * errors / requests, 0)`,
         usingMetrics: {
@@ -63,7 +63,7 @@ export class AbuseAlarms extends Construct {
     });
 
     this.failedCodes = new Alarm(this, 'FailedCodesSpike', {
-      alarmDescription: `${t.failedCodes} or more wrong sign-in codes in five minutes: guessing (runbook: Alarms)`,
+      alarmDescription: `${t.failedCodes} or more wrong one-time codes in five minutes: guessing (runbook §6)`,
       metric: new Metric({
         namespace: 'ZorgSom',
         metricName: 'FailedCodes',
@@ -80,7 +80,7 @@ export class AbuseAlarms extends Construct {
     const reputation = (metricName: string) =>
       new Metric({ namespace: 'AWS/SES', metricName, statistic: 'Maximum', period: Duration.hours(1) });
     this.bounceRate = new Alarm(this, 'SesBounceRate', {
-      alarmDescription: `SES bounce rate at ${t.bounceRate * 100} % (review at 5 %; runbook: Alarms)`,
+      alarmDescription: `SES bounce rate at ${t.bounceRate * 100} % (review at 5 %; runbook §6)`,
       metric: reputation('Reputation.BounceRate'),
       threshold: t.bounceRate,
       evaluationPeriods: 1,
@@ -88,7 +88,7 @@ export class AbuseAlarms extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     this.complaintRate = new Alarm(this, 'SesComplaintRate', {
-      alarmDescription: `SES complaint rate at ${t.complaintRate * 100} % (review at 0.1 %; runbook: Alarms)`,
+      alarmDescription: `SES complaint rate at ${t.complaintRate * 100} % (review at 0.1 %; runbook §6)`,
       metric: reputation('Reputation.ComplaintRate'),
       threshold: t.complaintRate,
       evaluationPeriods: 1,

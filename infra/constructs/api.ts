@@ -57,8 +57,9 @@ export const accessLogFields = {
 /**
  * The HTTP API: one route per entry of `routes`, one Lambda integration per function.
  *
- * Without a custom domain the execute-api endpoint is the only way in (and CloudFront's /api/* origin); with
- * one (`-c portalDomain=…`), the API answers only on api.<portal domain> and execute-api is disabled.
+ * Without a custom domain the execute-api endpoint is CloudFront's /api/* origin; with one (`-c portalDomain=…`),
+ * the API answers only on api.<portal domain> and execute-api is disabled. Either is a public DNS name, so the
+ * functions also refuse every call without CloudFront's origin secret (shared/http/origin-verify.ts).
  */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
@@ -138,13 +139,15 @@ export class Api extends Construct {
         reason:
           route.access === 'session'
             ? 'Licensee routes authenticate inside the function: the session token is hashed and looked up in ' +
-              'DynamoDB on every call and the function answers 401 otherwise. An API Gateway authorizer would ' +
-              'repeat that lookup; licensees have no IAM or Cognito identity.'
-            : 'Public by nature: signup, sign-in, the export schema and the one-click marketing unsubscribe are ' +
-              'used without a session. Abuse is bounded at CloudFront by the web ACL (per-IP rate rules, tighter ' +
-              'on the code routes; AWS managed rule groups), then by the per-route stage throttle and the ' +
-              "function's reserved concurrency, sign-in codes by the limits of policy.signIn spent before a " +
-              'guess is judged, and unsubscribe links by a KMS HMAC over the licensee id.',
+              'DynamoDB on every call and the function answers 401 otherwise, after refusing (403) any call ' +
+              "without CloudFront's origin secret. An API Gateway authorizer would repeat that lookup; licensees " +
+              'have no IAM or Cognito identity.'
+            : 'Public by nature: signup, sign-in, the by-email privacy request, the export schema and the ' +
+              'one-click marketing unsubscribe are used without a session. Every call must come through ' +
+              "CloudFront (the function refuses one without CloudFront's origin secret, 403), so the web ACL's " +
+              'per-IP rate rules (tighter on the code routes) and AWS managed rule groups apply to all of them; ' +
+              "then the per-route stage throttle and the function's reserved concurrency. Codes are bounded by " +
+              'policy.signIn, spent before a guess is judged; unsubscribe links by a KMS HMAC over the licensee id.',
       });
     }
   }

@@ -2,7 +2,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { functionGrants, functionNames } from '../../functions/routes.js';
 import type { FunctionName } from '../../functions/routes.js';
 import type { TableFunction } from '../../functions/table-access.js';
-import { lambdaBundling } from '../bundling.js';
+import { functionCode } from '../bundling.js';
 import { reservedConcurrencyOf } from '../concurrency.js';
 import { FUNCTION_LOG_RETENTION } from '../retention.js';
 import { tableStatementsFor } from './table-grants.js';
@@ -244,10 +244,9 @@ export function zorgSomFunction(parent: Construct, props: ZorgSomFunctionProps):
   });
 
   const fn = new NodejsFunction(scope, 'Function', {
-    entry: `${repoRoot}functions/${name}/handler.ts`,
-    handler: 'handler',
-    projectRoot: repoRoot,
-    depsLockFilePath: `${repoRoot}package-lock.json`,
+    // Bundled by infra/bundling.ts (the options the bench and the bundle tests use), with code splitting.
+    code: functionCode(`${repoRoot}functions/${name}/handler.ts`),
+    handler: 'index.handler',
     ...(props.functionName ? { functionName: props.functionName } : {}),
     runtime: Runtime.NODEJS_22_X,
     architecture: Architecture.ARM_64,
@@ -266,17 +265,6 @@ export function zorgSomFunction(parent: Construct, props: ZorgSomFunctionProps):
       POWERTOOLS_SERVICE_NAME: 'zorgsom-privacy',
       POWERTOOLS_METRICS_NAMESPACE: 'ZorgSom',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-    },
-    bundling: {
-      // Shared with bench/bundles.ts, so the bench measures what ships.
-      ...lambdaBundling,
-      mainFields: [...lambdaBundling.mainFields],
-      format: OutputFormat.ESM,
-      sourceMap: false,
-      // Bundle the pinned AWS SDK versions from package-lock.json instead of the runtime's SDK, so that
-      // AWS runs the exact code the tests ran.
-      externalModules: [],
-      forceDockerBundling: false,
     },
   });
 

@@ -14,7 +14,7 @@ import { policy } from '../../shared/domain/policy.js';
 import { FailureQueue } from './failure-queue.js';
 import { zorgSomFunction, type GrantTargets } from './functions.js';
 import type { MailSending } from './mail-sending.js';
-import { tableStatementsFor } from './table-grants.js';
+import { tableStatementsFor, tableStreamStatement } from './table-grants.js';
 
 export interface MailOutboxProps {
   readonly table: ITable;
@@ -56,16 +56,7 @@ export class MailOutbox extends Construct {
     this.sender = zorgSomFunction(this, {
       name: mailOutboxFunctionNames[0],
       statements: [
-        new PolicyStatement({
-          sid: 'TableStream',
-          actions: [
-            'dynamodb:DescribeStream',
-            'dynamodb:GetRecords',
-            'dynamodb:GetShardIterator',
-            'dynamodb:ListStreams',
-          ],
-          resources: [table.tableStreamArn],
-        }),
+        tableStreamStatement(table.tableStreamArn),
         ...tableStatementsFor('mail-sender', targets),
         new PolicyStatement({
           sid: 'OpenOutgoingMail',

@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import { rawMailPrefix } from '../../shared/domain/mail-classification.js';
 import { FailureQueue } from './failure-queue.js';
 import { budgetReviewStatements, zorgSomFunction, type GrantTargets } from './functions.js';
-import { tableStatementsFor } from './table-grants.js';
+import { tableStatementsFor, tableStreamStatement } from './table-grants.js';
 
 /** The retention functions (not HTTP): the hourly sweeper and the TTL backstop audit. */
 export const retentionFunctionNames = ['retention-sweeper', 'ttl-audit'] as const;
@@ -140,16 +140,7 @@ export class Retention extends Construct {
     this.ttlAudit = zorgSomFunction(this, {
       name: 'ttl-audit',
       statements: [
-        new PolicyStatement({
-          sid: 'TableStream',
-          actions: [
-            'dynamodb:DescribeStream',
-            'dynamodb:GetRecords',
-            'dynamodb:GetShardIterator',
-            'dynamodb:ListStreams',
-          ],
-          resources: [table.tableStreamArn],
-        }),
+        tableStreamStatement(table.tableStreamArn),
         // The audit-by-licensee index and audit appends: functions/table-access.ts.
         ...tableStatementsFor('ttl-audit', targets),
         deadLetter,

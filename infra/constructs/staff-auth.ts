@@ -1,11 +1,14 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  CfnManagedLoginBranding,
+  type CfnUserPool,
   type CfnUserPoolClient,
   FeaturePlan,
   ManagedLoginVersion,
   Mfa,
   OAuthScope,
+  PasskeyUserVerification,
   ResourceServerScope,
   StandardThreatProtectionMode,
   UserPool,
@@ -27,8 +30,11 @@ export interface StaffAuthProps {
 /**
  * The staff user pool: users are created by an administrator only (no self sign-up), MFA is required with
  * TOTP (no SMS), the Cognito groups `viewer`, `handler` and `admin` are the roles, and threat protection
- * (Plus feature plan) blocks risky and compromised-credential sign-ins. One public app client (code + PKCE)
- * serves the console and the CLI's loopback sign-in; its access tokens carry the scope `zorgsom/staff`.
+ * (Plus feature plan) blocks risky and compromised-credential sign-ins. Passkeys are offered beside the
+ * password in managed login (v2: the classic hosted UI has none); a passkey counts as both factors only with
+ * user verification (PIN or biometrics), and every user keeps TOTP, so MFA stays required for everyone. One
+ * public app client (code + PKCE) serves the console and the CLI's loopback sign-in; its access tokens carry
+ * the scope `zorgsom/staff`.
  */
 export class StaffAuth extends Construct {
   readonly userPool: UserPool;
@@ -41,6 +47,9 @@ export class StaffAuth extends Construct {
   constructor(scope: Construct, id: string, props: StaffAuthProps) {
     super(scope, id);
 
+    // Managed login runs on the Cognito domain (the console's authorize URL points there): passkeys are bound to
+    // it. From the prefix, not from the domain resource, which itself depends on the pool.
+    const signInHost = `${props.domainPrefix}.auth.${Stack.of(this).region}.amazoncognito.com`;
     this.userPool = new UserPool(this, 'UserPool', {
       userPoolName: 'zorgsom-staff',
       selfSignUpEnabled: false,
@@ -48,6 +57,9 @@ export class StaffAuth extends Construct {
       signInCaseSensitive: false,
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
+      signInPolicy: { allowedFirstAuthFactors: { password: true, passkey: true } },
+      passkeyRelyingPartyId: signInHost,
+      passkeyUserVerification: PasskeyUserVerification.REQUIRED,
       passwordPolicy: {
         minLength: 14,
         requireLowercase: true,
@@ -62,6 +74,10 @@ export class StaffAuth extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // A passkey with user verification satisfies the required MFA; without this it would be one factor only,
+    // and Cognito would not offer passkey sign-in at all while MFA is required.
+    (this.userPool.node.defaultChild as CfnUserPool).webAuthnFactorConfiguration =
+      'MULTI_FACTOR_WITH_USER_VERIFICATION';
 
     staffRoles.forEach((role, index) => {
       this.userPool.addGroup(`Group-${role}`, {
@@ -98,12 +114,23 @@ export class StaffAuth extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
     });
-    // Left empty, Cognito would allow SRP and custom auth outside managed login; refresh is all the client needs.
-    (this.client.node.defaultChild as CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+    // Left empty, Cognito would allow SRP and custom auth outside managed login. USER_AUTH is the choice-based
+    // sign-in managed login needs to offer passkeys beside the password; it still demands the second factor,
+    // and tokens from it outside the OAuth code flow lack the `zorgsom/staff` scope the authorizer requires.
+    (this.client.node.defaultChild as CfnUserPoolClient).explicitAuthFlows = [
+      'ALLOW_REFRESH_TOKEN_AUTH',
+      'ALLOW_USER_AUTH',
+    ];
 
     this.domain = this.userPool.addDomain('Domain', {
       cognitoDomain: { domainPrefix: props.domainPrefix },
-      managedLoginVersion: ManagedLoginVersion.CLASSIC_HOSTED_UI,
+      managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    // Managed login (v2) shows its pages to a client only with a branding style; Cognito's own look will do.
+    new CfnManagedLoginBranding(this, 'LoginBranding', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.client.userPoolClientId,
+      useCognitoProvidedValues: true,
     });
 
     this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;

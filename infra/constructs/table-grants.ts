@@ -84,3 +84,17 @@ export function tableStatementsFor(name: TableFunction, targets: TableTargets): 
   }
   return statements;
 }
+
+/** Reading the table's stream (a stream-fed function: the TTL audit, the mail-sender). */
+export function tableStreamStatement(streamArn: string): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'TableStream',
+    actions: [
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ],
+    resources: [streamArn],
+  });
+}

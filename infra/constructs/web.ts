@@ -35,6 +35,7 @@ import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { originVerifyHeader } from '../../shared/http/origin-verify.js';
 import { pages } from '../../web/src/pages.js';
 import { contentSecurityPolicy, permissionsPolicy } from '../../web/src/security.js';
 import { FUNCTION_LOG_RETENTION } from '../retention.js';
@@ -82,6 +83,11 @@ export interface WebProps {
    * serves: the portal, the staff console, /oauth2/* and /api/*.
    */
   readonly webAclArn: string;
+  /**
+   * The origin secret (a Secrets Manager dynamic reference, resolved by CloudFormation) CloudFront sends the API
+   * in its origin header on every /api/* request; the HTTP functions refuse requests without it.
+   */
+  readonly originSecret: string;
   /** The portal's own domain and its us-east-1 certificate; without, CloudFront's default domain. */
   readonly customDomain?: { readonly domainName: string; readonly certificate: ICertificate };
   /** Encrypts the deployment handler's log group, like every other log group of the stack. */
@@ -253,7 +259,11 @@ export class Web extends Construct {
         // Same origin as the pages: no CORS. Nothing cached; every viewer header but Host reaches the API
         // (Authorization among them), which sends its own security headers (shared/http/security-headers.ts).
         '/api/*': {
-          origin: new HttpOrigin(apiDomain, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+          // CloudFront sets the origin header, replacing a viewer's header of the same name.
+          origin: new HttpOrigin(apiDomain, {
+            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+            customHeaders: { [originVerifyHeader]: props.originSecret },
+          }),
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,

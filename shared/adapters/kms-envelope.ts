@@ -1,12 +1,18 @@
+// The Encryption SDK's parts, not its umbrella `@aws-crypto/client-node`: that one also re-exports the
+// hierarchical keyring's branch keystore, which pulls in the DynamoDB client's full command set (≈ 50 KB
+// that a bundle shares with, and so reads at, every cold init of a function that also uses DynamoDB).
+import {
+  getLocalCryptographicMaterialsCache,
+  NodeCachingMaterialsManager,
+} from '@aws-crypto/caching-materials-manager-node';
+import { buildDecrypt } from '@aws-crypto/decrypt-node';
+import { buildEncrypt } from '@aws-crypto/encrypt-node';
+import { KmsKeyringNode, type KmsNodeClientSupplier } from '@aws-crypto/kms-keyring-node';
 import {
   AlgorithmSuiteIdentifier,
-  buildClient,
   CommitmentPolicy,
-  getLocalCryptographicMaterialsCache,
-  KmsKeyringNode,
-  NodeCachingMaterialsManager,
-} from '@aws-crypto/client-node';
-import type { KmsNodeClientSupplier, NodeMaterialsManager } from '@aws-crypto/client-node';
+  type NodeMaterialsManager,
+} from '@aws-crypto/material-management-node';
 import { DecryptCommand, EncryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
 import type {
   DecryptCommandInput,
@@ -68,10 +74,13 @@ export function createKmsEnvelope(options: {
         })
       : keyring;
 
-  const { encrypt, decrypt } = buildClient({
+  // What client-node's buildClient does: both halves with the same options.
+  const clientOptions = {
     commitmentPolicy: CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT,
     maxEncryptedDataKeys: 1,
-  });
+  };
+  const { encrypt } = buildEncrypt(clientOptions);
+  const { decrypt } = buildDecrypt(clientOptions);
 
   // The cache has no single-flight: concurrent encrypts for one context (Promise.all over a record's fields)
   // would each miss and each call KMS. The first one in flight per context goes alone; the rest wait for it.

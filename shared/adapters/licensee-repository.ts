@@ -244,6 +244,7 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
       profile: ProfileRecord,
       expectedVersion: number,
       previousEmailIndex: string,
+      also: TransactWriteItem[] = [],
     ) {
       const owner: EmailOwnerRecord = { licenseeId: profile.licenseeId, expiresAt: profile.expiresAt };
       const sameAddress = previousEmailIndex === profile.emailIndex;
@@ -281,6 +282,7 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
                 },
               },
             ]),
+        ...also,
       ]);
     },
 
@@ -289,12 +291,19 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
       get(signInCodeRecordSchema, signInCodeKey(emailIndex)),
 
     /** Writes the code record if nobody else did since it was read (new when expectedVersion is undefined). */
+    /** Writes the address's code record (and whatever the caller adds, e.g. the mail carrying the code). */
     async saveSignInCode(
       emailIndex: string,
       record: SignInCodeRecord,
       expectedVersion: number | undefined,
+      also: TransactWriteItem[] = [],
     ): Promise<void> {
-      await conditionalPut(toItem(signInCodeKey(emailIndex), record), lapsedOrVersion(expectedVersion));
+      const item = toItem(signInCodeKey(emailIndex), record);
+      if (also.length === 0) return conditionalPut(item, lapsedOrVersion(expectedVersion));
+      await transact([
+        { Put: { TableName: tableName, Item: item, ...lapsedOrVersion(expectedVersion) } },
+        ...also,
+      ]);
     },
 
     /**

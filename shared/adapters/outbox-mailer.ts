@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { addDays, epochSeconds, type Clock } from '../domain/dates.js';
 import { policy } from '../domain/policy.js';
+import { budgetDayOf, sendingLimits } from '../domain/sending-policy.js';
 import type { Mailer, OutgoingMail } from '../services/ports.js';
 import type { OutboxSealer } from './outbox-sealer.js';
 import type { OutboxPayload, OutboxStore } from './outbox-store.js';
@@ -28,7 +29,7 @@ export function createOutboxMailer({
   clock: Clock;
   newId: () => string;
 }): Mailer {
-  async function itemOf(mail: OutgoingMail) {
+  async function itemOf(mail: OutgoingMail, budgetCharged = false) {
     const mailId = mailIdOf(mail.idempotencyKey ?? `once:${newId()}`);
     const payload: OutboxPayload = {
       to: mail.to,
@@ -54,6 +55,7 @@ export function createOutboxMailer({
       createdAt: now.toISOString(),
       attempts: 0,
       leaseUntil: 0,
+      ...(budgetCharged ? { budgetCharged: true } : {}),
       expiresAt: epochSeconds(addDays(now, policy.mail.outboxRetentionDays)),
     });
   }
@@ -63,6 +65,16 @@ export function createOutboxMailer({
       const { Put } = await itemOf(mail);
       await outbox.putWrite(Put!);
     },
-    outboxItem: itemOf,
+    outboxItem: (mail) => itemOf(mail),
+    async budgetedOutboxItems(mail, recipientIndex) {
+      return [
+        await itemOf(mail, true),
+        outbox.budgetSpendWrite({
+          recipientIndex,
+          day: budgetDayOf(clock()),
+          max: sendingLimits.perRecipientPerDay,
+        }),
+      ];
+    },
   };
 }

@@ -85,6 +85,8 @@ export function createOutboxStore({
 
   return {
     /** A new pending mail; the condition makes the idempotency key hold (a second write is refused). */
+    budgetSpendWrite,
+
     newItemWrite(item: OutboxItem): TransactWriteItem {
       return {
         Put: {
@@ -155,21 +157,7 @@ export function createOutboxStore({
         },
       };
       const items: TransactWriteItem[] = [claim];
-      if (spend) {
-        items.push({
-          Update: {
-            TableName: tableName,
-            Key: marshall(outboxKeys.budget(spend.recipientIndex, spend.day)),
-            UpdateExpression: 'ADD sent :one SET expiresAt = :expires',
-            ConditionExpression: 'attribute_not_exists(sent) OR sent < :max',
-            ExpressionAttributeValues: marshall({
-              ':one': 1,
-              ':max': spend.max,
-              ':expires': epochSeconds(addDays(clock(), 2)),
-            }),
-          },
-        });
-      }
+      if (spend) items.push(budgetSpendWrite(spend));
       try {
         await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
         return { claimed: true, leaseUntil };
@@ -312,6 +300,26 @@ export function createOutboxStore({
       }
     },
   };
+
+  /**
+   * One unit of a recipient's day budget, only while units are left: in the sender's claim, or in the
+   * producer's own transaction when the state it writes must not exist without its mail (a sign-in code).
+   */
+  function budgetSpendWrite(budget: { recipientIndex: string; day: string; max: number }): TransactWriteItem {
+    return {
+      Update: {
+        TableName: tableName,
+        Key: marshall(outboxKeys.budget(budget.recipientIndex, budget.day)),
+        UpdateExpression: 'ADD sent :one SET expiresAt = :expires',
+        ConditionExpression: 'attribute_not_exists(sent) OR sent < :max',
+        ExpressionAttributeValues: marshall({
+          ':one': 1,
+          ':max': budget.max,
+          ':expires': epochSeconds(addDays(clock(), 2)),
+        }),
+      },
+    };
+  }
 
   async function conditional(command: UpdateItemCommand): Promise<void> {
     try {

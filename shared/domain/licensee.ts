@@ -8,15 +8,22 @@ import {
   postcodeProblem,
 } from './address.js';
 import { looksLikePatientData } from './patient-text.js';
+import { schema } from './schema.js';
 
 /**
  * The personal data ZorgSom holds about a licensee (privacy statement §1: name, address, email, IBAN) and
  * the request bodies that carry it. Every schema is strict: an unknown key is an error, so nothing else
  * can slip into storage. Error messages are codes of the catalogue in `problems.ts`, never values.
+ *
+ * A function bundle drops the schemas it never uses, so a function that only reads an email address or a
+ * code carries neither the address, country and IBAN checks nor ibantools (bundle-contents.test.ts). esbuild
+ * can only drop a schema built through `schema()` (./schema.ts).
  */
 
-/** ISO 3166-1 alpha-2 codes, as listed by ibantools. */
-const countryCodes: ReadonlySet<string> = new Set(Object.keys(getCountrySpecifications()));
+/** ISO 3166-1 alpha-2 codes, as listed by ibantools (made on first use, so an unused country check drops). */
+let countryCodes: ReadonlySet<string> | undefined;
+const isCountryCode = (s: string) =>
+  (countryCodes ??= new Set(Object.keys(getCountrySpecifications()))).has(s);
 
 const controlCharacters = /[\p{Cc}\u2028\u2029]/u;
 
@@ -55,14 +62,16 @@ function text(max: number, { guarded = true }: { guarded?: boolean } = {}) {
     : base;
 }
 
-export const nameSchema = text(120);
-const storedNameSchema = text(120, { guarded: false });
+export const nameSchema = /* @__PURE__ */ schema(() => text(120));
+const storedNameSchema = /* @__PURE__ */ schema(() => text(120, { guarded: false }));
 
-export const countrySchema = z
-  .string({ error: typeError })
-  .trim()
-  .toUpperCase()
-  .refine((s) => /^[A-Z]{2}$/.test(s) && countryCodes.has(s), { message: 'invalid-country' });
+export const countrySchema = /* @__PURE__ */ schema(() =>
+  z
+    .string({ error: typeError })
+    .trim()
+    .toUpperCase()
+    .refine((s) => /^[A-Z]{2}$/.test(s) && isCountryCode(s), { message: 'invalid-country' }),
+);
 
 /** An optional part that a form may send empty ("" means none). */
 const optionalPart = (max: number) =>
@@ -148,35 +157,41 @@ function addressSchemaWith(maxAddition: number, guarded: boolean) {
 }
 
 /** What a form or API client sends: the BAG limits apply. */
-export const addressSchema = addressSchemaWith(maxAdditionLength, true);
+export const addressSchema = /* @__PURE__ */ schema(() => addressSchemaWith(maxAdditionLength, true));
 
 /**
  * What is read back from storage. Profiles stored before the BAG split hold a digits-only number and an
  * addition of up to ten characters ("2-hoog"): they still read, and come out split the same way.
  */
-export const storedAddressSchema = addressSchemaWith(legacyMaxAdditionLength, false);
+export const storedAddressSchema = /* @__PURE__ */ schema(() =>
+  addressSchemaWith(legacyMaxAdditionLength, false),
+);
 
 /** Email addresses are compared and stored trimmed and lowercased as a whole. */
 export function normaliseEmail(s: string): string {
   return s.trim().toLowerCase();
 }
 
-export const emailSchema = z
-  .string({ error: typeError })
-  .trim()
-  .toLowerCase()
-  .min(1, { message: 'required' })
-  .max(254, { message: 'too-long' })
-  .pipe(z.email({ message: 'invalid-email' }));
+export const emailSchema = /* @__PURE__ */ schema(() =>
+  z
+    .string({ error: typeError })
+    .trim()
+    .toLowerCase()
+    .min(1, { message: 'required' })
+    .max(254, { message: 'too-long' })
+    .pipe(z.email({ message: 'invalid-email' })),
+);
 
 /** Accepts the printed form ("nl91 abna 0417 1643 00"); yields the electronic form ("NL91ABNA0417164300"). */
-export const ibanSchema = z
-  .string({ error: typeError })
-  .trim()
-  .min(1, { message: 'required', abort: true })
-  .max(64, { message: 'invalid-iban', abort: true })
-  .refine((s) => isValidIBAN(electronicFormatIBAN(s) ?? ''), { message: 'invalid-iban' })
-  .overwrite((s) => electronicFormatIBAN(s) ?? s);
+export const ibanSchema = /* @__PURE__ */ schema(() =>
+  z
+    .string({ error: typeError })
+    .trim()
+    .min(1, { message: 'required', abort: true })
+    .max(64, { message: 'invalid-iban', abort: true })
+    .refine((s) => isValidIBAN(electronicFormatIBAN(s) ?? ''), { message: 'invalid-iban' })
+    .overwrite((s) => electronicFormatIBAN(s) ?? s),
+);
 
 const fields = {
   name: nameSchema,
@@ -186,50 +201,59 @@ const fields = {
 };
 
 /** Exactly what is encrypted and stored about a licensee, nothing more (older stored shapes still read). */
-export const personalDataSchema = z.strictObject(
-  { ...fields, name: storedNameSchema, address: storedAddressSchema },
-  { error: typeError },
+export const personalDataSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({ ...fields, name: storedNameSchema, address: storedAddressSchema }, { error: typeError }),
 );
 
-export const signupBodySchema = z.strictObject(
-  { ...fields, marketingOptOut: z.boolean({ error: typeError }).default(false) },
-  { error: typeError },
+export const signupBodySchema = /* @__PURE__ */ schema(() =>
+  z.strictObject(
+    { ...fields, marketingOptOut: z.boolean({ error: typeError }).default(false) },
+    { error: typeError },
+  ),
 );
 
 /** A profile change: any of the fields, at least one; an address replaces the whole address. */
-export const profilePatchSchema = z
-  .strictObject(
-    {
-      name: nameSchema.optional(),
-      address: addressSchema.optional(),
-      email: emailSchema.optional(),
-      iban: ibanSchema.optional(),
-    },
-    { error: typeError },
-  )
-  .refine((patch) => Object.values(patch).some((value) => value !== undefined), { message: 'empty-patch' });
+export const profilePatchSchema = /* @__PURE__ */ schema(() =>
+  z
+    .strictObject(
+      {
+        name: nameSchema.optional(),
+        address: addressSchema.optional(),
+        email: emailSchema.optional(),
+        iban: ibanSchema.optional(),
+      },
+      { error: typeError },
+    )
+    .refine((patch) => Object.values(patch).some((value) => value !== undefined), { message: 'empty-patch' }),
+);
 
-export const marketingBodySchema = z.strictObject(
-  { optOut: z.boolean({ error: typeError }) },
-  { error: typeError },
+export const marketingBodySchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({ optOut: z.boolean({ error: typeError }) }, { error: typeError }),
 );
 
 /** A mailed one-time code: six digits. */
-export const codeSchema = z
-  .string({ error: typeError })
-  .trim()
-  .regex(/^[0-9]{6}$/, { message: 'invalid-code' });
-
-export const emailCodeBodySchema = z.strictObject({ email: emailSchema }, { error: typeError });
-export const emailAndCodeBodySchema = z.strictObject(
-  { email: emailSchema, code: codeSchema },
-  { error: typeError },
+export const codeSchema = /* @__PURE__ */ schema(() =>
+  z
+    .string({ error: typeError })
+    .trim()
+    .regex(/^[0-9]{6}$/, { message: 'invalid-code' }),
 );
-export const codeBodySchema = z.strictObject({ code: codeSchema }, { error: typeError });
+
+export const emailCodeBodySchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({ email: emailSchema }, { error: typeError }),
+);
+export const emailAndCodeBodySchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({ email: emailSchema, code: codeSchema }, { error: typeError }),
+);
+export const codeBodySchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({ code: codeSchema }, { error: typeError }),
+);
 /** The token of a mailed sign-in link (`<licenseeId>.<secret>`); its shape is checked where it is judged. */
-export const signInLinkBodySchema = z.strictObject(
-  { token: z.string({ error: typeError }).max(100, { message: 'invalid-code' }) },
-  { error: typeError },
+export const signInLinkBodySchema = /* @__PURE__ */ schema(() =>
+  z.strictObject(
+    { token: z.string({ error: typeError }).max(100, { message: 'invalid-code' }) },
+    { error: typeError },
+  ),
 );
 
 export type Address = z.infer<typeof addressSchema>;

@@ -28,20 +28,28 @@ export interface LocalDate {
   day: number;
 }
 
-const partsFormat = new Intl.DateTimeFormat('en-US', {
-  timeZone: retentionZone,
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-  hourCycle: 'h23',
-});
+/**
+ * Made on first use, not at import: the first formatter with a time zone loads ICU's zone data (15–50 ms on
+ * this machine), a cost only the functions that compute local dates should pay, and only when they do.
+ */
+let partsFormat: Intl.DateTimeFormat | undefined;
+const zoneFormat = () =>
+  (partsFormat ??= new Intl.DateTimeFormat('en-US', {
+    timeZone: retentionZone,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    hourCycle: 'h23',
+  }));
 
 function zoneParts(at: Date): LocalDate & { hour: number; minute: number; second: number } {
   const parts = Object.fromEntries(
-    partsFormat.formatToParts(at).map((part) => [part.type, Number(part.value)] as const),
+    zoneFormat()
+      .formatToParts(at)
+      .map((part) => [part.type, Number(part.value)] as const),
   ) as Record<string, number>;
   return {
     year: parts.year!,

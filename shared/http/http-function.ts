@@ -2,9 +2,11 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { requireSetting, type Config } from '../config.js';
 import { ConcurrentUpdateError, ProblemError } from '../domain/problem-error.js';
 import { validateBody } from '../domain/validate.js';
 import { flushMetrics, type Observability } from '../observability.js';
+import { edgeOriginOnly } from './origin-verify.js';
 import { problemResponse } from './problem.js';
 import { securityHeaders } from './security-headers.js';
 
@@ -63,14 +65,29 @@ function bearerTokenOf(event: APIGatewayProxyEventV2): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
 }
 
+export interface HttpFunctionOptions {
+  /**
+   * The secret CloudFront sends in its origin header (ORIGIN_VERIFY_SECRET): every request without it is
+   * refused with 403 before any route runs (shared/http/origin-verify.ts). Required, so that no HTTP function
+   * can be made that answers callers who bypassed CloudFront and its web ACL.
+   */
+  originSecret: string;
+  maxBodyBytes?: number;
+}
+
+/** What every HTTP function takes from its configuration: a missing origin secret fails at init. */
+export const httpOptionsFrom = (config: Config): HttpFunctionOptions => ({
+  originSecret: requireSetting(config, 'ORIGIN_VERIFY_SECRET'),
+});
+
 /**
- * One Lambda serving a few routes: correlation id, JSON parsing, problem+json errors, security headers,
- * EMF metrics. Logs name the route and outcome only.
+ * One Lambda serving a few routes: the origin check, correlation id, JSON parsing, problem+json errors,
+ * security headers, EMF metrics. Logs name the route and outcome only.
  */
 export function httpFunction(
   routes: Record<string, RouteHandler>,
   { logger, metrics }: Observability,
-  { maxBodyBytes = defaultMaxBodyBytes }: { maxBodyBytes?: number } = {},
+  { originSecret, maxBodyBytes = defaultMaxBodyBytes }: HttpFunctionOptions,
 ) {
   const core = async (
     event: APIGatewayProxyEventV2,
@@ -134,25 +151,41 @@ export function httpFunction(
     }
   };
 
-  return middy(core)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(flushMetrics(metrics))
-    .use({
-      before: (request) => {
-        const supplied = request.event.headers['x-correlation-id'];
-        const correlationId =
-          supplied && correlationIdPattern.test(supplied) ? supplied : request.event.requestContext.requestId;
-        logger.appendKeys({ correlationId, routeKey: request.event.routeKey });
-        (request.internal as Record<string, unknown>).correlationId = correlationId;
-      },
-      after: (request) => {
-        const response = request.response as APIGatewayProxyStructuredResultV2;
-        response.headers = {
-          ...response.headers,
-          ...securityHeaders,
-          'x-correlation-id': String((request.internal as Record<string, unknown>).correlationId),
-        };
-        logger.info('request handled', { status: response.statusCode });
-      },
-    });
+  const correlationIdOf = (request: { internal: unknown }) =>
+    String((request.internal as Record<string, unknown>).correlationId);
+  const withHeaders = (response: APIGatewayProxyStructuredResultV2, correlationId: string) => {
+    response.headers = { ...response.headers, ...securityHeaders, 'x-correlation-id': correlationId };
+    return response;
+  };
+
+  return (
+    middy(core)
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(flushMetrics(metrics))
+      .use({
+        before: (request) => {
+          const supplied = request.event.headers['x-correlation-id'];
+          const correlationId =
+            supplied && correlationIdPattern.test(supplied)
+              ? supplied
+              : request.event.requestContext.requestId;
+          logger.appendKeys({ correlationId, routeKey: request.event.routeKey });
+          (request.internal as Record<string, unknown>).correlationId = correlationId;
+        },
+        after: (request) => {
+          const response = withHeaders(
+            request.response as APIGatewayProxyStructuredResultV2,
+            correlationIdOf(request),
+          );
+          logger.info('request handled', { status: response.statusCode });
+        },
+      })
+      // Last before the route: an early answer skips the `after` steps above, so it brings their headers.
+      .use(
+        edgeOriginOnly(originSecret, (request) => {
+          logger.info('request refused', { status: 403, problem: 'origin-required' });
+          return withHeaders(problemResponse(403, 'origin-required'), correlationIdOf(request));
+        }),
+      )
+  );
 }

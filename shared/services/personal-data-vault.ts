@@ -1,12 +1,19 @@
 import * as z from 'zod';
 import { emailSchema, personalDataSchema, type PersonalData } from '../domain/licensee.js';
+import { schema } from '../domain/schema.js';
 import type { Envelope } from './ports.js';
 
-/** The encrypted document: the personal data, plus an email address awaiting verification. */
-export const piiDocumentSchema = z.object({
-  data: personalDataSchema,
-  pendingEmail: emailSchema.optional(),
-});
+/**
+ * The encrypted document: the personal data, plus an email address awaiting verification. Built through
+ * `schema()`, so a function that bundles a service with a profile path it never calls drops it, and the IBAN
+ * check and ibantools with it.
+ */
+export const piiDocumentSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    data: personalDataSchema,
+    pendingEmail: emailSchema.optional(),
+  }),
+);
 export type PiiDocument = z.infer<typeof piiDocumentSchema>;
 
 const purpose = 'licensee-profile';

@@ -61,6 +61,13 @@ export interface Mailer {
    * state change that decided to send it does. Idempotent by `idempotencyKey` like `send`.
    */
   outboxItem(mail: OutgoingMail): Promise<TransactWriteItem>;
+  /**
+   * The same, with the unit of the recipient's day budget (`recipientIndex`: the address's blind index)
+   * spent in that transaction, so it fails when the budget is gone. For state that must not change without
+   * its mail reaching the person: a sign-in code replaces the previous code and link only when its own mail
+   * will be sent, so a stranger who spends an address's budget cannot make the owner's last link stop working.
+   */
+  budgetedOutboxItems(mail: OutgoingMail, recipientIndex: string): Promise<TransactWriteItem[]>;
 }
 
 export type { CodeMac } from '../domain/code-mac.js';

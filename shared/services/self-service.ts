@@ -95,8 +95,11 @@ export async function correctProfile(
       emailChange,
       version: profile.version + 1,
     };
-    await deps.repo.saveProfile(updated, profile.version);
-    for (const mail of outgoing) await deps.mailer.send(mail);
+    // The notices exist exactly when the change does: one transaction with the outbox.
+    await deps.repo.transact([
+      deps.repo.profileTransactItem(updated, profile.version),
+      ...(await Promise.all(outgoing.map((mail) => deps.mailer.outboxItem(mail)))),
+    ]);
     deps.count('ProfileCorrections');
     return viewOf(updated, document);
   });
@@ -155,10 +158,12 @@ export async function confirmEmailChange(
       pii: await sealPii(deps.envelope, licenseeId, document),
       version: profile.version + 1,
     };
-    await deps.repo.saveProfileWithEmailOwner(updated, profile.version, profile.emailIndex);
-    await deps.repo.endSessions(licenseeId, session.secretHash);
     const link = await notMeUrl(deps.codeMac, deps.portalUrl, licenseeId, deps.clock());
-    await deps.mailer.send(mails.emailChanged(pii.data.email, link));
+    // The old address's notice is written with the change itself: no change without its "this was not me".
+    await deps.repo.saveProfileWithEmailOwner(updated, profile.version, profile.emailIndex, [
+      await deps.mailer.outboxItem(mails.emailChanged(pii.data.email, link)),
+    ]);
+    await deps.repo.endSessions(licenseeId, session.secretHash);
     return viewOf(updated, document);
   });
 }
@@ -172,8 +177,10 @@ export async function setMarketingPreference(
     const { profile, pii } = await loadProfile(deps, licenseeId);
     const updated: ProfileRecord = { ...profile, marketingOptOut: optOut, version: profile.version + 1 };
     if (profile.marketingOptOut === optOut) return viewOf(profile, pii);
-    await deps.repo.saveProfile(updated, profile.version);
-    await deps.mailer.send(mails.marketingPreference(pii.data.email, optOut));
+    await deps.repo.transact([
+      deps.repo.profileTransactItem(updated, profile.version),
+      await deps.mailer.outboxItem(mails.marketingPreference(pii.data.email, optOut)),
+    ]);
     if (optOut) deps.count('MarketingOptOuts');
     return viewOf(updated, pii);
   });

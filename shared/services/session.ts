@@ -67,6 +67,16 @@ export async function requestSignInCode(deps: SessionDeps, email: string): Promi
   // A link for every address (the same work); only a licensee's mail carries it, and only its id opens it.
   const link = newSignInLinkToken(owner?.licenseeId ?? absentLicenseeId);
   const linkExpiresAt = addMinutes(now, policy.signIn.linkValidMinutes);
+  const registered = profile !== undefined;
+  // The address typed has the blind index of the registered one, so no decryption is needed to reply. The
+  // mail and its unit of the day budget are written with the code record in one transaction: no code without
+  // its mail, the same work for a registered address and a free one.
+  const mail = await deps.mailer.budgetedOutboxItems(
+    registered
+      ? mails.signInCode(email, issued.code, `${deps.portalUrl}/sign-in.html#link=${link.token}`)
+      : mails.signInNoLicence(email, deps.portalUrl),
+    emailIndex,
+  );
   try {
     await deps.repo.saveSignInCode(
       emailIndex,
@@ -80,20 +90,15 @@ export async function requestSignInCode(deps: SessionDeps, email: string): Promi
         version: (previous?.version ?? 0) + 1,
       },
       previous?.version,
+      mail,
     );
   } catch (error) {
-    // A parallel request issued a code a moment ago: that one stands, within the budget.
+    // A parallel request issued a code a moment ago, or the address's mail budget for today is spent: the
+    // previous code and its link stand (the same answer either way).
     if (!(error instanceof ConcurrentUpdateError)) throw error;
     deps.count('CodesRateLimited');
     return;
   }
-  const registered = profile !== undefined;
-  // The address typed has the blind index of the registered one, so no decryption is needed to reply.
-  await deps.mailer.send(
-    registered
-      ? mails.signInCode(email, issued.code, `${deps.portalUrl}/sign-in.html#link=${link.token}`)
-      : mails.signInNoLicence(email, deps.portalUrl),
-  );
   deps.count('SignInCodesSent');
 }
 

@@ -63,10 +63,10 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
           existing.version,
         ),
         spendBudget,
+        await deps.mailer.outboxItem(
+          mails.signupCode(data.email, issued.code, deps.portalUrl, signupSummaryOf(first)),
+        ),
       ]);
-      await deps.mailer.send(
-        mails.signupCode(data.email, issued.code, deps.portalUrl, signupSummaryOf(first)),
-      );
       deps.count('SignupCodesResent');
       return;
     }
@@ -75,8 +75,10 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
       // Same KMS work as the other paths (a seal and a code MAC), so timing tells nothing either.
       await sealPii(deps.envelope, deps.newId(), { data });
       await issueCode(deps.codeMac, undefined, confirmationSalt(absentLicenseeId), now);
-      await deps.repo.transact([spendBudget]);
-      await deps.mailer.send(mails.alreadyRegistered(data.email, deps.portalUrl));
+      await deps.repo.transact([
+        spendBudget,
+        await deps.mailer.outboxItem(mails.alreadyRegistered(data.email, deps.portalUrl)),
+      ]);
       return;
     }
 
@@ -90,9 +92,13 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
         pii: await sealPii(deps.envelope, licenseeId, { data }),
         confirmation: issued.state,
       },
-      [spendBudget],
+      [
+        spendBudget,
+        await deps.mailer.outboxItem(
+          mails.signupCode(data.email, issued.code, deps.portalUrl, signupSummaryOf(data)),
+        ),
+      ],
     );
-    await deps.mailer.send(mails.signupCode(data.email, issued.code, deps.portalUrl, signupSummaryOf(data)));
     deps.count('Signups');
   });
 }
@@ -138,16 +144,21 @@ export async function resendSignupCode(
     return;
   }
   try {
-    await deps.repo.saveProfile(
-      { ...profile, confirmation: issued.state, version: profile.version + 1 },
-      profile.version,
-    );
+    await deps.repo.transact([
+      deps.repo.profileTransactItem(
+        { ...profile, confirmation: issued.state, version: profile.version + 1 },
+        profile.version,
+      ),
+      ...(await deps.mailer.budgetedOutboxItems(
+        mails.signupCode(email, issued.code, deps.portalUrl),
+        profile.emailIndex,
+      )),
+    ]);
   } catch (error) {
     if (!(error instanceof ConcurrentUpdateError)) throw error;
     deps.count('CodesRateLimited');
     return;
   }
-  await deps.mailer.send(mails.signupCode(email, issued.code, deps.portalUrl));
   deps.count('SignupCodesResent');
 }
 

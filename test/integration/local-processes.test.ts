@@ -154,6 +154,16 @@ describe.skipIf(!existsSync('/proc/net/tcp'))('npm start as a process', { timeou
       for (const address of addresses) expect(LOOPBACK, `${name} on ${address}`).toContain(address);
     }
     expect(stack.output()).not.toContain('Warning:');
+    // The API's own endpoint (execute-api in AWS) listens on loopback too, and refuses what skips the edge.
+    const origin = /API origin\s+(http:\/\/127\.0\.0\.1:(\d+))\/api/.exec(stack.output());
+    expect(origin, stack.output()).not.toBeNull();
+    for (const address of listeningAddresses(Number(origin![2]))) expect(LOOPBACK).toContain(address);
+    const direct = await fetch(`${origin![1]}/api/export-schema`);
+    expect(direct.status).toBe(403);
+    expect(await direct.json()).toMatchObject({ code: 'origin-required' });
+    const viaEdge = await fetch(`http://127.0.0.1:${stack.ports.PORT}/api/export-schema`);
+    expect(viaEdge.status).toBe(200);
+    await viaEdge.text();
 
     process.kill(stack.npm.pid ?? 0, 'SIGTERM');
     await expectAllGone(stack);

@@ -434,6 +434,34 @@ describe('HTTP adapter (API Gateway HTTP API, payload 2.0)', () => {
     expect(logged).not.toContain('boom');
   });
 
+  it('plays CloudFront: the edge headers replace a client’s, and the API origin port serves /api without them', async () => {
+    const edge = await startHttpServer({
+      port: 0,
+      handlers,
+      staticDir: join(dir, 'root'),
+      edgeHeaders: { 'X-Zorgsom-Origin-Verify': 'the-secret' },
+      originPort: 0,
+    });
+    try {
+      expect(edge.originUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(edge.originUrl).not.toBe(edge.url);
+      const path = '/api/licensees';
+      await send(edge.url, { method: 'POST', path, headers: ['X-Zorgsom-Origin-Verify', 'forged'] });
+      expect(calls.at(-1)?.event.headers['x-zorgsom-origin-verify']).toBe('the-secret');
+      // The API's own endpoint: what the client sent, nothing added (the functions then refuse it).
+      await send(edge.originUrl!, { method: 'POST', path });
+      expect(calls.at(-1)?.event.headers).not.toHaveProperty('x-zorgsom-origin-verify');
+      await send(edge.originUrl!, { method: 'POST', path, headers: ['X-Zorgsom-Origin-Verify', 'forged'] });
+      expect(calls.at(-1)?.event.headers['x-zorgsom-origin-verify']).toBe('forged');
+      // Only the API's routes there: no portal, as execute-api has none.
+      expect((await send(edge.originUrl!, { path: '/index.html' })).status).toBe(404);
+      expect((await send(edge.url, { path: '/index.html' })).status).toBe(200);
+    } finally {
+      await edge.close();
+    }
+    expect(server.originUrl).toBeUndefined();
+  });
+
   it('serves the portal from staticDir with content types, and nothing outside it', async () => {
     const index = await send(staticServer.url, { path: '/' });
     expect(index.status).toBe(200);

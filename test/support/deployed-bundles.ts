@@ -5,7 +5,7 @@
  * Each bundle is copied to a folder outside the repository, so a module it does not carry cannot be found in
  * the project's node_modules (as in Lambda, where nothing else is there).
  */
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, STACK_NAME } from '../../infra/app.js';
@@ -15,7 +15,7 @@ const repoRoot = new URL('../../', import.meta.url);
 export interface DeployedBundle {
   /** The function's name in the stack (`functions/<name>/handler.ts`). */
   name: string;
-  /** index.mjs, copied out of the repository. */
+  /** index.mjs of the asset (with its chunks), copied out of the repository. */
   file: string;
   handler: string;
   runtime: string;
@@ -60,9 +60,9 @@ export async function synthDeployedBundles(): Promise<DeployedBundles> {
       // Functions of our own are `<...>/<name>/Function/Resource`; CDK's helper functions have other paths.
       const name = /\/([^/]+)\/Function\/Resource$/.exec(path)?.[1];
       if (!name || !asset) continue;
+      // The whole asset: index.mjs and the chunks of its lazily imported modules.
       const file = join(copies, name, 'index.mjs');
-      await mkdir(join(copies, name));
-      await copyFile(join(outdir, asset, 'index.mjs'), file);
+      await cp(join(outdir, asset), join(copies, name), { recursive: true });
       bundles.push({
         name,
         file,

@@ -13,11 +13,13 @@ import { startOutboxStream } from '../../local/outbox-stream.js';
 import { readOutbox } from '../../local/ses-emulator.js';
 import { startLocalLambda } from '../../local/lambda-endpoint.js';
 import { configSchema } from '../../shared/config.js';
+import { originVerifyHeader } from '../../shared/http/origin-verify.js';
 
 const localConfigSchema = configSchema.required({
   DYNAMODB_ENDPOINT: true,
   KMS_ENDPOINT: true,
   SES_ENDPOINT: true,
+  ORIGIN_VERIFY_SECRET: true,
 });
 
 /**
@@ -76,6 +78,9 @@ export async function startLocalApi(
     handlers,
     staffIdp,
     verifyStaffToken: createStaffTokenVerifier(staffTokenSettingsOf(table.env)),
+    // As CloudFront in AWS and `npm start` locally: the origin header on every /api call through `url`.
+    edgeHeaders: { [originVerifyHeader]: env.ORIGIN_VERIFY_SECRET },
+    originPort: 0,
   });
   const tokens = new Map<StaffRole, Promise<string>>();
   /** A real access token for the first user of `role`, through sign-in, TOTP and the code exchange. */
@@ -123,6 +128,8 @@ export async function startLocalApi(
   return {
     env,
     url: server.url,
+    /** The API's own endpoint (execute-api in AWS): calls there skip the edge and lack the origin header. */
+    originUrl: server.originUrl!,
     staffIdp,
     staffToken,
     /** The staff identity (`sub`, username) an audit event names for `role`'s first user. */

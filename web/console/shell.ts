@@ -21,7 +21,8 @@ export const consoleSections = [
   { route: 'requests', key: 'nav.requests' },
   { route: 'inbox', key: 'nav.inbox', ability: 'workInbox' },
   { route: 'licensees', key: 'nav.licensees' },
-  { route: 'breaches', key: 'nav.breaches' },
+  // The register is the admins' (its routes are admin-only); the dashboard shows everyone its counts.
+  { route: 'breaches', key: 'nav.breaches', ability: 'breaches' },
   { route: 'registers', key: 'nav.registers' },
 ] as const satisfies readonly { route: string; key: ConsoleTextKey; ability?: string }[];
 

@@ -236,7 +236,32 @@ export const consoleTexts = {
   'inbox.convert': t('Omzetten in een privacyverzoek', 'Convert into a privacy request'),
   'inbox.convertType': t('Soort verzoek', 'Request type'),
   'inbox.empty': t('Geen berichten.', 'No messages.'),
-  'inbox.showHandled': t('Ook afgehandelde berichten tonen', 'Also show handled messages'),
+  'inbox.reference': t('Kenmerk', 'Reference'),
+  'inbox.listNote': t(
+    'Nieuwe en beantwoorde mail aan info@, nieuwste eerst. Het tonen van deze lijst wordt vastgelegd in het auditlog.',
+    'New and answered mail to info@, newest first. Showing this list is recorded in the audit log.',
+  ),
+  'inbox.text': t('Tekst van de mail', 'Text of the mail'),
+  'inbox.answers': t('Aantal antwoorden', 'Answers sent'),
+  'inbox.withheld': t(
+    'De tekst is niet bewaard: hij bevatte patiëntgegevens.',
+    'The text was not kept: it contained patient data.',
+  ),
+  'inbox.gone': t('De tekst is niet meer beschikbaar.', 'The text is no longer available.'),
+  'inbox.answerConfirm': t('Dit antwoord gaat per e-mail naar', 'This answer is mailed to'),
+  'inbox.convertConfirm': t(
+    'Er wordt een privacyverzoek aangemaakt; de licentiehouder bevestigt het met een code per e-mail.',
+    'A privacy request is created; the licensee confirms it with a code sent by mail.',
+  ),
+  'inbox.notALicensee': t(
+    'Alleen mail van een licentiehouder kan een privacyverzoek worden.',
+    "Only a licensee's mail can become a privacy request.",
+  ),
+  'inbox.noActions': t('Deze mail is afgehandeld.', 'This mail has been dealt with.'),
+  'inbox.status.open': t('Nieuw', 'New'),
+  'inbox.status.answered': t('Beantwoord', 'Answered'),
+  'inbox.status.handled': t('Afgehandeld', 'Handled'),
+  'inbox.status.converted': t('Omgezet in een verzoek', 'Converted into a request'),
   'licensees.title': t('Licentiehouders', 'Licensees'),
   'licensees.find': t('Zoeken', 'Find'),
   'licensees.byId': t('Licentiehouder-ID', 'Licensee ID'),
@@ -392,7 +417,11 @@ export const consoleTexts = {
     'Deze mail gaat naar dit aantal ontvangers:',
     'This mail goes to this many recipients:',
   ),
-  'registers.sent': t('Verstuurd:', 'Sent:'),
+  'registers.sent': t('verstuurd:', 'sent:'),
+  'registers.skipped': t('overgeslagen:', 'skipped:'),
+  'registers.running': t('Bezig met versturen;', 'Sending;'),
+  'registers.finished': t('Klaar;', 'Finished;'),
+  'registers.failed': t('Het versturen is gestopt door een fout;', 'Sending stopped on an error;'),
 } as const satisfies Record<string, Text>;
 
 export type ConsoleTextKey = keyof typeof consoleTexts;

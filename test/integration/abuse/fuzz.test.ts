@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { routes, type FunctionName, type Route } from '../../../functions/routes.js';
 import { buildContext } from '../../../local/http-server.js';
+import { originVerifyHeader } from '../../../shared/http/origin-verify.js';
 import { recordAwsCalls, type AwsCallRecorder } from '../../support/aws-calls.js';
 import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
 import { registerLicensee } from '../../support/licensees.js';
@@ -175,11 +176,27 @@ const queryToken = fc.oneof(
 
 // --- the property ---------------------------------------------------------------------------------------
 
+/** Mostly CloudFront's origin header, as every call through the edge has it; sometimes none or a guess. */
+const origin = fc.oneof(
+  { arbitrary: fc.constant<'edge'>('edge'), weight: 18 },
+  { arbitrary: fc.constant(undefined), weight: 1 },
+  { arbitrary: fc.string({ maxLength: 80 }), weight: 1 },
+);
+
 function eventOf(
   route: Route,
-  input: { body?: string; contentType?: string; token?: string; queryToken?: string; base64: boolean },
+  input: {
+    body?: string;
+    contentType?: string;
+    token?: string;
+    queryToken?: string;
+    base64: boolean;
+    origin: string | undefined;
+  },
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
+  if (input.origin !== undefined)
+    headers[originVerifyHeader] = input.origin === 'edge' ? api.env.ORIGIN_VERIFY_SECRET : input.origin;
   if (input.contentType) headers['content-type'] = input.contentType;
   // Signing the known session out would leave every later route with nothing but 401s.
   const usable = input.token === 'known' && route.path !== '/api/sign-out';
@@ -227,6 +244,7 @@ const malformed = new Set([
   'patient-data',
   'unauthorised',
   'not-found',
+  'origin-required',
 ]);
 
 describe(`fuzzing every public route (${runsPerRoute} runs each)`, () => {
@@ -253,7 +271,8 @@ describe(`fuzzing every public route (${runsPerRoute} runs each)`, () => {
           token,
           queryToken,
           fc.boolean(),
-          async (body, type, bearer, query, base64) => {
+          origin,
+          async (body, type, bearer, query, base64, via) => {
             calls.take();
             const event = eventOf(route, {
               body,
@@ -261,12 +280,14 @@ describe(`fuzzing every public route (${runsPerRoute} runs each)`, () => {
               token: bearer,
               queryToken: query,
               base64,
+              origin: via,
             });
             const result = await handlers[route.fn](
               event,
               buildContext(route.fn, event.requestContext.requestId),
             );
             const status = result.statusCode ?? 200;
+            if (via !== 'edge') expect(status).toBe(403);
             statuses[status] = (statuses[status] ?? 0) + 1;
             expect(status).toBeLessThan(500);
             const problem = /problem\+json/.test(String(result.headers?.['content-type']))

@@ -1,4 +1,12 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createKmsBlindIndex } from '../../../shared/adapters/kms-blind-index.js';
+import { outboxKeys } from '../../../shared/adapters/outbox-store.js';
+import { loadConfig } from '../../../shared/config.js';
+import { normaliseEmail } from '../../../shared/domain/licensee.js';
+import { budgetDayOf, sendingLimits } from '../../../shared/domain/sending-policy.js';
+import { createAwsClients } from '../../../shared/wiring.js';
 import { codeRateWindowMinutes } from '../../../shared/domain/one-time-code.js';
 import { policy } from '../../../shared/domain/policy.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
@@ -87,5 +95,38 @@ describe('an attacker cannot lock the owner out of sign-in', () => {
     expect(tooLong.status).toBe(400);
     // The real link still works after all that.
     expect((await api.call('POST', '/api/sign-in/link', { body: { token: real } })).status).toBe(200);
+  });
+});
+
+describe('a spent mail budget cannot lock the owner out either', () => {
+  it('once the address has had its mails for today, a new code request leaves the last mail’s link working', async () => {
+    const { email } = await registerLicensee(api);
+    expect((await api.call('POST', '/api/sign-in/code', { body: { email } })).status).toBe(202);
+    const mailed = await signInMails(email);
+    const link = linkIn(mailed.at(-1)?.text);
+    expect(link).toBeDefined();
+
+    // A stranger has made us mail this address as often as the day allows (by any route).
+    const config = loadConfig(api.env);
+    const clients = createAwsClients(config);
+    const emailIndex = await createKmsBlindIndex({ kms: clients.kms, keyId: config.HMAC_KEY_ID }).of(
+      normaliseEmail(email),
+    );
+    await clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: config.TABLE_NAME,
+        Item: marshall({
+          ...outboxKeys.budget(emailIndex, budgetDayOf(new Date())),
+          sent: sendingLimits.perRecipientPerDay,
+          expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+        }),
+      }),
+    );
+
+    // The same answer, but no mail and no new code: the link already in the owner's mailbox still works.
+    expect((await api.call('POST', '/api/sign-in/code', { body: { email } })).status).toBe(202);
+    expect(await signInMails(email)).toHaveLength(mailed.length);
+    const signedIn = await api.call('POST', '/api/sign-in/link', { body: { token: link } });
+    expect(signedIn.status).toBe(200);
   });
 });

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffRoleByRouteKey, staffRoutes } from '../../../functions/routes.js';
-import type { StaffRole } from '../../../shared/domain/staff-roles.js';
+import { staffRoles, type StaffRole } from '../../../shared/domain/staff-roles.js';
 import { generalMail, mailIntakeOf } from '../../support/general-mail.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
@@ -473,6 +473,12 @@ describe('audit completeness', () => {
     const seen = new Set((await allEvents()).map((event) => event.eventId));
     const [method, path] = entry.route.split(' ') as [string, string];
     const role = roleOf(entry);
+    // A role below the route's is refused and leaves no trace.
+    const below = staffRoles[staffRoles.indexOf(role) - 1];
+    if (below) {
+      expect((await api.staff(method, path, entry.body?.(), below)).status).toBe(403);
+      expect((await allEvents()).filter((event) => !seen.has(event.eventId))).toEqual([]);
+    }
     const answer = (await api.staff(method, path, entry.body?.(), role)) as Answer;
     expect(answer.status, JSON.stringify(answer.body)).toBe(entry.status ?? 200);
     const jobId = answer.body?.jobId;

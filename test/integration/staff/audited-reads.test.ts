@@ -52,6 +52,7 @@ async function licenseeWithRequest() {
   const deps = createRequestDeps(loadConfig(table.env), quiet);
   const body = signupBodySchema.parse(newLicensee());
   await signup(deps, body);
+  await table.mail!.settle();
   const mail = (await readOutbox(table.env.SES_ENDPOINT!)).filter((m) => m.to.includes(body.email)).at(-1)!;
   const grant = await confirmSignup(deps, {
     email: body.email,

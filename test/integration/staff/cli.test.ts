@@ -115,6 +115,17 @@ describe('the staff CLI against the local stack', () => {
     expect((await admin(['report'], null)).stderr).toContain('Not signed in');
   });
 
+  it('reports the current month when no period is given, the same as naming it', async () => {
+    await registerLicensee(api);
+    const today = new Date().toISOString().slice(0, 10);
+    const byDefault = await admin(['report', '--json']);
+    expect(byDefault.code, byDefault.stderr).toBe(0);
+    const report = JSON.parse(byDefault.stdout) as { period: { from: string; to: string } };
+    expect(report.period).toEqual({ from: `${today.slice(0, 7)}-01`, to: today });
+    const named = await admin(['report', '--json', '--from', report.period.from, '--to', report.period.to]);
+    expect(JSON.parse(named.stdout)).toEqual(report);
+  });
+
   it('takes --api with or without /api, and names the URL it could not reach', async () => {
     for (const form of [api.url, `${api.url}/`, `${api.url}/api`, `${api.url}/api/`]) {
       const register = await admin(['report', 'processing-register', '--api', form]);

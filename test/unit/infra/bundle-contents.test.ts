@@ -1,7 +1,8 @@
 /**
  * No function bundles a heavy module it never calls, and the rarely used ones load only on the paths that use
  * them. Each function is bundled as the stack bundles it (infra/bundling.ts, the options NodejsFunction hands
- * esbuild), in memory; the metafile says which packages each bundle holds and by which kind of import.
+ * esbuild), in memory; the metafile says which packages each output file holds, and which files index.mjs
+ * imports statically (what Lambda reads at cold init) or only through a dynamic `import()` (a lazy chunk).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { build, type Metafile } from 'esbuild';
@@ -18,7 +19,7 @@ interface Rule {
   packages: RegExp;
   /** Exactly the functions that call it. */
   onlyIn: string[];
-  /** Reached only through a dynamic import: not evaluated at cold init. */
+  /** Reached only through a dynamic import: in a chunk of its own, not even read at cold init. */
   lazy?: boolean;
 }
 
@@ -44,6 +45,26 @@ const rules: Rule[] = [
       'self-service',
     ],
     lazy: true,
+  },
+  {
+    // The Encryption SDK's umbrella package re-exports it; its DynamoDB command set would be read at init.
+    what: 'the branch keystore of the hierarchical keyring (never used)',
+    packages: /^@aws-crypto\/(?:client-node|branch-keystore-node)$/,
+    onlyIn: [],
+  },
+  {
+    // Opening a stored profile checks its IBAN (personalDataSchema), so do signup and profile changes.
+    what: 'ibantools (IBAN and country checks)',
+    packages: /^ibantools$/,
+    onlyIn: [
+      'admin',
+      'job-runner',
+      'licensee-signup',
+      'mail-intake',
+      'privacy-requests',
+      'request-hygiene',
+      'self-service',
+    ],
   },
   {
     what: 'postal-mime and entities (inbound MIME)',
@@ -78,16 +99,17 @@ const rules: Rule[] = [
 
 const packageOf = (input: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
 
-/** Every input the entry reaches by static imports and requires alone (what runs at cold init). */
-function staticallyReached(metafile: Metafile, entry: string): Set<string> {
+/** The output files read at cold init: index.mjs and every chunk it imports statically, transitively. */
+function readAtInit(metafile: Metafile): Set<string> {
+  const index = Object.keys(metafile.outputs).find((file) => file.endsWith('/index.mjs'))!;
   const reached = new Set<string>();
-  const queue = [entry];
+  const queue = [index];
   while (queue.length > 0) {
-    const input = queue.pop()!;
-    if (reached.has(input)) continue;
-    reached.add(input);
-    for (const imported of metafile.inputs[input]?.imports ?? []) {
-      if (imported.kind !== 'dynamic-import' && !imported.external) queue.push(imported.path);
+    const file = queue.pop()!;
+    if (reached.has(file)) continue;
+    reached.add(file);
+    for (const imported of metafile.outputs[file]!.imports) {
+      if (imported.kind === 'import-statement' && !imported.external) queue.push(imported.path);
     }
   }
   return reached;
@@ -98,27 +120,28 @@ const bundles = new Map<string, { packages: Set<string>; atInit: Set<string> }>(
 beforeAll(async () => {
   await Promise.all(
     functionNames.map(async (name) => {
-      const entry = `functions/${name}/handler.ts`;
       const { metafile } = await build({
         ...esbuildOptions,
-        entryPoints: [entry],
-        outfile: `${name}.mjs`,
+        entryPoints: [`functions/${name}/handler.ts`],
+        outdir: name,
         write: false,
         metafile: true,
         logLevel: 'silent',
       });
-      const inBundle = Object.values(metafile.outputs).flatMap((output) =>
-        Object.entries(output.inputs)
-          .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
-          .map(([input]) => input),
-      );
-      const packagesOf = (inputs: Iterable<string>) =>
-        new Set([...inputs].map(packageOf).filter((p): p is string => p !== undefined));
+      const atInit = readAtInit(metafile);
+      const packagesIn = (files: string[]) =>
+        new Set(
+          files
+            .flatMap((file) =>
+              Object.entries(metafile.outputs[file]!.inputs)
+                .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+                .map(([input]) => packageOf(input)),
+            )
+            .filter((p): p is string => p !== undefined),
+        );
       bundles.set(name, {
-        packages: packagesOf(inBundle),
-        atInit: packagesOf(
-          [...staticallyReached(metafile, entry)].filter((input) => inBundle.includes(input)),
-        ),
+        packages: packagesIn(Object.keys(metafile.outputs)),
+        atInit: packagesIn([...atInit]),
       });
     }),
   );

@@ -260,6 +260,8 @@ describe('functions', () => {
         BUDGET_KEY_ID: 'arn:aws:kms:eu-west-1:1:key/b',
         BUDGET_REVIEW_BUCKET: 'b',
         ...(variables.RAW_MAIL_BUCKET ? { RAW_MAIL_BUCKET: 'r' } : {}),
+        // A dynamic reference to the generated secret (test/unit/infra/edge.test.ts).
+        ...(variables.ORIGIN_VERIFY_SECRET ? { ORIGIN_VERIFY_SECRET: 's'.repeat(64) } : {}),
         ...(variables.STAFF_ISSUER
           ? { STAFF_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/pool', STAFF_CLIENT_IDS: 'client' }
           : {}),
@@ -565,6 +567,7 @@ describe('DynamoDB by partition (dynamodb:LeadingKeys), audit events append-only
       table: [
         'dynamodb:DeleteItem dynamodb:GetItem dynamodb:PutItem | EMAIL#* LICENSEE#*',
         'dynamodb:PutItem | OUTBOX#*',
+        'dynamodb:UpdateItem | MAILBUDGET#*',
       ],
       indexes: [],
     },

@@ -44,6 +44,24 @@ describe('staff user pool', () => {
     expect(pool.Policies.PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(14);
   });
 
+  it('offers passkeys beside the password in managed login v2, counted as MFA only with user verification', () => {
+    const pool = ofType('AWS::Cognito::UserPool')[0]![1].Properties;
+    expect([...pool.Policies.SignInPolicy.AllowedFirstAuthFactors].sort()).toEqual(['PASSWORD', 'WEB_AUTHN']);
+    expect(pool.WebAuthnUserVerification).toBe('required');
+    expect(pool.WebAuthnFactorConfiguration).toBe('MULTI_FACTOR_WITH_USER_VERIFICATION');
+    // Bound to the managed-login host the console's authorize URL points at; TOTP stays the required factor.
+    expect(JSON.stringify(pool.WebAuthnRelyingPartyID)).toContain('.auth.');
+    expect(JSON.stringify(pool.WebAuthnRelyingPartyID)).toContain('amazoncognito.com');
+    expect(pool.MfaConfiguration).toBe('ON');
+    expect(pool.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+    const [domain] = ofType('AWS::Cognito::UserPoolDomain');
+    expect(domain![1].Properties.ManagedLoginVersion).toBe(2);
+    expect(JSON.stringify(pool.WebAuthnRelyingPartyID)).toContain(domain![1].Properties.Domain);
+    const brandings = ofType('AWS::Cognito::ManagedLoginBranding');
+    expect(brandings).toHaveLength(1);
+    expect(brandings[0]![1].Properties).toMatchObject({ UseCognitoProvidedValues: true });
+  });
+
   it('has one group per staff role', () => {
     const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, r]) => r.Properties.GroupName);
     expect(groups.sort()).toEqual([...staffRoles].sort());
@@ -58,8 +76,9 @@ describe('staff user pool', () => {
     expect(client.AllowedOAuthFlowsUserPoolClient).toBe(true);
     expect(JSON.stringify(client.AllowedOAuthScopes)).toContain('/staff');
     expect(client.CallbackURLs).toContain('https://portal.zorgsom.nl/console/');
-    // No password flows around managed login (and its second factor): refresh only.
-    expect(client.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+    // No password flows around managed login (and its second factor): refresh, and the choice-based
+    // USER_AUTH managed login needs for passkeys (its second factor still required).
+    expect(client.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_AUTH']);
     expect(client.PreventUserExistenceErrors).toBe('ENABLED');
     const servers = ofType('AWS::Cognito::UserPoolResourceServer');
     expect(servers.map(([, r]) => r.Properties.Identifier)).toEqual(['zorgsom']);

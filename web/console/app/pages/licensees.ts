@@ -20,7 +20,7 @@ import type { PageContext } from './index.js';
 interface AuditEvent {
   at: string;
   action: string;
-  actor: { kind: string; id: string; name?: string };
+  actor: { kind: string; id: string; username?: string };
   subjectId?: string;
   details: Record<string, string | number | boolean>;
 }
@@ -165,7 +165,7 @@ async function licenseeDetail(main: HTMLElement, context: PageContext, licenseeI
           formatDate(event.at, true),
           textOf(actionTexts, event.action),
           event.actor.kind === 'staff'
-            ? (event.actor.name ?? event.actor.id)
+            ? (event.actor.username ?? event.actor.id)
             : textOf(actorTexts, event.actor.kind),
         ]),
         tr('licensees.audit'),

@@ -64,6 +64,29 @@ export async function registersPage(main: HTMLElement, context: PageContext): Pr
   );
 }
 
+/** What marketing/send answers: the job that sends (shared/domain/job.ts viewOfJob). */
+interface MarketingJob {
+  jobId: string;
+  status: 'running' | 'done' | 'failed';
+  progress: Record<string, number>;
+}
+
+/** The send runs as a job: its progress is shown until it has finished (or failed). */
+async function followJob(job: MarketingJob, status: ReturnType<typeof messages>): Promise<void> {
+  let current = job;
+  const counts = () =>
+    `${tr('registers.sent')} ${formatNumber(current.progress.sent ?? 0)}, ${tr('registers.skipped')} ${formatNumber(current.progress.skipped ?? 0)}`;
+  while (current.status === 'running') {
+    status.ok(`${tr('registers.running')} ${counts()}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const next = await api<MarketingJob>('/admin/jobs/show', { jobId: job.jobId });
+    if (!next.ok) return status.problem(next.problem);
+    current = next.data;
+  }
+  if (current.status === 'failed') status.problem(`${tr('registers.failed')} ${counts()}`);
+  else status.ok(`${tr('registers.finished')} ${counts()}`);
+}
+
 function marketing(): HTMLElement {
   const status = messages();
   const template = field({
@@ -100,7 +123,7 @@ function marketing(): HTMLElement {
           danger: true,
           opener: send,
           onConfirm: async () => {
-            const result = await api<{ sent: number; skipped: number }>('/admin/marketing/send', {
+            const result = await api<MarketingJob>('/admin/marketing/send', {
               template: template.control.value,
             });
             if (!result.ok) {
@@ -108,7 +131,7 @@ function marketing(): HTMLElement {
               return;
             }
             host.replaceChildren();
-            status.ok(`${tr('registers.sent')} ${formatNumber(result.data.sent)}`);
+            await followJob(result.data, status);
           },
         });
       })();

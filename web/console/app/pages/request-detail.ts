@@ -40,7 +40,7 @@ interface ShownRequest {
 interface AuditEvent {
   at: string;
   action: string;
-  actor: { kind: string; id: string; name?: string };
+  actor: { kind: string; id: string; username?: string };
   subjectId?: string;
   details: Record<string, string | number | boolean>;
 }
@@ -128,7 +128,7 @@ export async function requestDetailPage(
       events.length > 0
         ? events.map((event) => ({
             at: event.at,
-            label: `${textOf(actionTexts, event.action)}${event.actor.kind === 'staff' ? ` · ${event.actor.name ?? event.actor.id}` : ''}`,
+            label: `${textOf(actionTexts, event.action)}${event.actor.kind === 'staff' ? ` · ${event.actor.username ?? event.actor.id}` : ''}`,
           }))
         : (history ?? []).map((entry) => ({ at: entry.at, label: textOf(statusTexts, entry.status) }));
     timelineHost.replaceChildren(
