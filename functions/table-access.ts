@@ -259,12 +259,13 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
   // The one mail-sender: claims a pending outbox item (its lease) and spends the recipient's daily budget in one
   // transaction, takes the sender's RFC 3834 window for an automatic reply, reads the suppression list, marks
   // the item sent or dropped; the redrive finds still-pending mails through the deadline index's outbox shard.
+  // SES's bounce and complaint events put an address's blind index on the suppression list.
   'mail-sender': {
     items: {
       outbox: ['GetItem', 'UpdateItem'],
       mailBudget: ['UpdateItem'],
       autoReply: ['PutItem'],
-      suppressed: ['GetItem'],
+      suppressed: ['GetItem', 'PutItem'],
     },
     indexes: ['openRequests'],
   },

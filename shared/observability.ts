@@ -13,8 +13,15 @@ export function createObservability(functionName: string) {
     serviceName,
     namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ZorgSom',
   });
-  const count = (event: BusinessEvent): void => {
-    metrics.addMetric(event, MetricUnit.Count, 1);
+  /** One count of a business event; with `dimensions` (never personal: a reason, a kind) as its own metric. */
+  const count = (event: BusinessEvent, dimensions?: Record<string, string>): void => {
+    if (!dimensions) {
+      metrics.addMetric(event, MetricUnit.Count, 1);
+      return;
+    }
+    const single = metrics.singleMetric();
+    for (const [name, value] of Object.entries(dimensions)) single.addDimension(name, value);
+    single.addMetric(event, MetricUnit.Count, 1);
   };
   return { logger, metrics, count };
 }

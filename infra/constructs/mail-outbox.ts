@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { CfnRule, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -25,6 +25,22 @@ export interface MailOutboxProps {
   readonly environment: Record<string, string>;
 }
 
+/**
+ * The SES events the mail-sender takes: a permanent bounce (a transient one may still deliver later) or any
+ * complaint, of mail sent through this stage's configuration set (two stages may share an account and its
+ * default bus). `$or` is EventBridge's, not CDK's typed pattern, hence the override.
+ */
+export function sesFeedbackPattern(configurationSetName: string) {
+  const ours = { mail: { tags: { 'ses:configuration-set': [configurationSetName] } } };
+  return {
+    source: ['aws.ses'],
+    $or: [
+      { 'detail-type': ['Email Bounced'], detail: { ...ours, bounce: { bounceType: ['Permanent'] } } },
+      { 'detail-type': ['Email Complaint Received'], detail: ours },
+    ],
+  };
+}
+
 /** The functions of the outgoing-mail pipeline. */
 export const mailOutboxFunctionNames = ['mail-sender'] as const;
 
@@ -40,6 +56,7 @@ export class MailOutbox extends Construct {
   readonly sender: NodejsFunction;
   readonly failures: FailureQueue;
   readonly redrive: Rule;
+  readonly sesFeedback: Rule;
 
   constructor(scope: Construct, id: string, props: MailOutboxProps) {
     super(scope, id);
@@ -70,12 +87,10 @@ export class MailOutbox extends Construct {
           resources: [targets.hmacKeyArn],
         }),
         props.mail.sesStatement(),
-        new PolicyStatement({
-          sid: 'DeadLetterQueue',
-          actions: ['sqs:SendMessage'],
-          resources: [this.failures.queue.queueArn],
-        }),
       ],
+      // The redrive schedule and SES's feedback events invoke it asynchronously: an event that still fails
+      // after Lambda's two retries is kept here (the stream's failures reach it through the mapping).
+      deadLetterQueue: this.failures.queue,
       logsKey: props.logsKey,
       environment: {
         ...props.environment,
@@ -105,6 +120,24 @@ export class MailOutbox extends Construct {
         }),
       ],
     });
+
+    // SES's events of our own mail (configuration set event destination, MailSending): permanent bounces and
+    // complaints only; the sender puts the address's blind index on the suppression list.
+    this.sesFeedback = new Rule(this, 'SesFeedback', {
+      description: 'ZorgSom Privacy: SES permanent bounces and complaints to the suppression list',
+      eventPattern: { source: ['aws.ses'] },
+      targets: [
+        new LambdaFunction(this.sender, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+          deadLetterQueue: this.failures.queue,
+        }),
+      ],
+    });
+    (this.sesFeedback.node.defaultChild as CfnRule).addPropertyOverride(
+      'EventPattern',
+      sesFeedbackPattern(props.mail.configurationSet.configurationSetName),
+    );
 
     this.redrive = new Rule(this, 'Redrive', {
       description: 'ZorgSom Privacy: deliver outbox mails still pending (after an SES outage)',

@@ -2,10 +2,13 @@ import { keyAlias } from '../names.js';
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import {
   ConfigurationSet,
   ConfigurationSetTlsPolicy,
   EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
   Identity,
   MailFromBehaviorOnMxFailure,
   SuppressionReasons,
@@ -48,6 +51,15 @@ export class MailSending extends Construct {
       reputationMetrics: true,
       sendingEnabled: true,
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    // Bounces and complaints of our own mail go to the default event bus (the only bus SES publishes to),
+    // where a rule hands permanent bounces and complaints to the mail-sender (MailOutbox), which keeps the
+    // suppression list its sending policy reads. EventBridge rather than SNS: no topic to encrypt and
+    // secure, the rule's pattern filters before anything runs, and retries and a dead-letter queue come
+    // with the target, as for the redrive schedule.
+    this.configurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
     });
 
     this.outboxKey = new Key(this, 'OutboxKey', {

@@ -8,6 +8,7 @@ import {
   postcodeProblem,
 } from './address.js';
 import { looksLikePatientData } from './patient-text.js';
+import { preferredLanguages } from './records.js';
 import { schema } from './schema.js';
 
 /**
@@ -205,9 +206,18 @@ export const personalDataSchema = /* @__PURE__ */ schema(() =>
   z.strictObject({ ...fields, name: storedNameSchema, address: storedAddressSchema }, { error: typeError }),
 );
 
+/** The language of the licensee's mails: the portal's language at signup, changeable on the profile page. */
+export const languageSchema = /* @__PURE__ */ schema(() =>
+  z.enum(preferredLanguages, { error: () => 'invalid-language' }),
+);
+
 export const signupBodySchema = /* @__PURE__ */ schema(() =>
   z.strictObject(
-    { ...fields, marketingOptOut: z.boolean({ error: typeError }).default(false) },
+    {
+      ...fields,
+      marketingOptOut: z.boolean({ error: typeError }).default(false),
+      language: languageSchema.default('nl'),
+    },
     { error: typeError },
   ),
 );
@@ -221,6 +231,7 @@ export const profilePatchSchema = /* @__PURE__ */ schema(() =>
         address: addressSchema.optional(),
         email: emailSchema.optional(),
         iban: ibanSchema.optional(),
+        language: languageSchema.optional(),
       },
       { error: typeError },
     )

@@ -49,6 +49,10 @@ export const messages = {
     nl: 'Kies een land uit de lijst (of stuur een landcode van twee letters, zoals NL).',
     en: 'Choose a country from the list (or send a two-letter country code, such as NL).',
   },
+  'invalid-language': {
+    nl: 'Kies Nederlands (nl) of Engels (en) als taal van uw e-mails.',
+    en: 'Choose Dutch (nl) or English (en) as the language of your emails.',
+  },
   'too-long': { nl: 'Deze waarde is te lang.', en: 'This value is too long.' },
   'invalid-characters': {
     nl: 'Deze waarde bevat onzichtbare of ongeldige tekens (zoals richtingstekens of tekens zonder breedte). Typ de waarde opnieuw in.',

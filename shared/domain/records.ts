@@ -7,6 +7,10 @@ import { legalHoldSchema } from './retention.js';
 
 export const licenceStatusSchema = z.enum(['pending', 'active', 'ended']);
 
+/** The languages a licensee can choose for the portal's mails; Dutch unless they chose English. */
+export const preferredLanguages = ['nl', 'en'] as const;
+export type PreferredLanguage = (typeof preferredLanguages)[number];
+
 export const profileRecordSchema = z.object({
   licenseeId: z.string(),
   status: licenceStatusSchema,
@@ -14,6 +18,8 @@ export const profileRecordSchema = z.object({
   licenceStartedAt: z.iso.datetime().optional(),
   licenceEndedAt: z.iso.datetime().optional(),
   marketingOptOut: z.boolean(),
+  /** The language every mail to this licensee is written in; profiles stored before it existed read as Dutch. */
+  language: z.enum(preferredLanguages).optional(),
   emailIndex: z.string(),
   /** One envelope-encrypted JSON document holding every personal value of this licensee. */
   pii: z.custom<Uint8Array>((value) => value instanceof Uint8Array),
@@ -30,6 +36,10 @@ export const profileRecordSchema = z.object({
   version: z.number().int().min(1),
 });
 export type ProfileRecord = z.infer<typeof profileRecordSchema>;
+
+/** The language of a licensee's mails (Dutch when the profile predates the preference). */
+export const languageOf = (profile: Pick<ProfileRecord, 'language'>): PreferredLanguage =>
+  profile.language ?? 'nl';
 
 export const emailOwnerRecordSchema = z.object({
   licenseeId: z.string(),

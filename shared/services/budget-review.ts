@@ -16,7 +16,8 @@ import { ulidSchema } from '../domain/ids.js';
 import { policy } from '../domain/policy.js';
 import { ConcurrentUpdateError, ProblemError } from '../domain/problem-error.js';
 import type { ServiceDeps } from './deps.js';
-import { mails } from './mail-templates.js';
+import { mailsIn } from './mail-templates.js';
+import { languageOf } from '../domain/records.js';
 import { openPii } from './personal-data-vault.js';
 
 /** The budget-review store and key, kept apart from the personal-data key and the licensee data. */
@@ -111,7 +112,14 @@ export async function requestBudgetReview(
     subjectId: review.reviewId,
   });
   const { data } = await openPii(deps.envelope, profile.licenseeId, profile.pii);
-  await deps.mailer.send(mails.budgetReviewRequested(data.email, data.name, deps.portalUrl, review.answerBy));
+  await deps.mailer.send(
+    mailsIn(languageOf(profile)).budgetReviewRequested(
+      data.email,
+      data.name,
+      deps.portalUrl,
+      review.answerBy,
+    ),
+  );
   return viewOfReview(review);
 }
 

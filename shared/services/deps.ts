@@ -31,8 +31,8 @@ export type BusinessEvent =
   | 'MailsOverBudget'
   | 'MailsAutoReplyWindow'
   | 'MailsToAutomaticAddress'
-  | 'MailBounces'
-  | 'MailComplaints';
+  /** An address put on the suppression list by an SES bounce or complaint (dimension `reason`). */
+  | 'MailSuppressed';
 
 /** Everything a service touches outside pure logic; handlers build it once per container, tests swap parts. */
 export interface ServiceDeps {

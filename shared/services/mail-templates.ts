@@ -13,7 +13,7 @@ export function bilingual(
   subject: { nl: string; en: string },
   nl: string,
   en: string,
-  language: MailLanguage = 'nl+en',
+  language: MailLanguage,
 ): OutgoingMail {
   const rendered = renderMail(
     { nl: { subject: subject.nl, body: nl }, en: { subject: subject.en, body: en } },
@@ -56,97 +56,103 @@ function confirming(what: SignupSummary | undefined): { nl: string; en: string }
   };
 }
 
-const plainMails = {
-  /**
-   * Names what is being confirmed (name, last 4 of the IBAN) when the sender may read it, so nobody confirms
-   * data they did not give; without it (a code asked for on the sign-in page, where nothing is decrypted)
-   * it says the data is shown after confirming. The link carries the code in its #fragment: it never
-   * reaches a server log, and the page removes it.
-   */
-  signupCode: (to: string, code: string, portalUrl: string, what?: SignupSummary) =>
-    bilingual(
-      to,
-      { nl: 'Bevestig uw aanmelding', en: 'Confirm your registration' },
-      `${confirming(what).nl}\nUw bevestigingscode is ${code}. De code is ${minutes} minuten geldig.\nBevestigen kan ook met deze link: ${portalUrl}/confirm.html#code=${code}\nKlopt dit niet, of hebt u zich niet aangemeld? Bevestig dan niet; de aanmelding vervalt vanzelf na ${policy.retention.pendingSignupHours} uur.`,
-      `${confirming(what).en}\nYour confirmation code is ${code}. It is valid for ${minutes} minutes.\nYou can also confirm with this link: ${portalUrl}/confirm.html#code=${code}\nNot right, or did not register? Then do not confirm; the registration lapses by itself after ${policy.retention.pendingSignupHours} hours.`,
-    ),
-  alreadyRegistered: (to: string, portalUrl: string) =>
-    bilingual(
-      to,
-      { nl: 'Aanmelding met uw e-mailadres', en: 'Registration with your email address' },
-      `Iemand probeerde een licentie aan te vragen met dit e-mailadres, maar er is al een licentie aan gekoppeld. Wilt u inloggen? Ga naar ${portalUrl}.\nWas u dit niet? Dan hoeft u niets te doen.`,
-      `Someone tried to register a licence with this email address, which already has one. To sign in, go to ${portalUrl}.\nNot you? No action is needed.`,
-    ),
-  /** The link works without the code (see `signInWithLink`): spent code requests or guesses lock nobody out. */
-  signInCode: (to: string, code: string, link: string) =>
-    bilingual(
-      to,
-      { nl: 'Uw inlogcode', en: 'Your sign-in code' },
-      `Uw inlogcode is ${code}. De code is ${minutes} minuten geldig.\nOf log in met deze link, ${policy.signIn.linkValidMinutes} minuten geldig en één keer te gebruiken, ook als de code niet meer werkt: ${link}\nVroeg u geen code aan? Dan kunt u deze e-mail negeren; zonder de code of de link komt niemand binnen.`,
-      `Your sign-in code is ${code}. It is valid for ${minutes} minutes.\nOr sign in with this link, valid for ${policy.signIn.linkValidMinutes} minutes and once, even when the code no longer works: ${link}\nDid not ask for a code? You can ignore this email; without the code or the link nobody gets in.`,
-    ),
-  signInNoLicence: (to: string, portalUrl: string) =>
-    bilingual(
-      to,
-      { nl: 'Inloggen bij ZorgSom', en: 'Signing in to ZorgSom' },
-      `Iemand vroeg een inlogcode aan voor dit e-mailadres, maar er hoort (nog) geen actieve licentie bij. Wilt u een licentie aanvragen, of uw aanmelding afronden? Ga naar ${portalUrl}.\nWas u dit niet? Dan hoeft u niets te doen.`,
-      `Someone asked for a sign-in code for this email address, which has no active licence (yet). To register, or to finish registering, go to ${portalUrl}.\nNot you? No action is needed.`,
-    ),
-  emailChangeCode: (to: string, code: string) =>
-    bilingual(
-      to,
-      { nl: 'Bevestig uw nieuwe e-mailadres', en: 'Confirm your new email address' },
-      `Bevestig uw nieuwe e-mailadres met code ${code}. De code is ${minutes} minuten geldig.`,
-      `Confirm your new email address with code ${code}. It is valid for ${minutes} minutes.`,
-    ),
-  /** To the address on record: which items changed, so a stolen session cannot change them unseen. */
-  profileChanged: (to: string, changed: readonly ChangedCategory[], portalUrl: string) =>
-    bilingual(
-      to,
-      { nl: 'Uw gegevens zijn gewijzigd', en: 'Your details were changed' },
-      `In uw ZorgSom-account is gewijzigd: ${changed.map((c) => categoryNames[c].nl).join(', ')}. Bekijk uw gegevens in het portaal: ${portalUrl}\nWas u dit niet? Neem dan direct contact op met ${policy.controller.contactEmail} (onderwerp "${policy.controller.privacySubjectKeyword}").`,
-      `In your ZorgSom account these were changed: ${changed.map((c) => categoryNames[c].en).join(', ')}. See your details in the portal: ${portalUrl}\nNot you? Contact ${policy.controller.contactEmail} at once (subject "${policy.controller.privacySubjectKeyword}").`,
-    ),
-  /** To the previous address after an email change, with the way to report it. */
-  emailChanged: (to: string, notMeUrl: string) =>
-    bilingual(
-      to,
-      { nl: 'Uw e-mailadres is gewijzigd', en: 'Your email address was changed' },
-      `Het e-mailadres van uw ZorgSom-licentie is gewijzigd; dit adres wordt niet meer gebruikt. Alle andere sessies zijn beëindigd.\nWas u dit niet? Open dan deze link: ${notMeUrl}\nWij beëindigen dan direct alle sessies en een medewerker neemt contact met u op. De link is ${policy.signIn.notMeLinkDays} dagen geldig.`,
-      `The email address of your ZorgSom licence was changed; this address is no longer used. Every other session was ended.\nNot you? Open this link: ${notMeUrl}\nWe then end every session at once and a member of staff will contact you. The link is valid for ${policy.signIn.notMeLinkDays} days.`,
-    ),
-  emailInUse: (to: string) =>
-    bilingual(
-      to,
-      { nl: 'E-mailadres al in gebruik', en: 'Email address already in use' },
-      'Iemand wilde dit e-mailadres aan een ZorgSom-licentie koppelen, maar het is al in gebruik. Was u dit niet? Dan hoeft u niets te doen.',
-      'Someone tried to link this email address to a ZorgSom licence, but it is already in use. Not you? No action is needed.',
-    ),
-  budgetReviewRequested: (to: string, name: string, portalUrl: string, answerBy: string) =>
-    bilingual(
-      to,
-      { nl: 'Verzoek om gegevens voor een begroting', en: 'Request for data to check a budget' },
-      `Beste ${name},\n\nOm een begroting na te kijken vraagt ZorgSom u om gegevens van een patiënt. U bepaalt zelf of u die verstrekt, en doet dat alleen met toestemming van uw patiënt. Bekijk het verzoek en beslis in het portaal: ${portalUrl}\nZonder antwoord vervalt het verzoek op ${answerBy.slice(0, 10)}. Stuur patiëntgegevens nooit per e-mail.`,
-      `Dear ${name},\n\nTo check a budget, ZorgSom asks you for a patient's data. You decide whether to provide it, and do so only with your patient's consent. See the request and decide in the portal: ${portalUrl}\nWithout an answer the request lapses on ${answerBy.slice(0, 10)}. Never send patient data by email.`,
-    ),
-  marketingPreference: (to: string, optOut: boolean) =>
-    optOut
-      ? bilingual(
-          to,
-          { nl: 'Afgemeld voor informatie', en: 'Unsubscribed from marketing' },
-          'U ontvangt van ons geen informatie meer over producten en diensten.',
-          'You will no longer receive information about our products and services.',
-        )
-      : bilingual(
-          to,
-          { nl: 'Aangemeld voor informatie', en: 'Subscribed to marketing' },
-          'U ontvangt weer informatie over onze producten en diensten. Afmelden kan altijd.',
-          'You will receive information about our products and services again. You can opt out at any time.',
-        ),
+/** Every template, rendered in `language`: the licensee's own, or `nl+en` to an address we do not know. */
+const plainMailsIn = (language: MailLanguage) => {
+  const say = (to: string, subject: { nl: string; en: string }, nl: string, en: string) =>
+    bilingual(to, subject, nl, en, language);
+  return {
+    /**
+     * Names what is being confirmed (name, last 4 of the IBAN) when the sender may read it, so nobody confirms
+     * data they did not give; without it (a code asked for on the sign-in page, where nothing is decrypted)
+     * it says the data is shown after confirming. The link carries the code in its #fragment: it never
+     * reaches a server log, and the page removes it.
+     */
+    signupCode: (to: string, code: string, portalUrl: string, what?: SignupSummary) =>
+      say(
+        to,
+        { nl: 'Bevestig uw aanmelding', en: 'Confirm your registration' },
+        `${confirming(what).nl}\nUw bevestigingscode is ${code}. De code is ${minutes} minuten geldig.\nBevestigen kan ook met deze link: ${portalUrl}/confirm.html#code=${code}\nKlopt dit niet, of hebt u zich niet aangemeld? Bevestig dan niet; de aanmelding vervalt vanzelf na ${policy.retention.pendingSignupHours} uur.`,
+        `${confirming(what).en}\nYour confirmation code is ${code}. It is valid for ${minutes} minutes.\nYou can also confirm with this link: ${portalUrl}/confirm.html#code=${code}\nNot right, or did not register? Then do not confirm; the registration lapses by itself after ${policy.retention.pendingSignupHours} hours.`,
+      ),
+    alreadyRegistered: (to: string, portalUrl: string) =>
+      say(
+        to,
+        { nl: 'Aanmelding met uw e-mailadres', en: 'Registration with your email address' },
+        `Iemand probeerde een licentie aan te vragen met dit e-mailadres, maar er is al een licentie aan gekoppeld. Wilt u inloggen? Ga naar ${portalUrl}.\nWas u dit niet? Dan hoeft u niets te doen.`,
+        `Someone tried to register a licence with this email address, which already has one. To sign in, go to ${portalUrl}.\nNot you? No action is needed.`,
+      ),
+    /** The link works without the code (see `signInWithLink`): spent code requests or guesses lock nobody out. */
+    signInCode: (to: string, code: string, link: string) =>
+      say(
+        to,
+        { nl: 'Uw inlogcode', en: 'Your sign-in code' },
+        `Uw inlogcode is ${code}. De code is ${minutes} minuten geldig.\nOf log in met deze link, ${policy.signIn.linkValidMinutes} minuten geldig en één keer te gebruiken, ook als de code niet meer werkt: ${link}\nVroeg u geen code aan? Dan kunt u deze e-mail negeren; zonder de code of de link komt niemand binnen.`,
+        `Your sign-in code is ${code}. It is valid for ${minutes} minutes.\nOr sign in with this link, valid for ${policy.signIn.linkValidMinutes} minutes and once, even when the code no longer works: ${link}\nDid not ask for a code? You can ignore this email; without the code or the link nobody gets in.`,
+      ),
+    signInNoLicence: (to: string, portalUrl: string) =>
+      say(
+        to,
+        { nl: 'Inloggen bij ZorgSom', en: 'Signing in to ZorgSom' },
+        `Iemand vroeg een inlogcode aan voor dit e-mailadres, maar er hoort (nog) geen actieve licentie bij. Wilt u een licentie aanvragen, of uw aanmelding afronden? Ga naar ${portalUrl}.\nWas u dit niet? Dan hoeft u niets te doen.`,
+        `Someone asked for a sign-in code for this email address, which has no active licence (yet). To register, or to finish registering, go to ${portalUrl}.\nNot you? No action is needed.`,
+      ),
+    emailChangeCode: (to: string, code: string) =>
+      say(
+        to,
+        { nl: 'Bevestig uw nieuwe e-mailadres', en: 'Confirm your new email address' },
+        `Bevestig uw nieuwe e-mailadres met code ${code}. De code is ${minutes} minuten geldig.`,
+        `Confirm your new email address with code ${code}. It is valid for ${minutes} minutes.`,
+      ),
+    /** To the address on record: which items changed, so a stolen session cannot change them unseen. */
+    profileChanged: (to: string, changed: readonly ChangedCategory[], portalUrl: string) =>
+      say(
+        to,
+        { nl: 'Uw gegevens zijn gewijzigd', en: 'Your details were changed' },
+        `In uw ZorgSom-account is gewijzigd: ${changed.map((c) => categoryNames[c].nl).join(', ')}. Bekijk uw gegevens in het portaal: ${portalUrl}\nWas u dit niet? Neem dan direct contact op met ${policy.controller.contactEmail} (onderwerp "${policy.controller.privacySubjectKeyword}").`,
+        `In your ZorgSom account these were changed: ${changed.map((c) => categoryNames[c].en).join(', ')}. See your details in the portal: ${portalUrl}\nNot you? Contact ${policy.controller.contactEmail} at once (subject "${policy.controller.privacySubjectKeyword}").`,
+      ),
+    /** To the previous address after an email change, with the way to report it. */
+    emailChanged: (to: string, notMeUrl: string) =>
+      say(
+        to,
+        { nl: 'Uw e-mailadres is gewijzigd', en: 'Your email address was changed' },
+        `Het e-mailadres van uw ZorgSom-licentie is gewijzigd; dit adres wordt niet meer gebruikt. Alle andere sessies zijn beëindigd.\nWas u dit niet? Open dan deze link: ${notMeUrl}\nWij beëindigen dan direct alle sessies en een medewerker neemt contact met u op. De link is ${policy.signIn.notMeLinkDays} dagen geldig.`,
+        `The email address of your ZorgSom licence was changed; this address is no longer used. Every other session was ended.\nNot you? Open this link: ${notMeUrl}\nWe then end every session at once and a member of staff will contact you. The link is valid for ${policy.signIn.notMeLinkDays} days.`,
+      ),
+    emailInUse: (to: string) =>
+      say(
+        to,
+        { nl: 'E-mailadres al in gebruik', en: 'Email address already in use' },
+        'Iemand wilde dit e-mailadres aan een ZorgSom-licentie koppelen, maar het is al in gebruik. Was u dit niet? Dan hoeft u niets te doen.',
+        'Someone tried to link this email address to a ZorgSom licence, but it is already in use. Not you? No action is needed.',
+      ),
+    budgetReviewRequested: (to: string, name: string, portalUrl: string, answerBy: string) =>
+      say(
+        to,
+        { nl: 'Verzoek om gegevens voor een begroting', en: 'Request for data to check a budget' },
+        `Beste ${name},\n\nOm een begroting na te kijken vraagt ZorgSom u om gegevens van een patiënt. U bepaalt zelf of u die verstrekt, en doet dat alleen met toestemming van uw patiënt. Bekijk het verzoek en beslis in het portaal: ${portalUrl}\nZonder antwoord vervalt het verzoek op ${answerBy.slice(0, 10)}. Stuur patiëntgegevens nooit per e-mail.`,
+        `Dear ${name},\n\nTo check a budget, ZorgSom asks you for a patient's data. You decide whether to provide it, and do so only with your patient's consent. See the request and decide in the portal: ${portalUrl}\nWithout an answer the request lapses on ${answerBy.slice(0, 10)}. Never send patient data by email.`,
+      ),
+    marketingPreference: (to: string, optOut: boolean) =>
+      optOut
+        ? say(
+            to,
+            { nl: 'Afgemeld voor informatie', en: 'Unsubscribed from marketing' },
+            'U ontvangt van ons geen informatie meer over producten en diensten.',
+            'You will no longer receive information about our products and services.',
+          )
+        : say(
+            to,
+            { nl: 'Aangemeld voor informatie', en: 'Subscribed to marketing' },
+            'U ontvangt weer informatie over onze producten en diensten. Afmelden kan altijd.',
+            'You will receive information about our products and services again. You can opt out at any time.',
+          ),
+  };
 };
 
+type PlainMails = ReturnType<typeof plainMailsIn>;
 /** What each mail is for the sending policy: codes the person just asked for are essential. */
-const kinds: Record<keyof typeof plainMails, MailKind> = {
+const kinds: Record<keyof PlainMails, MailKind> = {
   signupCode: 'code',
   alreadyRegistered: 'notice',
   signInCode: 'code',
@@ -159,13 +165,23 @@ const kinds: Record<keyof typeof plainMails, MailKind> = {
   marketingPreference: 'notice',
 };
 
-export const mails = Object.fromEntries(
-  Object.entries(plainMails).map(([template, make]) => [
-    template,
-    (...args: never[]) => ({
-      ...(make as (...a: never[]) => OutgoingMail)(...args),
-      kind: kinds[template as keyof typeof plainMails],
+/**
+ * The mails of the licensee flows in one language: `mailsIn(languageOf(profile))` to a known licensee,
+ * `mailsIn('nl+en')` only to an address whose language we cannot know. There is no default, so no call site
+ * can forget to choose.
+ */
+export function mailsIn(language: MailLanguage): PlainMails {
+  return Object.fromEntries(
+    Object.entries(plainMailsIn(language)).map(([template, make]) => [
       template,
-    }),
-  ]),
-) as typeof plainMails;
+      (...args: never[]) => ({
+        ...(make as (...a: never[]) => OutgoingMail)(...args),
+        kind: kinds[template as keyof PlainMails],
+        template,
+      }),
+    ]),
+  ) as PlainMails;
+}
+
+/** The templates' names, for tests that render every one. */
+export const mailTemplateNames = Object.keys(kinds) as (keyof PlainMails)[];

@@ -67,6 +67,9 @@ const words = {
   marketing: { nl: 'Informatie over producten en diensten', en: 'Information about products and services' },
   marketingYes: { nl: 'U ontvangt deze informatie.', en: 'You receive this information.' },
   marketingNo: { nl: 'U bent afgemeld.', en: 'You have opted out.' },
+  mailLanguage: { nl: 'Taal van onze e-mails', en: 'Language of our emails' },
+  mailLanguageNl: { nl: 'Nederlands', en: 'Dutch' },
+  mailLanguageEn: { nl: 'Engels', en: 'English' },
   retention: { nl: 'Wanneer wij uw gegevens vernietigen', en: 'When we destroy your data' },
   destroyedBy: {
     nl: 'Uw licentie is beëindigd. Wij vernietigen al uw gegevens uiterlijk op',
@@ -220,6 +223,9 @@ export async function renderOverviewPdf(data: LicenseeExport, language: Language
   letter.fact(say(words.status), pick(licenceStatusTexts, profile.status, language));
   letter.fact(say(words.started), date(profile.licence.startedAt));
   letter.fact(say(words.ended), date(profile.licence.endedAt));
+
+  letter.heading(say(words.mailLanguage));
+  letter.text(say(profile.language === 'en' ? words.mailLanguageEn : words.mailLanguageNl));
 
   letter.heading(say(words.marketing));
   letter.text(say(profile.marketingOptOut ? words.marketingNo : words.marketingYes));

@@ -2,11 +2,17 @@ import * as z from 'zod';
 import { personalDataSchema, type PersonalData, type ProfilePatch } from '../domain/licensee.js';
 import { issueCode } from '../domain/one-time-code.js';
 import { ProblemError, retryOnConflict } from '../domain/problem-error.js';
-import { licenceStatusSchema, type ProfileRecord } from '../domain/records.js';
+import {
+  languageOf,
+  licenceStatusSchema,
+  preferredLanguages,
+  type ProfileRecord,
+} from '../domain/records.js';
 import type { ServiceDeps } from './deps.js';
 import { judgeGuess } from './code-guard.js';
 import { notMeUrl } from './not-me-link.js';
-import { mails, type ChangedCategory } from './mail-templates.js';
+import { mailsIn, type ChangedCategory } from './mail-templates.js';
+import { absentLicenseeId } from '../domain/ids.js';
 import type { OutgoingMail } from './ports.js';
 import { openPii, sealPii, type PiiDocument } from './personal-data-vault.js';
 import { invalidCode } from './session.js';
@@ -16,6 +22,8 @@ export const profileViewSchema = z.object({
   status: licenceStatusSchema,
   personalData: personalDataSchema,
   marketingOptOut: z.boolean(),
+  /** The language of every mail ZorgSom sends this licensee. */
+  language: z.enum(preferredLanguages),
   licence: z.object({ startedAt: z.iso.datetime().nullable(), endedAt: z.iso.datetime().nullable() }),
   /** An email change waits for the code mailed to the new address; the new address is not shown back. */
   emailChangePending: z.boolean(),
@@ -39,6 +47,7 @@ export function viewOf(profile: ProfileRecord, pii: PiiDocument): ProfileView {
     status: profile.status,
     personalData: pii.data,
     marketingOptOut: profile.marketingOptOut,
+    language: languageOf(profile),
     licence: { startedAt: profile.licenceStartedAt ?? null, endedAt: profile.licenceEndedAt ?? null },
     emailChangePending: profile.emailChange !== undefined,
   };
@@ -62,9 +71,14 @@ export async function correctProfile(
   licenseeId: string,
   patch: ProfilePatch,
 ): Promise<ProfileView> {
-  const { email, ...direct } = patch;
+  const { email, language, ...direct } = patch;
   const newEmailIndex = email === undefined ? undefined : await deps.blindIndex.of(email);
   const newEmailOwner = newEmailIndex && (await deps.repo.findEmailOwner(newEmailIndex));
+  // The taken address's owner is told in their own language; the profile is read for any new address, so
+  // the route's work (and timing) does not say whether the address is registered.
+  const newEmailOwnerProfile = newEmailIndex
+    ? await deps.repo.getProfile((newEmailOwner || undefined)?.licenseeId ?? absentLicenseeId)
+    : undefined;
 
   return retryOnConflict(async () => {
     const now = deps.clock();
@@ -73,6 +87,8 @@ export async function correctProfile(
     let document: PiiDocument = { ...pii, data };
     let emailChange = profile.emailChange;
     const outgoing: OutgoingMail[] = [];
+    // A new language applies to the mails of this very change already.
+    const mails = mailsIn(language ?? languageOf(profile));
 
     if (email !== undefined && newEmailIndex !== undefined && email !== pii.data.email) {
       const issued = await issueCode(
@@ -84,7 +100,11 @@ export async function correctProfile(
       if (!issued.issued) throw new ProblemError(429, 'rate-limited');
       emailChange = { emailIndex: newEmailIndex, code: issued.state };
       document = { data, pendingEmail: email };
-      outgoing.push(newEmailOwner ? mails.emailInUse(email) : mails.emailChangeCode(email, issued.code));
+      outgoing.push(
+        newEmailOwner
+          ? mailsIn(newEmailOwnerProfile ? languageOf(newEmailOwnerProfile) : 'nl+en').emailInUse(email)
+          : mails.emailChangeCode(email, issued.code),
+      );
     }
     const changed = changedCategories(pii.data, data);
     if (changed.length > 0) outgoing.push(mails.profileChanged(pii.data.email, changed, deps.portalUrl));
@@ -93,6 +113,7 @@ export async function correctProfile(
       ...profile,
       pii: await sealPii(deps.envelope, licenseeId, document),
       emailChange,
+      ...(language ? { language } : {}),
       version: profile.version + 1,
     };
     // The notices exist exactly when the change does: one transaction with the outbox.
@@ -161,7 +182,7 @@ export async function confirmEmailChange(
     const link = await notMeUrl(deps.codeMac, deps.portalUrl, licenseeId, deps.clock());
     // The old address's notice is written with the change itself: no change without its "this was not me".
     await deps.repo.saveProfileWithEmailOwner(updated, profile.version, profile.emailIndex, [
-      await deps.mailer.outboxItem(mails.emailChanged(pii.data.email, link)),
+      await deps.mailer.outboxItem(mailsIn(languageOf(profile)).emailChanged(pii.data.email, link)),
     ]);
     await deps.repo.endSessions(licenseeId, session.secretHash);
     return viewOf(updated, document);
@@ -179,7 +200,7 @@ export async function setMarketingPreference(
     if (profile.marketingOptOut === optOut) return viewOf(profile, pii);
     await deps.repo.transact([
       deps.repo.profileTransactItem(updated, profile.version),
-      await deps.mailer.outboxItem(mails.marketingPreference(pii.data.email, optOut)),
+      await deps.mailer.outboxItem(mailsIn(languageOf(profile)).marketingPreference(pii.data.email, optOut)),
     ]);
     if (optOut) deps.count('MarketingOptOuts');
     return viewOf(updated, pii);

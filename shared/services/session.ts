@@ -13,7 +13,8 @@ import type { ServiceDeps } from './deps.js';
 
 /** Signing in never decrypts: the session function holds no key that could. */
 export type SessionDeps = Omit<ServiceDeps, 'envelope'>;
-import { mails } from './mail-templates.js';
+import { mailsIn } from './mail-templates.js';
+import { languageOf } from '../domain/records.js';
 import { ConcurrentUpdateError, ProblemError } from '../domain/problem-error.js';
 import { judgeGuess } from './code-guard.js';
 import { confirmPendingSignup, resendSignupCode } from './signup.js';
@@ -73,8 +74,13 @@ export async function requestSignInCode(deps: SessionDeps, email: string): Promi
   // its mail, the same work for a registered address and a free one.
   const mail = await deps.mailer.budgetedOutboxItems(
     registered
-      ? mails.signInCode(email, issued.code, `${deps.portalUrl}/sign-in.html#link=${link.token}`)
-      : mails.signInNoLicence(email, deps.portalUrl),
+      ? mailsIn(languageOf(profile)).signInCode(
+          email,
+          issued.code,
+          `${deps.portalUrl}/sign-in.html#link=${link.token}`,
+        )
+      : // No licence: we cannot know the language of the address.
+        mailsIn('nl+en').signInNoLicence(email, deps.portalUrl),
     emailIndex,
   );
   try {

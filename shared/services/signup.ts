@@ -4,10 +4,10 @@ import type { SignupBody } from '../domain/licensee.js';
 import { issueCode, spendAddressBudget } from '../domain/one-time-code.js';
 import { policy } from '../domain/policy.js';
 import { ConcurrentUpdateError, retryOnConflict } from '../domain/problem-error.js';
-import type { ProfileRecord } from '../domain/records.js';
+import { languageOf, type ProfileRecord } from '../domain/records.js';
 import { judgeGuess } from './code-guard.js';
 import type { ServiceDeps } from './deps.js';
-import { mails, signupSummaryOf } from './mail-templates.js';
+import { mailsIn, signupSummaryOf } from './mail-templates.js';
 import { openPii, sealPii } from './personal-data-vault.js';
 import { invalidCode, startSession, type SessionGrant } from './session.js';
 
@@ -28,7 +28,7 @@ const signupBudget = 'signup';
  * change, so parallel signups for one address create one licensee and send at most the budget in mails.
  */
 export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void> {
-  const { marketingOptOut, ...data } = body;
+  const { marketingOptOut, language, ...data } = body;
   const emailIndex = await deps.blindIndex.of(data.email);
   await retryOnConflict(async () => {
     const now = deps.clock();
@@ -64,7 +64,12 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
         ),
         spendBudget,
         await deps.mailer.outboxItem(
-          mails.signupCode(data.email, issued.code, deps.portalUrl, signupSummaryOf(first)),
+          mailsIn(languageOf(existing)).signupCode(
+            data.email,
+            issued.code,
+            deps.portalUrl,
+            signupSummaryOf(first),
+          ),
         ),
       ]);
       deps.count('SignupCodesResent');
@@ -77,7 +82,9 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
       await issueCode(deps.codeMac, undefined, confirmationSalt(absentLicenseeId), now);
       await deps.repo.transact([
         spendBudget,
-        await deps.mailer.outboxItem(mails.alreadyRegistered(data.email, deps.portalUrl)),
+        await deps.mailer.outboxItem(
+          mailsIn(languageOf(existing)).alreadyRegistered(data.email, deps.portalUrl),
+        ),
       ]);
       return;
     }
@@ -85,7 +92,7 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
     const licenseeId = deps.newId();
     const issued = await issueCode(deps.codeMac, undefined, confirmationSalt(licenseeId), now);
     if (!issued.issued) return;
-    const profile = newPendingProfile(licenseeId, marketingOptOut, emailIndex, now);
+    const profile = newPendingProfile(licenseeId, { marketingOptOut, language }, emailIndex, now);
     await deps.repo.createProfile(
       {
         ...profile,
@@ -95,7 +102,7 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
       [
         spendBudget,
         await deps.mailer.outboxItem(
-          mails.signupCode(data.email, issued.code, deps.portalUrl, signupSummaryOf(data)),
+          mailsIn(language).signupCode(data.email, issued.code, deps.portalUrl, signupSummaryOf(data)),
         ),
       ],
     );
@@ -105,7 +112,7 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
 
 function newPendingProfile(
   licenseeId: string,
-  marketingOptOut: boolean,
+  { marketingOptOut, language }: Pick<ProfileRecord, 'marketingOptOut' | 'language'>,
   emailIndex: string,
   now: Date,
 ): Omit<ProfileRecord, 'pii'> {
@@ -114,6 +121,7 @@ function newPendingProfile(
     status: 'pending',
     createdAt: now.toISOString(),
     marketingOptOut,
+    language,
     emailIndex,
     expiresAt: epochSeconds(addDays(now, policy.retention.pendingSignupHours / 24)),
     version: 1,
@@ -150,7 +158,7 @@ export async function resendSignupCode(
         profile.version,
       ),
       ...(await deps.mailer.budgetedOutboxItems(
-        mails.signupCode(email, issued.code, deps.portalUrl),
+        mailsIn(languageOf(profile)).signupCode(email, issued.code, deps.portalUrl),
         profile.emailIndex,
       )),
     ]);

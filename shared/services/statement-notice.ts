@@ -6,7 +6,8 @@ import { startJobOnce, type JobDeps } from './jobs/jobs.js';
 import type { StepOutcome } from './jobs/runner.js';
 import { bilingual } from './mail-templates.js';
 import { openPii } from './personal-data-vault.js';
-import type { OutgoingMail } from './ports.js';
+import type { MailLanguage, OutgoingMail } from './ports.js';
+import { languageOf } from '../domain/records.js';
 import type { StaffDeps } from './staff/staff-deps.js';
 
 /**
@@ -24,6 +25,7 @@ export function statementNoticeMail(
   to: string,
   name: string,
   portalUrl: string,
+  language: MailLanguage,
   statement: Statement = policy.statement,
 ): OutgoingMail {
   const link = `${portalUrl}/privacy.html`;
@@ -49,6 +51,7 @@ export function statementNoticeMail(
       `Read the whole statement at ${link}.`,
       `No action is needed. Questions? Mail ${policy.controller.contactEmail} with the subject "Privacy".`,
     ].join('\n'),
+    language,
   );
   // Staff sent it, once per version: not held back by the recipient's daily budget.
   return { ...mail, kind: 'decision', template: 'statement-notice' };
@@ -113,7 +116,7 @@ export async function runStatementNotice(
     if (!(await deps.jobs.claimItem(job.jobId, licenseeId, 'sent'))) continue;
     try {
       await deps.mailer.send({
-        ...statementNoticeMail(data.email, data.name, deps.portalUrl, statement),
+        ...statementNoticeMail(data.email, data.name, deps.portalUrl, languageOf(profile), statement),
         idempotencyKey: `${statementNoticeKey(version)}:${licenseeId}`,
       });
     } catch (error) {

@@ -312,6 +312,7 @@ function signup(): string {
           ${tx('signup.marketingOptOut', 'label', 'for="f-marketingOptOut"')}
         </div>
       </fieldset>
+      ${tx('signup.languageHint', 'p', 'class="hint" id="signup-language-hint"')}
       ${submit('signup.submit')}`,
     )}`;
 }
@@ -399,6 +400,14 @@ function myData(): string {
         { hidden: true },
       )}
       ${editForm('iban-form', 'myData.ibanLegend', field({ name: 'iban', label: 'field.iban', hint: 'field.ibanHint', maxlength: 42 }), 'myData.saveIban')}
+      ${editForm(
+        'language-form',
+        'myData.languageLegend',
+        `${tx('myData.languageHint', 'p', 'class="hint"')}
+        <div class="check"><input type="radio" id="f-language-nl" name="language" value="nl">${tx('myData.mailLanguageNl', 'label', 'for="f-language-nl"')}</div>
+        <div class="check"><input type="radio" id="f-language-en" name="language" value="en">${tx('myData.mailLanguageEn', 'label', 'for="f-language-en"')}</div>`,
+        'myData.saveLanguage',
+      )}
       ${form(
         'licence-end-form',
         `<fieldset>${tx('licenceEnd.legend', 'legend')}

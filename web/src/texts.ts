@@ -193,6 +193,10 @@ export const texts = {
     'Ik wil géén informatie over producten en diensten van ZorgSom ontvangen.',
     'I do not want to receive information about ZorgSom’s products and services.',
   ),
+  'signup.languageHint': t(
+    'Wij mailen u in het Nederlands, de taal waarin u dit portaal nu leest. U kunt dat later wijzigen bij Mijn gegevens.',
+    'We will email you in English, the language you are reading this portal in. You can change that later under My data.',
+  ),
   'signup.submit': t('Aanmelden', 'Sign up'),
   'signup.done': t(
     'Bijna klaar. Wij hebben een code naar uw e-mailadres gestuurd. Vul die hieronder in.',
@@ -245,6 +249,15 @@ export const texts = {
   'myData.marketing': t('Informatie over producten en diensten', 'Information about products and services'),
   'myData.marketingYes': t('U ontvangt deze informatie.', 'You receive this information.'),
   'myData.marketingNo': t('U bent afgemeld.', 'You have opted out.'),
+  'myData.mailLanguage': t('Taal van onze e-mails', 'Language of our emails'),
+  'myData.mailLanguageNl': t('Nederlands', 'Dutch'),
+  'myData.mailLanguageEn': t('Engels', 'English'),
+  'myData.languageLegend': t('Taal van onze e-mails wijzigen', 'Change the language of our emails'),
+  'myData.languageHint': t(
+    'Elke e-mail die ZorgSom u stuurt, is in deze taal.',
+    'Every email ZorgSom sends you is in this language.',
+  ),
+  'myData.saveLanguage': t('Taal opslaan', 'Save language'),
   'myData.editTitle': t('Corrigeren of aanvullen', 'Correct or complete'),
   'myData.nameLegend': t('Naam wijzigen', 'Change name'),
   'myData.addressLegend': t('Adres wijzigen', 'Change address'),

@@ -1,3 +1,4 @@
+import { languageOf } from '../../domain/records.js';
 import { createHash } from 'node:crypto';
 import { RawMailMissingError } from '../../adapters/raw-mail-store.js';
 import type { IntakeRecord } from '../../adapters/request-repository.js';
@@ -176,6 +177,8 @@ async function act(
         dueAt: existing?.dueAt ?? item.dueAt,
         patientData,
         inResponseTo: delivery.messageId,
+        // A licensee's own language; both to a sender we do not know.
+        language: profile && licenseeId ? languageOf(profile) : 'nl+en',
       }),
       idempotencyKey: `inbound:${delivery.messageId}:acknowledgement`,
     });

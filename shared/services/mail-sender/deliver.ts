@@ -22,7 +22,7 @@ export interface MailSenderDeps {
   recipientIndex: BlindIndex;
   ses: Pick<SesTransport, 'deliver'>;
   clock: Clock;
-  count: (event: BusinessEvent) => void;
+  count: (event: BusinessEvent, dimensions?: Record<string, string>) => void;
 }
 
 /** What became of one outbox item: safe to log (no address, no subject). */

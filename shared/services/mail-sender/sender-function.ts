@@ -6,6 +6,7 @@ import { addMinutes } from '../../domain/dates.js';
 import { policy } from '../../domain/policy.js';
 import { flushMetrics, type Observability } from '../../observability.js';
 import { deliverOutboxMail, type DeliveryOutcome, type MailSenderDeps } from './deliver.js';
+import { recordSesFeedback, sesFeedbackEventSchema, type FeedbackOutcome } from './ses-feedback.js';
 
 /**
  * The boundary schema of what the mail-sender is invoked with: DynamoDB stream records (KEYS_ONLY: the
@@ -26,6 +27,11 @@ const streamEventSchema = z.object({
 });
 const redriveEventSchema = z.object({ source: z.literal('aws.scheduler') }).loose();
 
+/** What one invocation did with an SES bounce or complaint event (EventBridge rule, or local/ses-events.ts). */
+export interface FeedbackResult {
+  feedback: FeedbackOutcome;
+}
+
 export interface SenderResult {
   outcomes: DeliveryOutcome[];
   /** Lambda's partial batch response: the stream is retried from the first failed record. */
@@ -38,8 +44,10 @@ const mailIdOfKey = (pk: string, sk: string) =>
     : undefined;
 
 /**
- * The one mail-sender Lambda. A failed delivery is reported (ReportBatchItemFailures) so the event source
- * mapping retries it with bisection and, after its retries, records it in the dead-letter queue; the
+ * The one mail-sender Lambda. It also takes SES's bounce and complaint events (an EventBridge rule on the
+ * default bus) and puts the addresses on the suppression list its own policy reads.
+ *
+ * A failed delivery is reported (ReportBatchItemFailures) so the event source mapping retries it with bisection and, after its retries, records it in the dead-letter queue; the
  * scheduled redrive sweep delivers whatever is still pending after `policy.mail.redriveAfterMinutes`, so
  * a mail outlives even an SES outage longer than the stream's retries. Logs carry outbox ids and outcomes.
  */
@@ -58,7 +66,14 @@ export function mailSenderFunction(deps: MailSenderDeps, { logger, metrics }: Ob
     }
   };
 
-  const core = async (event: unknown): Promise<SenderResult> => {
+  const core = async (event: unknown): Promise<SenderResult | FeedbackResult> => {
+    const feedback = sesFeedbackEventSchema.safeParse(event);
+    if (feedback.success) {
+      // An error here fails the (asynchronous) invocation: Lambda retries it, then the dead-letter queue keeps it.
+      const outcome = await recordSesFeedback(deps, feedback.data);
+      logger.info('ses feedback', { ...outcome });
+      return { feedback: outcome };
+    }
     const result: SenderResult = { outcomes: [], batchItemFailures: [] };
     if (redriveEventSchema.safeParse(event).success) {
       const before = addMinutes(deps.clock(), -policy.mail.redriveAfterMinutes);

@@ -1,7 +1,7 @@
 import { policy } from '../../domain/policy.js';
 import type { PrivacyRequestType, StoredPrivacyRequest } from '../../domain/privacy-request.js';
 import { bilingual } from '../mail-templates.js';
-import type { OutgoingMail } from '../ports.js';
+import type { MailLanguage, OutgoingMail } from '../ports.js';
 
 /**
  * Mails of the privacy-request workflow, Dutch first. They carry a reference, dates, codes and links only:
@@ -41,6 +41,8 @@ export interface MailContext {
   type: PrivacyRequestType;
   /** Ask the sender not to send patient data. */
   patientData: boolean;
+  /** The licensee's language (`languageOf(profile)`): their mails are written in it only. */
+  language: MailLanguage;
   /**
    * The request came by mail (or the by-email form): the SES message id (or form id) this answers, which
    * makes the mail an automatic reply in the RFC 3834 sense (the mail-sender sets `Auto-Submitted`).
@@ -97,6 +99,7 @@ export const requestMails = {
         },
         nl,
         en,
+        context.language,
       ),
       context,
       // The code of a new request is essential; a reminder is a notice (and the hygiene job sends it).
@@ -124,26 +127,29 @@ export const requestMails = {
     );
     // Not essential: anyone can put any From on a mail, so a stranger's address gets one per window.
     return finish(
-      bilingual(to, { nl: 'Uw privacyverzoek', en: 'Your privacy request' }, nl, en),
+      // We cannot know the language of an address that is not a licensee's: both.
+      bilingual(to, { nl: 'Uw privacyverzoek', en: 'Your privacy request' }, nl, en, 'nl+en'),
       { inResponseTo },
       'notice',
       'unknown-sender',
     );
   },
 
-  /** A general mail reached the staff inbox. */
+  /** A general mail reached the staff inbox: in the licensee's language, both to anyone else. */
   generalAcknowledgement({
     to,
     reference,
     dueAt,
     patientData,
     inResponseTo,
+    language,
   }: {
     to: string;
     reference: string;
     dueAt: string;
     patientData: boolean;
     inResponseTo: string;
+    language: MailLanguage;
   }): OutgoingMail {
     const [nl, en] = withNotice(
       { patientData },
@@ -156,6 +162,7 @@ export const requestMails = {
         { nl: `Ontvangen: uw bericht ${reference}`, en: `Received: your message ${reference}` },
         nl,
         en,
+        language,
       ),
       { inResponseTo },
       'acknowledgement',
@@ -193,6 +200,7 @@ export const requestMails = {
         },
         nl,
         en,
+        context.language,
       ),
       context,
       'acknowledgement',
@@ -251,6 +259,7 @@ export const requestMails = {
         { nl: `${text.subject.nl} (${context.reference})`, en: `${text.subject.en} (${context.reference})` },
         nl,
         en,
+        context.language,
       ),
       context,
       // The first answer to a request that needed no code (signed in, or an authenticated opt-out): its

@@ -1,3 +1,4 @@
+import { languageOf } from '../../domain/records.js';
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { systemActor, type AuditActor } from '../../domain/audit.js';
 import { issueCode } from '../../domain/one-time-code.js';
@@ -120,17 +121,26 @@ async function addressOnRecord(deps: RequestDeps, licenseeId: string, reply: Mai
   return pii.data.email;
 }
 
-const mailContext = (
+/**
+ * What a request's mail needs: the address, the reference, and the licensee's language as it is now (a
+ * preference changed since the request was made applies to its next mail).
+ */
+async function mailContext(
+  deps: RequestDeps,
   request: StoredPrivacyRequest,
   to: string,
   reply: MailReply | undefined,
-): MailContext => ({
-  to,
-  reference: request.reference,
-  type: request.type,
-  patientData: request.patientDataWithheld === true,
-  ...(reply ? { inResponseTo: reply.messageId } : {}),
-});
+): Promise<MailContext> {
+  const profile = await deps.repo.getProfile(request.licenseeId);
+  return {
+    to,
+    reference: request.reference,
+    type: request.type,
+    patientData: request.patientDataWithheld === true,
+    language: profile ? languageOf(profile) : 'nl',
+    ...(reply ? { inResponseTo: reply.messageId } : {}),
+  };
+}
 
 /**
  * A mail as one item of the transaction that records the state it reports, so the mail exists exactly when
@@ -207,7 +217,7 @@ async function sendConfirmation(
   const mail = await mailItem(
     deps,
     request,
-    requestMails.confirmation(mailContext(request, to, reply), {
+    requestMails.confirmation(await mailContext(deps, request, to, reply), {
       code: issued.code,
       link: confirmLinkOf(deps.portalUrl, request.reference, issued.code),
       validUntil,
@@ -270,7 +280,7 @@ export async function advance(
           const mail = await mailItem(
             deps,
             request,
-            requestMails.outcome(mailContext(request, to, reply), {
+            requestMails.outcome(await mailContext(deps, request, to, reply), {
               portalUrl: deps.portalUrl,
               dueAt: request.dueAt,
             }),
@@ -360,7 +370,7 @@ async function writeNewRequest(
     target && input.reply
       ? [
           await deps.mailer.outboxItem({
-            ...requestMails.linked(mailContext(request, input.reply.address, input.reply), {
+            ...requestMails.linked(await mailContext(deps, request, input.reply.address, input.reply), {
               existing: target,
             }),
             idempotencyKey: `request:${request.requestId}:linked`,

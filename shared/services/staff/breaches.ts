@@ -12,7 +12,9 @@ import {
   type StoredBreach,
 } from '../../domain/breach.js';
 import { ProblemError } from '../../domain/problem-error.js';
+import { languageOf } from '../../domain/records.js';
 import { bilingual } from '../mail-templates.js';
+import type { MailLanguage } from '../ports.js';
 import { loadProfile } from '../self-service.js';
 import type { StaffDeps } from './staff-deps.js';
 
@@ -159,7 +161,13 @@ export async function exportBreach(deps: BreachDeps, breachId: string) {
 }
 
 /** Art. 34: a plain-language notice of a high-risk breach. Staff's texts, no one else's personal data. */
-export function breachNotice(to: string, name: string, breach: StoredBreach, whatYouCanDo: string) {
+export function breachNotice(
+  to: string,
+  name: string,
+  breach: StoredBreach,
+  whatYouCanDo: string,
+  language: MailLanguage,
+) {
   return bilingual(
     to,
     {
@@ -190,6 +198,7 @@ export function breachNotice(to: string, name: string, breach: StoredBreach, wha
       '',
       'Questions? Mail info@zorgsom.nl with "Privacy" in the subject. You can also complain to the Dutch data protection authority (autoriteitpersoonsgegevens.nl).',
     ].join('\n'),
+    language,
   );
 }
 
@@ -207,7 +216,14 @@ export async function noticeToLicensees(
   if (!breach.decision?.highRisk) throw new ProblemError(409, 'breach-not-high-risk');
   const ids = [...new Set(input.licenseeIds)];
   if (!input.send) {
-    const sample = breachNotice('<adres van de licentiehouder>', '<naam>', breach, input.whatYouCanDo);
+    // Staff see both texts; each licensee gets the one in their own language.
+    const sample = breachNotice(
+      '<adres van de licentiehouder>',
+      '<naam>',
+      breach,
+      input.whatYouCanDo,
+      'nl+en',
+    );
     return { recipients: ids.length, preview: { subject: sample.subject, text: sample.text }, sent: 0 };
   }
   if (breach.licenseesNotifiedAt) throw new ProblemError(409, 'breach-decided');
@@ -231,7 +247,13 @@ export async function noticeToLicensees(
     if (!profile) continue;
     // A staff decision (outside the daily budget), once per breach and licensee however often it is retried.
     await deps.mailer.send({
-      ...breachNotice(profile.pii.data.email, profile.pii.data.name, breach, input.whatYouCanDo),
+      ...breachNotice(
+        profile.pii.data.email,
+        profile.pii.data.name,
+        breach,
+        input.whatYouCanDo,
+        languageOf(profile.profile),
+      ),
       kind: 'decision',
       template: 'breach-notice',
       idempotencyKey: `breach:${breach.breachId}:notice:${licenseeId}`,

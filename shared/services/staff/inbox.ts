@@ -5,6 +5,7 @@ import type { AuditActor } from '../../domain/audit.js';
 import { ownText } from '../../domain/mail-classification.js';
 import { maxMessageLength, requestTypes } from '../../domain/privacy-request.js';
 import { ProblemError } from '../../domain/problem-error.js';
+import { languageOf } from '../../domain/records.js';
 import { parseInbound } from '../mail-intake/parse.js';
 import type { RequestDeps } from '../requests/request-deps.js';
 import { createRequest } from '../requests/workflow.js';
@@ -134,6 +135,8 @@ export async function answerInboxItem(
   const to =
     mail?.from ?? (item.licenseeId ? (await loadProfile(deps, item.licenseeId)).pii.data.email : undefined);
   if (!to) throw new ProblemError(409, 'no-address');
+  // A licensee's mail is answered in their language; a stranger's frame is in both.
+  const profile = item.licenseeId ? await deps.repo.getProfile(item.licenseeId) : undefined;
   const messageId = mail?.headers.get('message-id');
   const references = mail?.headers.get('references')?.split(/\s+/).filter(Boolean) ?? [];
   const now = deps.clock();
@@ -149,6 +152,7 @@ export async function answerInboxItem(
       reference: item.reference,
       subject: mail?.subject ?? '',
       text: input.text,
+      language: profile ? languageOf(profile) : 'nl+en',
     }),
     idempotencyKey: `inbox:${item.itemId}:answer:${item.version + 1}`,
     ...(messageId ? { thread: { inReplyTo: messageId, references } } : {}),

@@ -1,3 +1,4 @@
+import { languageOf } from '../../domain/records.js';
 import * as z from 'zod';
 import type { AuditActor } from '../../domain/audit.js';
 import { emailSchema } from '../../domain/licensee.js';
@@ -50,6 +51,8 @@ export async function findLicensees(
             licenseeId: profile.licenseeId,
             status: profile.status,
             marketingOptOut: profile.marketingOptOut,
+            // Staff answer in the licensee's language.
+            language: languageOf(profile),
             ...(profile.licenceEndedAt ? { licenceEndedAt: profile.licenceEndedAt } : {}),
             ...(profile.purgeAt ? { purgeAt: profile.purgeAt } : {}),
           },

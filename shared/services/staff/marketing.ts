@@ -2,9 +2,10 @@ import * as z from 'zod';
 import { timingSafeEqual } from 'node:crypto';
 import type { AuditActor } from '../../domain/audit.js';
 import { ProblemError, retryOnConflict } from '../../domain/problem-error.js';
-import { policy } from '../../domain/policy.js';
 import type { ServiceDeps } from '../deps.js';
-import type { OutgoingMail } from '../ports.js';
+import type { MailLanguage, OutgoingMail } from '../ports.js';
+import { bilingual } from '../mail-templates.js';
+import { languageOf } from '../../domain/records.js';
 import { openPii } from '../personal-data-vault.js';
 import type { KmsMac } from '../../adapters/kms-mac.js';
 import type { StaffDeps } from './staff-deps.js';
@@ -38,35 +39,39 @@ async function unsubscribeToken(mac: KmsMac, licenseeId: string): Promise<string
   return `${licenseeId}.${await mac.sign('unsubscribe', licenseeId)}`;
 }
 
-function marketingMail(
+export function marketingMail(
   to: string,
   name: string,
   template: MarketingTemplateId,
   unsubscribeUrl: string,
   portalUrl: string,
+  language: MailLanguage,
 ): OutgoingMail {
   const { subject, nl, en } = marketingTemplates[template];
   return {
-    to,
+    ...bilingual(
+      to,
+      subject,
+      [
+        `Beste ${name},`,
+        '',
+        nl,
+        '',
+        `Geen berichten meer ontvangen? Meld u met één klik af: ${unsubscribeUrl}`,
+        `of wijzig uw voorkeur in het portaal: ${portalUrl}`,
+      ].join('\n'),
+      [
+        `Dear ${name},`,
+        '',
+        en,
+        '',
+        `No longer want these messages? Unsubscribe with one click: ${unsubscribeUrl}`,
+        `or change your preference in the portal: ${portalUrl}`,
+      ].join('\n'),
+      language,
+    ),
     kind: 'marketing',
     template: `marketing-${template}`,
-    subject: `${subject.nl} / ${subject.en}`,
-    text: [
-      `Beste ${name},`,
-      '',
-      nl,
-      '',
-      `Geen berichten meer ontvangen? Meld u met één klik af: ${unsubscribeUrl}`,
-      `of wijzig uw voorkeur in het portaal: ${portalUrl}`,
-      '',
-      '---',
-      '',
-      en,
-      '',
-      `Unsubscribe with one click: ${unsubscribeUrl}`,
-      '',
-      `-- \n${policy.controller.name} · ${policy.controller.contactEmail}`,
-    ].join('\n'),
     // RFC 8058 one-click unsubscribe: mail clients POST "List-Unsubscribe=One-Click" to this URL.
     headers: {
       'List-Unsubscribe': `<${unsubscribeUrl}>`,
@@ -83,6 +88,8 @@ export function previewMarketing(template: MarketingTemplateId, portalUrl: strin
     template,
     `${portalUrl}${unsubscribePath}?token=<persoonlijk>`,
     portalUrl,
+    // Staff see both texts; each licensee gets the one in their own language.
+    'nl+en',
   );
   return { template, subject: mail.subject, text: mail.text, headers: mail.headers };
 }
@@ -134,7 +141,7 @@ export async function runMarketingSend(
     if (!(await deps.jobs.claimItem(job.jobId, licenseeId, 'sent'))) continue;
     try {
       await deps.mailer.send({
-        ...marketingMail(data.email, data.name, template, url, deps.portalUrl),
+        ...marketingMail(data.email, data.name, template, url, deps.portalUrl, languageOf(profile)),
         idempotencyKey: `marketing:${job.jobId}:${licenseeId}`,
       });
     } catch (error) {

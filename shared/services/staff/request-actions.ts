@@ -14,7 +14,8 @@ import { openMessage } from '../requests/workflow.js';
 import { startJob, type JobDeps } from '../jobs/jobs.js';
 import { loadProfile } from '../self-service.js';
 import type { OutgoingMail } from '../ports.js';
-import { staffRequestMails } from './request-mails.js';
+import { staffRequestMailsIn } from './request-mails.js';
+import { languageOf } from '../../domain/records.js';
 
 const referenceField = z.string().trim().min(3, { message: 'required' }).max(40, { message: 'too-long' });
 /** Staff's own words to the licensee: required wherever a request is refused, extended or answered. */
@@ -106,8 +107,11 @@ export async function showRequest(deps: RequestDeps, actor: AuditActor, referenc
   };
 }
 
-const addressOf = async (deps: RequestDeps, licenseeId: string) =>
-  (await loadProfile(deps, licenseeId)).pii.data.email;
+/** The address on record and the mails in the licensee's language. */
+async function recipientOf(deps: RequestDeps, licenseeId: string) {
+  const { profile, pii } = await loadProfile(deps, licenseeId);
+  return { to: pii.data.email, mails: staffRequestMailsIn(languageOf(profile)) };
+}
 
 /** AVG art. 12(3): at most two further months, with the reason told to the licensee. */
 export async function extendRequest(
@@ -130,14 +134,8 @@ export async function extendRequest(
     'privacy-request.extended',
     { months: input.months, newDueAt: dueAt },
   );
-  await deps.mailer.send(
-    staffRequestMails.extended(
-      await addressOf(deps, request.licenseeId),
-      request.reference,
-      dueAt,
-      input.reason,
-    ),
-  );
+  const { to, mails } = await recipientOf(deps, request.licenseeId);
+  await deps.mailer.send(mails.extended(to, request.reference, dueAt, input.reason));
   return viewOfRequest(saved);
 }
 
@@ -147,13 +145,13 @@ async function conclude(
   actor: AuditActor,
   request: StoredPrivacyRequest,
   outcome: 'completed' | 'rejected',
-  mailTo: (to: string) => OutgoingMail,
+  mailTo: (to: string, mails: ReturnType<typeof staffRequestMailsIn>) => OutgoingMail,
 ) {
   requireActionable(request);
-  const to = await addressOf(deps, request.licenseeId);
+  const { to, mails } = await recipientOf(deps, request.licenseeId);
   const next = transition(request, outcome, deps.clock());
   const saved = await finishWith(deps, actor, request, next, `privacy-request.${outcome}`);
-  await deps.mailer.send(mailTo(to));
+  await deps.mailer.send(mailTo(to, mails));
   return viewOfRequest(saved);
 }
 
@@ -166,8 +164,8 @@ export async function closeRequest(
   const request = await byReference(deps, input.reference);
   // A deletion is concluded by approving or refusing it, never by an answer alone.
   if (request.type === 'deletion') throw new ProblemError(409, 'request-state');
-  return conclude(deps, actor, request, 'completed', (to) =>
-    staffRequestMails.answered(to, request.reference, input.response),
+  return conclude(deps, actor, request, 'completed', (to, mails) =>
+    mails.answered(to, request.reference, input.response),
   );
 }
 
@@ -178,8 +176,8 @@ export async function rejectRequest(
   input: z.infer<typeof rejectRequestSchema>,
 ) {
   const request = await byReference(deps, input.reference);
-  return conclude(deps, actor, request, 'rejected', (to) =>
-    staffRequestMails.refused(to, request.reference, input.reason),
+  return conclude(deps, actor, request, 'rejected', (to, mails) =>
+    mails.refused(to, request.reference, input.reason),
   );
 }
 
@@ -193,7 +191,7 @@ export async function approveDeletion(deps: RequestDeps & JobDeps, actor: AuditA
   const request = await byReference(deps, reference);
   if (request.type !== 'deletion') throw new ProblemError(409, 'not-a-deletion');
   if (request.status !== 'awaiting-staff-approval') throw new ProblemError(409, 'request-state');
-  const to = await addressOf(deps, request.licenseeId);
+  const { to, mails } = await recipientOf(deps, request.licenseeId);
   await finishWith(
     deps,
     actor,
@@ -201,7 +199,7 @@ export async function approveDeletion(deps: RequestDeps & JobDeps, actor: AuditA
     transition(request, 'completed', deps.clock()),
     'privacy-request.deletion-approved',
   );
-  await deps.mailer.send(staffRequestMails.deleted(to, request.reference));
+  await deps.mailer.send(mails.deleted(to, request.reference));
   const job = await startJob(
     deps,
     actor,

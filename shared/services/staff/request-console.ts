@@ -8,7 +8,8 @@ import { privacyRequestStatusSchema, privacyRequestTypeSchema } from '../../doma
 import type { RequestDeps } from '../requests/request-deps.js';
 import { openMessage } from '../requests/workflow.js';
 import type { StaffDeps } from './staff-deps.js';
-import { staffRequestMails } from './request-mails.js';
+import { staffRequestMailsIn } from './request-mails.js';
+import { languageOf } from '../../domain/records.js';
 
 export type ConsoleDeps = RequestDeps &
   Pick<StaffDeps, 'audit' | 'blindIndex' | 'repo'> & { notes: RequestNotes };
@@ -257,6 +258,12 @@ export const rejectPreviewSchema = z.strictObject({
 /** Exactly the mail a rejection sends (same template), before staff confirm it; nothing is stored or sent. */
 export async function previewRejection(deps: ConsoleDeps, input: z.infer<typeof rejectPreviewSchema>) {
   const request = await byReference(deps, input.reference);
-  const mail = staffRequestMails.refused('', request.reference, input.reason);
+  // Exactly the licensee's mail: in their language (a profile already destroyed shows both).
+  const profile = await deps.repo.getProfile(request.licenseeId);
+  const mail = staffRequestMailsIn(profile ? languageOf(profile) : 'nl+en').refused(
+    '',
+    request.reference,
+    input.reason,
+  );
   return { reference: request.reference, subject: mail.subject, text: mail.text };
 }

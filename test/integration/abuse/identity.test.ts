@@ -75,7 +75,7 @@ describe('an email change', () => {
     expect((await api.call('GET', '/api/me', { token: other })).status).toBe(401);
 
     const notice = (await api.mailsTo(email)).at(-1);
-    expect(notice?.subject).toBe('Uw e-mailadres is gewijzigd / Your email address was changed');
+    expect(notice?.subject).toBe('Uw e-mailadres is gewijzigd');
     expect(notice?.text).not.toContain(newEmail);
     expect(notMeLinkOf(notice?.text)).toBeDefined();
   });
@@ -133,7 +133,7 @@ describe('changes of name, address and IBAN', () => {
     const mails = await api.mailsTo(email);
     expect(mails).toHaveLength(before + 1);
     const notice = mails.at(-1);
-    expect(notice?.subject).toBe('Uw gegevens zijn gewijzigd / Your details were changed');
+    expect(notice?.subject).toBe('Uw gegevens zijn gewijzigd');
     expect(notice?.text).toContain('naam, IBAN');
     expect(notice?.text).not.toContain('Nieuwe Naam');
     expect(notice?.text).not.toContain('DE89');

@@ -12,7 +12,8 @@ afterAll(async () => {
   await api?.close();
 });
 
-const subject = 'Onze privacyverklaring is gewijzigd / Our privacy statement has changed';
+// Every licensee here signed up in Dutch (the default): their notice is in Dutch only.
+const subject = 'Onze privacyverklaring is gewijzigd';
 const noticesTo = async (email: string) =>
   (await api.mailsTo(email)).filter((mail) => mail.subject === subject);
 
@@ -65,7 +66,7 @@ describe('privacy statement notice', () => {
   }, 60_000);
 
   it('says in plain words, in Dutch then English, what changed, from when, and where to read it', () => {
-    const mail = statementNoticeMail('a@example.nl', 'Jan Jansen', 'https://portal.example');
+    const mail = statementNoticeMail('a@example.nl', 'Jan Jansen', 'https://portal.example', 'nl+en');
     expect(mail.text).toContain('Beste Jan Jansen,');
     expect(mail.text).toContain(`Per 1 december 2026 geldt versie ${policy.statement.version}`);
     expect(mail.text).toContain(`From 1 December 2026, version ${policy.statement.version}`);

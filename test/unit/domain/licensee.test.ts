@@ -275,7 +275,7 @@ describe('personalDataSchema', () => {
 });
 
 describe('signupBodySchema', () => {
-  it('normalises and defaults marketingOptOut to false', () => {
+  it('normalises and defaults marketingOptOut to false and the mail language to Dutch', () => {
     const parsed = signupBodySchema.parse({
       ...signup,
       email: ' Praktijk@Example.NL',
@@ -288,11 +288,21 @@ describe('signupBodySchema', () => {
       email: 'praktijk@example.nl',
       iban: 'NL91ABNA0417164300',
       marketingOptOut: false,
+      language: 'nl',
     });
   });
 
   it('keeps an explicit opt-out', () => {
     expect(signupBodySchema.parse({ ...signup, marketingOptOut: true }).marketingOptOut).toBe(true);
+  });
+
+  it('keeps the portal language sent (nl or en) and refuses any other', () => {
+    expect(signupBodySchema.parse({ ...signup, language: 'en' }).language).toBe('en');
+    const refused = signupBodySchema.safeParse({ ...signup, language: 'de' });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['language', 'invalid-language'],
+    ]);
   });
 
   it('rejects a non-boolean opt-out', () => {

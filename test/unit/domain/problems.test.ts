@@ -34,6 +34,7 @@ describe('validateBody', () => {
         address: { ...address, country: 'NL' },
         email: 'info@praktijk.nl',
         marketingOptOut: false,
+        language: 'nl',
       },
     });
     if (result.ok) {

@@ -716,6 +716,73 @@ describe('SES', () => {
   });
 });
 
+describe('SES bounces and complaints to the suppression list', () => {
+  const senderId = () => logicalId(stack.mailOutbox.sender);
+  const ruleId = () => logicalId(stack.mailOutbox.sesFeedback);
+
+  it('the configuration set publishes bounce and complaint events to the default event bus', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: { Ref: logicalId(stack.mail.configurationSet) },
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint'],
+        EventBridgeDestination: {
+          EventBusArn: Match.objectLike({
+            'Fn::Join': Match.arrayWith([Match.arrayWith([':event-bus/default'])]),
+          }),
+        },
+      },
+    });
+  });
+
+  it('a rule on the default bus passes permanent bounces and complaints, nothing else, to the mail-sender', () => {
+    const rule = resources[ruleId()]!;
+    expect(rule.Type).toBe('AWS::Events::Rule');
+    expect(rule.Properties.EventBusName).toBeUndefined();
+    // Only this stage's configuration set: another stage in the account has its own rule and list.
+    const ours = {
+      mail: { tags: { 'ses:configuration-set': [{ Ref: logicalId(stack.mail.configurationSet) }] } },
+    };
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.ses'],
+      $or: [
+        { 'detail-type': ['Email Bounced'], detail: { ...ours, bounce: { bounceType: ['Permanent'] } } },
+        { 'detail-type': ['Email Complaint Received'], detail: ours },
+      ],
+    });
+    const targets = rule.Properties.Targets as Json[];
+    expect(targets).toHaveLength(1);
+    expect(targets[0]).toMatchObject({
+      Arn: getAtt(senderId()),
+      DeadLetterConfig: { Arn: getAtt(logicalId(stack.mailOutbox.failures.queue)) },
+      RetryPolicy: { MaximumRetryAttempts: 8 },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: getAtt(senderId()),
+      Principal: 'events.amazonaws.com',
+      SourceArn: getAtt(ruleId()),
+    });
+    // EventBridge invokes asynchronously: an event still failing after Lambda's retries is kept, not lost.
+    expect(resources[senderId()]!.Properties.DeadLetterConfig).toEqual({
+      TargetArn: getAtt(logicalId(stack.mailOutbox.failures.queue)),
+    });
+  });
+
+  it('the mail-sender may put items only on the suppression list and the RFC 3834 window, never an outbox mail', () => {
+    const tableArn = getAtt(logicalId(stack.data.table));
+    const puts = statementsOf(stack.mailOutbox.sender).filter(
+      (s) => s.Action.includes('dynamodb:PutItem') && s.Resource.some((r) => same(r, tableArn)),
+    );
+    expect(puts.length).toBeGreaterThan(0);
+    const keys = puts.flatMap((s) =>
+      asArray(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string | string[]),
+    );
+    expect(keys).toContain('SUPPRESSED#*');
+    expect(new Set(keys)).toEqual(new Set(['SUPPRESSED#*', 'AUTOREPLY#*']));
+  });
+});
+
 describe('outputs', () => {
   it('API URL, table name and key ARNs', () => {
     const outputs = Object.keys(template.toJSON().Outputs as Json);

@@ -52,6 +52,8 @@ function signup(): void {
     const body = {
       ...nest(values(form)),
       marketingOptOut: byId<HTMLInputElement>('f-marketingOptOut').checked,
+      // Mails to the new licensee are in the language the portal is read in now.
+      language: language(),
     };
     const result = await api('POST', '/api/licensees', { body });
     if (!result.ok) return showProblem(form, result.problem);
@@ -142,7 +144,14 @@ function signIn(): void {
   resend('sign-in-resend-form', () => byId<HTMLInputElement>('f-email'));
 }
 
-const editForms = ['name-form', 'address-form', 'email-form', 'iban-form', 'licence-end-form'];
+const editForms = [
+  'name-form',
+  'address-form',
+  'email-form',
+  'iban-form',
+  'language-form',
+  'licence-end-form',
+];
 /** Set once the licence is ended here, so the summary can show the destruction date. */
 let destroyedBy: string | null = null;
 
@@ -161,6 +170,7 @@ function fillProfile(view: ProfileView): void {
   setValue(formById('email-form'), 'email', data.email);
   setValue(formById('iban-form'), 'iban', formatIban(data.iban));
   formById('email-confirm-form').hidden = !view.emailChangePending;
+  byId<HTMLInputElement>(`f-language-${view.language}`).checked = true;
 }
 
 /** One form open at a time: the chosen item's, with focus in its first field. */
@@ -231,6 +241,17 @@ async function myData(): Promise<void> {
   patchForm('address-form');
   patchForm('email-form');
   patchForm('iban-form');
+
+  const languageForm = formById('language-form');
+  onSubmit(languageForm, async () => {
+    const chosen = byId<HTMLInputElement>('f-language-en').checked ? 'en' : 'nl';
+    const result = await api<ProfileView>('PATCH', '/api/me', { auth: true, body: { language: chosen } });
+    if (!result.ok) return showProblem(languageForm, result.problem);
+    clearMessages(languageForm);
+    fillProfile(result.data);
+    closeEditor('language-form');
+    profileStatus('common.saved');
+  });
 
   const confirmForm = formById('email-confirm-form');
   onSubmit(confirmForm, async () => {

@@ -15,6 +15,8 @@ export interface ProfileView {
   status: 'pending' | 'active' | 'ended';
   personalData: { name: string; address: Address; email: string; iban: string };
   marketingOptOut: boolean;
+  /** The language of every mail to this licensee. */
+  language: 'nl' | 'en';
   licence: { startedAt: string | null; endedAt: string | null };
   emailChangePending: boolean;
 }

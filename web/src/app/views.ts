@@ -88,6 +88,11 @@ export function profileFacts(
         : null,
     ),
     ...row(
+      'myData.mailLanguage',
+      tk(view.language === 'en' ? 'myData.mailLanguageEn' : 'myData.mailLanguageNl'),
+      edit('language-form', 'myData.mailLanguage'),
+    ),
+    ...row(
       'myData.marketing',
       tk(view.marketingOptOut ? 'myData.marketingNo' : 'myData.marketingYes'),
       editable ? tk('common.change', 'a', { href: '/marketing.html', class: 'change' }) : null,

@@ -1,7 +1,10 @@
 import { addMonths } from '../../../../shared/domain/dates.js';
 import { policy } from '../../../../shared/domain/policy.js';
-import { staffRequestMails } from '../../../../shared/services/staff/request-mails.js';
+import { staffRequestMailsIn } from '../../../../shared/services/staff/request-mails.js';
 import { can } from '../../logic.js';
+
+/** The console shows both texts of a decision mail; the licensee receives the one in their language. */
+const previewMails = staffRequestMailsIn('nl+en');
 import { actionTexts, channelTexts, statusTexts, typeTexts } from '../../texts.js';
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
@@ -373,7 +376,7 @@ function extendAction(
     const dueAt = addMonths(new Date(request.dueAt), count).toISOString();
     confirmStep(host, {
       intro: tr('request.extendConfirm'),
-      preview: staffRequestMails.extended(previewTo, request.reference, dueAt, reason.control.value.trim()),
+      preview: previewMails.extended(previewTo, request.reference, dueAt, reason.control.value.trim()),
       confirmLabel: tr('request.extend'),
       opener,
       onConfirm: async () => {
@@ -396,7 +399,7 @@ function answerAction(request: Facts, done: (view?: unknown) => Promise<void>): 
     if (!checkText(response)) return true;
     confirmStep(host, {
       intro: tr('request.answerConfirm'),
-      preview: staffRequestMails.answered(previewTo, request.reference, response.control.value.trim()),
+      preview: previewMails.answered(previewTo, request.reference, response.control.value.trim()),
       confirmLabel: tr('request.answer'),
       opener,
       onConfirm: async () => {
@@ -425,7 +428,7 @@ function rejectAction(request: Facts, done: (view?: unknown) => Promise<void>): 
       });
       confirmStep(host, {
         intro: tr('request.rejectConfirm'),
-        preview: preview.ok ? preview.data : staffRequestMails.refused(previewTo, request.reference, text),
+        preview: preview.ok ? preview.data : previewMails.refused(previewTo, request.reference, text),
         extra: h('p', { class: 'hint' }, tr('request.rightToComplain')),
         confirmLabel: tr('request.reject'),
         danger: true,
@@ -449,7 +452,7 @@ function approveAction(request: Facts, done: (view?: unknown) => Promise<void>):
     () => {
       confirmStep(host, {
         intro: tr('request.approveConfirm'),
-        preview: staffRequestMails.deleted(previewTo, request.reference),
+        preview: previewMails.deleted(previewTo, request.reference),
         confirmLabel: tr('request.approve'),
         danger: true,
         opener: open,
