@@ -1,3 +1,4 @@
+import { staffInboxMails } from '../../../../shared/services/staff/inbox-mails.js';
 import { can } from '../../logic.js';
 import { typeTexts, type ConsoleTextKey } from '../../texts.js';
 import { api } from '../api.js';
@@ -138,12 +139,13 @@ function mountActions(host: HTMLElement, mail: InboxMail, reload: (done: string)
       const text = answer.control.value.trim();
       setFieldError(answer, text.length < minimumText ? tr('request.tooShort') : undefined);
       if (text.length < minimumText) return answer.control.focus();
-      // The subject the server gives the answer (shared/services/staff/inbox-mails.ts arrives with the mail
-      // branch; until then its rule is repeated here: the original subject without reply prefixes).
-      const original = (mail.subject ?? '')
-        .replace(/^\s*(?:(?:re|antw|aw|sv|fw|fwd|wg|tr)\s*:\s*)+/i, '')
-        .trim();
-      const preview = { subject: `Re: ${original || 'uw bericht'} [${mail.reference}]`, text };
+      // The same template the server sends, so the preview is the mail.
+      const preview = staffInboxMails.answer({
+        to: '',
+        reference: mail.reference,
+        subject: mail.subject ?? '',
+        text,
+      });
       confirmStep(answerHost, {
         intro: `${tr('inbox.answerConfirm')} ${mail.sender ?? ''}`,
         preview: { subject: preview.subject, text: preview.text },
