@@ -61,7 +61,7 @@ function referenceEntry(clients: string[]): string {
  * `index.mjs` plus the chunks of lazily imported modules. `bytes` is what is read at cold init (index.mjs and
  * the chunks it imports statically), `lazyBytes` the chunks only a dynamic `import()` reaches.
  */
-async function bundle(entry: { file: string } | { source: string }, outdir: string) {
+export async function bundle(entry: { file: string } | { source: string }, outdir: string) {
   const result = await build({
     ...('file' in entry
       ? { entryPoints: [entry.file] }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
 import { measureBundles } from './bundles.js';
 import { measureLatency } from './latency.js';
+import { measureMail } from './mail.js';
 import { node22 } from './node22.js';
 import { measurePatientGuard } from './patient-guard.js';
 import { measureRequestCounts } from './request-counts.js';
@@ -40,6 +41,7 @@ const sections: { name: string; run: (context: BenchContext) => Promise<Table[]>
   { name: 'AWS requests per flow', run: ({ stack }) => measureRequestCounts(stack.env) },
   { name: 'latency', run: ({ stack, progress }) => measureLatency(stack, runs, progress) },
   { name: 'retention', run: ({ stack, progress }) => measureRetention(stack.env, progress) },
+  { name: 'mail', run: ({ stack, progress }) => measureMail(stack, progress) },
   {
     name: 'patient-data guard',
     run: async () => [

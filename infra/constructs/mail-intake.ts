@@ -47,6 +47,9 @@ export interface MailIntakeProps {
   readonly environment: Record<string, string>;
 }
 
+/** mail-intake's memory: a 40 MB mail (SES's limit) with attachments parses within it (`npm run bench`, mail). */
+export const mailIntakeMemoryMb = 1024;
+
 /**
  * Inbound mail (statement: "stuur een mail naar info@zorgsom.nl onder vermelding van 'Privacy'"):
  * SES receipt rule → S3 action (raw MIME, SSE-KMS, TLS only, private, expiring) → Lambda action (mail-intake,
@@ -222,7 +225,7 @@ export class MailIntake extends Construct {
     this.intakeFunction = this.backgroundFunction('mail-intake', props, {
       environment: { RAW_MAIL_BUCKET: this.bucket.bucketName },
       timeout: Duration.seconds(60),
-      memorySize: 1024,
+      memorySize: mailIntakeMemoryMb,
       statements: [
         new PolicyStatement({
           sid: 'RawMail',

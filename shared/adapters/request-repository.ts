@@ -17,6 +17,7 @@ import {
   openShardOf,
   openShards,
   storedPrivacyRequestSchema,
+  type PrivacyRequestType,
   type StoredPrivacyRequest,
 } from '../domain/privacy-request.js';
 import { ConcurrentUpdateError } from './licensee-repository.js';
@@ -26,6 +27,11 @@ import { keys, tableDefinition } from './table-definition.js';
 export const requestKeys = {
   reference: (reference: string) => ({ pk: `REFERENCE#${reference}`, sk: 'REQUEST' }),
   intake: (messageId: string) => ({ pk: `MAIL#${messageId}`, sk: 'INTAKE' }),
+  /** Which request is the one unfinished request of a linkable type (ids only; purged with the partition). */
+  openRequest: (licenseeId: string, type: PrivacyRequestType) => ({
+    pk: keys.licensee(licenseeId),
+    sk: `OPENREQUEST#${type}`,
+  }),
 };
 
 const referencePointerSchema = z.object({ licenseeId: z.string(), requestId: z.string() });
@@ -144,6 +150,37 @@ export function createRequestRepository({
         });
       }
       await transact(items);
+    },
+
+    /** The request the open-request slot of `type` names (it may have finished since), if any. */
+    async openRequestSlot(licenseeId: string, type: PrivacyRequestType): Promise<string | undefined> {
+      const found = await getItem(requestKeys.openRequest(licenseeId, type));
+      return found ? z.object({ requestId: z.string() }).parse(found.plain).requestId : undefined;
+    },
+
+    /**
+     * Claims the open-request slot of `type` for `requestId`, on condition that it still names `previous`
+     * (what the caller read, a request it saw finished) or nothing: of parallel new requests of one type only
+     * one becomes the unfinished one; the others' transactions fail and are linked on their retry.
+     */
+    openRequestSlotItem(
+      licenseeId: string,
+      type: PrivacyRequestType,
+      requestId: string,
+      previous: string | undefined,
+    ): TransactWriteItem {
+      return {
+        Put: {
+          TableName: tableName,
+          Item: marshall({ ...requestKeys.openRequest(licenseeId, type), requestId }),
+          ...(previous === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'requestId = :previous',
+                ExpressionAttributeValues: marshall({ ':previous': previous }),
+              }),
+        },
+      };
     },
 
     /** Saves `request` (version must be expectedVersion + 1) and its audit events, if nobody wrote since. */

@@ -1,6 +1,9 @@
+import { detectIntent, fold } from './mail-intent.js';
 import { containsBsn } from './patient-guard.js';
 import { policy } from './policy.js';
 import type { PrivacyRequestType } from './privacy-request.js';
+
+export { detectIntent, fold, ownText, type Intent } from './mail-intent.js';
 
 /**
  * What an inbound mail to info@ is, decided from its parsed form and SES's verdicts. Pure: the MIME parsing
@@ -174,131 +177,9 @@ export function automaticReason(mail: InboundMail): AutomaticReason | undefined 
   return undefined;
 }
 
-/** Accents and case folded away, so "Privacy", "PRIVACY" and "privacyverzoek" all read the same. */
-export function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
 /** The subject names the privacy keyword (statement: "onder vermelding van 'Privacy'"), after any Re:/Fwd:. */
 export function isPrivacySubject(subject: string): boolean {
   return fold(subject).includes(fold(policy.controller.privacySubjectKeyword));
-}
-
-/**
- * The sender's own words: quoted lines and everything after a reply or forward separator are cut, so a
- * quoted marketing footer ("meld u af") or an earlier mail never decides the intent.
- */
-export function ownText(text: string): string {
-  const separators = [
-    /^-{2,}\s*(?:original message|oorspronkelijk bericht|forwarded message|doorgestuurd bericht)\s*-{2,}/im,
-    /^(?:begin forwarded message|begin doorgestuurd bericht):/im,
-    /^(?:on|op) .{4,200}\b(?:wrote|schreef)\b.{0,200}:\s*$/im,
-    /^_{10,}\s*$/m,
-    /^(?:from|van):\s.+\n(?:.+\n){0,3}?(?:sent|verzonden|date|datum):\s/im,
-  ];
-  let cut = text.length;
-  for (const separator of separators) {
-    const match = separator.exec(text);
-    if (match && match.index < cut) cut = match.index;
-  }
-  return text
-    .slice(0, cut)
-    .split(/\r?\n/)
-    .filter((line) => !line.trimStart().startsWith('>'))
-    .join('\n')
-    .trim();
-}
-
-/** Marketing opt-out, in Dutch and English. Matched first; its words are then removed for the rest. */
-const optOutPatterns = [
-  /\bafmelden\b/g,
-  /\bafmelding\b/g,
-  /\bmeld (?:mij|me|ons|mijn praktijk) (?:\w+ ){0,3}af\b/g,
-  /\buitschrijven\b/g,
-  /\bschrijf (?:mij|me|ons) uit\b/g,
-  /\bgeen (?:\w+ )?(?:reclame|marketing|nieuwsbrie\w*|mailings?|aanbiedingen|promoties?)\b/g,
-  /\b(?:stop|stoppen) (?:met )?(?:de |uw |jullie )?(?:reclame|marketing|nieuwsbrie\w*|mailings?)\b/g,
-  /\b(?:verwijder|haal) (?:mij|me|ons|mijn adres) (?:\w+ ){0,2}(?:uit|van) (?:de |uw |jullie )?(?:mailinglijst|maillijst|verzendlijst|nieuwsbrie\w*|marketinglijst)\b/g,
-  /\bunsubscribe\b/g,
-  /\bopt[- ]?out\b/g,
-  /\bno (?:more )?(?:marketing|advertising|advertisements|newsletters?|promotional (?:mail|e-?mails?))\b/g,
-  /\bstop (?:sending )?(?:me )?(?:marketing|newsletters?|promotional)\b/g,
-  /\bremove me from (?:your |the )?(?:mailing|marketing|newsletter)/g,
-];
-
-const intentPatterns: Record<'overview' | 'correction' | 'deletion' | 'complaint', RegExp[]> = {
-  overview: [
-    /\binzage\b/,
-    /\binzien\b/,
-    /\boverzicht\b/,
-    /\bwelke (?:persoons)?gegevens\b/,
-    /\binzageverzoek\b/,
-    /\bkopie van (?:mijn|onze) (?:persoons)?gegevens\b/,
-    /\b(?:data )?access request\b/,
-    /\boverview\b/,
-    /\bcopy of (?:my|our|the) (?:personal )?data\b/,
-    /\bwhat (?:personal )?data\b/,
-    /\bdata (?:that )?you (?:hold|have|keep|store)\b/,
-    /\bsubject access\b/,
-  ],
-  correction: [
-    /\bwijzig\w*\b/,
-    /\bcorrigeer\w*\b/,
-    /\bcorrigeren\b/,
-    /\bcorrectie\b/,
-    /\baanvull\w*\b/,
-    /\baanvul\w*\b/,
-    /\baanpass\w*\b/,
-    /\bonjuist\w*\b/,
-    /\bklopt niet\b/,
-    /\brectif\w*\b/,
-    /\bcorrect(?:ion)?\b/,
-    /\bupdate (?:my|our)\b/,
-    /\bchange (?:my|our)\b/,
-    /\bincorrect\b/,
-    /\bcomplete (?:my|our)\b/,
-  ],
-  deletion: [
-    /\bverwijder\w*\b/,
-    /\bvergeten\b/,
-    /\bwissen\b/,
-    /\bvernietig\w*\b/,
-    /\bdelete\b/,
-    /\berase\b/,
-    /\berasure\b/,
-    /\bforget (?:me|us|my)\b/,
-    /\bforgotten\b/,
-    /\bremove (?:my|our|all) (?:personal )?(?:data|details|information)\b/,
-  ],
-  complaint: [/\bklacht\w*\b/, /\bklagen\b/, /\bcomplain\w*\b/],
-};
-
-export interface Intent {
-  type: PrivacyRequestType;
-  /** Whether the words asked for a marketing opt-out (possibly among other things). */
-  optOut: boolean;
-}
-
-/**
- * Reads the intent from the subject and the sender's own words. A complaint stays a complaint whatever it
- * mentions; otherwise exactly one recognised intent decides it, and none or several make it a question for
- * staff (ambiguity is never resolved by guessing).
- */
-export function detectIntent(subject: string, body: string): Intent {
-  let text = fold(`${subject}\n${ownText(body)}`).replace(/\s+/g, ' ');
-  let optOut = false;
-  for (const pattern of optOutPatterns) {
-    if (pattern.test(text)) optOut = true;
-    pattern.lastIndex = 0;
-    text = text.replace(pattern, ' ');
-  }
-  if (intentPatterns.complaint.some((pattern) => pattern.test(text))) return { type: 'complaint', optOut };
-  const found: PrivacyRequestType[] = [];
-  if (optOut) found.push('marketing-opt-out');
-  for (const type of ['overview', 'correction', 'deletion'] as const) {
-    if (intentPatterns[type].some((pattern) => pattern.test(text))) found.push(type);
-  }
-  return { type: found.length === 1 && found[0] ? found[0] : 'question', optOut };
 }
 
 /** Whether the mail holds a valid BSN anywhere the sender put text: subject, body or a text attachment. */

@@ -145,7 +145,7 @@ export async function startLocalApi(
     latestCode,
     mailsTo,
     /** Waits until every mail written so far has been delivered (or dropped by the sending policy). */
-    settleMail: () => mail.settle(),
+    settleMail: (timeoutMs?: number) => mail.settle(timeoutMs),
     /** Waits until every job the runner was given (continuations included) has stopped running. */
     jobsIdle: () => lambda.idle(),
     /** Polls a job until it is no longer running; its staff view. */

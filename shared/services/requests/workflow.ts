@@ -6,6 +6,7 @@ import {
   confirmByOf,
   dueDateOf,
   findLinkTarget,
+  linkableTypes,
   maxMessageLength,
   newReference,
   requestConfirmationSalt,
@@ -323,7 +324,21 @@ export async function openMessage(
  * linked to it instead of worked twice.
  */
 export async function createRequest(deps: RequestDeps, input: NewRequest): Promise<StoredPrivacyRequest> {
+  // A lost race for the open-request slot (a parallel request of the same type became the unfinished one)
+  // is retried from the start, and then finds that request to link to.
+  const { request, target } = await retryOnConflict(() => writeNewRequest(deps, input));
+  deps.count(target ? 'PrivacyRequestsLinked' : 'PrivacyRequests');
+  return advance(deps, request, input.actor, input.reply);
+}
+
+async function writeNewRequest(
+  deps: RequestDeps,
+  input: NewRequest,
+): Promise<{ request: StoredPrivacyRequest; target?: StoredPrivacyRequest }> {
   const now = deps.clock();
+  const linkable = linkableTypes.has(input.type);
+  // The slot before the list: should another request claim the slot after this read, the put below fails.
+  const slot = linkable ? await deps.requests.openRequestSlot(input.licenseeId, input.type) : undefined;
   const existing = await deps.requests.listRequests(input.licenseeId);
   const target = findLinkTarget(existing, input.type);
   const verified = input.verifiedBy !== 'none';
@@ -371,11 +386,13 @@ export async function createRequest(deps: RequestDeps, input: NewRequest): Promi
         ...(target ? { linkedTo: target.requestId } : {}),
       }),
       ...linkedMail,
+      ...(linkable && !target
+        ? [deps.requests.openRequestSlotItem(input.licenseeId, input.type, request.requestId, slot)]
+        : []),
       ...(input.also?.(request) ?? []),
     ],
   });
-  deps.count(target ? 'PrivacyRequestsLinked' : 'PrivacyRequests');
-  return advance(deps, request, input.actor, input.reply);
+  return { request, ...(target ? { target } : {}) };
 }
 
 /**

@@ -1,11 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startSmtpServer, type LocalSmtpServer } from '../../../local/smtp-server.js';
 import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
-import { lambdaContext } from './support.js';
+import { startSmtpIntake } from './support.js';
 import { captureOutput } from '../../support/captured-output.js';
 
 /**
@@ -14,32 +10,19 @@ import { captureOutput } from '../../support/captured-output.js';
  * the effect (opt-out applied, overview available) and the final mail. Logs are captured throughout.
  */
 let api: LocalApi;
-let smtp: LocalSmtpServer;
-let deadLetters: string;
+let smtp: Awaited<ReturnType<typeof startSmtpIntake>>;
 let captured: string[] = [];
 
 beforeAll(async () => {
   // Logs on (the global setup quiets them): this file checks what they carry.
   api = await startLocalApi({ POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' });
-  deadLetters = await mkdtemp(join(tmpdir(), 'zorgsom-dlq-'));
-  // Loaded after startLocalApi set process.env to this file's table: exactly what `npm start` runs.
-  const { handler } = (await import('../../../functions/mail-intake/handler.js')) as {
-    handler: (event: unknown, context: unknown) => Promise<unknown>;
-  };
-  smtp = await startSmtpServer({
-    port: 0,
-    env: { ...api.env } as Record<string, string>,
-    invoke: (event) => handler(event, lambdaContext('mail-intake')),
-    deadLetterDir: deadLetters,
-    retryDelayMs: 10,
-  });
+  smtp = await startSmtpIntake(api);
   captured = captureOutput();
 });
 afterAll(async () => {
   vi.restoreAllMocks();
   await smtp?.close();
   await api?.close();
-  await rm(deadLetters, { recursive: true, force: true });
 });
 
 const transport = () =>

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetObjectTaggingCommand } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { inject } from 'vitest';
@@ -8,7 +11,7 @@ import { readOutbox } from '../../../local/ses-emulator.js';
 import { startOutboxStream } from '../../../local/outbox-stream.js';
 import { createSesClient } from '../../../shared/adapters/ses-mailer.js';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { verdictsFromHeaders } from '../../../local/smtp-server.js';
+import { startSmtpServer, verdictsFromHeaders } from '../../../local/smtp-server.js';
 import { createS3Client } from '../../../shared/adapters/raw-mail-store.js';
 import { loadConfig, type Config } from '../../../shared/config.js';
 import { rawMailKeyOf, type VerdictStatus } from '../../../shared/domain/mail-classification.js';
@@ -135,6 +138,33 @@ export async function startMailWorld(
     close: async () => {
       s3.destroy();
       await table.drop();
+    },
+  };
+}
+
+/**
+ * The local SMTP stand-in for SES receiving in front of a test API, with the real mail-intake handler loaded
+ * after `startLocalApi` set process.env to the API's table (exactly what `npm start` runs), Lambda's retries
+ * quick, and a dead-letter folder of its own.
+ */
+export async function startSmtpIntake(api: { env: Record<string, string> }) {
+  const deadLetters = await mkdtemp(join(tmpdir(), 'zorgsom-dlq-'));
+  const { handler } = (await import('../../../functions/mail-intake/handler.js')) as {
+    handler: (event: unknown, context: unknown) => Promise<unknown>;
+  };
+  const smtp = await startSmtpServer({
+    port: 0,
+    env: { ...api.env },
+    invoke: (event) => handler(event, lambdaContext('mail-intake')),
+    deadLetterDir: deadLetters,
+    retryDelayMs: 10,
+  });
+  return {
+    port: smtp.port,
+    deadLetters,
+    close: async () => {
+      await smtp.close();
+      await rm(deadLetters, { recursive: true, force: true });
     },
   };
 }
