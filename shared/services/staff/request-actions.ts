@@ -54,6 +54,7 @@ async function finishWith(
   next: StoredPrivacyRequest,
   action: string,
   details: Record<string, string | number | boolean> = {},
+  mail?: OutgoingMail,
 ): Promise<StoredPrivacyRequest> {
   const saved = { ...next, version: request.version + 1 };
   const onTime = new Date(saved.history.at(-1)?.at ?? deps.clock().toISOString()) <= new Date(request.dueAt);
@@ -64,7 +65,9 @@ async function finishWith(
     subjectId: request.requestId,
     details: { type: request.type, reference: request.reference, dueAt: request.dueAt, onTime, ...details },
   });
-  await deps.requests.saveRequest(saved, request.version, [audit.item]);
+  // The licensee's mail is written with the decision and its audit event: no decision without its mail.
+  const outgoing = mail ? [await deps.mailer.outboxItem(mail)] : [];
+  await deps.requests.saveRequest(saved, request.version, [audit.item, ...outgoing]);
   return saved;
 }
 
@@ -126,6 +129,7 @@ export async function extendRequest(
     throw new ProblemError(422, 'extension-too-long', [{ field: 'months', code: 'extension-too-long' }]);
   }
   const dueAt = addMonths(new Date(request.dueAt), input.months).toISOString();
+  const { to, mails } = await recipientOf(deps, request.licenseeId);
   const saved = await finishWith(
     deps,
     actor,
@@ -133,9 +137,8 @@ export async function extendRequest(
     { ...request, dueAt, extendedMonths: total },
     'privacy-request.extended',
     { months: input.months, newDueAt: dueAt },
+    mails.extended(to, request.reference, dueAt, input.reason),
   );
-  const { to, mails } = await recipientOf(deps, request.licenseeId);
-  await deps.mailer.send(mails.extended(to, request.reference, dueAt, input.reason));
   return viewOfRequest(saved);
 }
 
@@ -150,8 +153,15 @@ async function conclude(
   requireActionable(request);
   const { to, mails } = await recipientOf(deps, request.licenseeId);
   const next = transition(request, outcome, deps.clock());
-  const saved = await finishWith(deps, actor, request, next, `privacy-request.${outcome}`);
-  await deps.mailer.send(mailTo(to, mails));
+  const saved = await finishWith(
+    deps,
+    actor,
+    request,
+    next,
+    `privacy-request.${outcome}`,
+    {},
+    mailTo(to, mails),
+  );
   return viewOfRequest(saved);
 }
 
@@ -198,8 +208,9 @@ export async function approveDeletion(deps: RequestDeps & JobDeps, actor: AuditA
     request,
     transition(request, 'completed', deps.clock()),
     'privacy-request.deletion-approved',
+    {},
+    mails.deleted(to, request.reference),
   );
-  await deps.mailer.send(mails.deleted(to, request.reference));
   const job = await startJob(
     deps,
     actor,

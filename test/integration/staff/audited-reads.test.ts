@@ -13,7 +13,7 @@ import { requireLicensee } from '../../../shared/services/session.js';
 import { confirmSignup, signup } from '../../../shared/services/signup.js';
 import type { Envelope } from '../../../shared/services/ports.js';
 import { showLicenseeToStaff } from '../../../shared/services/staff/licensee-access.js';
-import { showRequest } from '../../../shared/services/staff/request-actions.js';
+import { extendRequest, showRequest } from '../../../shared/services/staff/request-actions.js';
 import { createRequestDeps } from '../../../shared/wiring-requests.js';
 import { createStaffDeps } from '../../../shared/wiring-staff.js';
 import { newLicensee } from '../../support/local-api.js';
@@ -95,5 +95,37 @@ describe('staff reads are audited before any plaintext exists', () => {
     const allowed = { ...base, envelope: counting(base.envelope) };
     expect((await showRequest(allowed, staff, reference)).message).toBe('Welke gegevens hebt u van mij?');
     expect(allowed.envelope.decrypts).toBeGreaterThan(0);
+  });
+});
+
+describe('a staff decision exists only with its mail to the licensee', () => {
+  it('an extension whose mail cannot be written is not made at all; with the mail it is, and the mail arrives', async () => {
+    const { reference } = await licenseeWithRequest();
+    const base = createRequestDeps(loadConfig(table.env), quiet);
+    const before = await showRequest(base, staff, reference);
+    await table.mail!.settle();
+    const mailsAbout = async () =>
+      (await readOutbox(table.env.SES_ENDPOINT!)).filter((mail) => mail.subject.includes(reference)).length;
+    const mailedBefore = await mailsAbout();
+    const input = { reference, months: 1, reason: 'Navraag bij de boekhouding.' };
+
+    const outboxDown = {
+      ...base,
+      mailer: {
+        ...base.mailer,
+        outboxItem: async () => {
+          throw new Error('outbox write failed');
+        },
+      },
+    };
+    await expect(extendRequest(outboxDown, staff, input)).rejects.toThrow('outbox write failed');
+    expect((await showRequest(base, staff, reference)).dueAt).toBe(before.dueAt);
+    await table.mail!.settle();
+    expect(await mailsAbout()).toBe(mailedBefore);
+
+    const extended = await extendRequest(base, staff, input);
+    expect(extended.dueAt).not.toBe(before.dueAt);
+    await table.mail!.settle();
+    expect(await mailsAbout()).toBe(mailedBefore + 1);
   });
 });
