@@ -64,6 +64,7 @@ describe('originVerifier', () => {
       TABLE_NAME: 't',
       DATA_KEY_ID: 'd',
       HMAC_KEY_ID: 'h',
+      OUTBOX_KEY_ID: 'o',
       MAIL_FROM: 'privacy@zorgsom.nl',
       PORTAL_URL: 'https://portal.zorgsom.nl',
     };
