@@ -6,9 +6,9 @@ import { exportLicenseeData } from '../shared/services/export.js';
 import { submitSignedIn } from '../shared/services/requests/workflow.js';
 import { requireLicensee } from '../shared/services/session.js';
 import { confirmSignup, signup } from '../shared/services/signup.js';
-import { createAwsClients } from '../shared/wiring.js';
-import { createServiceDeps } from '../shared/wiring-encrypting.js';
-import { createRequestDeps } from '../shared/wiring-requests.js';
+import { createAwsClients } from '../shared/wiring/base.js';
+import { createServiceDeps } from '../shared/wiring/encrypting.js';
+import { createRequestDeps } from '../shared/wiring/requests.js';
 import type { Table } from './table.js';
 
 type Tally = Map<string, number>;

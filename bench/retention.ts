@@ -6,7 +6,7 @@ import { ulid } from 'ulid';
 import { createIsolatedTable } from '../local/table.js';
 import { purgeQueueShard } from '../shared/adapters/licensee-repository.js';
 import { createS3Client } from '../shared/adapters/raw-mail-store.js';
-import { createPurgeDeps } from '../shared/adapters/retention-wiring.js';
+import { createPurgeDeps } from '../shared/wiring/retention.js';
 import { keys } from '../shared/adapters/table-definition.js';
 import { loadConfig } from '../shared/config.js';
 import { createObservability } from '../shared/observability.js';

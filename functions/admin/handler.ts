@@ -20,7 +20,7 @@ import {
 } from '../../shared/services/staff/marketing.js';
 import { jobIdSchema } from '../../shared/domain/job.js';
 import { showJob, startJob, type JobDeps } from '../../shared/services/jobs/jobs.js';
-import { createJobDeps } from '../../shared/wiring-jobs.js';
+import { createJobDeps } from '../../shared/wiring/jobs.js';
 import { requireStaff } from '../../shared/services/staff/staff-actor.js';
 import type { AuditActor } from '../../shared/domain/audit.js';
 import { staffRoleByRouteKey } from '../routes.js';
@@ -30,10 +30,10 @@ import {
 } from '../../shared/adapters/staff-token-verifier.js';
 import { requireSetting } from '../../shared/config.js';
 import type { StaffDeps } from '../../shared/services/staff/staff-deps.js';
-import { createAwsClients } from '../../shared/wiring.js';
-import { createStaffDeps } from '../../shared/wiring-staff.js';
+import { createAwsClients } from '../../shared/wiring/base.js';
+import { createStaffDeps } from '../../shared/wiring/staff.js';
 import { startStatementNotice } from '../../shared/services/statement-notice.js';
-import { createBudgetReviewDeps } from '../../shared/wiring-budget-review.js';
+import { createBudgetReviewDeps } from '../../shared/wiring/budget-review.js';
 import {
   budgetReviewRequestSchema,
   closeBudgetReview,
@@ -41,7 +41,7 @@ import {
   requestBudgetReview,
   type BudgetReviewDeps,
 } from '../../shared/services/budget-review.js';
-import { createPurgeDeps } from '../../shared/adapters/retention-wiring.js';
+import { createPurgeDeps } from '../../shared/wiring/retention.js';
 import { placeHoldInputSchema } from '../../shared/domain/retention.js';
 import type { RequestDeps } from '../../shared/services/requests/request-deps.js';
 import { endLicence, liftHold, placeHold, type PurgeDeps } from '../../shared/services/retention/index.js';

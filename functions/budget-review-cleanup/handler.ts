@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
 import { createObservability } from '../../shared/observability.js';
 import { runBudgetReviewCleanup } from '../../shared/services/budget-review.js';
-import { createBudgetReviewDeps } from '../../shared/wiring-budget-review.js';
+import { createBudgetReviewDeps } from '../../shared/wiring/budget-review.js';
 
 const { logger } = createObservability('budget-review-cleanup');
 const deps = createBudgetReviewDeps(loadConfig());

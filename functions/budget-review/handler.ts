@@ -10,8 +10,8 @@ import {
   uploadUrlSchema,
 } from '../../shared/services/budget-review.js';
 import { requireLicensee, type SessionDeps } from '../../shared/services/session.js';
-import { createBaseDeps } from '../../shared/wiring.js';
-import { createBudgetReviewDeps } from '../../shared/wiring-budget-review.js';
+import { createBaseDeps } from '../../shared/wiring/base.js';
+import { createBudgetReviewDeps } from '../../shared/wiring/budget-review.js';
 
 export function createRoutes(
   deps: BudgetReviewDeps & Pick<SessionDeps, 'repo'>,

@@ -8,7 +8,7 @@ import { loadConfig, requireSetting } from '../../shared/config.js';
 import { systemClock } from '../../shared/domain/dates.js';
 import { createObservability } from '../../shared/observability.js';
 import { runDeadlineWatch } from '../../shared/services/staff/deadline-watch.js';
-import { createMailer } from '../../shared/wiring.js';
+import { createMailer } from '../../shared/wiring/base.js';
 import { statementNoticeMissing } from '../../shared/services/statement-notice.js';
 import { createJobStore } from '../../shared/adapters/job-store.js';
 

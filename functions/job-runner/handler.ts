@@ -2,15 +2,15 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { createS3Client } from '../../shared/adapters/raw-mail-store.js';
-import { createPurgeDeps } from '../../shared/adapters/retention-wiring.js';
+import { createPurgeDeps } from '../../shared/wiring/retention.js';
 import { loadConfig } from '../../shared/config.js';
 import { jobEventSchema } from '../../shared/domain/job.js';
 import { sweepStopBeforeTimeoutMs } from '../../shared/domain/retention.js';
 import { createObservability, flushMetrics, type Observability } from '../../shared/observability.js';
 import { runJob, type JobRunnerDeps } from '../../shared/services/jobs/runner.js';
-import { createAwsClients } from '../../shared/wiring.js';
-import { createJobDeps } from '../../shared/wiring-jobs.js';
-import { createStaffDeps } from '../../shared/wiring-staff.js';
+import { createAwsClients } from '../../shared/wiring/base.js';
+import { createJobDeps } from '../../shared/wiring/jobs.js';
+import { createStaffDeps } from '../../shared/wiring/staff.js';
 
 /**
  * Runs staff jobs (marketing sends, approved deletions' purges, re-purges after a restore), invoked

@@ -4,7 +4,7 @@ import { bodyOf, httpFunction, httpOptionsFrom, type RouteHandler } from '../../
 import { createObservability } from '../../shared/observability.js';
 import type { ServiceDeps } from '../../shared/services/deps.js';
 import { confirmSignup, signup } from '../../shared/services/signup.js';
-import { createServiceDeps } from '../../shared/wiring-encrypting.js';
+import { createServiceDeps } from '../../shared/wiring/encrypting.js';
 
 export function createRoutes(deps: ServiceDeps): Record<string, RouteHandler> {
   return {

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../shared/config.js';
 import { createObservability } from '../../shared/observability.js';
 import { mailSenderFunction } from '../../shared/services/mail-sender/sender-function.js';
-import { createMailSenderDeps } from '../../shared/wiring-mail-sender.js';
+import { createMailSenderDeps } from '../../shared/wiring/mail-sender.js';
 
 const config = loadConfig();
 const observability = createObservability('mail-sender');

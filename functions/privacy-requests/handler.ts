@@ -17,7 +17,7 @@ import { requireLicensee } from '../../shared/services/session.js';
 import { notMePage } from '../../shared/http/not-me-page.js';
 import { notMePath } from '../../shared/services/not-me-link.js';
 import { reportNotMe } from '../../shared/services/requests/not-me.js';
-import { createRequestDeps } from '../../shared/wiring-requests.js';
+import { createRequestDeps } from '../../shared/wiring/requests.js';
 
 export function createRoutes(deps: RequestDeps): Record<string, RouteHandler> {
   return {

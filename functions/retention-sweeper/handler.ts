@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { createDynamoDbClient } from '../../shared/adapters/dynamodb-client.js';
 import { createS3Client } from '../../shared/adapters/raw-mail-store.js';
-import { createPurgeDeps } from '../../shared/adapters/retention-wiring.js';
+import { createPurgeDeps } from '../../shared/wiring/retention.js';
 import { loadConfig } from '../../shared/config.js';
 import { createObservability, type Observability, flushMetrics } from '../../shared/observability.js';
 import type { PurgeDeps } from '../../shared/services/retention/deps.js';

@@ -1,4 +1,4 @@
-import { createLicenceDeps } from '../../shared/adapters/retention-wiring.js';
+import { createLicenceDeps } from '../../shared/wiring/retention.js';
 import { loadConfig } from '../../shared/config.js';
 import { endLicenceBodySchema } from '../../shared/domain/retention.js';
 import { codeBodySchema, marketingBodySchema, profilePatchSchema } from '../../shared/domain/licensee.js';
@@ -20,8 +20,8 @@ import {
 import { requireLicensee, requireSession } from '../../shared/services/session.js';
 import type { LicenceDeps } from '../../shared/services/retention/deps.js';
 import { endLicence } from '../../shared/services/retention/licence.js';
-import { createAwsClients } from '../../shared/wiring.js';
-import { createServiceDeps } from '../../shared/wiring-encrypting.js';
+import { createAwsClients } from '../../shared/wiring/base.js';
+import { createServiceDeps } from '../../shared/wiring/encrypting.js';
 
 export function createRoutes(deps: ServiceDeps, licence: LicenceDeps): Record<string, RouteHandler> {
   const signedIn =

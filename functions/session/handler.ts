@@ -14,7 +14,7 @@ import {
   signOut,
   type SessionDeps,
 } from '../../shared/services/session.js';
-import { createBaseDeps } from '../../shared/wiring.js';
+import { createBaseDeps } from '../../shared/wiring/base.js';
 
 export function createRoutes(deps: SessionDeps): Record<string, RouteHandler> {
   return {

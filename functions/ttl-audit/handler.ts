@@ -4,7 +4,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { createAuditLog } from '../../shared/adapters/audit-log.js';
 import { createDynamoDbClient } from '../../shared/adapters/dynamodb-client.js';
-import { retentionMetric } from '../../shared/adapters/retention-wiring.js';
+import { retentionMetric } from '../../shared/wiring/retention.js';
 import { loadConfig } from '../../shared/config.js';
 import { systemClock } from '../../shared/domain/dates.js';
 import { createObservability, type Observability, flushMetrics } from '../../shared/observability.js';

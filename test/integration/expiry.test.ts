@@ -11,7 +11,7 @@ import type { ServiceDeps } from '../../shared/services/deps.js';
 import { getProfileView } from '../../shared/services/self-service.js';
 import { requestSignInCode, requireLicensee, signIn } from '../../shared/services/session.js';
 import { confirmSignup, signup } from '../../shared/services/signup.js';
-import { createServiceDeps } from '../../shared/wiring-encrypting.js';
+import { createServiceDeps } from '../../shared/wiring/encrypting.js';
 import { newLicensee } from '../support/local-api.js';
 
 /** The real adapters against the emulators, with a clock the test moves. */

@@ -6,7 +6,7 @@ import { rawMailKeyOf } from '../../shared/domain/mail-classification.js';
 import { createObservability } from '../../shared/observability.js';
 import { mailIntakeFunction } from '../../shared/services/mail-intake/intake-function.js';
 import { sesEventFor } from '../../shared/services/mail-intake/ses-event.js';
-import { createMailIntakeDeps } from '../../shared/wiring-requests.js';
+import { createMailIntakeDeps } from '../../shared/wiring/requests.js';
 import type { LocalApi } from './local-api.js';
 
 /**

@@ -6,7 +6,7 @@ import { outboxKeys } from '../../../shared/adapters/outbox-store.js';
 import { loadConfig } from '../../../shared/config.js';
 import { normaliseEmail } from '../../../shared/domain/licensee.js';
 import { budgetDayOf, sendingLimits } from '../../../shared/domain/sending-policy.js';
-import { createAwsClients } from '../../../shared/wiring.js';
+import { createAwsClients } from '../../../shared/wiring/base.js';
 import { codeRateWindowMinutes } from '../../../shared/domain/one-time-code.js';
 import { policy } from '../../../shared/domain/policy.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';

@@ -6,7 +6,7 @@ import { loadConfig } from '../../../shared/config.js';
 import { policy } from '../../../shared/domain/policy.js';
 import { linkableTypes, requestTypes, unfinishedStatuses } from '../../../shared/domain/privacy-request.js';
 import { isEssential } from '../../../shared/domain/sending-policy.js';
-import { createRequestDeps } from '../../../shared/wiring-requests.js';
+import { createRequestDeps } from '../../../shared/wiring/requests.js';
 import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
 import { registerLicensee } from '../../support/licensees.js';
 

@@ -7,7 +7,7 @@ import { loadConfig } from '../../../shared/config.js';
 import type { StoredPrivacyRequest } from '../../../shared/domain/privacy-request.js';
 import type { MailIntakeDeps } from '../../../shared/services/requests/request-deps.js';
 import { openMessage } from '../../../shared/services/requests/workflow.js';
-import { createMailIntakeDeps } from '../../../shared/wiring-requests.js';
+import { createMailIntakeDeps } from '../../../shared/wiring/requests.js';
 import { captureOutput } from '../../support/captured-output.js';
 import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
 import { startSmtpIntake } from './support.js';

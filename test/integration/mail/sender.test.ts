@@ -10,8 +10,8 @@ import { normaliseEmail } from '../../../shared/domain/licensee.js';
 import { policy } from '../../../shared/domain/policy.js';
 import { deliverOutboxMail, type MailSenderDeps } from '../../../shared/services/mail-sender/deliver.js';
 import type { Mailer, OutgoingMail } from '../../../shared/services/ports.js';
-import { createAwsClients, createMailer } from '../../../shared/wiring.js';
-import { createMailSenderDeps } from '../../../shared/wiring-mail-sender.js';
+import { createAwsClients, createMailer } from '../../../shared/wiring/base.js';
+import { createMailSenderDeps } from '../../../shared/wiring/mail-sender.js';
 
 /**
  * The mail-sender against DynamoDB Local, KMS and the SES emulator, driven by hand (no stream follower), so a

@@ -14,8 +14,8 @@ import type { BusinessEvent } from '../../../shared/services/deps.js';
 import type { MailSenderDeps } from '../../../shared/services/mail-sender/deliver.js';
 import { mailSenderFunction } from '../../../shared/services/mail-sender/sender-function.js';
 import type { Mailer, OutgoingMail } from '../../../shared/services/ports.js';
-import { createAwsClients, createMailer } from '../../../shared/wiring.js';
-import { createMailSenderDeps } from '../../../shared/wiring-mail-sender.js';
+import { createAwsClients, createMailer } from '../../../shared/wiring/base.js';
+import { createMailSenderDeps } from '../../../shared/wiring/mail-sender.js';
 
 /**
  * SES's bounce and complaint events, end to end on the emulators: the EventBridge-shaped event goes to the

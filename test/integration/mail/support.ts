@@ -21,8 +21,8 @@ import { createObservability } from '../../../shared/observability.js';
 import { sesEventFor } from '../../../shared/services/mail-intake/ses-event.js';
 import type { MailIntakeDeps } from '../../../shared/services/requests/request-deps.js';
 import { confirmSignup, signup } from '../../../shared/services/signup.js';
-import { createAwsClients, type AwsClients } from '../../../shared/wiring.js';
-import { createMailIntakeDeps } from '../../../shared/wiring-requests.js';
+import { createAwsClients, type AwsClients } from '../../../shared/wiring/base.js';
+import { createMailIntakeDeps } from '../../../shared/wiring/requests.js';
 import { newLicensee } from '../../support/local-api.js';
 
 export const lambdaContext = (functionName: string) =>

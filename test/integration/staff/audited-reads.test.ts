@@ -14,8 +14,8 @@ import { confirmSignup, signup } from '../../../shared/services/signup.js';
 import type { Envelope } from '../../../shared/services/ports.js';
 import { showLicenseeToStaff } from '../../../shared/services/staff/licensee-access.js';
 import { extendRequest, showRequest } from '../../../shared/services/staff/request-actions.js';
-import { createRequestDeps } from '../../../shared/wiring-requests.js';
-import { createStaffDeps } from '../../../shared/wiring-staff.js';
+import { createRequestDeps } from '../../../shared/wiring/requests.js';
+import { createStaffDeps } from '../../../shared/wiring/staff.js';
 import { newLicensee } from '../../support/local-api.js';
 
 let table: IsolatedTable;

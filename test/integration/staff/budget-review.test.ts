@@ -13,7 +13,7 @@ import { loadConfig } from '../../../shared/config.js';
 import { addDays } from '../../../shared/domain/dates.js';
 import { policy } from '../../../shared/domain/policy.js';
 import { readBudgetUpload, runBudgetReviewCleanup } from '../../../shared/services/budget-review.js';
-import { createBudgetReviewDeps } from '../../../shared/wiring-budget-review.js';
+import { createBudgetReviewDeps } from '../../../shared/wiring/budget-review.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
 

@@ -8,7 +8,7 @@ import { runDeadlineWatch } from '../../../shared/services/staff/deadline-watch.
 import { signupBodySchema } from '../../../shared/domain/licensee.js';
 import { confirmSignup, signup } from '../../../shared/services/signup.js';
 import { requireLicensee } from '../../../shared/services/session.js';
-import { createRequestDeps } from '../../../shared/wiring-requests.js';
+import { createRequestDeps } from '../../../shared/wiring/requests.js';
 import { newLicensee } from '../../support/local-api.js';
 import { ulid } from 'ulid';
 import { createAuditLog } from '../../../shared/adapters/audit-log.js';

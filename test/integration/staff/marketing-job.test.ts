@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createJobStore } from '../../../shared/adapters/job-store.js';
-import { createPurgeDeps } from '../../../shared/adapters/retention-wiring.js';
+import { createPurgeDeps } from '../../../shared/wiring/retention.js';
 import { readOutbox } from '../../../local/ses-emulator.js';
 import { createIsolatedTable, type IsolatedTable } from '../../../local/table.js';
 import { loadConfig } from '../../../shared/config.js';
@@ -10,8 +10,8 @@ import { createObservability } from '../../../shared/observability.js';
 import { startJob } from '../../../shared/services/jobs/jobs.js';
 import { runJob, type JobRunnerDeps } from '../../../shared/services/jobs/runner.js';
 import { sealPii } from '../../../shared/services/personal-data-vault.js';
-import { createAwsClients } from '../../../shared/wiring.js';
-import { createStaffDeps } from '../../../shared/wiring-staff.js';
+import { createAwsClients } from '../../../shared/wiring/base.js';
+import { createStaffDeps } from '../../../shared/wiring/staff.js';
 import { newLicensee } from '../../support/local-api.js';
 
 const recipients = 500;

@@ -1,17 +1,17 @@
 import { ulid } from 'ulid';
-import type { Config } from './config.js';
-import { createDynamoDbClient } from './adapters/dynamodb-client.js';
-import { createKmsClient } from './adapters/kms-client.js';
-import { createKmsBlindIndex } from './adapters/kms-blind-index.js';
-import { createKmsCodeMac } from './adapters/kms-mac.js';
-import { createLicenseeRepository } from './adapters/licensee-repository.js';
-import { createOutboxSealer } from './adapters/outbox-sealer.js';
-import { createOutboxMailer } from './adapters/outbox-mailer.js';
-import { createOutboxStore } from './adapters/outbox-store.js';
-import { systemClock, type Clock } from './domain/dates.js';
-import type { Observability } from './observability.js';
-import type { Mailer } from './services/ports.js';
-import type { SessionDeps } from './services/session.js';
+import type { Config } from '../config.js';
+import { createDynamoDbClient } from '../adapters/dynamodb-client.js';
+import { createKmsClient } from '../adapters/kms-client.js';
+import { createKmsBlindIndex } from '../adapters/kms-blind-index.js';
+import { createKmsCodeMac } from '../adapters/kms-mac.js';
+import { createLicenseeRepository } from '../adapters/licensee-repository.js';
+import { createOutboxSealer } from '../adapters/outbox-sealer.js';
+import { createOutboxMailer } from '../adapters/outbox-mailer.js';
+import { createOutboxStore } from '../adapters/outbox-store.js';
+import { systemClock, type Clock } from '../domain/dates.js';
+import type { Observability } from '../observability.js';
+import type { Mailer } from '../services/ports.js';
+import type { SessionDeps } from '../services/session.js';
 
 export function createAwsClients(config: Config) {
   return {

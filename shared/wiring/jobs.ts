@@ -1,9 +1,9 @@
-import { createJobStore } from './adapters/job-store.js';
-import { createLambdaClient, createLambdaJobInvoker } from './adapters/lambda-job-invoker.js';
-import { requireSetting, type Config } from './config.js';
-import type { Clock } from './domain/dates.js';
-import type { AwsClients } from './wiring.js';
-import type { JobDeps } from './services/jobs/jobs.js';
+import { createJobStore } from '../adapters/job-store.js';
+import { createLambdaClient, createLambdaJobInvoker } from '../adapters/lambda-job-invoker.js';
+import { requireSetting, type Config } from '../config.js';
+import type { Clock } from '../domain/dates.js';
+import type { AwsClients } from './base.js';
+import type { JobDeps } from '../services/jobs/jobs.js';
 
 /** The job store and the runner's invoker: for the admin function (starts jobs) and the runner (continues them). */
 export function createJobDeps(

@@ -1,13 +1,13 @@
-import { createAuditLog } from './adapters/audit-log.js';
-import { createRawMailStore, createS3Client } from './adapters/raw-mail-store.js';
-import { createRequestRepository } from './adapters/request-repository.js';
-import { createInboxRepository } from './adapters/inbox-repository.js';
-import { requireSetting, type Config } from './config.js';
-import { systemClock, type Clock } from './domain/dates.js';
-import type { Observability } from './observability.js';
-import type { MailIntakeDeps, RequestDeps } from './services/requests/request-deps.js';
-import { createAwsClients, type AwsClients } from './wiring.js';
-import { createServiceDeps } from './wiring-encrypting.js';
+import { createAuditLog } from '../adapters/audit-log.js';
+import { createRawMailStore, createS3Client } from '../adapters/raw-mail-store.js';
+import { createRequestRepository } from '../adapters/request-repository.js';
+import { createInboxRepository } from '../adapters/inbox-repository.js';
+import { requireSetting, type Config } from '../config.js';
+import { systemClock, type Clock } from '../domain/dates.js';
+import type { Observability } from '../observability.js';
+import type { MailIntakeDeps, RequestDeps } from '../services/requests/request-deps.js';
+import { createAwsClients, type AwsClients } from './base.js';
+import { createServiceDeps } from './encrypting.js';
 
 type Options = { clock?: Clock; clients?: AwsClients };
 

@@ -1,11 +1,11 @@
-import { createAuditLog } from './adapters/audit-log.js';
-import { createBudgetReviewStore } from './adapters/budget-review-store.js';
-import { createS3Client } from './adapters/raw-mail-store.js';
-import { requireSetting, type Config } from './config.js';
-import { systemClock, type Clock } from './domain/dates.js';
-import type { BudgetReviewDeps } from './services/budget-review.js';
-import { createDynamoDbClient } from './adapters/dynamodb-client.js';
-import type { AwsClients } from './wiring.js';
+import { createAuditLog } from '../adapters/audit-log.js';
+import { createBudgetReviewStore } from '../adapters/budget-review-store.js';
+import { createS3Client } from '../adapters/raw-mail-store.js';
+import { requireSetting, type Config } from '../config.js';
+import { systemClock, type Clock } from '../domain/dates.js';
+import type { BudgetReviewDeps } from '../services/budget-review.js';
+import { createDynamoDbClient } from '../adapters/dynamodb-client.js';
+import type { AwsClients } from './base.js';
 import { ulid } from 'ulid';
 
 /**

@@ -1,12 +1,12 @@
-import { createAuditLog } from './adapters/audit-log.js';
-import { createKmsMac } from './adapters/kms-mac.js';
-import { createStaffRepository } from './adapters/staff-repository.js';
-import type { Config } from './config.js';
-import { systemClock, type Clock } from './domain/dates.js';
-import type { Observability } from './observability.js';
-import type { StaffDeps } from './services/staff/staff-deps.js';
-import { createAwsClients, type AwsClients } from './wiring.js';
-import { createServiceDeps } from './wiring-encrypting.js';
+import { createAuditLog } from '../adapters/audit-log.js';
+import { createKmsMac } from '../adapters/kms-mac.js';
+import { createStaffRepository } from '../adapters/staff-repository.js';
+import type { Config } from '../config.js';
+import { systemClock, type Clock } from '../domain/dates.js';
+import type { Observability } from '../observability.js';
+import type { StaffDeps } from '../services/staff/staff-deps.js';
+import { createAwsClients, type AwsClients } from './base.js';
+import { createServiceDeps } from './encrypting.js';
 
 /** Dependencies of the staff function: the licensee services plus audit trail, staff queries and MACs. */
 export function createStaffDeps(

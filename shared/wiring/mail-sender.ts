@@ -1,13 +1,13 @@
-import { createDynamoDbClient } from './adapters/dynamodb-client.js';
-import { createKmsBlindIndex } from './adapters/kms-blind-index.js';
-import { createKmsClient } from './adapters/kms-client.js';
-import { createOutboxSealer } from './adapters/outbox-sealer.js';
-import { createOutboxStore } from './adapters/outbox-store.js';
-import { createSesClient, createSesTransport } from './adapters/ses-mailer.js';
-import type { Config } from './config.js';
-import { systemClock, type Clock } from './domain/dates.js';
-import type { Observability } from './observability.js';
-import type { MailSenderDeps } from './services/mail-sender/deliver.js';
+import { createDynamoDbClient } from '../adapters/dynamodb-client.js';
+import { createKmsBlindIndex } from '../adapters/kms-blind-index.js';
+import { createKmsClient } from '../adapters/kms-client.js';
+import { createOutboxSealer } from '../adapters/outbox-sealer.js';
+import { createOutboxStore } from '../adapters/outbox-store.js';
+import { createSesClient, createSesTransport } from '../adapters/ses-mailer.js';
+import type { Config } from '../config.js';
+import { systemClock, type Clock } from '../domain/dates.js';
+import type { Observability } from '../observability.js';
+import type { MailSenderDeps } from '../services/mail-sender/deliver.js';
 
 /**
  * The mail-sender's dependencies: the only function with SES and with Decrypt on the outbox key. Tests pass

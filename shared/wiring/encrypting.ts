@@ -1,8 +1,8 @@
-import { createKmsSealer } from './adapters/kms-sealer.js';
-import type { Config } from './config.js';
-import type { Observability } from './observability.js';
-import type { ServiceDeps } from './services/deps.js';
-import { createBaseDeps } from './wiring.js';
+import { createKmsSealer } from '../adapters/kms-sealer.js';
+import type { Config } from '../config.js';
+import type { Observability } from '../observability.js';
+import type { ServiceDeps } from '../services/deps.js';
+import { createBaseDeps } from './base.js';
 
 /**
  * Dependencies for functions that encrypt or decrypt personal data. A module of its own, so functions
@@ -24,7 +24,7 @@ export function createServiceDeps(
       keyId,
       // No data-key cache: a data key lives only for the one message it encrypts or decrypts.
       envelope: async () =>
-        (await import('./adapters/kms-envelope.js')).createKmsEnvelope({ kms, keyId, maxCacheAgeMs: 0 }),
+        (await import('../adapters/kms-envelope.js')).createKmsEnvelope({ kms, keyId, maxCacheAgeMs: 0 }),
     }),
   };
 }

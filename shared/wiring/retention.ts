@@ -6,10 +6,10 @@ import type { Config } from '../config.js';
 import { systemClock, type Clock } from '../domain/dates.js';
 import type { Observability } from '../observability.js';
 import type { LicenceDeps, PurgeDeps, RetentionMetric } from '../services/retention/deps.js';
-import { createAuditLog } from './audit-log.js';
-import { createLicenseeRepository } from './licensee-repository.js';
-import { createRetentionObjects } from './retention-objects.js';
-import { createRetentionStore, type RetentionStoreOptions } from './retention-store.js';
+import { createAuditLog } from '../adapters/audit-log.js';
+import { createLicenseeRepository } from '../adapters/licensee-repository.js';
+import { createRetentionObjects } from '../adapters/retention-objects.js';
+import { createRetentionStore, type RetentionStoreOptions } from '../adapters/retention-store.js';
 
 export const retentionMetric =
   ({ metrics }: Pick<Observability, 'metrics'>) =>
