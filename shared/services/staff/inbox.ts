@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { InboxItem, InboxRepository } from '../../adapters/inbox-repository.js';
 import { RawMailMissingError, type RawMailStore } from '../../adapters/raw-mail-store.js';
 import type { AuditActor } from '../../domain/audit.js';
@@ -23,14 +23,13 @@ export interface InboxDeps extends RequestDeps {
   rawMail: Pick<RawMailStore, 'get'>;
 }
 
-const referenceField = z
-  .string()
-  .trim()
-  .regex(/^M-[0-9A-Z]{8}$/, { message: 'invalid-format' });
+const referenceField = z.string().check(z.trim(), z.regex(/^M-[0-9A-Z]{8}$/, { message: 'invalid-format' }));
 export const inboxRefSchema = z.strictObject({ reference: referenceField });
 export const inboxAnswerSchema = z.strictObject({
   reference: referenceField,
-  text: z.string().trim().min(10, { message: 'required' }).max(8000, { message: 'too-long' }),
+  text: z
+    .string()
+    .check(z.trim(), z.minLength(10, { message: 'required' }), z.maxLength(8000, { message: 'too-long' })),
 });
 export const inboxConvertSchema = z.strictObject({
   reference: referenceField,

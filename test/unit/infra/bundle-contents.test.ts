@@ -115,7 +115,7 @@ function readAtInit(metafile: Metafile): Set<string> {
   return reached;
 }
 
-const bundles = new Map<string, { packages: Set<string>; atInit: Set<string> }>();
+const bundles = new Map<string, { packages: Set<string>; atInit: Set<string>; inputs: Set<string> }>();
 
 beforeAll(async () => {
   await Promise.all(
@@ -142,6 +142,14 @@ beforeAll(async () => {
       bundles.set(name, {
         packages: packagesIn(Object.keys(metafile.outputs)),
         atInit: packagesIn([...atInit]),
+        // Source files with code in the bundle (a module tree-shaken away is an input of 0 bytes).
+        inputs: new Set(
+          Object.values(metafile.outputs).flatMap((output) =>
+            Object.entries(output.inputs)
+              .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+              .map(([input]) => input),
+          ),
+        ),
       });
     }),
   );
@@ -162,6 +170,16 @@ describe('what each function bundle holds', () => {
       expect(holding).toEqual([...rule.onlyIn].sort());
     },
   );
+
+  it('zod only as zod/mini: no function carries classic zod or a locale', () => {
+    // One classic `import * as z from 'zod'` anywhere in a graph brings all of it (≈ 100 KB read at init).
+    const zodFiles = (name: string, kind: RegExp) =>
+      [...bundles.get(name)!.inputs].filter((input) => kind.test(input)).length > 0;
+    expect(
+      functionNames.filter((name) => zodFiles(name, /node_modules\/zod\/v4\/(?:classic|locales)\//)),
+    ).toEqual([]);
+    expect(functionNames.filter((name) => !zodFiles(name, /node_modules\/zod\/v4\/mini\//))).toEqual([]);
+  });
 
   it.each(rules.filter((rule) => rule.lazy).map((rule) => [rule.what, rule] as const))(
     '%s: loaded only on the paths that use it, never at cold init',
