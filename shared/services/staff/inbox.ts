@@ -6,7 +6,6 @@ import { ownText } from '../../domain/mail-classification.js';
 import { maxMessageLength, requestTypes } from '../../domain/privacy-request.js';
 import { ProblemError } from '../../domain/problem-error.js';
 import { languageOf } from '../../domain/records.js';
-import { parseInbound } from '../mail-intake/parse.js';
 import type { RequestDeps } from '../requests/request-deps.js';
 import { createRequest } from '../requests/workflow.js';
 import { loadProfile } from '../self-service.js';
@@ -47,7 +46,11 @@ async function mailOf(deps: InboxDeps, item: InboxItem) {
   const key = item.s3Objects[0];
   if (!key) return undefined;
   try {
-    return await parseInbound(await deps.rawMail.get(key), '');
+    const raw = await deps.rawMail.get(key);
+    // The MIME parser (postal-mime, entities: ≈ 110 KB) is a chunk of its own, read when staff first open a
+    // mail, not at every cold init of the staff API.
+    const { parseInbound } = await import('../mail-intake/parse.js');
+    return await parseInbound(raw, '');
   } catch (error) {
     if (error instanceof RawMailMissingError) return undefined;
     throw error;
