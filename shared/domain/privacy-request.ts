@@ -123,6 +123,47 @@ export function findLinkTarget(
     .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))[0];
 }
 
+/** Still waiting for its mailed code, and that code can still be used: such a request holds a slot. */
+export function waitsForCode(request: StoredPrivacyRequest, now: Date): boolean {
+  return (
+    request.status === 'awaiting-confirmation' &&
+    (request.confirmBy === undefined || new Date(request.confirmBy) > now)
+  );
+}
+
+/**
+ * Which of the licensee's `policy.requests.maxUnconfirmedPerLicensee` slots a new unconfirmed request may
+ * claim, judged on the slots and the requests as read (slots first): one never claimed, or one whose holder no
+ * longer waits for its code (confirmed, closed, past its deadline), so confirmation and expiry free a slot
+ * without a write of their own. `previous` is the holder the claim is conditioned on. A random free slot,
+ * so parallel requests collide less. Undefined when every slot is held: the cap is reached.
+ */
+export function freeUnconfirmedSlot(
+  slots: readonly { slot: number; holder: string }[],
+  existing: readonly StoredPrivacyRequest[],
+  now: Date,
+  random: () => number = Math.random,
+): { slot: number; previous?: string } | undefined {
+  const waiting = new Set(existing.filter((r) => waitsForCode(r, now)).map((r) => r.requestId));
+  const free: { slot: number; previous?: string }[] = [];
+  for (let slot = 0; slot < policy.requests.maxUnconfirmedPerLicensee; slot++) {
+    const claimed = slots.find((s) => s.slot === slot);
+    if (!claimed) free.push({ slot });
+    else if (!waiting.has(claimed.holder)) free.push({ slot, previous: claimed.holder });
+  }
+  return free[Math.floor(random() * free.length)];
+}
+
+/** The most recent request still waiting for its code: beyond the cap its code is the one mailed again. */
+export function newestWaitingForCode(
+  existing: readonly StoredPrivacyRequest[],
+  now: Date,
+): StoredPrivacyRequest | undefined {
+  return existing
+    .filter((r) => waitsForCode(r, now))
+    .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))[0];
+}
+
 /**
  * Values of the sparse `openRequests` index (partition `openShard`, sort `dueAt`). Staff tools list `OPEN`
  * by deadline; the hygiene job reads `UNCONFIRMED` (reminders, closing) and `RETRY` (finished requests

@@ -196,6 +196,7 @@ export async function convertInboxItem(
     ...(mail ? { message: `${mail.subject}\n\n${ownText(mail.text)}`.slice(0, maxMessageLength) } : {}),
     patientData: item.patientDataWithheld === true,
     verifiedBy: 'none',
+    exemptFromUnconfirmedCap: true,
     actor,
     sourceMessageId: item.itemId,
     s3Objects: item.s3Objects,
