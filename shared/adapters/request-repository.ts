@@ -10,7 +10,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addMonths, epochSeconds, type Clock } from '../domain/dates.js';
 import { policy } from '../domain/policy.js';
 import {
@@ -56,13 +56,13 @@ export const intakeRecordSchema = z.object({
   messageId: z.string(),
   status: z.enum(['processing', 'done']),
   /** What became of the mail (no personal value): e.g. `request`, `quarantined-virus`, `automatic-bounce`. */
-  outcome: z.string().optional(),
-  leaseUntil: z.number().int(),
-  attempts: z.number().int().min(0),
-  licenseeId: z.string().optional(),
-  requestId: z.string().optional(),
-  lastError: z.string().optional(),
-  expiresAt: z.number().int(),
+  outcome: z.optional(z.string()),
+  leaseUntil: z.number().check(z.int()),
+  attempts: z.number().check(z.int(), z.gte(0)),
+  licenseeId: z.optional(z.string()),
+  requestId: z.optional(z.string()),
+  lastError: z.optional(z.string()),
+  expiresAt: z.number().check(z.int()),
 });
 export type IntakeRecord = z.infer<typeof intakeRecordSchema>;
 
