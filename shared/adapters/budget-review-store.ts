@@ -3,7 +3,10 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
   type AttributeValue,
+  type TransactWriteItem,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -93,26 +96,33 @@ export function createBudgetReviewStore(options: {
       return Item ? parse(Item) : undefined;
     },
 
-    /** Writes `review` (version = expectedVersion + 1) unless someone else wrote since; new when expectedVersion is 0. */
-    async save(review: StoredBudgetReview, expectedVersion: number): Promise<void> {
+    /**
+     * Writes `review` (version = expectedVersion + 1) unless someone else wrote since; new when expectedVersion
+     * is 0. With `also` (its audit event, the licensee's mail) all in one transaction: none without the others.
+     */
+    async save(
+      review: StoredBudgetReview,
+      expectedVersion: number,
+      also: TransactWriteItem[] = [],
+    ): Promise<void> {
+      const put = {
+        TableName: tableName,
+        Item: marshall(
+          { ...review, ...keyOf(review.licenseeId, review.reviewId) },
+          { removeUndefinedValues: true },
+        ),
+        ...(expectedVersion === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: 'version = :expected',
+              ExpressionAttributeValues: marshall({ ':expected': expectedVersion }),
+            }),
+      };
       try {
-        await client.send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: marshall(
-              { ...review, ...keyOf(review.licenseeId, review.reviewId) },
-              { removeUndefinedValues: true },
-            ),
-            ...(expectedVersion === 0
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: 'version = :expected',
-                  ExpressionAttributeValues: marshall({ ':expected': expectedVersion }),
-                }),
-          }),
-        );
+        if (also.length === 0) await client.send(new PutItemCommand(put));
+        else await client.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: put }, ...also] }));
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException)
+        if (error instanceof ConditionalCheckFailedException || error instanceof TransactionCanceledException)
           throw new ConcurrentUpdateError('review changed');
         throw error;
       }

@@ -104,22 +104,21 @@ export async function requestBudgetReview(
   const profile = await deps.repo.getProfile(input.licenseeId);
   if (!profile || profile.status !== 'active') throw new ProblemError(404, 'not-found');
   const review = newReview(deps.newId(), input.licenseeId, input.reason, deps.clock());
-  await deps.reviews.save(review, 0);
-  await deps.audit.record({
+  const { data } = await openPii(deps.envelope, profile.licenseeId, profile.pii);
+  const mail = mailsIn(languageOf(profile)).budgetReviewRequested(
+    data.email,
+    data.name,
+    deps.portalUrl,
+    review.answerBy,
+  );
+  const audit = deps.audit.transactItem({
     actor,
     action: 'budget-review.requested',
     licenseeId: review.licenseeId,
     subjectId: review.reviewId,
   });
-  const { data } = await openPii(deps.envelope, profile.licenseeId, profile.pii);
-  await deps.mailer.send(
-    mailsIn(languageOf(profile)).budgetReviewRequested(
-      data.email,
-      data.name,
-      deps.portalUrl,
-      review.answerBy,
-    ),
-  );
+  // The review, its audit event and the licensee's mail in one transaction: no request without its mail.
+  await deps.reviews.save(review, 0, [audit.item, await deps.mailer.outboxItem(mail)]);
   return viewOfReview(review);
 }
 

@@ -12,8 +12,13 @@ import { createRetentionStore } from '../../../shared/adapters/retention-store.j
 import { loadConfig } from '../../../shared/config.js';
 import { addDays } from '../../../shared/domain/dates.js';
 import { policy } from '../../../shared/domain/policy.js';
-import { readBudgetUpload, runBudgetReviewCleanup } from '../../../shared/services/budget-review.js';
+import {
+  readBudgetUpload,
+  requestBudgetReview,
+  runBudgetReviewCleanup,
+} from '../../../shared/services/budget-review.js';
 import { createBudgetReviewDeps } from '../../../shared/wiring/budget-review.js';
+import { createStaffDeps } from '../../../shared/wiring/staff.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
 
@@ -486,5 +491,42 @@ describe('budget-review uploads: presigned, exact, refused as S3 refuses', () =>
       expect(JSON.stringify(refused.body ?? {})).not.toContain('X-Amz');
     }
     expect(await actionsOf(licensee.licenseeId)).not.toContain('staff:budget-review.upload-read-by-staff');
+  });
+});
+
+describe('a budget review request exists only with its mail to the licensee', () => {
+  it('when the outbox write fails there is no review, no audit event and no mail; otherwise exactly one mail', async () => {
+    const licensee = await registerLicensee(api);
+    const config = loadConfig(api.env);
+    const deps = { ...createStaffDeps(config, { count: () => {} }), ...createBudgetReviewDeps(config) };
+    const staff = { kind: 'staff', id: 'budget-review-test' } as const;
+    const input = { licenseeId: licensee.licenseeId, reason: 'Controle begroting 2028, regel 3' };
+    const reviewMails = async () =>
+      (await api.mailsTo(licensee.email)).filter((mail) =>
+        mail.subject.includes('Verzoek om gegevens voor een begroting'),
+      );
+    const reviewsOf = async () =>
+      (await api.call('GET', '/api/me/budget-reviews', { token: licensee.token })).body.reviews;
+
+    // DynamoDB refuses the outbox item inside the transaction (its key is new, so the condition fails).
+    const outboxRefused = {
+      ...deps,
+      mailer: {
+        ...deps.mailer,
+        outboxItem: async (mail: Parameters<typeof deps.mailer.outboxItem>[0]) => {
+          const { Put } = await deps.mailer.outboxItem(mail);
+          return { Put: { ...Put!, ConditionExpression: 'attribute_exists(pk)' } };
+        },
+      },
+    };
+    await expect(requestBudgetReview(outboxRefused, staff, input)).rejects.toThrow();
+    expect(await reviewsOf()).toEqual([]);
+    expect(await actionsOf(licensee.licenseeId)).not.toContain('staff:budget-review.requested');
+    expect(await reviewMails()).toEqual([]);
+
+    const review = await requestBudgetReview(deps, staff, input);
+    expect(await reviewsOf()).toEqual([expect.objectContaining({ reviewId: review.reviewId })]);
+    expect(await actionsOf(licensee.licenseeId)).toContain('staff:budget-review.requested');
+    expect(await reviewMails()).toHaveLength(1);
   });
 });
