@@ -32,6 +32,8 @@ export const requestKeys = {
     pk: keys.licensee(licenseeId),
     sk: `OPENREQUEST#${type}`,
   }),
+  /** Marks that something happened once for the licensee (e.g. one "this was not me" link used; purged with it). */
+  once: (licenseeId: string, key: string) => ({ pk: keys.licensee(licenseeId), sk: `ONCE#${key}` }),
 };
 
 const referencePointerSchema = z.object({ licenseeId: z.string(), requestId: z.string() });
@@ -156,6 +158,17 @@ export function createRequestRepository({
     async openRequestSlot(licenseeId: string, type: PrivacyRequestType): Promise<string | undefined> {
       const found = await getItem(requestKeys.openRequest(licenseeId, type));
       return found ? z.object({ requestId: z.string() }).parse(found.plain).requestId : undefined;
+    },
+
+    /** A transaction item that fails when `key` was already marked for the licensee: makes a write once-only. */
+    onceItem(licenseeId: string, key: string): TransactWriteItem {
+      return {
+        Put: {
+          TableName: tableName,
+          Item: marshall(requestKeys.once(licenseeId, key)),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
     },
 
     /**
