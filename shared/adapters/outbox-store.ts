@@ -10,7 +10,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addDays, addMinutes, epochSeconds, type Clock } from '../domain/dates.js';
 import type { DropReason } from '../domain/sending-policy.js';
 import { tableDefinition } from './table-definition.js';
@@ -39,21 +39,21 @@ export const outboxItemSchema = z.object({
   mailId: z.string(),
   status: z.enum(['pending', 'sending', 'sent', 'dropped']),
   kind: z.enum(kinds),
-  template: z.string().optional(),
-  language: z.enum(['nl', 'en', 'nl+en']).optional(),
-  inResponseTo: z.string().optional(),
+  template: z.optional(z.string()),
+  language: z.optional(z.enum(['nl', 'en', 'nl+en'])),
+  inResponseTo: z.optional(z.string()),
   /** The sealed payload (see `OutboxPayload`), absent once sent or dropped. */
-  sealed: z.array(z.custom<Uint8Array>((value) => value instanceof Uint8Array)).optional(),
+  sealed: z.optional(z.array(z.custom<Uint8Array>((value) => value instanceof Uint8Array))),
   createdAt: z.iso.datetime(),
-  attempts: z.number().int().min(0),
-  leaseUntil: z.number().int(),
+  attempts: z.number().check(z.int(), z.gte(0)),
+  leaseUntil: z.number().check(z.int()),
   /** The recipient's daily budget was spent for this mail (a retry does not spend it again). */
-  budgetCharged: z.boolean().optional(),
-  lastError: z.string().optional(),
-  dropReason: z.string().optional(),
-  sentAt: z.iso.datetime().optional(),
-  sesMessageId: z.string().optional(),
-  expiresAt: z.number().int(),
+  budgetCharged: z.optional(z.boolean()),
+  lastError: z.optional(z.string()),
+  dropReason: z.optional(z.string()),
+  sentAt: z.optional(z.iso.datetime()),
+  sesMessageId: z.optional(z.string()),
+  expiresAt: z.number().check(z.int()),
 });
 export type OutboxItem = z.infer<typeof outboxItemSchema>;
 
@@ -62,9 +62,9 @@ export const outboxPayloadSchema = z.object({
   to: z.string(),
   subject: z.string(),
   text: z.string(),
-  html: z.string().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  thread: z.object({ inReplyTo: z.string(), references: z.array(z.string()).optional() }).optional(),
+  html: z.optional(z.string()),
+  headers: z.optional(z.record(z.string(), z.string())),
+  thread: z.optional(z.object({ inReplyTo: z.string(), references: z.optional(z.array(z.string())) })),
 });
 export type OutboxPayload = z.infer<typeof outboxPayloadSchema>;
 

@@ -1,5 +1,5 @@
 import { electronicFormatIBAN, getCountrySpecifications, isValidIBAN } from 'ibantools';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   legacyMaxAdditionLength,
   maxAdditionLength,
@@ -50,16 +50,16 @@ const typeError = (issue: { input?: unknown }) => (issue.input === undefined ? '
  * text read back from storage is not judged again, so an old profile always reads.
  */
 function text(max: number, { guarded = true }: { guarded?: boolean } = {}) {
-  const base = z
-    .string({ error: typeError })
-    .trim()
-    .normalize('NFC')
-    .min(1, { message: 'required' })
-    .max(max, { message: 'too-long' })
-    .refine((s) => honestText(s), { message: 'invalid-characters', abort: true })
-    .refine((s) => !controlCharacters.test(s), { message: 'invalid-format' });
+  const base = z.string({ error: typeError }).check(
+    z.trim(),
+    z.normalize('NFC'),
+    z.minLength(1, { message: 'required' }),
+    z.maxLength(max, { message: 'too-long' }),
+    z.refine((s) => honestText(s), { message: 'invalid-characters', abort: true }),
+    z.refine((s) => !controlCharacters.test(s), { message: 'invalid-format' }),
+  );
   return guarded
-    ? base.refine((s) => !looksLikePatientData(s, 'name'), { message: 'patient-data-text' })
+    ? base.check(z.refine((s) => !looksLikePatientData(s, 'name'), { message: 'patient-data-text' }))
     : base;
 }
 
@@ -67,21 +67,18 @@ export const nameSchema = /* @__PURE__ */ schema(() => text(120));
 const storedNameSchema = /* @__PURE__ */ schema(() => text(120, { guarded: false }));
 
 export const countrySchema = /* @__PURE__ */ schema(() =>
-  z
-    .string({ error: typeError })
-    .trim()
-    .toUpperCase()
-    .refine((s) => /^[A-Z]{2}$/.test(s) && isCountryCode(s), { message: 'invalid-country' }),
+  z.string({ error: typeError }).check(
+    z.trim(),
+    z.toUpperCase(),
+    z.refine((s) => /^[A-Z]{2}$/.test(s) && isCountryCode(s), { message: 'invalid-country' }),
+  ),
 );
 
 /** An optional part that a form may send empty ("" means none). */
 const optionalPart = (max: number) =>
   z
-    .string({ error: typeError })
-    .trim()
-    .max(max, { message: 'too-long' })
-    .optional()
-    .overwrite((s) => (s === '' ? undefined : s));
+    .optional(z.string({ error: typeError }).check(z.trim(), z.maxLength(max, { message: 'too-long' })))
+    .check(z.overwrite((s) => (s === '' ? undefined : s)));
 
 const addressFieldsOf = (guarded: boolean) =>
   z.strictObject(
@@ -90,18 +87,22 @@ const addressFieldsOf = (guarded: boolean) =>
       /** As written: "12", "12a", "12-2", "12 bis"; split below into number, letter and addition. */
       houseNumber: z
         .string({ error: typeError })
-        .trim()
-        .min(1, { message: 'required' })
-        .max(20, { message: 'invalid-house-number' }),
+        .check(
+          z.trim(),
+          z.minLength(1, { message: 'required' }),
+          z.maxLength(20, { message: 'invalid-house-number' }),
+        ),
       houseLetter: optionalPart(1),
       houseNumberAddition: optionalPart(legacyMaxAdditionLength),
       postcode: z
         .string({ error: typeError })
-        .trim()
-        .min(1, { message: 'required' })
-        .max(16, { message: 'invalid-postcode' }),
+        .check(
+          z.trim(),
+          z.minLength(1, { message: 'required' }),
+          z.maxLength(16, { message: 'invalid-postcode' }),
+        ),
       city: text(80, { guarded }),
-      country: countrySchema.default('NL'),
+      country: z._default(countrySchema, 'NL'),
     },
     { error: typeError },
   );
@@ -119,41 +120,40 @@ function addressSchemaWith(maxAddition: number, guarded: boolean) {
       [address.houseLetter, address.houseNumberAddition].filter(Boolean).join(' '),
       { maxAddition },
     );
-  return (
-    addressFieldsOf(guarded)
-      .superRefine((address, ctx) => {
-        const parts = split(address);
-        if (!parts.ok) {
-          // A too-long addition typed in its own field is reported there; anything else at the number.
-          const path =
-            parts.code === 'house-number-addition-too-long' && address.houseNumberAddition
-              ? 'houseNumberAddition'
-              : 'houseNumber';
-          ctx.addIssue({ code: 'custom', message: parts.code, path: [path] });
-        }
-        if (normalisePostcode(address.postcode, address.country) === undefined) {
-          ctx.addIssue({ code: 'custom', message: postcodeProblem(address.country), path: ['postcode'] });
-        }
-      })
-      // overwrite (not transform) keeps the type, so the export's JSON Schema can still describe it.
-      .overwrite((address) => {
-        const parts = split(address);
-        const normalised = {
-          ...address,
-          postcode: normalisePostcode(address.postcode, address.country) ?? address.postcode,
-        };
-        // No empty key is stored for an absent letter or addition.
-        delete normalised.houseLetter;
-        delete normalised.houseNumberAddition;
-        return parts.ok
-          ? {
-              ...normalised,
-              houseNumber: parts.houseNumber,
-              ...(parts.houseLetter ? { houseLetter: parts.houseLetter } : {}),
-              ...(parts.houseNumberAddition ? { houseNumberAddition: parts.houseNumberAddition } : {}),
-            }
-          : normalised;
-      })
+  return addressFieldsOf(guarded).check(
+    z.superRefine((address, ctx) => {
+      const parts = split(address);
+      if (!parts.ok) {
+        // A too-long addition typed in its own field is reported there; anything else at the number.
+        const path =
+          parts.code === 'house-number-addition-too-long' && address.houseNumberAddition
+            ? 'houseNumberAddition'
+            : 'houseNumber';
+        ctx.addIssue({ code: 'custom', message: parts.code, path: [path] });
+      }
+      if (normalisePostcode(address.postcode, address.country) === undefined) {
+        ctx.addIssue({ code: 'custom', message: postcodeProblem(address.country), path: ['postcode'] });
+      }
+    }),
+    // overwrite (not transform) keeps the type, so the export's JSON Schema can still describe it.
+    z.overwrite((address) => {
+      const parts = split(address);
+      const normalised = {
+        ...address,
+        postcode: normalisePostcode(address.postcode, address.country) ?? address.postcode,
+      };
+      // No empty key is stored for an absent letter or addition.
+      delete normalised.houseLetter;
+      delete normalised.houseNumberAddition;
+      return parts.ok
+        ? {
+            ...normalised,
+            houseNumber: parts.houseNumber,
+            ...(parts.houseLetter ? { houseLetter: parts.houseLetter } : {}),
+            ...(parts.houseNumberAddition ? { houseNumberAddition: parts.houseNumberAddition } : {}),
+          }
+        : normalised;
+    }),
   );
 }
 
@@ -174,24 +174,28 @@ export function normaliseEmail(s: string): string {
 }
 
 export const emailSchema = /* @__PURE__ */ schema(() =>
-  z
-    .string({ error: typeError })
-    .trim()
-    .toLowerCase()
-    .min(1, { message: 'required' })
-    .max(254, { message: 'too-long' })
-    .pipe(z.email({ message: 'invalid-email' })),
+  z.pipe(
+    z
+      .string({ error: typeError })
+      .check(
+        z.trim(),
+        z.toLowerCase(),
+        z.minLength(1, { message: 'required' }),
+        z.maxLength(254, { message: 'too-long' }),
+      ),
+    z.email({ message: 'invalid-email' }),
+  ),
 );
 
 /** Accepts the printed form ("nl91 abna 0417 1643 00"); yields the electronic form ("NL91ABNA0417164300"). */
 export const ibanSchema = /* @__PURE__ */ schema(() =>
-  z
-    .string({ error: typeError })
-    .trim()
-    .min(1, { message: 'required', abort: true })
-    .max(64, { message: 'invalid-iban', abort: true })
-    .refine((s) => isValidIBAN(electronicFormatIBAN(s) ?? ''), { message: 'invalid-iban' })
-    .overwrite((s) => electronicFormatIBAN(s) ?? s),
+  z.string({ error: typeError }).check(
+    z.trim(),
+    z.minLength(1, { message: 'required', abort: true }),
+    z.maxLength(64, { message: 'invalid-iban', abort: true }),
+    z.refine((s) => isValidIBAN(electronicFormatIBAN(s) ?? ''), { message: 'invalid-iban' }),
+    z.overwrite((s) => electronicFormatIBAN(s) ?? s),
+  ),
 );
 
 const fields = {
@@ -215,8 +219,8 @@ export const signupBodySchema = /* @__PURE__ */ schema(() =>
   z.strictObject(
     {
       ...fields,
-      marketingOptOut: z.boolean({ error: typeError }).default(false),
-      language: languageSchema.default('nl'),
+      marketingOptOut: z._default(z.boolean({ error: typeError }), false),
+      language: z._default(languageSchema, 'nl'),
     },
     { error: typeError },
   ),
@@ -227,15 +231,19 @@ export const profilePatchSchema = /* @__PURE__ */ schema(() =>
   z
     .strictObject(
       {
-        name: nameSchema.optional(),
-        address: addressSchema.optional(),
-        email: emailSchema.optional(),
-        iban: ibanSchema.optional(),
-        language: languageSchema.optional(),
+        name: z.optional(nameSchema),
+        address: z.optional(addressSchema),
+        email: z.optional(emailSchema),
+        iban: z.optional(ibanSchema),
+        language: z.optional(languageSchema),
       },
       { error: typeError },
     )
-    .refine((patch) => Object.values(patch).some((value) => value !== undefined), { message: 'empty-patch' }),
+    .check(
+      z.refine((patch) => Object.values(patch).some((value) => value !== undefined), {
+        message: 'empty-patch',
+      }),
+    ),
 );
 
 export const marketingBodySchema = /* @__PURE__ */ schema(() =>
@@ -244,10 +252,7 @@ export const marketingBodySchema = /* @__PURE__ */ schema(() =>
 
 /** A mailed one-time code: six digits. */
 export const codeSchema = /* @__PURE__ */ schema(() =>
-  z
-    .string({ error: typeError })
-    .trim()
-    .regex(/^[0-9]{6}$/, { message: 'invalid-code' }),
+  z.string({ error: typeError }).check(z.trim(), z.regex(/^[0-9]{6}$/, { message: 'invalid-code' })),
 );
 
 export const emailCodeBodySchema = /* @__PURE__ */ schema(() =>
@@ -262,7 +267,7 @@ export const codeBodySchema = /* @__PURE__ */ schema(() =>
 /** The token of a mailed sign-in link (`<licenseeId>.<secret>`); its shape is checked where it is judged. */
 export const signInLinkBodySchema = /* @__PURE__ */ schema(() =>
   z.strictObject(
-    { token: z.string({ error: typeError }).max(100, { message: 'invalid-code' }) },
+    { token: z.string({ error: typeError }).check(z.maxLength(100, { message: 'invalid-code' })) },
     { error: typeError },
   ),
 );

@@ -1,5 +1,5 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { policy } from './policy.js';
 import { addMinutes } from './dates.js';
 import type { CodeMac } from './code-mac.js';
@@ -16,9 +16,9 @@ import type { CodeMac } from './code-mac.js';
 export const oneTimeCodeSchema = z.object({
   codeHash: z.string(),
   expiresAt: z.iso.datetime(),
-  attempts: z.number().int().min(0),
+  attempts: z.number().check(z.int(), z.gte(0)),
   windowStartedAt: z.iso.datetime(),
-  issuedInWindow: z.number().int().min(0),
+  issuedInWindow: z.number().check(z.int(), z.gte(0)),
 });
 export type OneTimeCode = z.infer<typeof oneTimeCodeSchema>;
 
@@ -81,9 +81,9 @@ export async function codeMatches(
  */
 export const addressBudgetSchema = z.object({
   windowStartedAt: z.iso.datetime(),
-  usedInWindow: z.number().int().min(0),
-  expiresAt: z.number().int(),
-  version: z.number().int().min(1),
+  usedInWindow: z.number().check(z.int(), z.gte(0)),
+  expiresAt: z.number().check(z.int()),
+  version: z.number().check(z.int(), z.gte(1)),
 });
 export type AddressBudget = z.infer<typeof addressBudgetSchema>;
 

@@ -88,6 +88,17 @@ export const policy = {
     confirmationReminderHours: 24,
     /** ...and is closed after this; its confirmation code is valid until then. */
     closeUnconfirmedAfterDays: 7,
+    /**
+     * At most this many requests per licensee wait for their mailed code at once (the portal's by-email form
+     * and mail to info@, which anyone can fill in with the licensee's address). Each holds one of this many
+     * slots, claimed by a conditional write in the request's own transaction, so parallel requests never get
+     * more; a slot is free again once its request is confirmed, closed or past its confirmation deadline.
+     * Beyond the cap nothing new is stored and no new code made: the newest waiting request's code is mailed
+     * again, within its hourly code limit and the address's daily mail budget (spent with the code, so a
+     * code is never replaced by one that is not mailed). A signed-in licensee's requests need no code and
+     * are never held by this cap.
+     */
+    maxUnconfirmedPerLicensee: 3,
     /** RFC 3834: at most one automatic reply per sender address within this window. */
     autoReplyWindowHours: 24,
   },

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { requireSetting, type Config } from '../config.js';
 import { ConcurrentUpdateError, ProblemError } from '../domain/problem-error.js';
 import { validateBody } from '../domain/validate.js';
@@ -35,7 +35,11 @@ const defaultMaxBodyBytes = 16 * 1024;
 const correlationIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Parses and validates a body against its boundary schema, or refuses with field errors (400/422). */
-export function bodyOf<T>(schema: z.ZodType<T>, request: HttpRequest, options?: { patientGuard: false }): T {
+export function bodyOf<T>(
+  schema: z.ZodMiniType<T>,
+  request: HttpRequest,
+  options?: { patientGuard: false },
+): T {
   const result = validateBody(schema, request.body, options);
   if (!result.ok)
     throw new ProblemError(

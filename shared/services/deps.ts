@@ -16,6 +16,8 @@ export type BusinessEvent =
   | 'PrivacyRequests'
   | 'PrivacyRequestsConfirmed'
   | 'PrivacyRequestsLinked'
+  /** A request by email or mail refused a new code: the cap of requests waiting for one was reached. */
+  | 'PrivacyRequestsCapped'
   | 'PrivacyRequestStepFailures'
   | 'PrivacyRequestReminders'
   | 'PrivacyRequestsClosedUnconfirmed'

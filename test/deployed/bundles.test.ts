@@ -11,15 +11,12 @@ import { promisify } from 'node:util';
 import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { functionNames } from '../../functions/routes.js';
-import { createRawMailStore, createS3Client } from '../../shared/adapters/raw-mail-store.js';
 import { keys } from '../../shared/adapters/table-definition.js';
 import { loadConfig } from '../../shared/config.js';
-import { rawMailKeyOf } from '../../shared/domain/mail-classification.js';
-import { sesEventFor } from '../../shared/services/mail-intake/ses-event.js';
 import { synthDeployedBundles, type DeployedBundles } from '../support/deployed-bundles.js';
 import { newLicensee, startLocalApi, type LocalApi } from '../support/local-api.js';
-import { lambdaContext } from '../integration/mail/support.js';
-import { verdictsFromHeaders } from '../../local/smtp-server.js';
+import { lambdaContext } from '../support/lambda-context.js';
+import { startMailDelivery } from '../support/mail-delivery.js';
 
 let deployed: DeployedBundles;
 let api: LocalApi;
@@ -140,32 +137,18 @@ describe('smoke: the deployed bundles against the local stack', () => {
   });
 
   it('one mail through intake: a registered sender gets a confirmation code at the address on record (delivered by the mail-sender bundle)', async () => {
-    const config = loadConfig(api.env);
-    const s3 = createS3Client(config);
+    const intake = await startMailDelivery(api.env, { handler: await handlerOf('mail-intake') });
     try {
-      const messageId = `bundle${Date.now()}`;
-      const raw = Buffer.from(
-        `From: <${licensee.email}>\r\nTo: info@zorgsom.nl\r\nSubject: Privacy\r\nMessage-ID: <${messageId}@example.nl>\r\n` +
-          'Content-Type: text/plain; charset=utf-8\r\n\r\nGraag inzage in mijn gegevens.\r\n',
-      );
-      await createRawMailStore({ s3, bucket: config.RAW_MAIL_BUCKET! }).put(rawMailKeyOf(messageId), raw);
+      const raw =
+        `From: <${licensee.email}>\nTo: info@zorgsom.nl\nSubject: Privacy\nMessage-ID: <bundle${Date.now()}@example.nl>\n` +
+        'Content-Type: text/plain; charset=utf-8\n\nGraag inzage in mijn gegevens.\n';
       const before = (await api.mailsTo(licensee.email)).length;
-      const intake = await handlerOf('mail-intake');
-      const result = await intake(
-        sesEventFor({
-          messageId,
-          envelopeSender: licensee.email,
-          recipients: ['info@zorgsom.nl'],
-          verdicts: verdictsFromHeaders(raw),
-        }),
-        lambdaContext('mail-intake'),
-      );
-      expect(result).toMatchObject({ outcomes: ['request-overview'] });
+      expect((await intake.deliver(raw)).outcome).toBe('request-overview');
       const mails = await api.mailsTo(licensee.email);
       expect(mails).toHaveLength(before + 1);
       expect(mails.at(-1)!.text).toMatch(/P-[0-9A-Z]{8}/);
     } finally {
-      s3.destroy();
+      await intake.close();
     }
   });
 

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { inject } from 'vitest';
 import { functionNames, type FunctionName } from '../../functions/routes.js';
 import { startHttpServer } from '../../local/http-server.js';
@@ -15,7 +16,7 @@ import { startLocalLambda } from '../../local/lambda-endpoint.js';
 import { configSchema } from '../../shared/config.js';
 import { originVerifyHeader } from '../../shared/http/origin-verify.js';
 
-const localConfigSchema = configSchema.required({
+const localConfigSchema = z.required(configSchema, {
   DYNAMODB_ENDPOINT: true,
   KMS_ENDPOINT: true,
   SES_ENDPOINT: true,

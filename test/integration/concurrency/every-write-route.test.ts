@@ -17,7 +17,7 @@ import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { routes, staffRoleByRouteKey } from '../../../functions/routes.js';
-import { generalMail, mailIntakeOf } from '../../support/general-mail.js';
+import { generalMail, startMailDelivery, type MailDelivery } from '../../support/mail-delivery.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
 
@@ -56,12 +56,13 @@ interface Case {
 }
 
 let api: LocalApi;
-let deliverMail: ReturnType<typeof mailIntakeOf>;
+let intake: MailDelivery;
 beforeAll(async () => {
   api = await startLocalApi();
-  deliverMail = mailIntakeOf(api);
+  intake = await startMailDelivery(api.env);
 });
 afterAll(async () => {
+  await intake?.close();
   await api?.close();
 });
 
@@ -143,9 +144,8 @@ async function requestOf(licensee: Licensee, type: string, message?: string): Pr
 /** A general mail from `from` in the staff inbox; its reference. */
 async function inboxItemFrom(from: string): Promise<string> {
   const messageId = `<${randomBytes(6).toString('hex')}@example.org>`;
-  expect(await deliverMail(generalMail(from, 'Factuur', 'Waar blijft mijn factuur?', messageId), from)).toBe(
-    'general',
-  );
+  const mail = generalMail(from, 'Factuur', 'Waar blijft mijn factuur?', messageId);
+  expect((await intake.deliver(mail, { envelopeSender: from })).outcome).toBe('general');
   const items = json(await staff('POST /api/admin/inbox/list', {})).items as {
     reference: string;
     sender: string | null;
@@ -766,7 +766,7 @@ const cases: Case[] = [
       return {
         fire: async () => {
           try {
-            const outcome = await deliverMail(mail(), owner.email);
+            const { outcome } = await intake.deliver(mail(), { envelopeSender: owner.email });
             return { status: 200, contentType: 'text/plain', body: outcome };
           } catch (error) {
             // A failed invocation is SES's retry: Lambda's asynchronous invoke would run it again.

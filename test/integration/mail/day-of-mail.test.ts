@@ -1,6 +1,5 @@
 import { readdir } from 'node:fs/promises';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RawMailMissingError } from '../../../shared/adapters/raw-mail-store.js';
 import { loadConfig } from '../../../shared/config.js';
@@ -10,7 +9,7 @@ import { openMessage } from '../../../shared/services/requests/workflow.js';
 import { createMailIntakeDeps } from '../../../shared/wiring/requests.js';
 import { captureOutput } from '../../support/captured-output.js';
 import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
-import { startSmtpIntake } from './support.js';
+import { startMailDelivery, type MailDelivery } from '../../support/mail-delivery.js';
 
 /**
  * Issue 10's day of ordinary mail from one licensee, in order, over the real SMTP intake of the local stack
@@ -22,19 +21,19 @@ import { startSmtpIntake } from './support.js';
  * is linked, and nothing of the BSN is kept anywhere.
  */
 let api: LocalApi;
-let smtp: Awaited<ReturnType<typeof startSmtpIntake>>;
+let intake: MailDelivery;
 let deps: MailIntakeDeps;
 let captured: string[] = [];
 
 beforeAll(async () => {
   api = await startLocalApi({ POWERTOOLS_LOG_LEVEL: 'INFO' });
-  smtp = await startSmtpIntake(api);
+  intake = await startMailDelivery(api.env, { smtp: true });
   deps = createMailIntakeDeps(loadConfig(api.env), { count: () => {} });
   captured = captureOutput();
 });
 afterAll(async () => {
   vi.restoreAllMocks();
-  await smtp?.close();
+  await intake?.close();
   await api?.close();
 });
 
@@ -42,16 +41,7 @@ const bsn = '123456782';
 const crlf = (lines: string[]) => lines.join('\r\n') + '\r\n';
 
 /** Sends raw MIME over SMTP; resolves once intake handled it (the SMTP reply waits for the handler). */
-async function send(envelopeFrom: string, raw: string): Promise<void> {
-  const transport = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: smtp.port,
-    secure: false,
-    ignoreTLS: true,
-  });
-  await transport.sendMail({ envelope: { from: envelopeFrom, to: ['info@zorgsom.nl'] }, raw });
-  transport.close();
-}
+const send = (envelopeSender: string, raw: string) => intake.deliver(raw, { envelopeSender });
 
 const referenceOf = (text: string | undefined) => /\b(P-[0-9A-Z]{8})\b/.exec(text ?? '')?.[1];
 const linkOf = (text: string | undefined) =>
@@ -306,6 +296,6 @@ describe('a day of mail from one licensee', () => {
     for (const mail of replies) expect(`${mail.subject}\n${mail.text}`).not.toMatch(/123\s?456\s?782/);
     expect(captured.join('')).not.toMatch(/123\s?456\s?782/);
     // No mail needed a retry or went to the dead letters.
-    expect(await readdir(smtp.deadLetters)).toEqual([]);
+    expect(await readdir(intake.smtp!.deadLetters)).toEqual([]);
   });
 });

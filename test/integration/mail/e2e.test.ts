@@ -1,7 +1,6 @@
-import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
-import { startSmtpIntake } from './support.js';
+import { startMailDelivery, type MailDelivery } from '../../support/mail-delivery.js';
 import { captureOutput } from '../../support/captured-output.js';
 
 /**
@@ -10,13 +9,13 @@ import { captureOutput } from '../../support/captured-output.js';
  * the effect (opt-out applied, overview available) and the final mail. Logs are captured throughout.
  */
 let api: LocalApi;
-let smtp: Awaited<ReturnType<typeof startSmtpIntake>>;
+let smtp: MailDelivery;
 let captured: string[] = [];
 
 beforeAll(async () => {
   // Logs on (the global setup quiets them): this file checks what they carry.
   api = await startLocalApi({ POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' });
-  smtp = await startSmtpIntake(api);
+  smtp = await startMailDelivery(api.env, { smtp: true });
   captured = captureOutput();
 });
 afterAll(async () => {
@@ -25,8 +24,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-const transport = () =>
-  nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
 const codeOf = (text: string | undefined) => /code (\d{6})/.exec(text ?? '')?.[1] ?? '';
 const linkOf = (text: string | undefined) =>
   /confirm-request\.html#(P-[0-9A-Z]{8})\.(\d{6})/.exec(text ?? '');
@@ -48,7 +45,7 @@ describe('end to end on the local stack', () => {
     const { email, name, token } = await activeLicensee();
     secrets.push(email, name);
     // DMARC fails (e.g. a forwarding provider): the opt-out waits for the code sent to the address on record.
-    await transport().sendMail({
+    await smtp.deliver({
       from: `"${name}" <${email}>`,
       to: 'info@zorgsom.nl',
       subject: 'Afmelden nieuwsbrief',
@@ -81,7 +78,7 @@ describe('end to end on the local stack', () => {
   it('SMTP in → confirm → the overview is available in the portal, and the mail says so without personal data', async () => {
     const { email, name, token } = await activeLicensee();
     secrets.push(email, name);
-    await transport().sendMail({
+    await smtp.deliver({
       from: email,
       to: 'info@zorgsom.nl',
       subject: 'Re: Privacy',

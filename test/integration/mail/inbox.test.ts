@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generalMail, mailIntakeOf } from '../../support/general-mail.js';
+import { generalMail, startMailDelivery, type MailDelivery } from '../../support/mail-delivery.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
 
@@ -9,13 +9,16 @@ import { startLocalApi, type LocalApi } from '../../support/local-api.js';
  * turned into a privacy request that the licensee confirms with a mailed code.
  */
 let api: LocalApi;
-let deliver: (raw: string, envelopeSender: string) => Promise<string>;
+let intake: MailDelivery;
+const deliver = async (raw: string, envelopeSender: string) =>
+  (await intake.deliver(raw, { envelopeSender })).outcome;
 
 beforeAll(async () => {
   api = await startLocalApi();
-  deliver = mailIntakeOf(api);
+  intake = await startMailDelivery(api.env);
 });
 afterAll(async () => {
+  await intake?.close();
   await api?.close();
 });
 

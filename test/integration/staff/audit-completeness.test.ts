@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffRoleByRouteKey, staffRoutes } from '../../../functions/routes.js';
 import { staffRoles, type StaffRole } from '../../../shared/domain/staff-roles.js';
-import { generalMail, mailIntakeOf } from '../../support/general-mail.js';
+import { generalMail, startMailDelivery } from '../../support/mail-delivery.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
 
@@ -68,11 +68,10 @@ beforeAll(async () => {
   world.deletion = await createRequest(leaving, 'deletion');
   world.ending = await registerLicensee(api);
   world.reviewer = await registerLicensee(api);
-  const deliver = mailIntakeOf(api);
+  const intake = await startMailDelivery(api.env);
   const inboxReference = async (from: string, subject: string, messageId: string) => {
-    expect(await deliver(generalMail(from, subject, 'Waar blijft mijn factuur?', messageId), from)).toBe(
-      'general',
-    );
+    const mail = generalMail(from, subject, 'Waar blijft mijn factuur?', messageId);
+    expect((await intake.deliver(mail, { envelopeSender: from })).outcome).toBe('general');
     const listed = await api.staff('POST', '/api/admin/inbox/list', {}, 'handler');
     const items = listed.body.items as { reference: string; sender: string | null }[];
     return items.find((item) => item.sender === from)!.reference;
@@ -80,6 +79,7 @@ beforeAll(async () => {
   const stranger = `onbekend.${Date.now().toString(36)}@example.org`;
   world.strangersMail = await inboxReference(stranger, 'Factuur', '<audit-f1@example.org>');
   world.ownersMail = await inboxReference(world.owner.email, 'Factuur', '<audit-f2@example.nl>');
+  await intake.close();
 });
 afterAll(async () => {
   await api?.close();
