@@ -12,6 +12,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
 import { addDays, addMinutes, epochSeconds, type Clock } from '../domain/dates.js';
+import { policy } from '../domain/policy.js';
 import type { DropReason } from '../domain/sending-policy.js';
 import { tableDefinition } from './table-definition.js';
 
@@ -26,6 +27,11 @@ import { tableDefinition } from './table-definition.js';
 export const outboxKeys = {
   mail: (mailId: string) => ({ pk: `OUTBOX#${mailId}`, sk: 'MAIL' }),
   budget: (recipientIndex: string, day: string) => ({ pk: `MAILBUDGET#${recipientIndex}`, sk: day }),
+  /** The address owner's reserve of sign-in codes for the day (policy.signIn.ownerReserveCodesPerDay). */
+  ownerReserve: (recipientIndex: string, day: string) => ({
+    pk: `MAILBUDGET#${recipientIndex}`,
+    sk: `OWNER#${day}`,
+  }),
   suppression: (recipientIndex: string) => ({ pk: `SUPPRESSED#${recipientIndex}`, sk: 'SUPPRESSED' }),
   autoReply: (recipientIndex: string) => ({ pk: `AUTOREPLY#${recipientIndex}`, sk: 'AUTOREPLY' }),
 };
@@ -86,6 +92,7 @@ export function createOutboxStore({
   return {
     /** A new pending mail; the condition makes the idempotency key hold (a second write is refused). */
     budgetSpendWrite,
+    ownerReserveSpendWrite,
 
     newItemWrite(item: OutboxItem): TransactWriteItem {
       return {
@@ -305,16 +312,28 @@ export function createOutboxStore({
    * One unit of a recipient's day budget, only while units are left: in the sender's claim, or in the
    * producer's own transaction when the state it writes must not exist without its mail (a sign-in code).
    */
+  /** One unit of the owner's reserve for the day, as one conditional write of the caller's transaction. */
+  function ownerReserveSpendWrite(reserve: { recipientIndex: string; day: string }): TransactWriteItem {
+    return spendWrite(
+      outboxKeys.ownerReserve(reserve.recipientIndex, reserve.day),
+      policy.signIn.ownerReserveCodesPerDay,
+    );
+  }
+
   function budgetSpendWrite(budget: { recipientIndex: string; day: string; max: number }): TransactWriteItem {
+    return spendWrite(outboxKeys.budget(budget.recipientIndex, budget.day), budget.max);
+  }
+
+  function spendWrite(itemKey: { pk: string; sk: string }, max: number): TransactWriteItem {
     return {
       Update: {
         TableName: tableName,
-        Key: marshall(outboxKeys.budget(budget.recipientIndex, budget.day)),
+        Key: marshall(itemKey),
         UpdateExpression: 'ADD sent :one SET expiresAt = :expires',
         ConditionExpression: 'attribute_not_exists(sent) OR sent < :max',
         ExpressionAttributeValues: marshall({
           ':one': 1,
-          ':max': budget.max,
+          ':max': max,
           ':expires': epochSeconds(addDays(clock(), 2)),
         }),
       },

@@ -29,16 +29,22 @@ export const codeRateWindowMinutes = 60;
 export type IssueResult =
   { issued: true; code: string; state: OneTimeCode } | { issued: false; reason: 'rate-limited' };
 
-/** A fresh code, unless `policy.signIn.maxCodesPerHour` were already issued in the current window. */
+/**
+ * A fresh code, unless `policy.signIn.maxCodesPerHour` were already issued in the current window.
+ * `beyondHourlyLimit`: a sign-in code paid from the owner's reserve (its own per-day limit, spent in the same
+ * transaction), issued whatever the window says and counted in it like any other.
+ */
 export async function issueCode(
   mac: CodeMac,
   previous: OneTimeCode | undefined,
   salt: string,
   now: Date,
+  { beyondHourlyLimit = false }: { beyondHourlyLimit?: boolean } = {},
 ): Promise<IssueResult> {
   const windowOpen = previous && addMinutes(new Date(previous.windowStartedAt), codeRateWindowMinutes) > now;
   const issuedInWindow = windowOpen ? previous.issuedInWindow : 0;
-  if (issuedInWindow >= policy.signIn.maxCodesPerHour) return { issued: false, reason: 'rate-limited' };
+  if (issuedInWindow >= policy.signIn.maxCodesPerHour && !beyondHourlyLimit)
+    return { issued: false, reason: 'rate-limited' };
   const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
   return {
     issued: true,

@@ -107,7 +107,8 @@ export const policy = {
     /**
      * Per recipient address, per calendar day (Europe/Amsterdam): at most this many system mails (codes,
      * acknowledgements, notices, reminders). Staff answers, staff digests and marketing do not count. Spent by
-     * one conditional write before SES is called, so parallel triggers never get more.
+     * one conditional write before SES is called, so parallel triggers never get more. Beside it: the owner's
+     * reserve of sign-in codes (`signIn.ownerReserveCodesPerDay`), which only the owner's own browser can ask for.
      */
     maxSystemMailsPerRecipientPerDay: 10,
     /** An undelivered outbox item (a mail) is kept this long, encrypted, then TTL removes it. */
@@ -247,6 +248,16 @@ export const policy = {
      * nobody can lock the owner out by asking for the owner's codes or guessing at them.
      */
     linkValidMinutes: 60,
+    /**
+     * Owner protection ("device cookies", OWASP): a successful sign-in sets a cookie in that browser (a random
+     * id and a KMS HMAC over it and the address's blind index: nothing personal, unforgeable). A code request
+     * carrying a valid one for that address draws from a small reserve of its own once the address's common
+     * code budget (`maxCodesPerHour`, the day's mail budget) is spent, so a stranger who spends that budget
+     * cannot keep the owner out. The answer is the same with or without the cookie.
+     */
+    deviceCookieDays: 90,
+    /** Codes a day (Europe/Amsterdam) from the owner's reserve, one conditional write each, all devices together. */
+    ownerReserveCodesPerDay: 5,
     /** The "this was not me" link in the notice to the previous address after an email change. */
     notMeLinkDays: 30,
   },

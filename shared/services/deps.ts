@@ -7,6 +7,8 @@ export type BusinessEvent =
   | 'SignupsConfirmed'
   | 'SignupCodesResent'
   | 'SignInCodesSent'
+  /** A sign-in code paid from the owner's reserve (a device cookie, the common budget spent). */
+  | 'SignInCodesFromReserve'
   | 'SignIns'
   | 'FailedCodes'
   | 'CodesRateLimited'

@@ -97,7 +97,7 @@ export async function startLocalApi(
   async function call(
     method: string,
     path: string,
-    options: { body?: unknown; token?: string; rawBody?: string; contentType?: string } = {},
+    options: { body?: unknown; token?: string; rawBody?: string; contentType?: string; cookie?: string } = {},
   ) {
     const response = await fetch(`${server.url}${path}`, {
       method,
@@ -105,6 +105,8 @@ export async function startLocalApi(
         ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(options.contentType ? { 'content-type': options.contentType } : {}),
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        // A browser's Cookie header (name=value pairs), as the local server hands it on in `cookies`.
+        ...(options.cookie ? { cookie: options.cookie } : {}),
       },
       body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
     });
