@@ -74,13 +74,26 @@ export const countrySchema = /* @__PURE__ */ schema(() =>
   ),
 );
 
+/**
+ * A country as stored: checked against ibantools' list when it was typed, read back by its shape only, so a
+ * stored profile reads whatever a later list says, and a function that only reads profiles carries no ibantools.
+ */
+const storedCountrySchema = /* @__PURE__ */ schema(() =>
+  z.string({ error: typeError }).check(
+    z.trim(),
+    z.toUpperCase(),
+    z.refine((s) => /^[A-Z]{2}$/.test(s), { message: 'invalid-country' }),
+  ),
+);
+
 /** An optional part that a form may send empty ("" means none). */
 const optionalPart = (max: number) =>
   z
     .optional(z.string({ error: typeError }).check(z.trim(), z.maxLength(max, { message: 'too-long' })))
     .check(z.overwrite((s) => (s === '' ? undefined : s)));
 
-const addressFieldsOf = (guarded: boolean) =>
+/** `country` is a parameter, not chosen by `guarded` in here, so a bundle without typed addresses drops ibantools. */
+const addressFieldsOf = (guarded: boolean, country: typeof storedCountrySchema) =>
   z.strictObject(
     {
       street: text(100, { guarded }),
@@ -102,7 +115,7 @@ const addressFieldsOf = (guarded: boolean) =>
           z.maxLength(16, { message: 'invalid-postcode' }),
         ),
       city: text(80, { guarded }),
-      country: z._default(countrySchema, 'NL'),
+      country: z._default(country, 'NL'),
     },
     { error: typeError },
   );
@@ -113,14 +126,14 @@ type AddressFields = z.infer<ReturnType<typeof addressFieldsOf>>;
  * "12 bis" houseNumber 12 and houseNumberAddition BIS; the postcode is checked and normalised for the country
  * ("1234ab" → "1234 AB" in NL, "B-1000" → "1000" in BE). A field error names the field that was typed.
  */
-function addressSchemaWith(maxAddition: number, guarded: boolean) {
+function addressSchemaWith(maxAddition: number, guarded: boolean, country: typeof storedCountrySchema) {
   const split = (address: AddressFields) =>
     parseHouseNumber(
       address.houseNumber,
       [address.houseLetter, address.houseNumberAddition].filter(Boolean).join(' '),
       { maxAddition },
     );
-  return addressFieldsOf(guarded).check(
+  return addressFieldsOf(guarded, country).check(
     z.superRefine((address, ctx) => {
       const parts = split(address);
       if (!parts.ok) {
@@ -158,14 +171,16 @@ function addressSchemaWith(maxAddition: number, guarded: boolean) {
 }
 
 /** What a form or API client sends: the BAG limits apply. */
-export const addressSchema = /* @__PURE__ */ schema(() => addressSchemaWith(maxAdditionLength, true));
+export const addressSchema = /* @__PURE__ */ schema(() =>
+  addressSchemaWith(maxAdditionLength, true, countrySchema),
+);
 
 /**
  * What is read back from storage. Profiles stored before the BAG split hold a digits-only number and an
  * addition of up to ten characters ("2-hoog"): they still read, and come out split the same way.
  */
 export const storedAddressSchema = /* @__PURE__ */ schema(() =>
-  addressSchemaWith(legacyMaxAdditionLength, false),
+  addressSchemaWith(legacyMaxAdditionLength, false, storedCountrySchema),
 );
 
 /** Email addresses are compared and stored trimmed and lowercased as a whole. */
@@ -198,6 +213,22 @@ export const ibanSchema = /* @__PURE__ */ schema(() =>
   ),
 );
 
+/**
+ * An IBAN as stored: its checksum and country format were checked when it was typed (electronic form); read
+ * back by its shape only, like the stored name and address, so a profile still reads if ibantools' country
+ * tables change, and a function that only reads profiles carries no ibantools.
+ */
+const storedIbanSchema = /* @__PURE__ */ schema(() =>
+  z.string({ error: typeError }).check(
+    z.trim(),
+    z.minLength(1, { message: 'required', abort: true }),
+    z.maxLength(64, { message: 'invalid-iban', abort: true }),
+    // The electronic form, as ibantools' electronicFormatIBAN writes it.
+    z.overwrite((s) => s.replace(/[- ]/g, '').toUpperCase()),
+    z.refine((s) => /^[A-Z]{2}[0-9]{2}[A-Z0-9]+$/.test(s), { message: 'invalid-iban' }),
+  ),
+);
+
 const fields = {
   name: nameSchema,
   address: addressSchema,
@@ -207,7 +238,11 @@ const fields = {
 
 /** Exactly what is encrypted and stored about a licensee, nothing more (older stored shapes still read). */
 export const personalDataSchema = /* @__PURE__ */ schema(() =>
-  z.strictObject({ ...fields, name: storedNameSchema, address: storedAddressSchema }, { error: typeError }),
+  z.strictObject(
+    // Listed one by one, not spread from `fields`: a spread would keep the typed-input schemas in every bundle.
+    { name: storedNameSchema, address: storedAddressSchema, email: emailSchema, iban: storedIbanSchema },
+    { error: typeError },
+  ),
 );
 
 /** The language of the licensee's mails: the portal's language at signup, changeable on the profile page. */

@@ -55,18 +55,10 @@ const rules: Rule[] = [
     onlyIn: [],
   },
   {
-    // Opening a stored profile checks its IBAN (personalDataSchema), so do signup and profile changes.
+    // Only typed input is checked against ibantools: a stored profile's IBAN and country are read by shape.
     what: 'ibantools (IBAN and country checks)',
     packages: /^ibantools$/,
-    onlyIn: [
-      'admin',
-      'job-runner',
-      'licensee-signup',
-      'mail-intake',
-      'privacy-requests',
-      'request-hygiene',
-      'self-service',
-    ],
+    onlyIn: ['licensee-signup', 'self-service'],
   },
   {
     what: 'postal-mime and entities (inbound MIME)',
