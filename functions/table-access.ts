@@ -183,8 +183,8 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
     items: { licensee: ['GetItem', 'Query', 'PutItem'], audit: ['PutItem'] },
     indexes: [],
   },
-  // Requests by web form: by session or by email (a reference), confirmed by
-  // reference and code; the workflow's steps (opt-out on the profile) and their audit events; "this was not
+  // Requests by web form: by session or by email (a reference; a slot of the cap on unconfirmed requests in the
+  // licensee's partition), confirmed by reference and code; the workflow's steps (opt-out on the profile) and their audit events; "this was not
   // me" ends every session of the licensee.
   'privacy-requests': {
     items: {
@@ -193,6 +193,8 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
       reference: ['GetItem', 'PutItem'],
       audit: ['PutItem'],
       outbox: ['PutItem'],
+      // A waiting request's code mailed again spends its unit of the day budget with the new code.
+      mailBudget: ['UpdateItem'],
     },
     indexes: [],
   },
@@ -208,6 +210,8 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
       reference: ['PutItem'],
       audit: ['PutItem'],
       outbox: ['PutItem'],
+      // Beyond the cap of unconfirmed requests: the newest one's code again, its budget unit spent with it.
+      mailBudget: ['UpdateItem'],
     },
     indexes: [],
   },

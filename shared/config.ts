@@ -1,41 +1,41 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { minimumOriginSecretLength } from './http/origin-verify.js';
 
 /** Environment of every function, read once per container. Endpoints are set only by the local stack. */
 export const configSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-  DATA_KEY_ID: z.string().min(1),
-  HMAC_KEY_ID: z.string().min(1),
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  DATA_KEY_ID: z.string().check(z.minLength(1)),
+  HMAC_KEY_ID: z.string().check(z.minLength(1)),
   /** The outbox key: every mail-sending function may Encrypt with it, only the mail-sender may Decrypt. */
-  OUTBOX_KEY_ID: z.string().min(1),
+  OUTBOX_KEY_ID: z.string().check(z.minLength(1)),
   /** Mail-sender only: the SES configuration set (bounce and complaint events feed the suppression list). */
-  MAIL_CONFIGURATION_SET: z.string().min(1).optional(),
+  MAIL_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
   MAIL_FROM: z.email(),
   PORTAL_URL: z.url(),
-  AWS_REGION: z.string().min(1).default('eu-west-1'),
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  KMS_ENDPOINT: z.url().optional(),
-  SES_ENDPOINT: z.url().optional(),
-  S3_ENDPOINT: z.url().optional(),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'eu-west-1'),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  KMS_ENDPOINT: z.optional(z.url()),
+  SES_ENDPOINT: z.optional(z.url()),
+  S3_ENDPOINT: z.optional(z.url()),
   /** Deadline watch only: where staff are told about requests near their deadline. */
-  STAFF_MAILBOX: z.email().optional(),
+  STAFF_MAILBOX: z.optional(z.email()),
   /** Budget reviews only: the key and bucket that keep patient data apart from licensee data. */
-  BUDGET_KEY_ID: z.string().min(1).optional(),
-  BUDGET_REVIEW_BUCKET: z.string().min(1).optional(),
+  BUDGET_KEY_ID: z.optional(z.string().check(z.minLength(1))),
+  BUDGET_REVIEW_BUCKET: z.optional(z.string().check(z.minLength(1))),
   /** Mail intake only: the bucket SES's S3 action writes raw inbound mail to. */
-  RAW_MAIL_BUCKET: z.string().min(1).optional(),
+  RAW_MAIL_BUCKET: z.optional(z.string().check(z.minLength(1))),
   /** Staff routes only: whose access tokens are accepted (Cognito user pool, or the local staff-idp). */
-  STAFF_ISSUER: z.url().optional(),
+  STAFF_ISSUER: z.optional(z.url()),
   /** Comma-separated app client ids whose tokens are accepted (console, CLI). */
-  STAFF_CLIENT_IDS: z.string().min(1).optional(),
+  STAFF_CLIENT_IDS: z.optional(z.string().check(z.minLength(1))),
   /** Default `<STAFF_ISSUER>/.well-known/jwks.json`. */
-  STAFF_JWKS_URL: z.url().optional(),
+  STAFF_JWKS_URL: z.optional(z.url()),
   /** Staff functions that start jobs: the job runner's function name (locally `job-runner`). */
-  JOB_RUNNER_FUNCTION: z.string().min(1).optional(),
+  JOB_RUNNER_FUNCTION: z.optional(z.string().check(z.minLength(1))),
   /** HTTP functions only: the secret of CloudFront's origin header (shared/http/origin-verify.ts). */
-  ORIGIN_VERIFY_SECRET: z.string().min(minimumOriginSecretLength).optional(),
+  ORIGIN_VERIFY_SECRET: z.optional(z.string().check(z.minLength(minimumOriginSecretLength))),
   /** Local stack only: the endpoint that takes Lambda Invoke calls and runs the function in-process. */
-  LAMBDA_ENDPOINT: z.url().optional(),
+  LAMBDA_ENDPOINT: z.optional(z.url()),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { loadConfig } from '../../shared/config.js';
 import { processingRegister } from '../../shared/domain/processing-register.js';
 import { ulidSchema } from '../../shared/domain/ids.js';
@@ -107,7 +107,7 @@ const auditQuerySchema = z.union([
   z.strictObject({ licenseeId: licenseeIdSchema }),
   z.strictObject({ since: z.iso.date({ message: 'invalid-format' }) }),
 ]);
-const holdBodySchema = placeHoldInputSchema.extend({ licenseeId: licenseeIdSchema });
+const holdBodySchema = z.extend(placeHoldInputSchema, { licenseeId: licenseeIdSchema });
 const reviewBodySchema = z.strictObject({ licenseeId: licenseeIdSchema, reviewId: ulidSchema });
 const marketingSendSchema = z.strictObject({
   template: z.enum(marketingTemplateIds, { message: 'invalid-format' }),

@@ -4,7 +4,14 @@ import {
   emailCodeBodySchema,
   signInLinkBodySchema,
 } from '../../shared/domain/licensee.js';
-import { bodyOf, httpFunction, httpOptionsFrom, type RouteHandler } from '../../shared/http/http-function.js';
+import {
+  bodyOf,
+  httpFunction,
+  httpOptionsFrom,
+  type HttpResult,
+  type RouteHandler,
+} from '../../shared/http/http-function.js';
+import { deviceCookieName } from '../../shared/domain/device-cookie.js';
 import { createObservability } from '../../shared/observability.js';
 import {
   requestSignInCode,
@@ -13,23 +20,27 @@ import {
   signInWithLink,
   signOut,
   type SessionDeps,
+  type SignedIn,
 } from '../../shared/services/session.js';
 import { createBaseDeps } from '../../shared/wiring/base.js';
 
+/** The session in the body (the portal keeps it per tab); the device cookie only as HttpOnly cookie. */
+function signedIn({ deviceCookie, ...grant }: SignedIn): HttpResult {
+  return { status: 200, body: grant, cookies: [deviceCookie] };
+}
+
 export function createRoutes(deps: SessionDeps): Record<string, RouteHandler> {
   return {
+    // The same answer with or without the device cookie; only the owner's own browser may draw on the reserve.
     'POST /api/sign-in/code': async (request) => {
-      await requestSignInCode(deps, bodyOf(emailCodeBodySchema, request).email);
+      const { email } = bodyOf(emailCodeBodySchema, request);
+      await requestSignInCode(deps, email, request.cookies[deviceCookieName]);
       return { status: 202, body: { status: 'code-sent-if-registered' } };
     },
-    'POST /api/sign-in': async (request) => ({
-      status: 200,
-      body: await signIn(deps, bodyOf(emailAndCodeBodySchema, request)),
-    }),
-    'POST /api/sign-in/link': async (request) => ({
-      status: 200,
-      body: await signInWithLink(deps, bodyOf(signInLinkBodySchema, request).token),
-    }),
+    'POST /api/sign-in': async (request) =>
+      signedIn(await signIn(deps, bodyOf(emailAndCodeBodySchema, request))),
+    'POST /api/sign-in/link': async (request) =>
+      signedIn(await signInWithLink(deps, bodyOf(signInLinkBodySchema, request).token)),
     'POST /api/sign-out': async (request) => {
       await requireLicensee(deps, request.bearerToken);
       await signOut(deps, request.bearerToken ?? '');

@@ -8,7 +8,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { epochSeconds, type Clock } from '../domain/dates.js';
 import { openShards } from '../domain/privacy-request.js';
 import { ConcurrentUpdateError } from './licensee-repository.js';
@@ -35,20 +35,20 @@ const listedStatuses: readonly string[] = ['open', 'answered'];
 export const inboxItemSchema = z.object({
   itemId: z.string(),
   reference: z.string(),
-  licenseeId: z.string().optional(),
+  licenseeId: z.optional(z.string()),
   status: z.enum(inboxStatuses),
   receivedAt: z.iso.datetime(),
   dueAt: z.iso.datetime(),
   s3Objects: z.array(z.string()),
-  patientDataWithheld: z.boolean().optional(),
-  expiresAt: z.number().int().optional(),
+  patientDataWithheld: z.optional(z.boolean()),
+  expiresAt: z.optional(z.number().check(z.int())),
   /** Absent on items written before versions; read as 0. */
-  version: z.number().int().min(0).default(0),
-  answers: z.number().int().min(0).optional(),
-  lastAnsweredAt: z.iso.datetime().optional(),
-  handledAt: z.iso.datetime().optional(),
+  version: z._default(z.number().check(z.int(), z.gte(0)), 0),
+  answers: z.optional(z.number().check(z.int(), z.gte(0))),
+  lastAnsweredAt: z.optional(z.iso.datetime()),
+  handledAt: z.optional(z.iso.datetime()),
   /** The privacy request staff turned it into. */
-  convertedTo: z.string().optional(),
+  convertedTo: z.optional(z.string()),
 });
 export type InboxItem = z.infer<typeof inboxItemSchema>;
 

@@ -11,7 +11,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { keys } from './table-definition.js';
 import { epochSeconds, type Clock } from '../domain/dates.js';
 import { ConcurrentUpdateError } from '../domain/problem-error.js';
@@ -80,12 +80,12 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
   const alive = (item: Record<string, unknown>) =>
     typeof item.expiresAt !== 'number' || item.expiresAt > epochSeconds(clock());
 
-  function parse<S extends z.ZodType>(schema: S, item: Record<string, AttributeValue>): z.infer<S> {
+  function parse<S extends z.ZodMiniType>(schema: S, item: Record<string, AttributeValue>): z.infer<S> {
     const { pk: _pk, sk: _sk, purgeShard: _ps, audienceShard: _as, ...record } = unmarshall(item);
     return schema.parse(record);
   }
 
-  async function get<S extends z.ZodType>(schema: S, key: Key): Promise<z.infer<S> | undefined> {
+  async function get<S extends z.ZodMiniType>(schema: S, key: Key): Promise<z.infer<S> | undefined> {
     const { Item } = await client.send(
       new GetItemCommand({ TableName: tableName, Key: marshall(key), ConsistentRead: true }),
     );
@@ -93,7 +93,7 @@ export function createLicenseeRepository({ client, tableName, clock }: LicenseeR
     return parse(schema, Item);
   }
 
-  async function queryPrefix<S extends z.ZodType>(
+  async function queryPrefix<S extends z.ZodMiniType>(
     schema: S,
     pk: string,
     prefix: string,

@@ -66,14 +66,13 @@ export function createOutboxMailer({
       await outbox.putWrite(Put!);
     },
     outboxItem: (mail) => itemOf(mail),
-    async budgetedOutboxItems(mail, recipientIndex) {
+    async budgetedOutboxItems(mail, recipientIndex, budget = 'day') {
+      const day = budgetDayOf(clock());
       return [
         await itemOf(mail, true),
-        outbox.budgetSpendWrite({
-          recipientIndex,
-          day: budgetDayOf(clock()),
-          max: sendingLimits.perRecipientPerDay,
-        }),
+        budget === 'day'
+          ? outbox.budgetSpendWrite({ recipientIndex, day, max: sendingLimits.perRecipientPerDay })
+          : outbox.ownerReserveSpendWrite({ recipientIndex, day }),
       ];
     },
   };

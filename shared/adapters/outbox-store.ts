@@ -10,8 +10,9 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addDays, addMinutes, epochSeconds, type Clock } from '../domain/dates.js';
+import { policy } from '../domain/policy.js';
 import type { DropReason } from '../domain/sending-policy.js';
 import { tableDefinition } from './table-definition.js';
 
@@ -26,6 +27,11 @@ import { tableDefinition } from './table-definition.js';
 export const outboxKeys = {
   mail: (mailId: string) => ({ pk: `OUTBOX#${mailId}`, sk: 'MAIL' }),
   budget: (recipientIndex: string, day: string) => ({ pk: `MAILBUDGET#${recipientIndex}`, sk: day }),
+  /** The address owner's reserve of sign-in codes for the day (policy.signIn.ownerReserveCodesPerDay). */
+  ownerReserve: (recipientIndex: string, day: string) => ({
+    pk: `MAILBUDGET#${recipientIndex}`,
+    sk: `OWNER#${day}`,
+  }),
   suppression: (recipientIndex: string) => ({ pk: `SUPPRESSED#${recipientIndex}`, sk: 'SUPPRESSED' }),
   autoReply: (recipientIndex: string) => ({ pk: `AUTOREPLY#${recipientIndex}`, sk: 'AUTOREPLY' }),
 };
@@ -39,21 +45,21 @@ export const outboxItemSchema = z.object({
   mailId: z.string(),
   status: z.enum(['pending', 'sending', 'sent', 'dropped']),
   kind: z.enum(kinds),
-  template: z.string().optional(),
-  language: z.enum(['nl', 'en', 'nl+en']).optional(),
-  inResponseTo: z.string().optional(),
+  template: z.optional(z.string()),
+  language: z.optional(z.enum(['nl', 'en', 'nl+en'])),
+  inResponseTo: z.optional(z.string()),
   /** The sealed payload (see `OutboxPayload`), absent once sent or dropped. */
-  sealed: z.array(z.custom<Uint8Array>((value) => value instanceof Uint8Array)).optional(),
+  sealed: z.optional(z.array(z.custom<Uint8Array>((value) => value instanceof Uint8Array))),
   createdAt: z.iso.datetime(),
-  attempts: z.number().int().min(0),
-  leaseUntil: z.number().int(),
+  attempts: z.number().check(z.int(), z.gte(0)),
+  leaseUntil: z.number().check(z.int()),
   /** The recipient's daily budget was spent for this mail (a retry does not spend it again). */
-  budgetCharged: z.boolean().optional(),
-  lastError: z.string().optional(),
-  dropReason: z.string().optional(),
-  sentAt: z.iso.datetime().optional(),
-  sesMessageId: z.string().optional(),
-  expiresAt: z.number().int(),
+  budgetCharged: z.optional(z.boolean()),
+  lastError: z.optional(z.string()),
+  dropReason: z.optional(z.string()),
+  sentAt: z.optional(z.iso.datetime()),
+  sesMessageId: z.optional(z.string()),
+  expiresAt: z.number().check(z.int()),
 });
 export type OutboxItem = z.infer<typeof outboxItemSchema>;
 
@@ -62,9 +68,9 @@ export const outboxPayloadSchema = z.object({
   to: z.string(),
   subject: z.string(),
   text: z.string(),
-  html: z.string().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  thread: z.object({ inReplyTo: z.string(), references: z.array(z.string()).optional() }).optional(),
+  html: z.optional(z.string()),
+  headers: z.optional(z.record(z.string(), z.string())),
+  thread: z.optional(z.object({ inReplyTo: z.string(), references: z.optional(z.array(z.string())) })),
 });
 export type OutboxPayload = z.infer<typeof outboxPayloadSchema>;
 
@@ -86,6 +92,7 @@ export function createOutboxStore({
   return {
     /** A new pending mail; the condition makes the idempotency key hold (a second write is refused). */
     budgetSpendWrite,
+    ownerReserveSpendWrite,
 
     newItemWrite(item: OutboxItem): TransactWriteItem {
       return {
@@ -305,16 +312,28 @@ export function createOutboxStore({
    * One unit of a recipient's day budget, only while units are left: in the sender's claim, or in the
    * producer's own transaction when the state it writes must not exist without its mail (a sign-in code).
    */
+  /** One unit of the owner's reserve for the day, as one conditional write of the caller's transaction. */
+  function ownerReserveSpendWrite(reserve: { recipientIndex: string; day: string }): TransactWriteItem {
+    return spendWrite(
+      outboxKeys.ownerReserve(reserve.recipientIndex, reserve.day),
+      policy.signIn.ownerReserveCodesPerDay,
+    );
+  }
+
   function budgetSpendWrite(budget: { recipientIndex: string; day: string; max: number }): TransactWriteItem {
+    return spendWrite(outboxKeys.budget(budget.recipientIndex, budget.day), budget.max);
+  }
+
+  function spendWrite(itemKey: { pk: string; sk: string }, max: number): TransactWriteItem {
     return {
       Update: {
         TableName: tableName,
-        Key: marshall(outboxKeys.budget(budget.recipientIndex, budget.day)),
+        Key: marshall(itemKey),
         UpdateExpression: 'ADD sent :one SET expiresAt = :expires',
         ConditionExpression: 'attribute_not_exists(sent) OR sent < :max',
         ExpressionAttributeValues: marshall({
           ':one': 1,
-          ':max': budget.max,
+          ':max': max,
           ':expires': epochSeconds(addDays(clock(), 2)),
         }),
       },

@@ -10,7 +10,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addMonths, epochSeconds, type Clock } from '../domain/dates.js';
 import { policy } from '../domain/policy.js';
 import {
@@ -32,7 +32,22 @@ export const requestKeys = {
     pk: keys.licensee(licenseeId),
     sk: `OPENREQUEST#${type}`,
   }),
+  /**
+   * One of the licensee's `policy.requests.maxUnconfirmedPerLicensee` slots for a request waiting for its
+   * code: names the request that last claimed it (ids only; purged with the partition).
+   */
+  unconfirmedSlot: (licenseeId: string, slot: number) => ({
+    pk: keys.licensee(licenseeId),
+    sk: `${unconfirmedSlotPrefix}${slot}`,
+  }),
 };
+const unconfirmedSlotPrefix = 'UNCONFIRMED#';
+
+/** A claimed slot: its number and the request that claimed it (which may have been confirmed since). */
+export interface UnconfirmedSlot {
+  slot: number;
+  holder: string;
+}
 
 const referencePointerSchema = z.object({ licenseeId: z.string(), requestId: z.string() });
 
@@ -41,13 +56,13 @@ export const intakeRecordSchema = z.object({
   messageId: z.string(),
   status: z.enum(['processing', 'done']),
   /** What became of the mail (no personal value): e.g. `request`, `quarantined-virus`, `automatic-bounce`. */
-  outcome: z.string().optional(),
-  leaseUntil: z.number().int(),
-  attempts: z.number().int().min(0),
-  licenseeId: z.string().optional(),
-  requestId: z.string().optional(),
-  lastError: z.string().optional(),
-  expiresAt: z.number().int(),
+  outcome: z.optional(z.string()),
+  leaseUntil: z.number().check(z.int()),
+  attempts: z.number().check(z.int(), z.gte(0)),
+  licenseeId: z.optional(z.string()),
+  requestId: z.optional(z.string()),
+  lastError: z.optional(z.string()),
+  expiresAt: z.number().check(z.int()),
 });
 export type IntakeRecord = z.infer<typeof intakeRecordSchema>;
 
@@ -177,6 +192,48 @@ export function createRequestRepository({
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : {
                 ConditionExpression: 'requestId = :previous',
+                ExpressionAttributeValues: marshall({ ':previous': previous }),
+              }),
+        },
+      };
+    },
+
+    /** Every slot for unconfirmed requests the licensee's requests ever claimed, read consistently. */
+    async unconfirmedSlots(licenseeId: string): Promise<UnconfirmedSlot[]> {
+      const items = await queryAll({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: marshall({
+          ':pk': keys.licensee(licenseeId),
+          ':prefix': unconfirmedSlotPrefix,
+        }),
+        ConsistentRead: true,
+      });
+      return items.map((item) => {
+        const { sk, holder } = z.object({ sk: z.string(), holder: z.string() }).parse(unmarshall(item));
+        return { slot: Number(sk.slice(unconfirmedSlotPrefix.length)), holder };
+      });
+    },
+
+    /**
+     * Claims slot `slot` for `requestId`, on condition that it still names `previous` (what the caller read:
+     * a request it saw confirmed, closed or expired) or, never claimed before, nothing: of parallel requests
+     * only one gets each slot, the others' transactions fail and they decide again on their retry.
+     */
+    unconfirmedSlotItem(
+      licenseeId: string,
+      slot: number,
+      requestId: string,
+      previous: string | undefined,
+    ): TransactWriteItem {
+      return {
+        Put: {
+          TableName: tableName,
+          Item: marshall({ ...requestKeys.unconfirmedSlot(licenseeId, slot), holder: requestId }),
+          ...(previous === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'holder = :previous',
                 ExpressionAttributeValues: marshall({ ':previous': previous }),
               }),
         },

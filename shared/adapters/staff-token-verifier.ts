@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { roleOfGroups, staffScope, type StaffRole } from '../domain/staff-roles.js';
 
 /** Who a valid staff access token names: the Cognito `sub`, the username and the strongest role. */
@@ -20,12 +20,12 @@ export interface StaffTokenSettings {
 
 /** The claims of a Cognito access token this system reads; anything else in the token is ignored. */
 const accessClaimsSchema = z.object({
-  sub: z.string().min(1),
-  username: z.string().min(1),
-  client_id: z.string().min(1),
+  sub: z.string().check(z.minLength(1)),
+  username: z.string().check(z.minLength(1)),
+  client_id: z.string().check(z.minLength(1)),
   token_use: z.literal('access'),
   scope: z.string(),
-  'cognito:groups': z.array(z.string()).default([]),
+  'cognito:groups': z._default(z.array(z.string()), []),
 });
 
 export type StaffTokenVerdict =

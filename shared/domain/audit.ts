@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The audit trail: who did what to which licensee, when. Details hold ids, counts, dates and codes only,
@@ -7,9 +7,9 @@ import * as z from 'zod';
 export const auditActorSchema = z.object({
   kind: z.enum(['licensee', 'staff', 'system']),
   /** Licensee id, staff member's Cognito `sub` (or the local staff-idp's), or the system function's name. */
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   /** Staff only: the username the staff member signed in with, so the trail names a person, not just an id. */
-  username: z.string().min(1).optional(),
+  username: z.optional(z.string().check(z.minLength(1))),
 });
 export type AuditActor = z.infer<typeof auditActorSchema>;
 
@@ -20,10 +20,10 @@ export const auditEventSchema = z.object({
   at: z.iso.datetime(),
   actor: auditActorSchema,
   /** Dotted verb, e.g. `licence.ended`, `licensee.read-by-staff`, `retention.purged`. */
-  action: z.string().regex(/^[a-z][a-z-]*(\.[a-z][a-z-]*)+$/),
-  licenseeId: z.string().optional(),
+  action: z.string().check(z.regex(/^[a-z][a-z-]*(\.[a-z][a-z-]*)+$/)),
+  licenseeId: z.optional(z.string()),
   /** The request, disclosure, hold or review the event is about, when there is one. */
-  subjectId: z.string().optional(),
+  subjectId: z.optional(z.string()),
   details: auditDetailsSchema,
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;

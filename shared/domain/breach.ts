@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { policy } from './policy.js';
 import {
   breachAffectedGroups,
@@ -16,29 +16,35 @@ import {
 export { breachAffectedGroups, breachDataCategories, breachReportHours, breachWarnHours };
 
 const text = (max: number) =>
-  z.string().trim().min(3, { message: 'required' }).max(max, { message: 'too-long' });
-const count = z.number().int({ message: 'invalid-format' }).min(0, { message: 'invalid-format' });
+  z
+    .string()
+    .check(z.trim(), z.minLength(3, { message: 'required' }), z.maxLength(max, { message: 'too-long' }));
+const count = z.number().check(z.int({ message: 'invalid-format' }), z.gte(0, { message: 'invalid-format' }));
 
 export const breachFieldsSchema = z.strictObject({
   /** Timeline. */
   occurredAt: z.iso.datetime({ message: 'invalid-format' }),
   discoveredAt: z.iso.datetime({ message: 'invalid-format' }),
   ongoing: z.boolean({ message: 'required' }),
-  endedAt: z.iso.datetime({ message: 'invalid-format' }).optional(),
+  endedAt: z.optional(z.iso.datetime({ message: 'invalid-format' })),
   /** Nature: which of confidentiality, integrity, availability was breached (at least one). */
   nature: z
     .array(z.enum(['confidentiality', 'integrity', 'availability'], { message: 'invalid-format' }))
-    .min(1, { message: 'required' }),
+    .check(z.minLength(1, { message: 'required' })),
   summary: text(200),
   description: text(4000),
   cause: text(2000),
-  dataCategories: z.array(z.enum(breachDataCategories, { message: 'invalid-category' })).min(1, {
-    message: 'required',
-  }),
+  dataCategories: z.array(z.enum(breachDataCategories, { message: 'invalid-category' })).check(
+    z.minLength(1, {
+      message: 'required',
+    }),
+  ),
   approximateRecords: count,
-  affectedGroups: z.array(z.enum(breachAffectedGroups, { message: 'invalid-format' })).min(1, {
-    message: 'required',
-  }),
+  affectedGroups: z.array(z.enum(breachAffectedGroups, { message: 'invalid-format' })).check(
+    z.minLength(1, {
+      message: 'required',
+    }),
+  ),
   affectedMin: count,
   affectedMax: count,
   /** Measures in place beforehand, e.g. encryption of the data concerned. */
@@ -51,38 +57,36 @@ export const breachFieldsSchema = z.strictObject({
 export type BreachFields = z.infer<typeof breachFieldsSchema>;
 
 export const breachDecisionSchema = z.strictObject({
-  breachId: z.string().min(1),
+  breachId: z.string().check(z.minLength(1)),
   report: z.boolean({ message: 'required' }),
   /** Why it is reported or not (art. 33(1): "unlikely to result in a risk" must be argued). */
   reason: text(2000),
   /** The AP's reference once reported (a code, not prose). */
-  authorityReference: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{1,59}$/, { message: 'invalid-format' })
-    .optional(),
+  authorityReference: z.optional(
+    z.string().check(z.trim(), z.regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{1,59}$/, { message: 'invalid-format' })),
+  ),
   /** Art. 34: high risk to licensees, who are then told in plain language. */
   highRisk: z.boolean({ message: 'required' }),
 });
 
-export const storedBreachSchema = breachFieldsSchema.extend({
+export const storedBreachSchema = z.extend(breachFieldsSchema, {
   breachId: z.string(),
   recordedAt: z.iso.datetime(),
   recordedBy: z.string(),
-  decision: z
-    .object({
+  decision: z.optional(
+    z.object({
       report: z.boolean(),
       reason: z.string(),
       highRisk: z.boolean(),
-      authorityReference: z.string().optional(),
+      authorityReference: z.optional(z.string()),
       decidedAt: z.iso.datetime(),
       decidedBy: z.string(),
       withinDeadline: z.boolean(),
-    })
-    .optional(),
-  licenseesNotifiedAt: z.iso.datetime().optional(),
-  licenseesNotified: z.number().int().optional(),
-  version: z.number().int().min(1),
+    }),
+  ),
+  licenseesNotifiedAt: z.optional(z.iso.datetime()),
+  licenseesNotified: z.optional(z.number().check(z.int())),
+  version: z.number().check(z.int(), z.gte(1)),
 });
 export type StoredBreach = z.infer<typeof storedBreachSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addDays } from './dates.js';
 import { policy } from './policy.js';
 
@@ -41,29 +41,29 @@ export const storedBudgetReviewSchema = z.object({
   status: budgetReviewStatusSchema,
   requestedAt: z.iso.datetime(),
   answerBy: z.iso.datetime(),
-  decidedAt: z.iso.datetime().optional(),
+  decidedAt: z.optional(z.iso.datetime()),
   /** The licensee confirmed having the patient's consent to share this data with ZorgSom. */
-  consentAttestedAt: z.iso.datetime().optional(),
-  upload: z
-    .object({
+  consentAttestedAt: z.optional(z.iso.datetime()),
+  upload: z.optional(
+    z.object({
       key: z.string(),
-      bytes: z.number().int(),
+      bytes: z.number().check(z.int()),
       contentType: z.string(),
       /** S3's SHA-256 of the file at acceptance (base64), where S3 reports one. */
-      sha256: z.string().optional(),
-      destroyedAt: z.iso.datetime().optional(),
-    })
-    .optional(),
-  closedAt: z.iso.datetime().optional(),
+      sha256: z.optional(z.string()),
+      destroyedAt: z.optional(z.iso.datetime()),
+    }),
+  ),
+  closedAt: z.optional(z.iso.datetime()),
   /** Deadline index entry (`openShard` + `dueAt`): the next moment the cleanup must act on this review. */
-  openShard: z.literal(budgetDeadlineShard).optional(),
-  dueAt: z.iso.datetime().optional(),
-  version: z.number().int().min(1),
+  openShard: z.optional(z.literal(budgetDeadlineShard)),
+  dueAt: z.optional(z.iso.datetime()),
+  version: z.number().check(z.int(), z.gte(1)),
 });
 export type StoredBudgetReview = z.infer<typeof storedBudgetReviewSchema>;
 
-export const budgetReviewViewSchema = storedBudgetReviewSchema
-  .pick({
+export const budgetReviewViewSchema = z.extend(
+  z.pick(storedBudgetReviewSchema, {
     reviewId: true,
     reason: true,
     status: true,
@@ -72,8 +72,9 @@ export const budgetReviewViewSchema = storedBudgetReviewSchema
     decidedAt: true,
     consentAttestedAt: true,
     closedAt: true,
-  })
-  .extend({ uploadDestroyed: z.boolean() });
+  }),
+  { uploadDestroyed: z.boolean() },
+);
 export type BudgetReviewView = z.infer<typeof budgetReviewViewSchema>;
 
 export function viewOfReview(review: StoredBudgetReview): BudgetReviewView {

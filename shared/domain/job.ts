@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { auditActorSchema } from './audit.js';
 
 /**
@@ -9,7 +9,9 @@ import { auditActorSchema } from './audit.js';
 export const jobKinds = ['marketing-send', 'purge', 'repurge', 'statement-notice'] as const;
 export type JobKind = (typeof jobKinds)[number];
 
-export const jobIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' });
+export const jobIdSchema = z
+  .string()
+  .check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' }));
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -22,14 +24,14 @@ export const storedJobSchema = z.object({
   startedBy: auditActorSchema,
   startedAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  finishedAt: z.iso.datetime().optional(),
+  finishedAt: z.optional(z.iso.datetime()),
   /** Counters staff watch grow (sent, skipped, purged, …); each changes in the same write as its step. */
   progress: z.record(z.string(), z.number()),
   /** Invocations of the runner so far (a continuation or a retry adds one). */
-  runs: z.number().int(),
+  runs: z.number().check(z.int()),
   /** The last failure's error class (never a message: messages can quote data). */
-  lastError: z.string().optional(),
-  result: z.record(z.string(), scalar).optional(),
+  lastError: z.optional(z.string()),
+  result: z.optional(z.record(z.string(), scalar)),
 });
 export type StoredJob = z.infer<typeof storedJobSchema>;
 

@@ -1,5 +1,5 @@
 import { electronicFormatIBAN, getCountrySpecifications, isValidIBAN } from 'ibantools';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   legacyMaxAdditionLength,
   maxAdditionLength,
@@ -50,16 +50,16 @@ const typeError = (issue: { input?: unknown }) => (issue.input === undefined ? '
  * text read back from storage is not judged again, so an old profile always reads.
  */
 function text(max: number, { guarded = true }: { guarded?: boolean } = {}) {
-  const base = z
-    .string({ error: typeError })
-    .trim()
-    .normalize('NFC')
-    .min(1, { message: 'required' })
-    .max(max, { message: 'too-long' })
-    .refine((s) => honestText(s), { message: 'invalid-characters', abort: true })
-    .refine((s) => !controlCharacters.test(s), { message: 'invalid-format' });
+  const base = z.string({ error: typeError }).check(
+    z.trim(),
+    z.normalize('NFC'),
+    z.minLength(1, { message: 'required' }),
+    z.maxLength(max, { message: 'too-long' }),
+    z.refine((s) => honestText(s), { message: 'invalid-characters', abort: true }),
+    z.refine((s) => !controlCharacters.test(s), { message: 'invalid-format' }),
+  );
   return guarded
-    ? base.refine((s) => !looksLikePatientData(s, 'name'), { message: 'patient-data-text' })
+    ? base.check(z.refine((s) => !looksLikePatientData(s, 'name'), { message: 'patient-data-text' }))
     : base;
 }
 
@@ -67,41 +67,55 @@ export const nameSchema = /* @__PURE__ */ schema(() => text(120));
 const storedNameSchema = /* @__PURE__ */ schema(() => text(120, { guarded: false }));
 
 export const countrySchema = /* @__PURE__ */ schema(() =>
-  z
-    .string({ error: typeError })
-    .trim()
-    .toUpperCase()
-    .refine((s) => /^[A-Z]{2}$/.test(s) && isCountryCode(s), { message: 'invalid-country' }),
+  z.string({ error: typeError }).check(
+    z.trim(),
+    z.toUpperCase(),
+    z.refine((s) => /^[A-Z]{2}$/.test(s) && isCountryCode(s), { message: 'invalid-country' }),
+  ),
+);
+
+/**
+ * A country as stored: checked against ibantools' list when it was typed, read back by its shape only, so a
+ * stored profile reads whatever a later list says, and a function that only reads profiles carries no ibantools.
+ */
+const storedCountrySchema = /* @__PURE__ */ schema(() =>
+  z.string({ error: typeError }).check(
+    z.trim(),
+    z.toUpperCase(),
+    z.refine((s) => /^[A-Z]{2}$/.test(s), { message: 'invalid-country' }),
+  ),
 );
 
 /** An optional part that a form may send empty ("" means none). */
 const optionalPart = (max: number) =>
   z
-    .string({ error: typeError })
-    .trim()
-    .max(max, { message: 'too-long' })
-    .optional()
-    .overwrite((s) => (s === '' ? undefined : s));
+    .optional(z.string({ error: typeError }).check(z.trim(), z.maxLength(max, { message: 'too-long' })))
+    .check(z.overwrite((s) => (s === '' ? undefined : s)));
 
-const addressFieldsOf = (guarded: boolean) =>
+/** `country` is a parameter, not chosen by `guarded` in here, so a bundle without typed addresses drops ibantools. */
+const addressFieldsOf = (guarded: boolean, country: typeof storedCountrySchema) =>
   z.strictObject(
     {
       street: text(100, { guarded }),
       /** As written: "12", "12a", "12-2", "12 bis"; split below into number, letter and addition. */
       houseNumber: z
         .string({ error: typeError })
-        .trim()
-        .min(1, { message: 'required' })
-        .max(20, { message: 'invalid-house-number' }),
+        .check(
+          z.trim(),
+          z.minLength(1, { message: 'required' }),
+          z.maxLength(20, { message: 'invalid-house-number' }),
+        ),
       houseLetter: optionalPart(1),
       houseNumberAddition: optionalPart(legacyMaxAdditionLength),
       postcode: z
         .string({ error: typeError })
-        .trim()
-        .min(1, { message: 'required' })
-        .max(16, { message: 'invalid-postcode' }),
+        .check(
+          z.trim(),
+          z.minLength(1, { message: 'required' }),
+          z.maxLength(16, { message: 'invalid-postcode' }),
+        ),
       city: text(80, { guarded }),
-      country: countrySchema.default('NL'),
+      country: z._default(country, 'NL'),
     },
     { error: typeError },
   );
@@ -112,60 +126,61 @@ type AddressFields = z.infer<ReturnType<typeof addressFieldsOf>>;
  * "12 bis" houseNumber 12 and houseNumberAddition BIS; the postcode is checked and normalised for the country
  * ("1234ab" → "1234 AB" in NL, "B-1000" → "1000" in BE). A field error names the field that was typed.
  */
-function addressSchemaWith(maxAddition: number, guarded: boolean) {
+function addressSchemaWith(maxAddition: number, guarded: boolean, country: typeof storedCountrySchema) {
   const split = (address: AddressFields) =>
     parseHouseNumber(
       address.houseNumber,
       [address.houseLetter, address.houseNumberAddition].filter(Boolean).join(' '),
       { maxAddition },
     );
-  return (
-    addressFieldsOf(guarded)
-      .superRefine((address, ctx) => {
-        const parts = split(address);
-        if (!parts.ok) {
-          // A too-long addition typed in its own field is reported there; anything else at the number.
-          const path =
-            parts.code === 'house-number-addition-too-long' && address.houseNumberAddition
-              ? 'houseNumberAddition'
-              : 'houseNumber';
-          ctx.addIssue({ code: 'custom', message: parts.code, path: [path] });
-        }
-        if (normalisePostcode(address.postcode, address.country) === undefined) {
-          ctx.addIssue({ code: 'custom', message: postcodeProblem(address.country), path: ['postcode'] });
-        }
-      })
-      // overwrite (not transform) keeps the type, so the export's JSON Schema can still describe it.
-      .overwrite((address) => {
-        const parts = split(address);
-        const normalised = {
-          ...address,
-          postcode: normalisePostcode(address.postcode, address.country) ?? address.postcode,
-        };
-        // No empty key is stored for an absent letter or addition.
-        delete normalised.houseLetter;
-        delete normalised.houseNumberAddition;
-        return parts.ok
-          ? {
-              ...normalised,
-              houseNumber: parts.houseNumber,
-              ...(parts.houseLetter ? { houseLetter: parts.houseLetter } : {}),
-              ...(parts.houseNumberAddition ? { houseNumberAddition: parts.houseNumberAddition } : {}),
-            }
-          : normalised;
-      })
+  return addressFieldsOf(guarded, country).check(
+    z.superRefine((address, ctx) => {
+      const parts = split(address);
+      if (!parts.ok) {
+        // A too-long addition typed in its own field is reported there; anything else at the number.
+        const path =
+          parts.code === 'house-number-addition-too-long' && address.houseNumberAddition
+            ? 'houseNumberAddition'
+            : 'houseNumber';
+        ctx.addIssue({ code: 'custom', message: parts.code, path: [path] });
+      }
+      if (normalisePostcode(address.postcode, address.country) === undefined) {
+        ctx.addIssue({ code: 'custom', message: postcodeProblem(address.country), path: ['postcode'] });
+      }
+    }),
+    // overwrite (not transform) keeps the type, so the export's JSON Schema can still describe it.
+    z.overwrite((address) => {
+      const parts = split(address);
+      const normalised = {
+        ...address,
+        postcode: normalisePostcode(address.postcode, address.country) ?? address.postcode,
+      };
+      // No empty key is stored for an absent letter or addition.
+      delete normalised.houseLetter;
+      delete normalised.houseNumberAddition;
+      return parts.ok
+        ? {
+            ...normalised,
+            houseNumber: parts.houseNumber,
+            ...(parts.houseLetter ? { houseLetter: parts.houseLetter } : {}),
+            ...(parts.houseNumberAddition ? { houseNumberAddition: parts.houseNumberAddition } : {}),
+          }
+        : normalised;
+    }),
   );
 }
 
 /** What a form or API client sends: the BAG limits apply. */
-export const addressSchema = /* @__PURE__ */ schema(() => addressSchemaWith(maxAdditionLength, true));
+export const addressSchema = /* @__PURE__ */ schema(() =>
+  addressSchemaWith(maxAdditionLength, true, countrySchema),
+);
 
 /**
  * What is read back from storage. Profiles stored before the BAG split hold a digits-only number and an
  * addition of up to ten characters ("2-hoog"): they still read, and come out split the same way.
  */
 export const storedAddressSchema = /* @__PURE__ */ schema(() =>
-  addressSchemaWith(legacyMaxAdditionLength, false),
+  addressSchemaWith(legacyMaxAdditionLength, false, storedCountrySchema),
 );
 
 /** Email addresses are compared and stored trimmed and lowercased as a whole. */
@@ -174,24 +189,44 @@ export function normaliseEmail(s: string): string {
 }
 
 export const emailSchema = /* @__PURE__ */ schema(() =>
-  z
-    .string({ error: typeError })
-    .trim()
-    .toLowerCase()
-    .min(1, { message: 'required' })
-    .max(254, { message: 'too-long' })
-    .pipe(z.email({ message: 'invalid-email' })),
+  z.pipe(
+    z
+      .string({ error: typeError })
+      .check(
+        z.trim(),
+        z.toLowerCase(),
+        z.minLength(1, { message: 'required' }),
+        z.maxLength(254, { message: 'too-long' }),
+      ),
+    z.email({ message: 'invalid-email' }),
+  ),
 );
 
 /** Accepts the printed form ("nl91 abna 0417 1643 00"); yields the electronic form ("NL91ABNA0417164300"). */
 export const ibanSchema = /* @__PURE__ */ schema(() =>
-  z
-    .string({ error: typeError })
-    .trim()
-    .min(1, { message: 'required', abort: true })
-    .max(64, { message: 'invalid-iban', abort: true })
-    .refine((s) => isValidIBAN(electronicFormatIBAN(s) ?? ''), { message: 'invalid-iban' })
-    .overwrite((s) => electronicFormatIBAN(s) ?? s),
+  z.string({ error: typeError }).check(
+    z.trim(),
+    z.minLength(1, { message: 'required', abort: true }),
+    z.maxLength(64, { message: 'invalid-iban', abort: true }),
+    z.refine((s) => isValidIBAN(electronicFormatIBAN(s) ?? ''), { message: 'invalid-iban' }),
+    z.overwrite((s) => electronicFormatIBAN(s) ?? s),
+  ),
+);
+
+/**
+ * An IBAN as stored: its checksum and country format were checked when it was typed (electronic form); read
+ * back by its shape only, like the stored name and address, so a profile still reads if ibantools' country
+ * tables change, and a function that only reads profiles carries no ibantools.
+ */
+const storedIbanSchema = /* @__PURE__ */ schema(() =>
+  z.string({ error: typeError }).check(
+    z.trim(),
+    z.minLength(1, { message: 'required', abort: true }),
+    z.maxLength(64, { message: 'invalid-iban', abort: true }),
+    // The electronic form, as ibantools' electronicFormatIBAN writes it.
+    z.overwrite((s) => s.replace(/[- ]/g, '').toUpperCase()),
+    z.refine((s) => /^[A-Z]{2}[0-9]{2}[A-Z0-9]+$/.test(s), { message: 'invalid-iban' }),
+  ),
 );
 
 const fields = {
@@ -203,7 +238,11 @@ const fields = {
 
 /** Exactly what is encrypted and stored about a licensee, nothing more (older stored shapes still read). */
 export const personalDataSchema = /* @__PURE__ */ schema(() =>
-  z.strictObject({ ...fields, name: storedNameSchema, address: storedAddressSchema }, { error: typeError }),
+  z.strictObject(
+    // Listed one by one, not spread from `fields`: a spread would keep the typed-input schemas in every bundle.
+    { name: storedNameSchema, address: storedAddressSchema, email: emailSchema, iban: storedIbanSchema },
+    { error: typeError },
+  ),
 );
 
 /** The language of the licensee's mails: the portal's language at signup, changeable on the profile page. */
@@ -215,8 +254,8 @@ export const signupBodySchema = /* @__PURE__ */ schema(() =>
   z.strictObject(
     {
       ...fields,
-      marketingOptOut: z.boolean({ error: typeError }).default(false),
-      language: languageSchema.default('nl'),
+      marketingOptOut: z._default(z.boolean({ error: typeError }), false),
+      language: z._default(languageSchema, 'nl'),
     },
     { error: typeError },
   ),
@@ -227,15 +266,19 @@ export const profilePatchSchema = /* @__PURE__ */ schema(() =>
   z
     .strictObject(
       {
-        name: nameSchema.optional(),
-        address: addressSchema.optional(),
-        email: emailSchema.optional(),
-        iban: ibanSchema.optional(),
-        language: languageSchema.optional(),
+        name: z.optional(nameSchema),
+        address: z.optional(addressSchema),
+        email: z.optional(emailSchema),
+        iban: z.optional(ibanSchema),
+        language: z.optional(languageSchema),
       },
       { error: typeError },
     )
-    .refine((patch) => Object.values(patch).some((value) => value !== undefined), { message: 'empty-patch' }),
+    .check(
+      z.refine((patch) => Object.values(patch).some((value) => value !== undefined), {
+        message: 'empty-patch',
+      }),
+    ),
 );
 
 export const marketingBodySchema = /* @__PURE__ */ schema(() =>
@@ -244,10 +287,7 @@ export const marketingBodySchema = /* @__PURE__ */ schema(() =>
 
 /** A mailed one-time code: six digits. */
 export const codeSchema = /* @__PURE__ */ schema(() =>
-  z
-    .string({ error: typeError })
-    .trim()
-    .regex(/^[0-9]{6}$/, { message: 'invalid-code' }),
+  z.string({ error: typeError }).check(z.trim(), z.regex(/^[0-9]{6}$/, { message: 'invalid-code' })),
 );
 
 export const emailCodeBodySchema = /* @__PURE__ */ schema(() =>
@@ -262,7 +302,7 @@ export const codeBodySchema = /* @__PURE__ */ schema(() =>
 /** The token of a mailed sign-in link (`<licenseeId>.<secret>`); its shape is checked where it is judged. */
 export const signInLinkBodySchema = /* @__PURE__ */ schema(() =>
   z.strictObject(
-    { token: z.string({ error: typeError }).max(100, { message: 'invalid-code' }) },
+    { token: z.string({ error: typeError }).check(z.maxLength(100, { message: 'invalid-code' })) },
     { error: typeError },
   ),
 );

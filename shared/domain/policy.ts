@@ -88,6 +88,17 @@ export const policy = {
     confirmationReminderHours: 24,
     /** ...and is closed after this; its confirmation code is valid until then. */
     closeUnconfirmedAfterDays: 7,
+    /**
+     * At most this many requests per licensee wait for their mailed code at once (the portal's by-email form
+     * and mail to info@, which anyone can fill in with the licensee's address). Each holds one of this many
+     * slots, claimed by a conditional write in the request's own transaction, so parallel requests never get
+     * more; a slot is free again once its request is confirmed, closed or past its confirmation deadline.
+     * Beyond the cap nothing new is stored and no new code made: the newest waiting request's code is mailed
+     * again, within its hourly code limit and the address's daily mail budget (spent with the code, so a
+     * code is never replaced by one that is not mailed). A signed-in licensee's requests need no code and
+     * are never held by this cap.
+     */
+    maxUnconfirmedPerLicensee: 3,
     /** RFC 3834: at most one automatic reply per sender address within this window. */
     autoReplyWindowHours: 24,
   },
@@ -96,7 +107,8 @@ export const policy = {
     /**
      * Per recipient address, per calendar day (Europe/Amsterdam): at most this many system mails (codes,
      * acknowledgements, notices, reminders). Staff answers, staff digests and marketing do not count. Spent by
-     * one conditional write before SES is called, so parallel triggers never get more.
+     * one conditional write before SES is called, so parallel triggers never get more. Beside it: the owner's
+     * reserve of sign-in codes (`signIn.ownerReserveCodesPerDay`), which only the owner's own browser can ask for.
      */
     maxSystemMailsPerRecipientPerDay: 10,
     /** An undelivered outbox item (a mail) is kept this long, encrypted, then TTL removes it. */
@@ -236,6 +248,16 @@ export const policy = {
      * nobody can lock the owner out by asking for the owner's codes or guessing at them.
      */
     linkValidMinutes: 60,
+    /**
+     * Owner protection ("device cookies", OWASP): a successful sign-in sets a cookie in that browser (a random
+     * id and a KMS HMAC over it and the address's blind index: nothing personal, unforgeable). A code request
+     * carrying a valid one for that address draws from a small reserve of its own once the address's common
+     * code budget (`maxCodesPerHour`, the day's mail budget) is spent, so a stranger who spends that budget
+     * cannot keep the owner out. The answer is the same with or without the cookie.
+     */
+    deviceCookieDays: 90,
+    /** Codes a day (Europe/Amsterdam) from the owner's reserve, one conditional write each, all devices together. */
+    ownerReserveCodesPerDay: 5,
     /** The "this was not me" link in the notice to the previous address after an email change. */
     notMeLinkDays: 30,
   },

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addDays, addMonths } from './dates.js';
 import { codeSchema, emailSchema, honestText } from './licensee.js';
 import { oneTimeCodeSchema } from './one-time-code.js';
@@ -38,35 +38,35 @@ export const requestErrorCodeSchema = z.enum(['mail-not-sent', 'kms-error', 'sto
 export type RequestErrorCode = z.infer<typeof requestErrorCodeSchema>;
 
 /** The request as stored: the licensee-facing record (what the overview shows) plus internal state. */
-export const storedPrivacyRequestSchema = privacyRequestRecordSchema.extend({
+export const storedPrivacyRequestSchema = z.extend(privacyRequestRecordSchema, {
   licenseeId: z.string(),
   /** The sender's own text (subject and body), envelope-encrypted with purpose `privacy-request`. */
-  message: z.custom<Uint8Array>((value) => value instanceof Uint8Array).optional(),
+  message: z.optional(z.custom<Uint8Array>((value) => value instanceof Uint8Array)),
   /** The mail or form held patient data: no text was kept, and replies ask not to send such data. */
-  patientDataWithheld: z.boolean().optional(),
+  patientDataWithheld: z.optional(z.boolean()),
   /** Hash of the mailed confirmation code, with its attempts and rate window. */
-  confirmation: oneTimeCodeSchema.optional(),
+  confirmation: z.optional(oneTimeCodeSchema),
   /** When an unconfirmed request is closed (received + policy.requests.closeUnconfirmedAfterDays). */
-  confirmBy: z.iso.datetime().optional(),
-  reminderSentAt: z.iso.datetime().optional(),
+  confirmBy: z.optional(z.iso.datetime()),
+  reminderSentAt: z.optional(z.iso.datetime()),
   /** Keys of raw mail in the raw-mail bucket; the retention sweeper deletes them with the licensee. */
-  s3Objects: z.array(z.string()).optional(),
+  s3Objects: z.optional(z.array(z.string())),
   /** The SES message id the request came from (idempotency of mail intake). */
-  sourceMessageId: z.string().optional(),
+  sourceMessageId: z.optional(z.string()),
   /** SPF or DKIM passed with DMARC alignment, and the sender matched the address on record. */
-  senderAuthenticated: z.boolean().optional(),
-  pendingStep: requestStepSchema.optional(),
-  lastError: requestErrorCodeSchema.optional(),
-  failedAttempts: z.number().int().min(0).optional(),
+  senderAuthenticated: z.optional(z.boolean()),
+  pendingStep: z.optional(requestStepSchema),
+  lastError: z.optional(requestErrorCodeSchema),
+  failedAttempts: z.optional(z.number().check(z.int(), z.gte(0))),
   /** AVG art. 12(3): months added to the deadline by staff (at most policy.requests.maxExtensionMonths). */
-  extendedMonths: z.number().int().min(1).optional(),
-  version: z.number().int().min(1),
+  extendedMonths: z.optional(z.number().check(z.int(), z.gte(1))),
+  version: z.number().check(z.int(), z.gte(1)),
 });
 export type StoredPrivacyRequest = z.infer<typeof storedPrivacyRequestSchema>;
 
 /** What the portal shows of a request (issue 5's contract): the overview's record plus a failed step's code. */
-export const requestViewSchema = privacyRequestRecordSchema.extend({
-  lastError: requestErrorCodeSchema.optional(),
+export const requestViewSchema = z.extend(privacyRequestRecordSchema, {
+  lastError: z.optional(requestErrorCodeSchema),
 });
 export type RequestView = z.infer<typeof requestViewSchema>;
 
@@ -121,6 +121,47 @@ export function findLinkTarget(
   return existing
     .filter((request) => request.type === type && unfinishedStatuses.includes(request.status))
     .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))[0];
+}
+
+/** Still waiting for its mailed code, and that code can still be used: such a request holds a slot. */
+export function waitsForCode(request: StoredPrivacyRequest, now: Date): boolean {
+  return (
+    request.status === 'awaiting-confirmation' &&
+    (request.confirmBy === undefined || new Date(request.confirmBy) > now)
+  );
+}
+
+/**
+ * Which of the licensee's `policy.requests.maxUnconfirmedPerLicensee` slots a new unconfirmed request may
+ * claim, judged on the slots and the requests as read (slots first): one never claimed, or one whose holder no
+ * longer waits for its code (confirmed, closed, past its deadline), so confirmation and expiry free a slot
+ * without a write of their own. `previous` is the holder the claim is conditioned on. A random free slot,
+ * so parallel requests collide less. Undefined when every slot is held: the cap is reached.
+ */
+export function freeUnconfirmedSlot(
+  slots: readonly { slot: number; holder: string }[],
+  existing: readonly StoredPrivacyRequest[],
+  now: Date,
+  random: () => number = Math.random,
+): { slot: number; previous?: string } | undefined {
+  const waiting = new Set(existing.filter((r) => waitsForCode(r, now)).map((r) => r.requestId));
+  const free: { slot: number; previous?: string }[] = [];
+  for (let slot = 0; slot < policy.requests.maxUnconfirmedPerLicensee; slot++) {
+    const claimed = slots.find((s) => s.slot === slot);
+    if (!claimed) free.push({ slot });
+    else if (!waiting.has(claimed.holder)) free.push({ slot, previous: claimed.holder });
+  }
+  return free[Math.floor(random() * free.length)];
+}
+
+/** The most recent request still waiting for its code: beyond the cap its code is the one mailed again. */
+export function newestWaitingForCode(
+  existing: readonly StoredPrivacyRequest[],
+  now: Date,
+): StoredPrivacyRequest | undefined {
+  return existing
+    .filter((r) => waitsForCode(r, now))
+    .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))[0];
 }
 
 /**
@@ -178,9 +219,7 @@ export function newReference(): string {
 }
 export const referenceSchema = z
   .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^P-[0-9A-HJKMNP-TV-Z]{8}$/, { message: 'invalid-format' });
+  .check(z.trim(), z.toUpperCase(), z.regex(/^P-[0-9A-HJKMNP-TV-Z]{8}$/, { message: 'invalid-format' }));
 
 export const requestConfirmationSalt = (requestId: string) => `privacy-request:${requestId}`;
 
@@ -190,19 +229,20 @@ export const maxMessageLength = 5000;
 const typeError = (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : 'invalid-format');
 const requestTypeSchema = z.enum(requestTypes, { error: typeError });
 /** Free text of several lines: trimmed, NFC, no control characters other than line breaks and tabs. */
-const messageSchema = z
-  .string({ error: typeError })
-  .trim()
-  .normalize('NFC')
-  .max(maxMessageLength, { message: 'too-long' })
-  .refine((s) => honestText(s), { message: 'invalid-characters', abort: true })
-  .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u2028\u2029]/.test(s), {
-    message: 'invalid-format',
-  })
-  // ZorgSom takes no patient data: a message with a date of birth, a named patient, a diagnosis or
-  // medication is sent back with a field error asking to leave it out (patient-text.ts).
-  .refine((s) => !looksLikePatientData(s, 'text'), { message: 'patient-data-text' })
-  .optional();
+const messageSchema = z.optional(
+  z.string({ error: typeError }).check(
+    z.trim(),
+    z.normalize('NFC'),
+    z.maxLength(maxMessageLength, { message: 'too-long' }),
+    z.refine((s) => honestText(s), { message: 'invalid-characters', abort: true }),
+    z.refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u2028\u2029]/.test(s), {
+      message: 'invalid-format',
+    }),
+    // ZorgSom takes no patient data: a message with a date of birth, a named patient, a diagnosis or
+    // medication is sent back with a field error asking to leave it out (patient-text.ts).
+    z.refine((s) => !looksLikePatientData(s, 'text'), { message: 'patient-data-text' }),
+  ),
+);
 
 /** POST /api/privacy-requests (signed in). */
 export const requestBodySchema = z.strictObject(

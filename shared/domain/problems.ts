@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { formatPath } from './patient-guard.js';
 import { policy } from './policy.js';
 
@@ -222,17 +222,20 @@ function codeOf(issue: { code: string; origin?: unknown; minimum?: unknown }, mi
   }
 }
 
-/** Codes for zod issues that carry no code of ours as their message (parsed without `problemErrorMap`). */
+/**
+ * Codes for zod issues that carry no code of ours as their message (parsed without `problemErrorMap`). The
+ * input is gone from the issue by then and zod/mini loads no locale to describe it, so nothing tells a
+ * missing value from a wrong one: parse with `problemErrorMap` (as `validateBody` does) to get `required`.
+ */
 function fallbackCode(issue: z.core.$ZodIssue): ProblemCode {
-  // zod's own text is all that is left of the input here.
-  return codeOf(issue, /received undefined/.test(issue.message));
+  return codeOf(issue, false);
 }
 
 /**
  * zod issues to field errors. Unknown keys give one `unknown-field` per key, named by its path (the key name is
  * shown, a value never); a schema's custom message that is a catalogue code becomes the code.
  */
-export function fieldErrorsFromZod(error: z.ZodError): FieldError[] {
+export function fieldErrorsFromZod(error: z.core.$ZodError): FieldError[] {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   const add = (path: readonly PropertyKey[], code: ProblemCode) => {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { oneTimeCodeSchema } from './one-time-code.js';
 import { policy } from './policy.js';
 import { legalHoldSchema } from './retention.js';
@@ -15,25 +15,25 @@ export const profileRecordSchema = z.object({
   licenseeId: z.string(),
   status: licenceStatusSchema,
   createdAt: z.iso.datetime(),
-  licenceStartedAt: z.iso.datetime().optional(),
-  licenceEndedAt: z.iso.datetime().optional(),
+  licenceStartedAt: z.optional(z.iso.datetime()),
+  licenceEndedAt: z.optional(z.iso.datetime()),
   marketingOptOut: z.boolean(),
   /** The language every mail to this licensee is written in; profiles stored before it existed read as Dutch. */
-  language: z.enum(preferredLanguages).optional(),
+  language: z.optional(z.enum(preferredLanguages)),
   emailIndex: z.string(),
   /** One envelope-encrypted JSON document holding every personal value of this licensee. */
   pii: z.custom<Uint8Array>((value) => value instanceof Uint8Array),
-  confirmation: oneTimeCodeSchema.optional(),
-  emailChange: z.object({ emailIndex: z.string(), code: oneTimeCodeSchema }).optional(),
+  confirmation: z.optional(oneTimeCodeSchema),
+  emailChange: z.optional(z.object({ emailIndex: z.string(), code: oneTimeCodeSchema })),
   /** Epoch seconds at which the retention sweeper deletes everything (set on licence end). */
-  purgeAt: z.number().int().optional(),
+  purgeAt: z.optional(z.number().check(z.int())),
   /** Epoch seconds; DynamoDB TTL backstop, and reads treat a passed value as gone. */
-  expiresAt: z.number().int().optional(),
+  expiresAt: z.optional(z.number().check(z.int())),
   /** A legal hold pauses the purge (and lifts the TTL backstop) until its end date. */
-  legalHold: legalHoldSchema.optional(),
+  legalHold: z.optional(legalHoldSchema),
   /** Items deleted so far by a purge that had to stop halfway (per kind), for the deletion certificate. */
-  purgeProgress: z.record(z.string(), z.number().int().min(0)).optional(),
-  version: z.number().int().min(1),
+  purgeProgress: z.optional(z.record(z.string(), z.number().check(z.int(), z.gte(0)))),
+  version: z.number().check(z.int(), z.gte(1)),
 });
 export type ProfileRecord = z.infer<typeof profileRecordSchema>;
 
@@ -43,7 +43,7 @@ export const languageOf = (profile: Pick<ProfileRecord, 'language'>): PreferredL
 
 export const emailOwnerRecordSchema = z.object({
   licenseeId: z.string(),
-  expiresAt: z.number().int().optional(),
+  expiresAt: z.optional(z.number().check(z.int())),
 });
 export type EmailOwnerRecord = z.infer<typeof emailOwnerRecordSchema>;
 
@@ -57,9 +57,9 @@ export const signInCodeRecordSchema = z.object({
    * The sign-in link mailed with the code (hash of its secret only): no attempt counter to spend, so
    * wrong guesses at the code cannot take it away. Absent in records written before links existed.
    */
-  link: z.object({ secretHash: z.string(), expiresAt: z.iso.datetime() }).optional(),
-  expiresAt: z.number().int(),
-  version: z.number().int().min(1),
+  link: z.optional(z.object({ secretHash: z.string(), expiresAt: z.iso.datetime() })),
+  expiresAt: z.number().check(z.int()),
+  version: z.number().check(z.int(), z.gte(1)),
 });
 export type SignInCodeRecord = z.infer<typeof signInCodeRecordSchema>;
 
@@ -67,7 +67,7 @@ export const sessionRecordSchema = z.object({
   licenseeId: z.string(),
   secretHash: z.string(),
   createdAt: z.iso.datetime(),
-  expiresAt: z.number().int(),
+  expiresAt: z.number().check(z.int()),
 });
 export type SessionRecord = z.infer<typeof sessionRecordSchema>;
 
@@ -106,7 +106,7 @@ export const privacyRequestRecordSchema = z.object({
   dueAt: z.iso.datetime(),
   history: z.array(z.object({ at: z.iso.datetime(), status: privacyRequestStatusSchema })),
   /** For a `linked` request: the request it duplicates. */
-  linkedTo: z.string().optional(),
+  linkedTo: z.optional(z.string()),
 });
 export type PrivacyRequestRecord = z.infer<typeof privacyRequestRecordSchema>;
 
@@ -116,6 +116,6 @@ export const disclosureRecordSchema = z.object({
   basis: z.enum(policy.disclosureBases),
   categories: z.array(z.string()),
   disclosedAt: z.iso.datetime(),
-  reference: z.string().optional(),
+  reference: z.optional(z.string()),
 });
 export type DisclosureRecord = z.infer<typeof disclosureRecordSchema>;

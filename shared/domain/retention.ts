@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { policy } from './policy.js';
 
 /**
@@ -135,8 +135,8 @@ export function retentionDates(endedAt: Date): RetentionDates {
  * A case reference, not a description: upper-case letters, digits and dashes only, so that it cannot carry a
  * name or other personal value (it is stored on the profile and in the audit trail, which outlives the purge).
  */
-export const caseReferenceSchema = z.string().regex(/^[A-Z0-9-]{3,40}$/);
-const localDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+export const caseReferenceSchema = z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/));
+const localDateSchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 
 export const legalHoldSchema = z.object({
   reason: z.enum(policy.retention.legalHoldReasons),

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { findPatientData } from './patient-guard.js';
 import { fieldErrorsFromZod, problemErrorMap, type FieldError } from './problems.js';
 
@@ -10,7 +10,7 @@ export type Validation<T> = { ok: true; value: T } | { ok: false; status: 400 | 
  * off only for the one input that may carry patient data: a budget-review upload the licensee consented to.
  */
 export function validateBody<T>(
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   body: unknown,
   { patientGuard = true }: { patientGuard?: boolean } = {},
 ): Validation<T> {

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { requireSetting, type Config } from '../config.js';
 import { ConcurrentUpdateError, ProblemError } from '../domain/problem-error.js';
 import { validateBody } from '../domain/validate.js';
@@ -19,6 +19,8 @@ export interface HttpRequest {
   readonly query: Readonly<Record<string, string | undefined>>;
   /** A licensee's session token or a staff access token; each function verifies the one it takes. */
   readonly bearerToken: string | undefined;
+  /** The request's cookies by name (payload 2.0 `cookies`; the first of a repeated name). */
+  readonly cookies: Readonly<Record<string, string | undefined>>;
 }
 export interface HttpResult {
   status: number;
@@ -27,6 +29,8 @@ export interface HttpResult {
   html?: string;
   /** A download (the PDF overview); its name must carry no personal data. */
   file?: { contentType: string; name: string; bytes: Uint8Array };
+  /** Set-Cookie values (payload 2.0 `cookies`), for a JSON answer. */
+  cookies?: string[];
 }
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
 
@@ -35,7 +39,11 @@ const defaultMaxBodyBytes = 16 * 1024;
 const correlationIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Parses and validates a body against its boundary schema, or refuses with field errors (400/422). */
-export function bodyOf<T>(schema: z.ZodType<T>, request: HttpRequest, options?: { patientGuard: false }): T {
+export function bodyOf<T>(
+  schema: z.ZodMiniType<T>,
+  request: HttpRequest,
+  options?: { patientGuard: false },
+): T {
   const result = validateBody(schema, request.body, options);
   if (!result.ok)
     throw new ProblemError(
@@ -58,6 +66,18 @@ function parseBody(event: APIGatewayProxyEventV2, maxBodyBytes: number): unknown
   } catch {
     throw new ProblemError(400, 'invalid-json');
   }
+}
+
+function cookiesOf(event: APIGatewayProxyEventV2): Record<string, string> {
+  // No prototype: a cookie named `__proto__` is just a name.
+  const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const entry of event.cookies ?? []) {
+    const at = entry.indexOf('=');
+    if (at <= 0) continue;
+    const name = entry.slice(0, at).trim();
+    if (!Object.hasOwn(cookies, name)) cookies[name] = entry.slice(at + 1).trim();
+  }
+  return cookies;
 }
 
 function bearerTokenOf(event: APIGatewayProxyEventV2): string | undefined {
@@ -102,6 +122,7 @@ export function httpFunction(
         },
         query: event.queryStringParameters ?? {},
         bearerToken: bearerTokenOf(event),
+        cookies: cookiesOf(event),
       });
       if (result.file !== undefined) {
         return {
@@ -125,6 +146,7 @@ export function httpFunction(
       return {
         statusCode: result.status,
         headers: { 'content-type': 'application/json' },
+        ...(result.cookies?.length ? { cookies: result.cookies } : {}),
         body: result.body === undefined ? '' : JSON.stringify(result.body),
       };
     } catch (error) {

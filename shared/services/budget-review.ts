@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AuditLog } from '../adapters/audit-log.js';
 import type { BudgetReviewStore, StoredUpload } from '../adapters/budget-review-store.js';
 import type { AuditActor } from '../domain/audit.js';
@@ -40,7 +40,9 @@ const uploadContext = (review: StoredBudgetReview) => ({
 
 export const budgetReviewRequestSchema = z.strictObject({
   licenseeId: ulidSchema,
-  reason: z.string().trim().min(5, { message: 'required' }).max(300, { message: 'too-long' }),
+  reason: z
+    .string()
+    .check(z.trim(), z.minLength(5, { message: 'required' }), z.maxLength(300, { message: 'too-long' })),
 });
 
 /** The file types a licensee may share, and the extension staff's download gets. */
@@ -63,14 +65,13 @@ export const uploadUrlSchema = z.strictObject({
   contentType: z.enum(contentTypes, { message: 'invalid-format' }),
   bytes: z
     .number({ message: 'invalid-format' })
-    .int({ message: 'invalid-format' })
-    .min(1, { message: 'required' }),
+    .check(z.int({ message: 'invalid-format' }), z.gte(1, { message: 'required' })),
   /** Base64 of the file's SHA-256 (32 bytes): S3 refuses a body with any other. */
-  sha256: z
-    .base64({ message: 'invalid-format' })
-    .refine((value) => Buffer.from(value, 'base64').length === 32, {
+  sha256: z.base64({ message: 'invalid-format' }).check(
+    z.refine((value) => Buffer.from(value, 'base64').length === 32, {
       message: 'invalid-format',
     }),
+  ),
 });
 export type UploadUrlInput = z.infer<typeof uploadUrlSchema>;
 

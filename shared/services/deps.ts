@@ -7,6 +7,8 @@ export type BusinessEvent =
   | 'SignupsConfirmed'
   | 'SignupCodesResent'
   | 'SignInCodesSent'
+  /** A sign-in code paid from the owner's reserve (a device cookie, the common budget spent). */
+  | 'SignInCodesFromReserve'
   | 'SignIns'
   | 'FailedCodes'
   | 'CodesRateLimited'
@@ -16,6 +18,8 @@ export type BusinessEvent =
   | 'PrivacyRequests'
   | 'PrivacyRequestsConfirmed'
   | 'PrivacyRequestsLinked'
+  /** A request by email or mail refused a new code: the cap of requests waiting for one was reached. */
+  | 'PrivacyRequestsCapped'
   | 'PrivacyRequestStepFailures'
   | 'PrivacyRequestReminders'
   | 'PrivacyRequestsClosedUnconfirmed'

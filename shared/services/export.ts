@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { policy } from '../domain/policy.js';
 import { disclosureRecordSchema, privacyRequestRecordSchema } from '../domain/records.js';
 import type { ServiceDeps } from './deps.js';
@@ -15,7 +15,7 @@ export const licenseeExportSchema = z.object({
   retention: z.object({
     rule: z.string(),
     /** The moment all data is destroyed, once the licence has ended; null while it runs. */
-    destroyedBy: z.iso.datetime().nullable(),
+    destroyedBy: z.nullable(z.iso.datetime()),
   }),
   privacyRequests: z.array(privacyRequestRecordSchema),
   disclosures: z.array(disclosureRecordSchema),

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { emailSchema, personalDataSchema, type PersonalData } from '../domain/licensee.js';
 import { schema } from '../domain/schema.js';
 import type { Envelope } from './ports.js';
@@ -11,7 +11,7 @@ import type { Envelope } from './ports.js';
 export const piiDocumentSchema = /* @__PURE__ */ schema(() =>
   z.object({
     data: personalDataSchema,
-    pendingEmail: emailSchema.optional(),
+    pendingEmail: z.optional(emailSchema),
   }),
 );
 export type PiiDocument = z.infer<typeof piiDocumentSchema>;

@@ -67,7 +67,15 @@ export interface Mailer {
    * its mail reaching the person: a sign-in code replaces the previous code and link only when its own mail
    * will be sent, so a stranger who spends an address's budget cannot make the owner's last link stop working.
    */
-  budgetedOutboxItems(mail: OutgoingMail, recipientIndex: string): Promise<TransactWriteItem[]>;
+  budgetedOutboxItems(
+    mail: OutgoingMail,
+    recipientIndex: string,
+    /**
+     * `owner-reserve`: spent from the address owner's own small reserve instead of the day budget (a sign-in
+     * code asked for from a browser with the owner's device cookie, policy.signIn.ownerReserveCodesPerDay).
+     */
+    budget?: 'day' | 'owner-reserve',
+  ): Promise<TransactWriteItem[]>;
 }
 
 export type { CodeMac } from '../domain/code-mac.js';

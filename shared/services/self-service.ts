@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { personalDataSchema, type PersonalData, type ProfilePatch } from '../domain/licensee.js';
 import { issueCode } from '../domain/one-time-code.js';
 import { ProblemError, retryOnConflict } from '../domain/problem-error.js';
@@ -24,7 +24,7 @@ export const profileViewSchema = z.object({
   marketingOptOut: z.boolean(),
   /** The language of every mail ZorgSom sends this licensee. */
   language: z.enum(preferredLanguages),
-  licence: z.object({ startedAt: z.iso.datetime().nullable(), endedAt: z.iso.datetime().nullable() }),
+  licence: z.object({ startedAt: z.nullable(z.iso.datetime()), endedAt: z.nullable(z.iso.datetime()) }),
   /** An email change waits for the code mailed to the new address; the new address is not shown back. */
   emailChangePending: z.boolean(),
 });

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { inject } from 'vitest';
 import { functionNames, type FunctionName } from '../../functions/routes.js';
 import { startHttpServer } from '../../local/http-server.js';
@@ -15,7 +16,7 @@ import { startLocalLambda } from '../../local/lambda-endpoint.js';
 import { configSchema } from '../../shared/config.js';
 import { originVerifyHeader } from '../../shared/http/origin-verify.js';
 
-const localConfigSchema = configSchema.required({
+const localConfigSchema = z.required(configSchema, {
   DYNAMODB_ENDPOINT: true,
   KMS_ENDPOINT: true,
   SES_ENDPOINT: true,
@@ -96,7 +97,7 @@ export async function startLocalApi(
   async function call(
     method: string,
     path: string,
-    options: { body?: unknown; token?: string; rawBody?: string; contentType?: string } = {},
+    options: { body?: unknown; token?: string; rawBody?: string; contentType?: string; cookie?: string } = {},
   ) {
     const response = await fetch(`${server.url}${path}`, {
       method,
@@ -104,6 +105,8 @@ export async function startLocalApi(
         ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(options.contentType ? { 'content-type': options.contentType } : {}),
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        // A browser's Cookie header (name=value pairs), as the local server hands it on in `cookies`.
+        ...(options.cookie ? { cookie: options.cookie } : {}),
       },
       body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
     });

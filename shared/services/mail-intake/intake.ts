@@ -14,10 +14,16 @@ import {
   type Verdicts,
 } from '../../domain/mail-classification.js';
 import { policy } from '../../domain/policy.js';
-import { dueDateOf, maxMessageLength } from '../../domain/privacy-request.js';
+import { dueDateOf, maxMessageLength, type StoredPrivacyRequest } from '../../domain/privacy-request.js';
 import type { MailIntakeDeps } from '../requests/request-deps.js';
 import { requestMails } from '../requests/request-mails.js';
-import { createRequest, advance, type MailReply } from '../requests/workflow.js';
+import {
+  createRequest,
+  advance,
+  resendConfirmation,
+  UnconfirmedCapReachedError,
+  type MailReply,
+} from '../requests/workflow.js';
 import { parseInbound } from './parse.js';
 
 /** One delivery of SES's Lambda action: the verdicts and where the S3 action put the raw message. */
@@ -209,7 +215,7 @@ async function act(
   }
 
   const authenticated = route.type === 'marketing-opt-out' && senderAuthenticated(delivery.verdicts);
-  const request = await createRequest(deps, {
+  const request = await createMailedRequest(deps, {
     licenseeId,
     type: route.type,
     channel: 'email',
@@ -226,6 +232,25 @@ async function act(
       return [deps.requests.intakeItem(next)];
     },
   });
+  if (request === 'capped') return 'request-capped';
   if (request.pendingStep && request.lastError) throw new RequestStepPendingError(request.lastError);
   return `request-${request.type}`;
+}
+
+/**
+ * A mailed request, unless the licensee already has the cap of requests waiting for a code (a spoofed From
+ * can fill it as easily as the web form): then nothing new is stored and the newest waiting request's code is
+ * mailed again, within its limits (policy.requests.maxUnconfirmedPerLicensee).
+ */
+async function createMailedRequest(
+  deps: MailIntakeDeps,
+  input: Parameters<typeof createRequest>[1] & { reply: MailReply },
+): Promise<StoredPrivacyRequest | 'capped'> {
+  try {
+    return await createRequest(deps, input);
+  } catch (error) {
+    if (!(error instanceof UnconfirmedCapReachedError)) throw error;
+    if (error.newest) await resendConfirmation(deps, error.newest, input.reply.emailIndex, input.reply);
+    return 'capped';
+  }
 }

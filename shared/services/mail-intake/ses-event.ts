@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { rawMailKeyOf, type VerdictStatus } from '../../domain/mail-classification.js';
 import type { InboundDelivery } from './intake.js';
 
@@ -17,7 +17,7 @@ export const sesEventSchema = z.object({
         ses: z.object({
           mail: z.object({
             // SES message ids are alphanumeric; the id also names the S3 object, so nothing else is allowed.
-            messageId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/),
+            messageId: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,128}$/)),
             source: z.string(),
           }),
           receipt: z.object({
@@ -30,7 +30,7 @@ export const sesEventSchema = z.object({
         }),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 export type SesEvent = z.infer<typeof sesEventSchema>;
 

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { outboxKeys, outboxPartitionPrefix } from '../../adapters/outbox-store.js';
 import { addMinutes } from '../../domain/dates.js';
 import { policy } from '../../domain/policy.js';
@@ -17,15 +17,15 @@ import { recordSesFeedback, sesFeedbackEventSchema, type FeedbackOutcome } from 
 const streamEventSchema = z.object({
   Records: z.array(
     z.object({
-      eventName: z.string().optional(),
+      eventName: z.optional(z.string()),
       dynamodb: z.object({
-        SequenceNumber: z.string().optional(),
-        Keys: z.object({ pk: z.object({ S: z.string() }), sk: z.object({ S: z.string() }) }).loose(),
+        SequenceNumber: z.optional(z.string()),
+        Keys: z.looseObject({ pk: z.object({ S: z.string() }), sk: z.object({ S: z.string() }) }),
       }),
     }),
   ),
 });
-const redriveEventSchema = z.object({ source: z.literal('aws.scheduler') }).loose();
+const redriveEventSchema = z.looseObject({ source: z.literal('aws.scheduler') });
 
 /** What one invocation did with an SES bounce or complaint event (EventBridge rule, or local/ses-events.ts). */
 export interface FeedbackResult {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addDays } from '../../domain/dates.js';
 import { normaliseEmail } from '../../domain/licensee.js';
 import { policy } from '../../domain/policy.js';
@@ -10,36 +10,31 @@ import type { MailSenderDeps } from './deliver.js';
  * Received`, `detail` the SES event record. Only what the sender uses is read; the rest passes (`loose`).
  * Locally local/ses-events.ts builds the same shape and hands it to the same handler.
  */
-const recipientsSchema = z.array(z.object({ emailAddress: z.string().min(3).max(320) }).loose()).min(1);
+const recipientsSchema = z
+  .array(z.looseObject({ emailAddress: z.string().check(z.minLength(3), z.maxLength(320)) }))
+  .check(z.minLength(1));
 
-export const sesFeedbackEventSchema = z
-  .object({
-    source: z.literal('aws.ses'),
-    'detail-type': z.enum(['Email Bounced', 'Email Complaint Received']),
-    detail: z.discriminatedUnion('eventType', [
-      z
-        .object({
-          eventType: z.literal('Bounce'),
-          bounce: z
-            .object({
-              bounceType: z.string(),
-              bounceSubType: z.string().optional(),
-              bouncedRecipients: recipientsSchema,
-            })
-            .loose(),
-        })
-        .loose(),
-      z
-        .object({
-          eventType: z.literal('Complaint'),
-          complaint: z
-            .object({ complaintFeedbackType: z.string().optional(), complainedRecipients: recipientsSchema })
-            .loose(),
-        })
-        .loose(),
-    ]),
-  })
-  .loose();
+export const sesFeedbackEventSchema = z.looseObject({
+  source: z.literal('aws.ses'),
+  'detail-type': z.enum(['Email Bounced', 'Email Complaint Received']),
+  detail: z.discriminatedUnion('eventType', [
+    z.looseObject({
+      eventType: z.literal('Bounce'),
+      bounce: z.looseObject({
+        bounceType: z.string(),
+        bounceSubType: z.optional(z.string()),
+        bouncedRecipients: recipientsSchema,
+      }),
+    }),
+    z.looseObject({
+      eventType: z.literal('Complaint'),
+      complaint: z.looseObject({
+        complaintFeedbackType: z.optional(z.string()),
+        complainedRecipients: recipientsSchema,
+      }),
+    }),
+  ]),
+});
 export type SesFeedbackEvent = z.infer<typeof sesFeedbackEventSchema>;
 
 export type SuppressionReason = 'bounce' | 'complaint';

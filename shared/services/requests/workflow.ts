@@ -6,9 +6,11 @@ import {
   confirmByOf,
   dueDateOf,
   findLinkTarget,
+  freeUnconfirmedSlot,
   linkableTypes,
   maxMessageLength,
   newReference,
+  newestWaitingForCode,
   requestConfirmationSalt,
   statusAfterVerification,
   transition,
@@ -20,7 +22,7 @@ import {
   type RequestView,
   type StoredPrivacyRequest,
 } from '../../domain/privacy-request.js';
-import { ProblemError, retryOnConflict } from '../../domain/problem-error.js';
+import { ConcurrentUpdateError, ProblemError, retryOnConflict } from '../../domain/problem-error.js';
 import { judgeGuess } from '../code-guard.js';
 import { loadProfile } from '../self-service.js';
 import { invalidCode } from '../session.js';
@@ -66,6 +68,22 @@ export interface NewRequest {
   s3Objects?: string[];
   /** Written in the same transaction (the intake record's pointer to the request). */
   also?: (request: StoredPrivacyRequest) => TransactWriteItem[];
+  /**
+   * Staff turning a mail they read into a request: not held to the cap of unconfirmed requests, which keeps
+   * strangers (the by-email form, a spoofed From) from making codes for someone else's address.
+   */
+  exemptFromUnconfirmedCap?: true;
+}
+
+/**
+ * `policy.requests.maxUnconfirmedPerLicensee` requests already wait for their code: nothing new was stored.
+ * Carries the newest of them, whose code the caller may mail again (`resendConfirmation`).
+ */
+export class UnconfirmedCapReachedError extends Error {
+  override name = 'UnconfirmedCapReachedError';
+  constructor(readonly newest: StoredPrivacyRequest | undefined) {
+    super('unconfirmed request cap reached');
+  }
 }
 
 /** A failed side effect, with the code shown on the request. */
@@ -191,6 +209,12 @@ async function sendConfirmation(
   request: StoredPrivacyRequest,
   reply: MailReply | undefined,
   reminder: boolean,
+  /**
+   * Spend the recipient's day budget in the transaction that replaces the code: over budget, nothing is
+   * written and the code already mailed stays valid (a ConcurrentUpdateError). For repeats a stranger can
+   * trigger; a request's first code leaves through the outbox, whose sender applies the same budget.
+   */
+  budgetOf?: string,
 ): Promise<StoredPrivacyRequest> {
   const now = deps.clock();
   const to = await addressOnRecord(deps, request.licenseeId, reply);
@@ -214,17 +238,35 @@ async function sendConfirmation(
     ...(reminder ? { reminderSentAt: now.toISOString() } : {}),
   };
   // The code's hash and the mail carrying it are written together: no code without its mail, and back.
-  const mail = await mailItem(
-    deps,
-    request,
-    requestMails.confirmation(await mailContext(deps, request, to, reply), {
-      code: issued.code,
-      link: confirmLinkOf(deps.portalUrl, request.reference, issued.code),
-      validUntil,
-      reminder,
-    }),
-  );
-  return save(deps, request, next, [mail]);
+  const confirmation = requestMails.confirmation(await mailContext(deps, request, to, reply), {
+    code: issued.code,
+    link: confirmLinkOf(deps.portalUrl, request.reference, issued.code),
+    validUntil,
+    reminder,
+  });
+  const mail = budgetOf
+    ? await step('mail-not-sent', () => deps.mailer.budgetedOutboxItems(confirmation, budgetOf))
+    : [await mailItem(deps, request, confirmation)];
+  return save(deps, request, next, mail);
+}
+
+/**
+ * Mails a waiting request's code again (a repeat of it, or a request beyond the cap): a fresh code within
+ * the request's hourly code limit, its mail spent from the address's day budget with it. Over either limit,
+ * or when a parallel repeat was first, nothing changes and the code already mailed stands.
+ */
+export async function resendConfirmation(
+  deps: RequestDeps,
+  request: StoredPrivacyRequest,
+  emailIndex: string,
+  reply?: MailReply,
+): Promise<void> {
+  try {
+    await sendConfirmation(deps, request, reply, false, emailIndex);
+  } catch (error) {
+    if (!(error instanceof ConcurrentUpdateError || error instanceof StepError)) throw error;
+    deps.count('CodesRateLimited');
+  }
 }
 
 /**
@@ -259,47 +301,57 @@ export async function advance(
   reply?: MailReply,
 ): Promise<StoredPrivacyRequest> {
   let request = start;
-  try {
-    while (request.pendingStep) {
-      switch (request.pendingStep) {
-        case 'send-confirmation':
-          request = await sendConfirmation(deps, request, reply, false);
-          break;
-        case 'apply': {
-          if (request.type === 'marketing-opt-out')
-            await step('storage-error', () => applyOptOut(deps, request, actor));
-          const status = statusAfterVerification(request.type);
-          const next = { ...transition(request, status, deps.clock()), pendingStep: 'notify' as const };
-          request = await save(deps, request, next, [
-            auditItem(deps, actor, next, `privacy-request.${status}`),
-          ]);
-          break;
-        }
-        case 'notify': {
-          const to = await addressOnRecord(deps, request.licenseeId, reply);
-          const mail = await mailItem(
-            deps,
-            request,
-            requestMails.outcome(await mailContext(deps, request, to, reply), {
-              portalUrl: deps.portalUrl,
-              dueAt: request.dueAt,
-            }),
-          );
-          request = await save(
-            deps,
-            request,
-            { ...request, pendingStep: undefined, lastError: undefined, failedAttempts: undefined },
-            [mail],
-          );
-          break;
+  for (let conflicts = 0; ; conflicts++) {
+    try {
+      while (request.pendingStep) {
+        switch (request.pendingStep) {
+          case 'send-confirmation':
+            request = await sendConfirmation(deps, request, reply, false);
+            break;
+          case 'apply': {
+            if (request.type === 'marketing-opt-out')
+              await step('storage-error', () => applyOptOut(deps, request, actor));
+            const status = statusAfterVerification(request.type);
+            const next = { ...transition(request, status, deps.clock()), pendingStep: 'notify' as const };
+            request = await save(deps, request, next, [
+              auditItem(deps, actor, next, `privacy-request.${status}`),
+            ]);
+            break;
+          }
+          case 'notify': {
+            const to = await addressOnRecord(deps, request.licenseeId, reply);
+            const mail = await mailItem(
+              deps,
+              request,
+              requestMails.outcome(await mailContext(deps, request, to, reply), {
+                portalUrl: deps.portalUrl,
+                dueAt: request.dueAt,
+              }),
+            );
+            request = await save(
+              deps,
+              request,
+              { ...request, pendingStep: undefined, lastError: undefined, failedAttempts: undefined },
+              [mail],
+            );
+            break;
+          }
         }
       }
+      return request;
+    } catch (error) {
+      // Another writer changed the request meanwhile (a repeat mailing its code again): go on from its state.
+      if (error instanceof ConcurrentUpdateError && conflicts < maxStepConflicts) {
+        request = (await deps.requests.getRequest(request.licenseeId, request.requestId)) ?? request;
+        continue;
+      }
+      return recordFailure(deps, request, error);
     }
-    return request;
-  } catch (error) {
-    return recordFailure(deps, request, error);
   }
 }
+
+/** Lost races one `advance` re-reads after before it gives up (the caller then sees the conflict). */
+const maxStepConflicts = 3;
 
 async function sealMessage(deps: RequestDeps, licenseeId: string, text: string): Promise<Uint8Array> {
   return step('kms-error', () =>
@@ -321,7 +373,8 @@ export async function openMessage(
 /**
  * Records a new request and runs what it can: a verified one proceeds at once, any other waits for the
  * code mailed to the address on record, and one that repeats an unfinished request of the same type is
- * linked to it instead of worked twice.
+ * linked to it instead of worked twice. Throws `UnconfirmedCapReachedError` for one that would wait for a
+ * code while `policy.requests.maxUnconfirmedPerLicensee` others already do.
  */
 export async function createRequest(deps: RequestDeps, input: NewRequest): Promise<StoredPrivacyRequest> {
   // A lost race for the open-request slot (a parallel request of the same type became the unfinished one)
@@ -339,9 +392,19 @@ async function writeNewRequest(
   const linkable = linkableTypes.has(input.type);
   // The slot before the list: should another request claim the slot after this read, the put below fails.
   const slot = linkable ? await deps.requests.openRequestSlot(input.licenseeId, input.type) : undefined;
+  const unconfirmedSlots =
+    input.verifiedBy === 'none' ? await deps.requests.unconfirmedSlots(input.licenseeId) : undefined;
   const existing = await deps.requests.listRequests(input.licenseeId);
   const target = findLinkTarget(existing, input.type);
   const verified = input.verifiedBy !== 'none';
+  // A request that will wait for a code claims one of the licensee's few slots for such requests (read
+  // before the list, like the open-request slot): with every slot held, nothing new is stored.
+  const capped = !target && !verified && !input.exemptFromUnconfirmedCap;
+  const unconfirmedSlot = capped ? freeUnconfirmedSlot(unconfirmedSlots ?? [], existing, now) : undefined;
+  if (capped && !unconfirmedSlot) {
+    deps.count('PrivacyRequestsCapped');
+    throw new UnconfirmedCapReachedError(newestWaitingForCode(existing, now));
+  }
   const status: PrivacyRequestStatus = target ? 'linked' : verified ? 'open' : 'awaiting-confirmation';
   const text = input.patientData ? undefined : input.message?.trim();
 
@@ -388,6 +451,16 @@ async function writeNewRequest(
       ...linkedMail,
       ...(linkable && !target
         ? [deps.requests.openRequestSlotItem(input.licenseeId, input.type, request.requestId, slot)]
+        : []),
+      ...(unconfirmedSlot
+        ? [
+            deps.requests.unconfirmedSlotItem(
+              input.licenseeId,
+              unconfirmedSlot.slot,
+              request.requestId,
+              unconfirmedSlot.previous,
+            ),
+          ]
         : []),
       ...(input.also?.(request) ?? []),
     ],
@@ -452,8 +525,9 @@ export async function submitSignedIn(
 
 /**
  * The web form without a session, by email address: the same rules as mail. A registered address gets a
- * confirmation; any other a neutral mail on how to ask (at most one per window). The caller answers 202
- * whatever happened, so the route reveals nobody's licence.
+ * confirmation; any other a neutral mail on how to ask (at most one per window). Beyond the cap of requests
+ * waiting for a code, the newest one's code is mailed again instead; a race lost to a parallel request ends
+ * here too. The caller answers 202 whatever happened, so the route reveals nobody's licence.
  */
 export async function submitByEmail(
   deps: RequestDeps,
@@ -475,23 +549,35 @@ export async function submitByEmail(
     );
     return;
   }
-  const request = await createRequest(deps, {
-    licenseeId: profile.licenseeId,
-    type: body.type,
-    channel: 'web',
-    message: body.message,
-    verifiedBy: 'none',
-    actor: systemActor('privacy-requests'),
-    // The typed address has the blind index of the address on record: it is that address.
-    reply: undefined,
-  });
+  let request: StoredPrivacyRequest;
+  try {
+    request = await createRequest(deps, {
+      licenseeId: profile.licenseeId,
+      type: body.type,
+      channel: 'web',
+      message: body.message,
+      verifiedBy: 'none',
+      actor: systemActor('privacy-requests'),
+      // The typed address has the blind index of the address on record: it is that address.
+      reply: undefined,
+    });
+  } catch (error) {
+    if (error instanceof UnconfirmedCapReachedError) {
+      if (error.newest) await resendConfirmation(deps, error.newest, emailIndex);
+      return;
+    }
+    // Lost every retry to parallel requests for this licensee: theirs stand, and the answer is the same.
+    if (
+      error instanceof ConcurrentUpdateError ||
+      (error instanceof ProblemError && error.code === 'conflict')
+    )
+      return;
+    throw error;
+  }
   if (request.status === 'linked' && request.linkedTo) {
     // Asking again for an unconfirmed request sends its code again (codes are rate-limited per hour).
     const target = await deps.requests.getRequest(profile.licenseeId, request.linkedTo);
-    if (target?.status === 'awaiting-confirmation') {
-      const pending = await save(deps, target, { ...target, pendingStep: 'send-confirmation' });
-      await advance(deps, pending, systemActor('privacy-requests'));
-    }
+    if (target?.status === 'awaiting-confirmation') await resendConfirmation(deps, target, emailIndex);
   }
 }
 

@@ -1,7 +1,7 @@
 import { epochSeconds } from '../../domain/dates.js';
 import type { AuditActor } from '../../domain/audit.js';
 import { ProblemError } from '../../domain/problem-error.js';
-import { fieldErrorsFromZod } from '../../domain/problems.js';
+import { fieldErrorsFromZod, problemErrorMap } from '../../domain/problems.js';
 import type { ProfileRecord } from '../../domain/records.js';
 import {
   backstopGraceMs,
@@ -121,7 +121,7 @@ export async function placeHold(
   actor: AuditActor,
   input: PlaceHoldInput,
 ): Promise<LicenceState> {
-  const parsed = placeHoldInputSchema.safeParse(input);
+  const parsed = placeHoldInputSchema.safeParse(input, { error: problemErrorMap });
   if (!parsed.success) throw new ProblemError(400, 'invalid-input', fieldErrorsFromZod(parsed.error));
   const now = deps.clock();
   if (holdUntilProblem(parsed.data.until, now))

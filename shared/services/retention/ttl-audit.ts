@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { systemActor } from '../../domain/audit.js';
 import { itemKindOf } from '../../domain/retention.js';
 import type { LicenceDeps, LogFields } from './deps.js';
@@ -8,13 +8,12 @@ import type { LicenceDeps, LogFields } from './deps.js';
  * KEYS_ONLY, so a record carries key attributes and who deleted, never an item's values.
  */
 export const ttlStreamRecordSchema = z.object({
-  eventID: z.string().optional(),
-  eventName: z.string().optional(),
-  userIdentity: z.object({ type: z.string().optional(), principalId: z.string().optional() }).optional(),
-  dynamodb: z
-    .object({ Keys: z.record(z.string(), z.object({ S: z.string().optional() }).loose()).optional() })
-    .loose()
-    .optional(),
+  eventID: z.optional(z.string()),
+  eventName: z.optional(z.string()),
+  userIdentity: z.optional(z.object({ type: z.optional(z.string()), principalId: z.optional(z.string()) })),
+  dynamodb: z.optional(
+    z.looseObject({ Keys: z.optional(z.record(z.string(), z.looseObject({ S: z.optional(z.string()) }))) }),
+  ),
 });
 export type TtlStreamRecord = z.infer<typeof ttlStreamRecordSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConcurrentUpdateError } from '../../adapters/licensee-repository.js';
 import type { BreachRepository } from '../../adapters/breach-repository.js';
 import type { AuditActor } from '../../domain/audit.js';
@@ -20,18 +20,22 @@ import type { StaffDeps } from './staff-deps.js';
 
 export type BreachDeps = StaffDeps & { breaches: BreachRepository };
 
-export const breachIdSchema = z.strictObject({ breachId: z.string().min(1) });
-export const breachUpdateSchema = breachFieldsSchema.extend({
-  breachId: z.string().min(1),
-  version: z.number().int().min(1),
+export const breachIdSchema = z.strictObject({ breachId: z.string().check(z.minLength(1)) });
+export const breachUpdateSchema = z.extend(breachFieldsSchema, {
+  breachId: z.string().check(z.minLength(1)),
+  version: z.number().check(z.int(), z.gte(1)),
 });
 export { breachDecisionSchema, breachFieldsSchema };
-const licenseeIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' });
+const licenseeIdSchema = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' }));
 export const breachNoticeSchema = z.strictObject({
-  breachId: z.string().min(1),
-  licenseeIds: z.array(licenseeIdSchema).min(1, { message: 'required' }).max(5000, { message: 'too-long' }),
+  breachId: z.string().check(z.minLength(1)),
+  licenseeIds: z
+    .array(licenseeIdSchema)
+    .check(z.minLength(1, { message: 'required' }), z.maxLength(5000, { message: 'too-long' })),
   /** What the licensees can do themselves (art. 34(2)), in plain language. */
-  whatYouCanDo: z.string().trim().min(10, { message: 'required' }).max(2000, { message: 'too-long' }),
+  whatYouCanDo: z
+    .string()
+    .check(z.trim(), z.minLength(10, { message: 'required' }), z.maxLength(2000, { message: 'too-long' })),
   /** false: answer the exact mail without sending; true: send it (once per breach). */
   send: z.boolean({ message: 'required' }),
 });

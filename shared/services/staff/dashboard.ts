@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addDays } from '../../domain/dates.js';
 import { openShards } from '../../domain/privacy-request.js';
 import { policy } from '../../domain/policy.js';
@@ -6,7 +6,9 @@ import { periodBounds, summariseActivity, type ActivityReport, type ReportDeps }
 
 export const dashboardQuerySchema = z.strictObject({
   /** How many calendar months, this one included (default 12). */
-  months: z.number().int().min(1, { message: 'invalid-format' }).max(36, { message: 'too-long' }).optional(),
+  months: z.optional(
+    z.number().check(z.int(), z.gte(1, { message: 'invalid-format' }), z.lte(36, { message: 'too-long' })),
+  ),
 });
 
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);

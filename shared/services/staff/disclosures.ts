@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ulidSchema } from '../../domain/ids.js';
 import type { AuditActor } from '../../domain/audit.js';
 import { policy } from '../../domain/policy.js';
@@ -12,14 +12,17 @@ const categoryIds = policy.dataCategories.map((category) => category.id) as [str
 /** Statement §4: a disclosure names its legal basis, one of three; anything else is refused. */
 export const disclosureInputSchema = z.strictObject({
   licenseeId: ulidSchema,
-  recipient: z.string().trim().min(2, { message: 'required' }).max(200, { message: 'too-long' }),
+  recipient: z
+    .string()
+    .check(z.trim(), z.minLength(2, { message: 'required' }), z.maxLength(200, { message: 'too-long' })),
   basis: z.enum(policy.disclosureBases, { message: 'invalid-basis' }),
-  categories: z.array(z.enum(categoryIds, { message: 'invalid-category' })).min(1, { message: 'required' }),
+  categories: z
+    .array(z.enum(categoryIds, { message: 'invalid-category' }))
+    .check(z.minLength(1, { message: 'required' })),
   /** A case or letter reference: a code, not prose, so it cannot carry personal data. */
   reference: z
     .string()
-    .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{1,59}$/, { message: 'invalid-format' }),
+    .check(z.trim(), z.regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{1,59}$/, { message: 'invalid-format' })),
 });
 export type DisclosureInput = z.infer<typeof disclosureInputSchema>;
 

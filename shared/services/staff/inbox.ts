@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { InboxItem, InboxRepository } from '../../adapters/inbox-repository.js';
 import { RawMailMissingError, type RawMailStore } from '../../adapters/raw-mail-store.js';
 import type { AuditActor } from '../../domain/audit.js';
@@ -6,7 +6,6 @@ import { ownText } from '../../domain/mail-classification.js';
 import { maxMessageLength, requestTypes } from '../../domain/privacy-request.js';
 import { ProblemError } from '../../domain/problem-error.js';
 import { languageOf } from '../../domain/records.js';
-import { parseInbound } from '../mail-intake/parse.js';
 import type { RequestDeps } from '../requests/request-deps.js';
 import { createRequest } from '../requests/workflow.js';
 import { loadProfile } from '../self-service.js';
@@ -23,14 +22,13 @@ export interface InboxDeps extends RequestDeps {
   rawMail: Pick<RawMailStore, 'get'>;
 }
 
-const referenceField = z
-  .string()
-  .trim()
-  .regex(/^M-[0-9A-Z]{8}$/, { message: 'invalid-format' });
+const referenceField = z.string().check(z.trim(), z.regex(/^M-[0-9A-Z]{8}$/, { message: 'invalid-format' }));
 export const inboxRefSchema = z.strictObject({ reference: referenceField });
 export const inboxAnswerSchema = z.strictObject({
   reference: referenceField,
-  text: z.string().trim().min(10, { message: 'required' }).max(8000, { message: 'too-long' }),
+  text: z
+    .string()
+    .check(z.trim(), z.minLength(10, { message: 'required' }), z.maxLength(8000, { message: 'too-long' })),
 });
 export const inboxConvertSchema = z.strictObject({
   reference: referenceField,
@@ -48,7 +46,11 @@ async function mailOf(deps: InboxDeps, item: InboxItem) {
   const key = item.s3Objects[0];
   if (!key) return undefined;
   try {
-    return await parseInbound(await deps.rawMail.get(key), '');
+    const raw = await deps.rawMail.get(key);
+    // The MIME parser (postal-mime, entities: ≈ 110 KB) is a chunk of its own, read when staff first open a
+    // mail, not at every cold init of the staff API.
+    const { parseInbound } = await import('../mail-intake/parse.js');
+    return await parseInbound(raw, '');
   } catch (error) {
     if (error instanceof RawMailMissingError) return undefined;
     throw error;
@@ -194,6 +196,7 @@ export async function convertInboxItem(
     ...(mail ? { message: `${mail.subject}\n\n${ownText(mail.text)}`.slice(0, maxMessageLength) } : {}),
     patientData: item.patientDataWithheld === true,
     verifiedBy: 'none',
+    exemptFromUnconfirmedCap: true,
     actor,
     sourceMessageId: item.itemId,
     s3Objects: item.s3Objects,

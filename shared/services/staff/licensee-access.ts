@@ -1,5 +1,5 @@
 import { languageOf } from '../../domain/records.js';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AuditActor } from '../../domain/audit.js';
 import { emailSchema } from '../../domain/licensee.js';
 import { getProfileView, type ProfileView } from '../self-service.js';
@@ -20,7 +20,9 @@ export async function showLicenseeToStaff(
 
 export const licenseeFindSchema = z.union([
   z.strictObject({ email: emailSchema }),
-  z.strictObject({ licenseeId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' }) }),
+  z.strictObject({
+    licenseeId: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' })),
+  }),
 ]);
 
 /**

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { timingSafeEqual } from 'node:crypto';
 import type { AuditActor } from '../../domain/audit.js';
 import { ProblemError, retryOnConflict } from '../../domain/problem-error.js';

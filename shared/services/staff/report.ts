@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AuditLog } from '../../adapters/audit-log.js';
 import type { RequestRepository } from '../../adapters/request-repository.js';
 import type { AuditEvent } from '../../domain/audit.js';

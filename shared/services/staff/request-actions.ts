@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AuditActor } from '../../domain/audit.js';
 import { addMonths } from '../../domain/dates.js';
 import { policy } from '../../domain/policy.js';
@@ -17,14 +17,18 @@ import type { OutgoingMail } from '../ports.js';
 import { staffRequestMailsIn } from './request-mails.js';
 import { languageOf } from '../../domain/records.js';
 
-const referenceField = z.string().trim().min(3, { message: 'required' }).max(40, { message: 'too-long' });
+const referenceField = z
+  .string()
+  .check(z.trim(), z.minLength(3, { message: 'required' }), z.maxLength(40, { message: 'too-long' }));
 /** Staff's own words to the licensee: required wherever a request is refused, extended or answered. */
-const staffText = z.string().trim().min(10, { message: 'required' }).max(4000, { message: 'too-long' });
+const staffText = z
+  .string()
+  .check(z.trim(), z.minLength(10, { message: 'required' }), z.maxLength(4000, { message: 'too-long' }));
 
 export const requestRefSchema = z.strictObject({ reference: referenceField });
 export const extendRequestSchema = z.strictObject({
   reference: referenceField,
-  months: z.number().int({ message: 'invalid-format' }).min(1, { message: 'invalid-format' }),
+  months: z.number().check(z.int({ message: 'invalid-format' }), z.gte(1, { message: 'invalid-format' })),
   reason: staffText,
 });
 export const closeRequestSchema = z.strictObject({ reference: referenceField, response: staffText });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AuditActor } from '../../domain/audit.js';
 import { transition, unfinishedStatuses, type StoredPrivacyRequest } from '../../domain/privacy-request.js';
 import { ProblemError } from '../../domain/problem-error.js';
@@ -13,7 +13,7 @@ export const bulkCloseSchema = z.strictObject({
   filter: requestFilterSchema,
   as: z.enum(['spam', 'duplicate']),
   /** The count the console showed and the staff member confirmed: a different count now closes nothing. */
-  expectedCount: z.number().int().min(1).max(bulkCloseLimit),
+  expectedCount: z.number().check(z.int(), z.gte(1), z.lte(bulkCloseLimit)),
 });
 export type BulkCloseInput = z.infer<typeof bulkCloseSchema>;
 

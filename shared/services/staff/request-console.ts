@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { RequestNotes } from '../../adapters/request-notes.js';
 import type { AuditActor } from '../../domain/audit.js';
 import { emailSchema } from '../../domain/licensee.js';
@@ -20,16 +20,18 @@ export const hiddenByDefault = new Set(['awaiting-confirmation', 'closed-unconfi
 const finished = new Set(['completed', 'rejected', 'closed-unconfirmed', 'linked']);
 
 export const requestFilterSchema = z.strictObject({
-  status: z.array(privacyRequestStatusSchema).optional(),
-  type: z.array(privacyRequestTypeSchema).optional(),
-  channel: z.array(z.enum(['web', 'email'])).optional(),
-  receivedFrom: z.iso.date({ message: 'invalid-format' }).optional(),
-  receivedTo: z.iso.date({ message: 'invalid-format' }).optional(),
-  reference: z.string().trim().toUpperCase().max(20, { message: 'too-long' }).optional(),
+  status: z.optional(z.array(privacyRequestStatusSchema)),
+  type: z.optional(z.array(privacyRequestTypeSchema)),
+  channel: z.optional(z.array(z.enum(['web', 'email']))),
+  receivedFrom: z.optional(z.iso.date({ message: 'invalid-format' })),
+  receivedTo: z.optional(z.iso.date({ message: 'invalid-format' })),
+  reference: z.optional(
+    z.string().check(z.trim(), z.toUpperCase(), z.maxLength(20, { message: 'too-long' })),
+  ),
   /** Looked up through the blind index; never stored or logged. */
-  email: emailSchema.optional(),
+  email: z.optional(emailSchema),
   /** Also the unverified and abandoned requests. */
-  includeHidden: z.boolean().optional(),
+  includeHidden: z.optional(z.boolean()),
 });
 export type RequestFilter = z.infer<typeof requestFilterSchema>;
 
@@ -213,8 +215,12 @@ export async function showRequestText(deps: ConsoleDeps, actor: AuditActor, refe
 }
 
 export const addNoteSchema = z.strictObject({
-  reference: z.string().trim().min(3, { message: 'required' }).max(40, { message: 'too-long' }),
-  note: z.string().trim().min(2, { message: 'required' }).max(4000, { message: 'too-long' }),
+  reference: z
+    .string()
+    .check(z.trim(), z.minLength(3, { message: 'required' }), z.maxLength(40, { message: 'too-long' })),
+  note: z
+    .string()
+    .check(z.trim(), z.minLength(2, { message: 'required' }), z.maxLength(4000, { message: 'too-long' })),
 });
 
 /** An internal note (never mailed), encrypted, written with its audit event in one transaction. */
@@ -251,8 +257,12 @@ export async function addRequestNote(
 }
 
 export const rejectPreviewSchema = z.strictObject({
-  reference: z.string().trim().min(3, { message: 'required' }).max(40, { message: 'too-long' }),
-  reason: z.string().trim().min(10, { message: 'required' }).max(4000, { message: 'too-long' }),
+  reference: z
+    .string()
+    .check(z.trim(), z.minLength(3, { message: 'required' }), z.maxLength(40, { message: 'too-long' })),
+  reason: z
+    .string()
+    .check(z.trim(), z.minLength(10, { message: 'required' }), z.maxLength(4000, { message: 'too-long' })),
 });
 
 /** Exactly the mail a rejection sends (same template), before staff confirm it; nothing is stored or sent. */

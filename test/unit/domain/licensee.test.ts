@@ -272,6 +272,29 @@ describe('personalDataSchema', () => {
       { field: 'marketingOptOut', code: 'unknown-field' },
     ]);
   });
+
+  it('reads a stored IBAN and country by their shape: the checksum and country list judged them when typed', () => {
+    // A checksum or country ibantools would refuse today still reads (its tables may change after a profile
+    // is stored), while typed input is still refused for both.
+    const stored = { ...signup, iban: 'NL00ABNA0417164300', address: { ...address, country: 'XX' } };
+    expect(personalDataSchema.parse(stored)).toMatchObject({
+      iban: 'NL00ABNA0417164300',
+      address: { country: 'XX' },
+    });
+    expect(errorsOf(signupBodySchema, stored)).toEqual([
+      { field: 'address.country', code: 'invalid-country' },
+      { field: 'iban', code: 'invalid-iban' },
+    ]);
+    expect(personalDataSchema.parse({ ...signup, iban: 'nl91 abna-0417 1643 00' }).iban).toBe(
+      'NL91ABNA0417164300',
+    );
+    expect(errorsOf(personalDataSchema, { ...signup, iban: 'not an iban' })).toEqual([
+      { field: 'iban', code: 'invalid-iban' },
+    ]);
+    expect(errorsOf(personalDataSchema, { ...signup, address: { ...address, country: 'NLD' } })).toEqual([
+      { field: 'address.country', code: 'invalid-country' },
+    ]);
+  });
 });
 
 describe('signupBodySchema', () => {

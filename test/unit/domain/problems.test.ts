@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
 import {
   addressSchema,
@@ -13,6 +13,7 @@ import {
   isProblemCode,
   messageFor,
   messages,
+  problemErrorMap,
   type FieldError,
 } from '../../../shared/domain/problems.js';
 import { validateBody } from '../../../shared/domain/validate.js';
@@ -93,7 +94,11 @@ describe('validateBody', () => {
   });
 
   it('gives plain zod schemas our codes too', () => {
-    const plain = z.strictObject({ a: z.string().max(3), b: z.number(), c: z.string().min(1) });
+    const plain = z.strictObject({
+      a: z.string().check(z.maxLength(3)),
+      b: z.number(),
+      c: z.string().check(z.minLength(1)),
+    });
     expect(errorsOf(validateBody(plain, { a: 'abcd', b: 'x', c: '' }))).toEqual([
       { field: 'a', code: 'too-long' },
       { field: 'b', code: 'invalid-format' },
@@ -128,15 +133,22 @@ describe('fieldErrorsFromZod', () => {
 
   it('writes array paths with brackets', () => {
     const schema = z.object({ items: z.array(z.object({ name: z.string() })) });
-    const result = schema.safeParse({ items: [{ name: 'a' }, {}] });
+    const result = schema.safeParse({ items: [{ name: 'a' }, {}] }, { error: problemErrorMap });
     if (result.success) throw new Error('expected failure');
     expect(fieldErrorsFromZod(result.error)).toEqual([{ field: 'items[1].name', code: 'required' }]);
   });
 
+  it('reads a missing value as invalid-format when parsed without problemErrorMap', () => {
+    // zod/mini drops the input from an issue and has no locale text to tell "missing" from "wrong type".
+    const result = z.object({ name: z.string() }).safeParse({});
+    if (result.success) throw new Error('expected failure');
+    expect(fieldErrorsFromZod(result.error)).toEqual([{ field: 'name', code: 'invalid-format' }]);
+  });
+
   it('turns catalogue messages into codes and anything else into invalid-format', () => {
     const schema = z.object({
-      a: z.string().refine(() => false, { message: 'invalid-iban' }),
-      b: z.string().refine(() => false, { message: 'some free text with a value 123' }),
+      a: z.string().check(z.refine(() => false, { message: 'invalid-iban' })),
+      b: z.string().check(z.refine(() => false, { message: 'some free text with a value 123' })),
     });
     const result = schema.safeParse({ a: 'x', b: 'y' });
     if (result.success) throw new Error('expected failure');
@@ -161,7 +173,7 @@ describe('fieldErrorsFromZod', () => {
 });
 
 describe('no value ever appears in an error', () => {
-  const cases: [string, z.ZodType, unknown, string[]][] = [
+  const cases: [string, z.ZodMiniType, unknown, string[]][] = [
     [
       'bad signup',
       signupBodySchema,
@@ -229,7 +241,7 @@ describe('messages', () => {
   });
 
   it('covers every code the validation produces', () => {
-    const bodies: [z.ZodType, unknown][] = [
+    const bodies: [z.ZodMiniType, unknown][] = [
       [signupBodySchema, {}],
       [signupBodySchema, null],
       [signupBodySchema, { ...signup, extra: 1 }],

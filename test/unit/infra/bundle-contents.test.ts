@@ -21,6 +21,8 @@ interface Rule {
   onlyIn: string[];
   /** Reached only through a dynamic import: in a chunk of its own, not even read at cold init. */
   lazy?: boolean;
+  /** Lazy in these functions only (the others call it on every invocation). */
+  lazyIn?: string[];
 }
 
 const rules: Rule[] = [
@@ -53,24 +55,17 @@ const rules: Rule[] = [
     onlyIn: [],
   },
   {
-    // Opening a stored profile checks its IBAN (personalDataSchema), so do signup and profile changes.
+    // Only typed input is checked against ibantools: a stored profile's IBAN and country are read by shape.
     what: 'ibantools (IBAN and country checks)',
     packages: /^ibantools$/,
-    onlyIn: [
-      'admin',
-      'job-runner',
-      'licensee-signup',
-      'mail-intake',
-      'privacy-requests',
-      'request-hygiene',
-      'self-service',
-    ],
+    onlyIn: ['licensee-signup', 'self-service'],
   },
   {
     what: 'postal-mime and entities (inbound MIME)',
     packages: /^(?:postal-mime|entities)$/,
     // admin: the staff inbox shows and answers a general mail from its raw MIME.
     onlyIn: ['admin', 'mail-intake'],
+    lazyIn: ['admin'],
   },
   {
     what: 'mailparser and its tree (replaced)',
@@ -115,7 +110,7 @@ function readAtInit(metafile: Metafile): Set<string> {
   return reached;
 }
 
-const bundles = new Map<string, { packages: Set<string>; atInit: Set<string> }>();
+const bundles = new Map<string, { packages: Set<string>; atInit: Set<string>; inputs: Set<string> }>();
 
 beforeAll(async () => {
   await Promise.all(
@@ -142,6 +137,14 @@ beforeAll(async () => {
       bundles.set(name, {
         packages: packagesIn(Object.keys(metafile.outputs)),
         atInit: packagesIn([...atInit]),
+        // Source files with code in the bundle (a module tree-shaken away is an input of 0 bytes).
+        inputs: new Set(
+          Object.values(metafile.outputs).flatMap((output) =>
+            Object.entries(output.inputs)
+              .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+              .map(([input]) => input),
+          ),
+        ),
       });
     }),
   );
@@ -163,10 +166,20 @@ describe('what each function bundle holds', () => {
     },
   );
 
-  it.each(rules.filter((rule) => rule.lazy).map((rule) => [rule.what, rule] as const))(
+  it('zod only as zod/mini: no function carries classic zod or a locale', () => {
+    // One classic `import * as z from 'zod'` anywhere in a graph brings all of it (≈ 100 KB read at init).
+    const zodFiles = (name: string, kind: RegExp) =>
+      [...bundles.get(name)!.inputs].filter((input) => kind.test(input)).length > 0;
+    expect(
+      functionNames.filter((name) => zodFiles(name, /node_modules\/zod\/v4\/(?:classic|locales)\//)),
+    ).toEqual([]);
+    expect(functionNames.filter((name) => !zodFiles(name, /node_modules\/zod\/v4\/mini\//))).toEqual([]);
+  });
+
+  it.each(rules.filter((rule) => rule.lazy || rule.lazyIn).map((rule) => [rule.what, rule] as const))(
     '%s: loaded only on the paths that use it, never at cold init',
     (_what, rule) => {
-      for (const name of rule.onlyIn) {
+      for (const name of rule.lazyIn ?? rule.onlyIn) {
         const atInit = [...bundles.get(name)!.atInit].filter((pkg) => rule.packages.test(pkg));
         expect({ function: name, atInit }).toEqual({ function: name, atInit: [] });
       }

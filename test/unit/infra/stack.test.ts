@@ -589,6 +589,7 @@ describe('DynamoDB by partition (dynamodb:LeadingKeys), audit events append-only
         'dynamodb:GetItem | EMAIL#*',
         'dynamodb:GetItem dynamodb:PutItem | REFERENCE#*',
         'dynamodb:PutItem | AUDIT#* OUTBOX#*',
+        'dynamodb:UpdateItem | MAILBUDGET#*',
       ],
       indexes: [],
     },

@@ -27,7 +27,9 @@ export async function api<T>(
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'omit',
+      // The sign-in routes alone take and set the device cookie (HttpOnly, same origin; see
+      // shared/domain/device-cookie.ts), so a stranger who spends the address's codes cannot keep its owner out.
+      credentials: path.startsWith('/api/sign-in') ? 'same-origin' : 'omit',
       cache: 'no-store',
     });
   } catch {

@@ -3,7 +3,8 @@ import type { TextKey } from '../texts.js';
 
 /**
  * The session token lives in sessionStorage: gone when the tab closes, never in a cookie or a URL. Sent as
- * `Authorization: Bearer` by api.ts.
+ * `Authorization: Bearer` by api.ts. (The one cookie, the device cookie the sign-in routes set, is HttpOnly and
+ * grants no access: it only lets this browser ask for a sign-in code from the owner's reserve.)
  */
 const sessionKey = 'zorgsom.session';
 const flashKey = 'zorgsom.flash';
