@@ -40,6 +40,8 @@ export const requestKeys = {
     pk: keys.licensee(licenseeId),
     sk: `${unconfirmedSlotPrefix}${slot}`,
   }),
+  /** Marks that something happened once for the licensee (e.g. one "this was not me" link used; purged with it). */
+  once: (licenseeId: string, key: string) => ({ pk: keys.licensee(licenseeId), sk: `ONCE#${key}` }),
 };
 const unconfirmedSlotPrefix = 'UNCONFIRMED#';
 
@@ -171,6 +173,17 @@ export function createRequestRepository({
     async openRequestSlot(licenseeId: string, type: PrivacyRequestType): Promise<string | undefined> {
       const found = await getItem(requestKeys.openRequest(licenseeId, type));
       return found ? z.object({ requestId: z.string() }).parse(found.plain).requestId : undefined;
+    },
+
+    /** A transaction item that fails when `key` was already marked for the licensee: makes a write once-only. */
+    onceItem(licenseeId: string, key: string): TransactWriteItem {
+      return {
+        Put: {
+          TableName: tableName,
+          Item: marshall(requestKeys.once(licenseeId, key)),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
     },
 
     /**

@@ -1,3 +1,4 @@
+import { ProblemError } from '../../domain/problem-error.js';
 import { notMeLicensee } from '../not-me-link.js';
 import type { RequestDeps } from './request-deps.js';
 import { createRequest } from './workflow.js';
@@ -6,9 +7,14 @@ import { createRequest } from './workflow.js';
 export async function reportNotMe(deps: RequestDeps, token: string): Promise<void> {
   const licenseeId = await notMeLicensee(deps, token);
   await deps.repo.endSessions(licenseeId);
-  const reported = await deps.requests.listRequests(licenseeId);
   const sourceMessageId = `not-me:${token.split('.')[1]}`;
-  if (reported.some((request) => request.sourceMessageId === sourceMessageId)) return;
+  const reported = async () =>
+    (await deps.requests.listRequests(licenseeId)).some(
+      (request) => request.sourceMessageId === sourceMessageId,
+    );
+  if (await reported()) return;
+  // The link pressed many times at once: the once-marker in the request's own transaction lets one through;
+  // the others lose that race until their retries give up, and then find the request the winner opened.
   await createRequest(deps, {
     licenseeId,
     type: 'complaint',
@@ -18,5 +24,9 @@ export async function reportNotMe(deps: RequestDeps, token: string): Promise<voi
     verifiedBy: 'notice-link',
     actor: { kind: 'licensee', id: licenseeId },
     sourceMessageId,
+    also: () => [deps.requests.onceItem(licenseeId, sourceMessageId)],
+  }).catch(async (error: unknown) => {
+    if (error instanceof ProblemError && error.status === 409 && (await reported())) return;
+    throw error;
   });
 }

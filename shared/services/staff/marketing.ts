@@ -9,7 +9,8 @@ import { languageOf } from '../../domain/records.js';
 import { openPii } from '../personal-data-vault.js';
 import type { KmsMac } from '../../adapters/kms-mac.js';
 import type { StaffDeps } from './staff-deps.js';
-import { startJob, type JobDeps } from '../jobs/jobs.js';
+import { startJobOnce, type JobDeps } from '../jobs/jobs.js';
+import { budgetDayOf } from '../../domain/sending-policy.js';
 import type { StepOutcome } from '../jobs/runner.js';
 import type { JobView, StoredJob } from '../../domain/job.js';
 
@@ -100,14 +101,17 @@ export async function marketingAudienceSize(deps: StaffDeps): Promise<{ recipien
 
 /**
  * Starts sending one template to the audience, as a job off the request path: the answer is the job, whose
- * progress `jobs show` reports while the runner works through the audience.
+ * progress `jobs show` reports while the runner works through the audience. Once per template and Dutch
+ * calendar day: a double click, or two staff at once, start one send, and every later call that day is shown
+ * that job (`started: false`) instead of mailing the audience again.
  */
 export async function startMarketingSend(
   deps: JobDeps,
   actor: AuditActor,
   template: MarketingTemplateId,
-): Promise<JobView> {
-  return startJob(deps, actor, 'marketing-send', { template });
+): Promise<JobView & { started: boolean }> {
+  const onceKey = `marketing-send:${template}:${budgetDayOf(deps.clock())}`;
+  return startJobOnce(deps, actor, 'marketing-send', { template }, onceKey);
 }
 
 /**

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { callsPerService, recordAwsCalls, type AwsCallRecorder } from '../../support/aws-calls.js';
 import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
 import { registerLicensee } from '../../support/licensees.js';
+import { deviceCookieName } from '../../../shared/domain/device-cookie.js';
+import { policy } from '../../../shared/domain/policy.js';
 
 // 50 requests at once against DynamoDB Local take seconds, more on a loaded machine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -55,6 +57,23 @@ describe('registered and free addresses look the same', () => {
     expect(known.status).toBe(202);
     // The mail leaves through the outbox: written with the code, never sent while the caller waits.
     expect(known.work.ses).toBeUndefined();
+  });
+
+  it('POST /api/sign-in/code with a forged device cookie: the answer and work of one without', async () => {
+    const { email } = await registerLicensee(api);
+    const forged = `${deviceCookieName}=${'A'.repeat(22)}.${'B'.repeat(43)}`;
+    const ask = (cookie?: string) =>
+      observed('POST', '/api/sign-in/code', { body: { email }, ...(cookie ? { cookie } : {}) });
+    await ask();
+    // While codes are left, and once a stranger spent them (where only a valid cookie would go on).
+    for (const phase of ['budget left', 'budget spent']) {
+      const without = await ask();
+      const withForged = await ask(forged);
+      expect(withForged.status, phase).toBe(without.status);
+      expect(withForged.body, phase).toEqual(without.body);
+      expect(withForged.work, phase).toEqual(without.work);
+      for (let i = 0; i < policy.signIn.maxCodesPerHour; i++) await ask();
+    }
   });
 
   it('POST /api/sign-in (a wrong code)', async () => {
