@@ -135,7 +135,7 @@ export async function signUpAndConfirm(
 
 /** A licensee signed up and confirmed in a browser of its own (closed again), so a test starts signed out. */
 export async function signedUpElsewhere(portal: Portal, licensee: Licensee, language: Language) {
-  const { context, page } = await portal.newPage();
+  const { context, page } = await portal.newPage({ language });
   try {
     await signUpAndConfirm(portal, page, licensee, language);
   } finally {
