@@ -10,6 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
 import { measureBundles } from './bundles.js';
+import { measureEnumeration } from './enumeration.js';
 import { measureLatency } from './latency.js';
 import { measureMail } from './mail.js';
 import { node22 } from './node22.js';
@@ -30,6 +31,8 @@ export interface BenchContext {
 
 const runs = Number(process.env.BENCH_RUNS ?? 200);
 const coldSamples = Number(process.env.BENCH_COLD_SAMPLES ?? 15);
+/** Samples per side (registered, free) and email-taking route in the enumeration-timing section. */
+const enumerationSamples = Number(process.env.BENCH_ENUMERATION_SAMPLES ?? 200);
 /** `BENCH_SECTIONS=cold` (or e.g. `cold,latency`): only those sections; `cold` is the cold-init table. */
 const only = process.env.BENCH_SECTIONS?.split(',').map((name) => name.trim().toLowerCase());
 const selected = (name: string) => !only || only.some((wanted) => name.toLowerCase().startsWith(wanted));
@@ -40,6 +43,10 @@ const load = () => loadavg()[0]!.toFixed(1);
 const sections: { name: string; run: (context: BenchContext) => Promise<Table[]> }[] = [
   { name: 'AWS requests per flow', run: ({ stack }) => measureRequestCounts(stack.env) },
   { name: 'latency', run: ({ stack, progress }) => measureLatency(stack, runs, progress) },
+  {
+    name: 'enumeration',
+    run: ({ stack, progress }) => measureEnumeration(stack, enumerationSamples, progress),
+  },
   { name: 'retention', run: ({ stack, progress }) => measureRetention(stack.env, progress) },
   { name: 'mail', run: ({ stack, progress }) => measureMail(stack, progress) },
   {

@@ -131,6 +131,15 @@ export function createRequestRepository({
     return items;
   }
 
+  /** The licensee's items whose sort key starts with `prefix`, read consistently. */
+  const queryLicenseeItems = (licenseeId: string, prefix: string) =>
+    queryAll({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: marshall({ ':pk': keys.licensee(licenseeId), ':prefix': prefix }),
+      ConsistentRead: true,
+    });
+
   return {
     /**
      * Writes a new request with whatever must land with it (audit events, the intake record's pointer to
@@ -213,15 +222,7 @@ export function createRequestRepository({
 
     /** Every slot for unconfirmed requests the licensee's requests ever claimed, read consistently. */
     async unconfirmedSlots(licenseeId: string): Promise<UnconfirmedSlot[]> {
-      const items = await queryAll({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: marshall({
-          ':pk': keys.licensee(licenseeId),
-          ':prefix': unconfirmedSlotPrefix,
-        }),
-        ConsistentRead: true,
-      });
+      const items = await queryLicenseeItems(licenseeId, unconfirmedSlotPrefix);
       return items.map((item) => {
         const { sk, holder } = z.object({ sk: z.string(), holder: z.string() }).parse(unmarshall(item));
         return { slot: Number(sk.slice(unconfirmedSlotPrefix.length)), holder };
@@ -284,15 +285,7 @@ export function createRequestRepository({
     },
 
     async listRequests(licenseeId: string): Promise<StoredPrivacyRequest[]> {
-      const items = await queryAll({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: marshall({
-          ':pk': keys.licensee(licenseeId),
-          ':prefix': keys.request(''),
-        }),
-        ConsistentRead: true,
-      });
+      const items = await queryLicenseeItems(licenseeId, keys.request(''));
       return items.map(parseRequest);
     },
 
