@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
-import { loadConfig } from '../../shared/config.js';
-import { processingRegister } from '../../shared/domain/processing-register.js';
+import { loadConfig, requireSetting } from '../../shared/config.js';
 import { ulidSchema } from '../../shared/domain/ids.js';
+import { jobIdSchema } from '../../shared/domain/job.js';
+import { placeHoldInputSchema } from '../../shared/domain/retention.js';
+import type { AuditActor } from '../../shared/domain/audit.js';
 import {
   bodyOf,
   httpFunction,
@@ -10,96 +12,49 @@ import {
   type RouteHandler,
 } from '../../shared/http/http-function.js';
 import { createObservability } from '../../shared/observability.js';
-import { disclosureInputSchema, recordDisclosure } from '../../shared/services/staff/disclosures.js';
-import { showLicenseeToStaff } from '../../shared/services/staff/licensee-access.js';
-import {
-  marketingAudienceSize,
-  previewMarketing,
-  marketingTemplateIds,
-  startMarketingSend,
-} from '../../shared/services/staff/marketing.js';
-import { jobIdSchema } from '../../shared/domain/job.js';
-import { showJob, startJob, type JobDeps } from '../../shared/services/jobs/jobs.js';
+import type { JobDeps } from '../../shared/services/jobs/jobs.js';
 import { createJobDeps } from '../../shared/wiring/jobs.js';
 import { requireStaff } from '../../shared/services/staff/staff-actor.js';
-import type { AuditActor } from '../../shared/domain/audit.js';
 import { staffRoleByRouteKey } from '../routes.js';
 import {
   createStaffTokenVerifier,
   type StaffTokenVerifier,
 } from '../../shared/adapters/staff-token-verifier.js';
-import { requireSetting } from '../../shared/config.js';
 import type { StaffDeps } from '../../shared/services/staff/staff-deps.js';
 import { createAwsClients } from '../../shared/wiring/base.js';
 import { createStaffDeps } from '../../shared/wiring/staff.js';
-import { startStatementNotice } from '../../shared/services/statement-notice.js';
 import { createBudgetReviewDeps } from '../../shared/wiring/budget-review.js';
-import {
-  budgetReviewRequestSchema,
-  closeBudgetReview,
-  readBudgetUpload,
-  requestBudgetReview,
-  type BudgetReviewDeps,
-} from '../../shared/services/budget-review.js';
+import type { BudgetReviewDeps } from '../../shared/services/budget-review.js';
 import { createPurgeDeps } from '../../shared/wiring/retention.js';
-import { placeHoldInputSchema } from '../../shared/domain/retention.js';
 import type { RequestDeps } from '../../shared/services/requests/request-deps.js';
-import { endLicence, liftHold, placeHold, type PurgeDeps } from '../../shared/services/retention/index.js';
-import { activityReport, reportPeriodSchema } from '../../shared/services/staff/report.js';
-import {
-  approveDeletion,
-  closeRequest,
-  closeRequestSchema,
-  extendRequest,
-  extendRequestSchema,
-  rejectRequest,
-  rejectRequestSchema,
-  requestRefSchema,
-  showRequest,
-} from '../../shared/services/staff/request-actions.js';
-import { bulkCloseRequests, bulkCloseSchema } from '../../shared/services/staff/request-bulk.js';
+import type { PurgeDeps } from '../../shared/services/retention/index.js';
 import { createRequestRepository } from '../../shared/adapters/request-repository.js';
 import { createInboxRepository } from '../../shared/adapters/inbox-repository.js';
 import { createRawMailStore, createS3Client } from '../../shared/adapters/raw-mail-store.js';
-import {
-  answerInboxItem,
-  convertInboxItem,
-  handleInboxItem,
-  inboxAnswerSchema,
-  inboxConvertSchema,
-  inboxRefSchema,
-  listInbox,
-  showInboxItem,
-  type InboxDeps,
-} from '../../shared/services/staff/inbox.js';
+import type { InboxDeps } from '../../shared/services/staff/inbox.js';
 import { createRequestNotes, type RequestNotes } from '../../shared/adapters/request-notes.js';
 import { createBreachRepository, type BreachRepository } from '../../shared/adapters/breach-repository.js';
-import { dashboard, dashboardCsv, dashboardQuerySchema } from '../../shared/services/staff/dashboard.js';
-import {
-  addNoteSchema,
-  addRequestNote,
-  listRequestsForConsole,
-  previewRejection,
-  rejectPreviewSchema,
-  requestDetail,
-  requestFilterSchema,
-  showRequestText,
-} from '../../shared/services/staff/request-console.js';
-import {
-  breachDecisionSchema,
-  breachFieldsSchema,
-  breachIdSchema,
-  breachNoticeSchema,
-  breachUpdateSchema,
-  decideBreach,
-  exportBreach,
-  listBreaches,
-  noticeToLicensees,
-  recordBreach,
-  showBreach,
-  updateBreach,
-} from '../../shared/services/staff/breaches.js';
-import { findLicensees, licenseeFindSchema } from '../../shared/services/staff/licensee-access.js';
+
+/**
+ * The staff API serves some fifty routes and a container few of them: each group's service code (and the
+ * schemas it builds) is a chunk of its own, read on that group's first call in a container instead of at
+ * every cold init. The token check and the role table stay at init.
+ */
+const disclosures = () => import('../../shared/services/staff/disclosures.js');
+const licenseeAccess = () => import('../../shared/services/staff/licensee-access.js');
+const marketing = () => import('../../shared/services/staff/marketing.js');
+const jobs = () => import('../../shared/services/jobs/jobs.js');
+const statementNotice = () => import('../../shared/services/statement-notice.js');
+const budgetReviews = () => import('../../shared/services/budget-review.js');
+const retention = () => import('../../shared/services/retention/index.js');
+const reports = () => import('../../shared/services/staff/report.js');
+const requestActions = () => import('../../shared/services/staff/request-actions.js');
+const requestBulk = () => import('../../shared/services/staff/request-bulk.js');
+const inbox = () => import('../../shared/services/staff/inbox.js');
+const dashboards = () => import('../../shared/services/staff/dashboard.js');
+const requestConsole = () => import('../../shared/services/staff/request-console.js');
+const breaches = () => import('../../shared/services/staff/breaches.js');
+const register = () => import('../../shared/domain/processing-register.js');
 
 const licenseeIdSchema = ulidSchema;
 const licenseeBodySchema = z.strictObject({ licenseeId: licenseeIdSchema });
@@ -109,9 +64,16 @@ const auditQuerySchema = z.union([
 ]);
 const holdBodySchema = z.extend(placeHoldInputSchema, { licenseeId: licenseeIdSchema });
 const reviewBodySchema = z.strictObject({ licenseeId: licenseeIdSchema, reviewId: ulidSchema });
-const marketingSendSchema = z.strictObject({
-  template: z.enum(marketingTemplateIds, { message: 'invalid-format' }),
-});
+/** Built on the first marketing call, from the templates the marketing service knows. */
+let marketingSendSchema: ReturnType<typeof marketingSendSchemaOf> | undefined;
+function marketingSendSchemaOf(ids: Awaited<ReturnType<typeof marketing>>['marketingTemplateIds']) {
+  return z.strictObject({ template: z.enum(ids, { message: 'invalid-format' }) });
+}
+async function marketingTemplateOf(request: HttpRequest) {
+  const service = await marketing();
+  marketingSendSchema ??= marketingSendSchemaOf(service.marketingTemplateIds);
+  return { service, template: bodyOf(marketingSendSchema, request).template };
+}
 
 const jobBodySchema = z.strictObject({ jobId: jobIdSchema });
 const repurgeSchema = z.strictObject({ since: z.iso.date({ message: 'invalid-format' }) });
@@ -153,12 +115,17 @@ function guarded(
 export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
   const staff = (route: StaffRouteHandler) => route;
   return guarded(deps.verifyStaff, {
-    'POST /api/admin/licensees/show': staff((actor, request) =>
-      showLicenseeToStaff(deps, actor, bodyOf(licenseeBodySchema, request).licenseeId),
+    'POST /api/admin/licensees/show': staff(async (actor, request) =>
+      (await licenseeAccess()).showLicenseeToStaff(
+        deps,
+        actor,
+        bodyOf(licenseeBodySchema, request).licenseeId,
+      ),
     ),
-    'POST /api/admin/disclosures/record': staff((actor, request) =>
-      recordDisclosure(deps, actor, bodyOf(disclosureInputSchema, request)),
-    ),
+    'POST /api/admin/disclosures/record': staff(async (actor, request) => {
+      const { recordDisclosure, disclosureInputSchema } = await disclosures();
+      return recordDisclosure(deps, actor, bodyOf(disclosureInputSchema, request));
+    }),
     'POST /api/admin/audit': staff(async (_actor, request) => {
       const query = bodyOf(auditQuerySchema, request);
       const events =
@@ -167,14 +134,17 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
           : await deps.audit.since(new Date(query.since));
       return { events };
     }),
-    'GET /api/admin/reports/processing-register': staff(async () => processingRegister()),
-    'POST /api/admin/licensees/find': staff((actor, request) =>
-      findLicensees(deps, actor, bodyOf(licenseeFindSchema, request)),
-    ),
-    'POST /api/admin/dashboard': staff((_actor, request) =>
-      dashboard(deps, bodyOf(dashboardQuerySchema, request)),
-    ),
+    'GET /api/admin/reports/processing-register': staff(async () => (await register()).processingRegister()),
+    'POST /api/admin/licensees/find': staff(async (actor, request) => {
+      const { findLicensees, licenseeFindSchema } = await licenseeAccess();
+      return findLicensees(deps, actor, bodyOf(licenseeFindSchema, request));
+    }),
+    'POST /api/admin/dashboard': staff(async (_actor, request) => {
+      const { dashboard, dashboardQuerySchema } = await dashboards();
+      return dashboard(deps, bodyOf(dashboardQuerySchema, request));
+    }),
     'POST /api/admin/dashboard/csv': staff(async (_actor, request) => {
+      const { dashboard, dashboardCsv, dashboardQuerySchema } = await dashboards();
       const { months, at } = await dashboard(deps, bodyOf(dashboardQuerySchema, request));
       return {
         filename: `zorgsom-verantwoording-${at.slice(0, 10)}.csv`,
@@ -182,111 +152,148 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
         csv: dashboardCsv(months),
       };
     }),
-    'POST /api/admin/requests/list': staff((actor, request) =>
-      listRequestsForConsole(deps, actor, bodyOf(requestFilterSchema, request, { patientGuard: false })),
+    'POST /api/admin/requests/list': staff(async (actor, request) => {
+      const { listRequestsForConsole, requestFilterSchema } = await requestConsole();
+      return listRequestsForConsole(
+        deps,
+        actor,
+        bodyOf(requestFilterSchema, request, { patientGuard: false }),
+      );
+    }),
+    'POST /api/admin/requests/bulk-close': staff(async (actor, request) => {
+      const { bulkCloseRequests, bulkCloseSchema } = await requestBulk();
+      return bulkCloseRequests(deps, actor, bodyOf(bulkCloseSchema, request, { patientGuard: false }));
+    }),
+    'POST /api/admin/requests/detail': staff(async (_actor, request) => {
+      const [{ requestDetail }, { requestRefSchema }] = await Promise.all([
+        requestConsole(),
+        requestActions(),
+      ]);
+      return requestDetail(deps, bodyOf(requestRefSchema, request).reference);
+    }),
+    'POST /api/admin/requests/show-text': staff(async (actor, request) => {
+      const [{ showRequestText }, { requestRefSchema }] = await Promise.all([
+        requestConsole(),
+        requestActions(),
+      ]);
+      return showRequestText(deps, actor, bodyOf(requestRefSchema, request).reference);
+    }),
+    'POST /api/admin/requests/note': staff(async (actor, request) => {
+      const { addRequestNote, addNoteSchema } = await requestConsole();
+      return addRequestNote(deps, actor, bodyOf(addNoteSchema, request));
+    }),
+    'POST /api/admin/requests/reject-preview': staff(async (_actor, request) => {
+      const { previewRejection, rejectPreviewSchema } = await requestConsole();
+      return previewRejection(deps, bodyOf(rejectPreviewSchema, request));
+    }),
+    'POST /api/admin/breaches/record': staff(async (actor, request) => {
+      const { recordBreach, breachFieldsSchema } = await breaches();
+      return recordBreach(deps, actor, bodyOf(breachFieldsSchema, request));
+    }),
+    'POST /api/admin/breaches/update': staff(async (actor, request) => {
+      const { updateBreach, breachUpdateSchema } = await breaches();
+      return updateBreach(deps, actor, bodyOf(breachUpdateSchema, request));
+    }),
+    'POST /api/admin/breaches/decide': staff(async (actor, request) => {
+      const { decideBreach, breachDecisionSchema } = await breaches();
+      return decideBreach(deps, actor, bodyOf(breachDecisionSchema, request));
+    }),
+    'POST /api/admin/breaches/list': staff(async () => (await breaches()).listBreaches(deps)),
+    'POST /api/admin/breaches/show': staff(async (_actor, request) => {
+      const { showBreach, breachIdSchema } = await breaches();
+      return showBreach(deps, bodyOf(breachIdSchema, request).breachId);
+    }),
+    'POST /api/admin/breaches/export': staff(async (_actor, request) => {
+      const { exportBreach, breachIdSchema } = await breaches();
+      return exportBreach(deps, bodyOf(breachIdSchema, request).breachId);
+    }),
+    'POST /api/admin/breaches/notify-licensees': staff(async (actor, request) => {
+      const { noticeToLicensees, breachNoticeSchema } = await breaches();
+      return noticeToLicensees(deps, actor, bodyOf(breachNoticeSchema, request));
+    }),
+    'POST /api/admin/requests/show': staff(async (actor, request) => {
+      const { showRequest, requestRefSchema } = await requestActions();
+      return showRequest(deps, actor, bodyOf(requestRefSchema, request).reference);
+    }),
+    'POST /api/admin/requests/extend': staff(async (actor, request) => {
+      const { extendRequest, extendRequestSchema } = await requestActions();
+      return extendRequest(deps, actor, bodyOf(extendRequestSchema, request));
+    }),
+    'POST /api/admin/requests/close': staff(async (actor, request) => {
+      const { closeRequest, closeRequestSchema } = await requestActions();
+      return closeRequest(deps, actor, bodyOf(closeRequestSchema, request));
+    }),
+    'POST /api/admin/requests/reject': staff(async (actor, request) => {
+      const { rejectRequest, rejectRequestSchema } = await requestActions();
+      return rejectRequest(deps, actor, bodyOf(rejectRequestSchema, request));
+    }),
+    'POST /api/admin/requests/approve-deletion': staff(async (actor, request) => {
+      const { approveDeletion, requestRefSchema } = await requestActions();
+      return approveDeletion(deps, actor, bodyOf(requestRefSchema, request).reference);
+    }),
+    'POST /api/admin/licences/end': staff(async (actor, request) =>
+      (await retention()).endLicence(deps.purge, bodyOf(licenseeBodySchema, request).licenseeId, actor),
     ),
-    'POST /api/admin/requests/bulk-close': staff((actor, request) =>
-      bulkCloseRequests(deps, actor, bodyOf(bulkCloseSchema, request, { patientGuard: false })),
-    ),
-    'POST /api/admin/requests/detail': staff((_actor, request) =>
-      requestDetail(deps, bodyOf(requestRefSchema, request).reference),
-    ),
-    'POST /api/admin/requests/show-text': staff((actor, request) =>
-      showRequestText(deps, actor, bodyOf(requestRefSchema, request).reference),
-    ),
-    'POST /api/admin/requests/note': staff((actor, request) =>
-      addRequestNote(deps, actor, bodyOf(addNoteSchema, request)),
-    ),
-    'POST /api/admin/requests/reject-preview': staff((_actor, request) =>
-      previewRejection(deps, bodyOf(rejectPreviewSchema, request)),
-    ),
-    'POST /api/admin/breaches/record': staff((actor, request) =>
-      recordBreach(deps, actor, bodyOf(breachFieldsSchema, request)),
-    ),
-    'POST /api/admin/breaches/update': staff((actor, request) =>
-      updateBreach(deps, actor, bodyOf(breachUpdateSchema, request)),
-    ),
-    'POST /api/admin/breaches/decide': staff((actor, request) =>
-      decideBreach(deps, actor, bodyOf(breachDecisionSchema, request)),
-    ),
-    'POST /api/admin/breaches/list': staff(() => listBreaches(deps)),
-    'POST /api/admin/breaches/show': staff((_actor, request) =>
-      showBreach(deps, bodyOf(breachIdSchema, request).breachId),
-    ),
-    'POST /api/admin/breaches/export': staff((_actor, request) =>
-      exportBreach(deps, bodyOf(breachIdSchema, request).breachId),
-    ),
-    'POST /api/admin/breaches/notify-licensees': staff((actor, request) =>
-      noticeToLicensees(deps, actor, bodyOf(breachNoticeSchema, request)),
-    ),
-    'POST /api/admin/requests/show': staff((actor, request) =>
-      showRequest(deps, actor, bodyOf(requestRefSchema, request).reference),
-    ),
-    'POST /api/admin/requests/extend': staff((actor, request) =>
-      extendRequest(deps, actor, bodyOf(extendRequestSchema, request)),
-    ),
-    'POST /api/admin/requests/close': staff((actor, request) =>
-      closeRequest(deps, actor, bodyOf(closeRequestSchema, request)),
-    ),
-    'POST /api/admin/requests/reject': staff((actor, request) =>
-      rejectRequest(deps, actor, bodyOf(rejectRequestSchema, request)),
-    ),
-    'POST /api/admin/requests/approve-deletion': staff((actor, request) =>
-      approveDeletion(deps, actor, bodyOf(requestRefSchema, request).reference),
-    ),
-    'POST /api/admin/licences/end': staff((actor, request) =>
-      endLicence(deps.purge, bodyOf(licenseeBodySchema, request).licenseeId, actor),
-    ),
-    'POST /api/admin/holds/place': staff((actor, request) => {
+    'POST /api/admin/holds/place': staff(async (actor, request) => {
       const { licenseeId, ...hold } = bodyOf(holdBodySchema, request);
-      return placeHold(deps.purge, licenseeId, actor, hold);
+      return (await retention()).placeHold(deps.purge, licenseeId, actor, hold);
     }),
-    'POST /api/admin/holds/lift': staff((actor, request) =>
-      liftHold(deps.purge, bodyOf(licenseeBodySchema, request).licenseeId, actor),
+    'POST /api/admin/holds/lift': staff(async (actor, request) =>
+      (await retention()).liftHold(deps.purge, bodyOf(licenseeBodySchema, request).licenseeId, actor),
     ),
-    'POST /api/admin/reports/activity': staff(async (_actor, request) =>
-      activityReport(deps, bodyOf(reportPeriodSchema, request)),
-    ),
-    'POST /api/admin/budget-reviews/request': staff((actor, request) =>
-      requestBudgetReview(deps, actor, bodyOf(budgetReviewRequestSchema, request)),
-    ),
-    'POST /api/admin/budget-reviews/read': staff((actor, request) => {
+    'POST /api/admin/reports/activity': staff(async (_actor, request) => {
+      const { activityReport, reportPeriodSchema } = await reports();
+      return activityReport(deps, bodyOf(reportPeriodSchema, request));
+    }),
+    'POST /api/admin/budget-reviews/request': staff(async (actor, request) => {
+      const { requestBudgetReview, budgetReviewRequestSchema } = await budgetReviews();
+      return requestBudgetReview(deps, actor, bodyOf(budgetReviewRequestSchema, request));
+    }),
+    'POST /api/admin/budget-reviews/read': staff(async (actor, request) => {
       const { licenseeId, reviewId } = bodyOf(reviewBodySchema, request);
-      return readBudgetUpload(deps, actor, licenseeId, reviewId);
+      return (await budgetReviews()).readBudgetUpload(deps, actor, licenseeId, reviewId);
     }),
-    'POST /api/admin/budget-reviews/close': staff((actor, request) => {
+    'POST /api/admin/budget-reviews/close': staff(async (actor, request) => {
       const { licenseeId, reviewId } = bodyOf(reviewBodySchema, request);
-      return closeBudgetReview(deps, actor, licenseeId, reviewId);
+      return (await budgetReviews()).closeBudgetReview(deps, actor, licenseeId, reviewId);
     }),
-    'POST /api/admin/marketing/audience': staff(() => marketingAudienceSize(deps)),
+    'POST /api/admin/marketing/audience': staff(async () => (await marketing()).marketingAudienceSize(deps)),
     // The staff inbox: general mail to info@ (every action audited with the staff member).
-    'POST /api/admin/inbox/list': staff((actor) => listInbox(deps, actor)),
-    'POST /api/admin/inbox/show': staff((actor, request) =>
-      showInboxItem(deps, actor, bodyOf(inboxRefSchema, request).reference),
-    ),
-    'POST /api/admin/inbox/answer': staff((actor, request) =>
-      answerInboxItem(deps, actor, bodyOf(inboxAnswerSchema, request)),
-    ),
-    'POST /api/admin/inbox/handle': staff((actor, request) =>
-      handleInboxItem(deps, actor, bodyOf(inboxRefSchema, request).reference),
-    ),
-    'POST /api/admin/inbox/convert': staff((actor, request) =>
-      convertInboxItem(deps, actor, bodyOf(inboxConvertSchema, request)),
-    ),
-    'POST /api/admin/marketing/preview': staff(async (_actor, request) =>
-      previewMarketing(bodyOf(marketingSendSchema, request).template, deps.portalUrl),
-    ),
-    'POST /api/admin/marketing/send': staff((actor, request) =>
-      startMarketingSend(deps, actor, bodyOf(marketingSendSchema, request).template),
-    ),
+    'POST /api/admin/inbox/list': staff(async (actor) => (await inbox()).listInbox(deps, actor)),
+    'POST /api/admin/inbox/show': staff(async (actor, request) => {
+      const { showInboxItem, inboxRefSchema } = await inbox();
+      return showInboxItem(deps, actor, bodyOf(inboxRefSchema, request).reference);
+    }),
+    'POST /api/admin/inbox/answer': staff(async (actor, request) => {
+      const { answerInboxItem, inboxAnswerSchema } = await inbox();
+      return answerInboxItem(deps, actor, bodyOf(inboxAnswerSchema, request));
+    }),
+    'POST /api/admin/inbox/handle': staff(async (actor, request) => {
+      const { handleInboxItem, inboxRefSchema } = await inbox();
+      return handleInboxItem(deps, actor, bodyOf(inboxRefSchema, request).reference);
+    }),
+    'POST /api/admin/inbox/convert': staff(async (actor, request) => {
+      const { convertInboxItem, inboxConvertSchema } = await inbox();
+      return convertInboxItem(deps, actor, bodyOf(inboxConvertSchema, request));
+    }),
+    'POST /api/admin/marketing/preview': staff(async (_actor, request) => {
+      const { service, template } = await marketingTemplateOf(request);
+      return service.previewMarketing(template, deps.portalUrl);
+    }),
+    'POST /api/admin/marketing/send': staff(async (actor, request) => {
+      const { service, template } = await marketingTemplateOf(request);
+      return service.startMarketingSend(deps, actor, template);
+    }),
     // Once per statement version: a second call answers with the job the first one started.
-    'POST /api/admin/statement/notify': staff((actor) => startStatementNotice(deps, actor)),
-    'POST /api/admin/jobs/show': staff((_actor, request) =>
-      showJob(deps, bodyOf(jobBodySchema, request).jobId),
+    'POST /api/admin/statement/notify': staff(async (actor) =>
+      (await statementNotice()).startStatementNotice(deps, actor),
+    ),
+    'POST /api/admin/jobs/show': staff(async (_actor, request) =>
+      (await jobs()).showJob(deps, bodyOf(jobBodySchema, request).jobId),
     ),
     // After a restore from backup: purge again everyone the audit trail says was purged since `since`.
-    'POST /api/admin/retention/repurge': staff((actor, request) =>
-      startJob(deps, actor, 'repurge', { since: bodyOf(repurgeSchema, request).since }),
+    'POST /api/admin/retention/repurge': staff(async (actor, request) =>
+      (await jobs()).startJob(deps, actor, 'repurge', { since: bodyOf(repurgeSchema, request).since }),
     ),
   });
 }
