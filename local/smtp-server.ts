@@ -8,6 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import { createRawMailStore, createS3Client } from '../shared/adapters/raw-mail-store.js';
 import { rawMailKeyOf, type VerdictStatus } from '../shared/domain/mail-classification.js';
 import { sesEventFor } from '../shared/services/mail-intake/ses-event.js';
+import { lambdaContext } from './lambda-context.js';
 import { claimPort } from './ports.js';
 
 /** SES accepts messages up to 40 MB. */
@@ -130,20 +131,12 @@ export async function startLocalMail(options: {
         handler: (event: unknown, context: unknown) => Promise<unknown>;
       }
     ).handler;
-  const context = (functionName: string) => ({
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomBytes(16).toString('hex'),
-    getRemainingTimeInMillis: () => 60_000,
-  });
   enforceTableAccess();
   const intake = await load('mail-intake');
   const smtp = await startSmtpServer({
     port: options.smtpPort,
     env: options.env,
-    invoke: (event) => invokedFunction.run('mail-intake', () => intake(event, context('mail-intake'))),
+    invoke: (event) => invokedFunction.run('mail-intake', () => intake(event, lambdaContext('mail-intake'))),
     deadLetterDir: join(options.dataDir, 'mail-dead-letters'),
   });
   return {

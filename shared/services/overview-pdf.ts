@@ -178,6 +178,25 @@ class Letter {
     this.text(value, { size: 13, bold: true, color: brand, gap: 2 });
   }
 
+  /** A section of label-value lines. */
+  facts(title: string, facts: readonly (readonly [label: string, value: string])[]): void {
+    this.heading(title);
+    for (const [label, value] of facts) this.fact(label, value);
+  }
+
+  /** A section of one paragraph. */
+  paragraph(title: string, value: string): void {
+    this.heading(title);
+    this.text(value);
+  }
+
+  /** A section of entries, each written by `write`; the sentence `none` where there are none. */
+  list<T>(title: string, entries: readonly T[], write: (entry: T) => void, none?: string): void {
+    this.heading(title);
+    if (entries.length === 0 && none !== undefined) this.text(none);
+    entries.forEach(write);
+  }
+
   space(points: number): void {
     this.y -= points;
   }
@@ -213,60 +232,65 @@ export async function renderOverviewPdf(data: LicenseeExport, language: Language
   letter.text(`${say(words.dear)} ${person.name},`, { gap: 8 });
   letter.text(say(words.intro), { gap: 6 });
 
-  letter.heading(say(words.personal));
-  letter.fact(say(words.name), person.name);
-  letter.fact(say(words.address), addressLines(person.address, language).join('\n'));
-  letter.fact(say(words.email), person.email);
-  letter.fact(say(words.iban), person.iban.replace(/(.{4})(?=.)/g, '$1 '));
+  letter.facts(say(words.personal), [
+    [say(words.name), person.name],
+    [say(words.address), addressLines(person.address, language).join('\n')],
+    [say(words.email), person.email],
+    [say(words.iban), person.iban.replace(/(.{4})(?=.)/g, '$1 ')],
+  ]);
+  letter.facts(say(words.licence), [
+    [say(words.status), pick(licenceStatusTexts, profile.status, language)],
+    [say(words.started), date(profile.licence.startedAt)],
+    [say(words.ended), date(profile.licence.endedAt)],
+  ]);
+  letter.paragraph(
+    say(words.mailLanguage),
+    say(profile.language === 'en' ? words.mailLanguageEn : words.mailLanguageNl),
+  );
+  letter.paragraph(
+    say(words.marketing),
+    say(profile.marketingOptOut ? words.marketingNo : words.marketingYes),
+  );
+  letter.paragraph(
+    say(words.retention),
+    data.retention.destroyedBy
+      ? `${say(words.destroyedBy)} ${formatDate(data.retention.destroyedBy, language)}.`
+      : say(words.whileActive),
+  );
 
-  letter.heading(say(words.licence));
-  letter.fact(say(words.status), pick(licenceStatusTexts, profile.status, language));
-  letter.fact(say(words.started), date(profile.licence.startedAt));
-  letter.fact(say(words.ended), date(profile.licence.endedAt));
-
-  letter.heading(say(words.mailLanguage));
-  letter.text(say(profile.language === 'en' ? words.mailLanguageEn : words.mailLanguageNl));
-
-  letter.heading(say(words.marketing));
-  letter.text(say(profile.marketingOptOut ? words.marketingNo : words.marketingYes));
-
-  letter.heading(say(words.retention));
-  if (data.retention.destroyedBy) {
-    letter.text(`${say(words.destroyedBy)} ${formatDate(data.retention.destroyedBy, language)}.`);
-  } else {
-    letter.text(say(words.whileActive));
-  }
-
-  letter.heading(say(words.requests));
-  if (data.privacyRequests.length === 0) letter.text(say(words.noRequests));
-  for (const request of data.privacyRequests) {
-    letter.text(`${request.reference} · ${pick(requestTypeTexts, request.type, language)}`, {
-      bold: true,
-      gap: 0,
-    });
-    letter.text(
-      `${pick(requestStatusTexts, request.status, language)} · ${say(words.received)} ${date(request.receivedAt)} · ${say(words.due)} ${date(request.dueAt)}`,
-      { indent: 12 },
-    );
-  }
-
-  letter.heading(say(words.disclosures));
-  if (data.disclosures.length === 0) letter.text(say(words.noDisclosures));
-  for (const disclosure of data.disclosures) {
-    const categories = disclosure.categories
-      .map((id) => data.dataCategories.find((category) => category.id === id)?.[language] ?? id)
-      .join(', ');
-    letter.text(
-      `${date(disclosure.disclosedAt)}: ${disclosure.recipient} — ${pick(disclosureBasisTexts, disclosure.basis, language)} — ${categories}`,
-    );
-  }
-
-  letter.heading(say(words.purposes));
-  for (const purpose of data.purposes) {
+  letter.list(
+    say(words.requests),
+    data.privacyRequests,
+    (request) => {
+      letter.text(`${request.reference} · ${pick(requestTypeTexts, request.type, language)}`, {
+        bold: true,
+        gap: 0,
+      });
+      letter.text(
+        `${pick(requestStatusTexts, request.status, language)} · ${say(words.received)} ${date(request.receivedAt)} · ${say(words.due)} ${date(request.dueAt)}`,
+        { indent: 12 },
+      );
+    },
+    say(words.noRequests),
+  );
+  letter.list(
+    say(words.disclosures),
+    data.disclosures,
+    (disclosure) => {
+      const categories = disclosure.categories
+        .map((id) => data.dataCategories.find((category) => category.id === id)?.[language] ?? id)
+        .join(', ');
+      letter.text(
+        `${date(disclosure.disclosedAt)}: ${disclosure.recipient} — ${pick(disclosureBasisTexts, disclosure.basis, language)} — ${categories}`,
+      );
+    },
+    say(words.noDisclosures),
+  );
+  letter.list(say(words.purposes), data.purposes, (purpose) =>
     letter.text(`• ${purpose[language]} (${pick(legalBasisTexts, purpose.legalBasis, language)})`, {
       gap: 1,
-    });
-  }
+    }),
+  );
 
   letter.space(14);
   letter.text(say(words.closing), { gap: 12 });

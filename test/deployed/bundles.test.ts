@@ -15,7 +15,7 @@ import { keys } from '../../shared/adapters/table-definition.js';
 import { loadConfig } from '../../shared/config.js';
 import { synthDeployedBundles, type DeployedBundles } from '../support/deployed-bundles.js';
 import { newLicensee, startLocalApi, type LocalApi } from '../support/local-api.js';
-import { lambdaContext } from '../support/lambda-context.js';
+import { lambdaContext } from '../../local/lambda-context.js';
 import { startMailDelivery } from '../support/mail-delivery.js';
 
 let deployed: DeployedBundles;

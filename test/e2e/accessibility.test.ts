@@ -4,31 +4,24 @@
  * the field errors the API reports (IBAN, postcode, a BSN) shown next to their fields.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messages } from '../../shared/domain/problems.js';
 import { pages } from '../../web/src/pages.js';
 import { requestTypeTexts, type Language } from '../../web/src/texts.js';
-import { axeViolations, settled, tabTo, tabToLink, tabUntil } from './support/checks.js';
-import { E2E_TIMEOUT, nowSeconds, startPortal, uniqueEmail, type Portal } from './support/portal.js';
+import { axeViolations, focused, settled, tabTo, tabToLink, tabUntil } from './support/checks.js';
+import { E2E_TIMEOUT, nowSeconds, uniqueEmail } from './support/portal.js';
 import {
+  askSignInCode,
   fillSignup,
-  focused,
   sampleLicensee,
   say,
   signUpAndConfirm,
   snap,
+  usePortal,
   watchForProblems,
 } from './support/steps.js';
 
-let portal: Portal;
-
-beforeAll(async () => {
-  portal = await startPortal();
-}, E2E_TIMEOUT);
-
-afterAll(async () => {
-  await portal?.stop();
-});
+const portal = usePortal();
 
 const signedOutPages = [
   'index.html',
@@ -85,10 +78,7 @@ describe('axe-core on every page', () => {
       await page.locator('#f-name-error').waitFor();
       violations.push(...(await axeViolations(page)));
       await shot('signup-errors');
-      await page.goto('/sign-in.html');
-      await settled(page, language);
-      await page.getByLabel(say('field.email', language), { exact: true }).fill(uniqueEmail('axe-nobody'));
-      await page.getByRole('button', { name: say('signIn.sendCode', language), exact: true }).click();
+      await askSignInCode(page, uniqueEmail('axe-nobody'), language);
       await page.locator('#sign-in-form').waitFor();
       violations.push(...(await axeViolations(page)));
 

@@ -6,24 +6,16 @@
  * intact. Declining shares nothing. axe on the page with its forms and errors; the decision controls reachable with Tab.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { policy } from '../../shared/domain/policy.js';
 import { messages } from '../../shared/domain/problems.js';
 import { budgetReviewStatusTexts, fieldId, type Language } from '../../web/src/texts.js';
-import { axeViolations, settled, tabTo } from './support/checks.js';
-import { E2E_TIMEOUT, nowSeconds, startPortal, uniqueEmail, type Portal } from './support/portal.js';
-import { focused, sampleLicensee, say, signUpAndConfirm, snap, watchForProblems } from './support/steps.js';
+import { axeViolations, focused, settled, tabTo } from './support/checks.js';
+import { E2E_TIMEOUT, nowSeconds, uniqueEmail } from './support/portal.js';
+import { sampleLicensee, say, signUpAndConfirm, snap, usePortal, watchForProblems } from './support/steps.js';
 import { signInToStack } from '../support/local-api.js';
 
-let portal: Portal;
-
-beforeAll(async () => {
-  portal = await startPortal();
-}, E2E_TIMEOUT);
-
-afterAll(async () => {
-  await portal?.stop();
-});
+const portal = usePortal();
 
 interface ReviewView {
   reviewId: string;

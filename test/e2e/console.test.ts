@@ -8,10 +8,9 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import nodemailer from 'nodemailer';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, tabTo, tabUntil } from './support/checks.js';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, focused, tabTo, tabUntil } from './support/checks.js';
 import {
   auditOf,
   newLicensee,
@@ -26,19 +25,12 @@ import {
   tr,
 } from './support/console.js';
 import { routes as apiRoutes } from '../../functions/routes.js';
+import { sendOverSmtp } from '../support/mail-delivery.js';
 import { statusTexts } from '../../web/console/texts.js';
-import { E2E_TIMEOUT, nowSeconds, startPortal, uniqueEmail, type Portal } from './support/portal.js';
-import { focused, snap, watchForProblems } from './support/steps.js';
+import { E2E_TIMEOUT, nowSeconds, uniqueEmail } from './support/portal.js';
+import { snap, usePortal, watchForProblems } from './support/steps.js';
 
-let portal: Portal;
-
-beforeAll(async () => {
-  portal = await startPortal();
-}, E2E_TIMEOUT);
-
-afterAll(async () => {
-  await portal?.stop();
-});
+const portal = usePortal();
 
 const origin = (): string => new URL(portal.url).origin;
 /** Chromium logs a refused fetch (a route a test provokes, e.g. 404 of a route not on this server yet). */
@@ -597,21 +589,15 @@ describe.skipIf(!inboxRoutesLanded)('inbox', () => {
     async () => {
       const licensee = await newLicensee(portal, 'console-inbox');
       const stranger = uniqueEmail('console-inbox-stranger');
-      const smtp = nodemailer.createTransport({
-        host: '127.0.0.1',
-        port: portal.stack.smtpPort!,
-        secure: false,
-        ignoreTLS: true,
-      });
       const since = nowSeconds();
-      await smtp.sendMail({
+      await sendOverSmtp(portal.stack.smtpPort!, {
         from: stranger,
         to: 'info@zorgsom.nl',
         subject: 'Vraag over de factuur',
         text: 'Waar blijft mijn factuur van november?',
         messageId: '<console-inbox-1@example.org>',
       });
-      await smtp.sendMail({
+      await sendOverSmtp(portal.stack.smtpPort!, {
         from: licensee.email,
         to: 'info@zorgsom.nl',
         subject: 'Wat bewaren jullie?',

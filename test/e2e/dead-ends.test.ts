@@ -8,29 +8,23 @@
 import { readFile } from 'node:fs/promises';
 import { extractText, getDocumentProxy } from 'unpdf';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requestTypeTexts, formatDate, type Language } from '../../web/src/texts.js';
 import { axeViolations, settled } from './support/checks.js';
-import { E2E_TIMEOUT, nowSeconds, startPortal, uniqueEmail, type Portal } from './support/portal.js';
-import { fillSignup, sampleLicensee, say, signIn, signUpAndConfirm, snap } from './support/steps.js';
+import { E2E_TIMEOUT, nowSeconds, uniqueEmail } from './support/portal.js';
+import {
+  askSignInCode,
+  enterCode,
+  sampleLicensee,
+  say,
+  signIn,
+  signUpAndConfirm,
+  snap,
+  submitSignup,
+  usePortal,
+} from './support/steps.js';
 
-let portal: Portal;
-
-beforeAll(async () => {
-  portal = await startPortal();
-}, E2E_TIMEOUT);
-
-afterAll(async () => {
-  await portal?.stop();
-});
-
-async function signUpOnly(page: Page, email: string, language: Language): Promise<void> {
-  await page.goto('/signup.html');
-  await settled(page, language);
-  await fillSignup(page, sampleLicensee(email), language);
-  await page.getByRole('button', { name: say('signup.submit', language), exact: true }).click();
-  await page.waitForURL('**/confirm.html');
-}
+const portal = usePortal();
 
 const sessionOf = async (page: Page) =>
   JSON.parse((await page.evaluate<string | null>(`sessionStorage.getItem('zorgsom.session')`)) ?? '{}') as {
@@ -51,7 +45,7 @@ describe.each<[Language, boolean]>([
       const { context, page } = await portal.newPage({ language, phone });
       try {
         const email = uniqueEmail(`resend-${language}`);
-        await signUpOnly(page, email, language);
+        await submitSignup(page, sampleLicensee(email), language);
         await settled(page, language);
         const since = nowSeconds();
         await page.getByRole('button', { name: say('resend.submit', language) }).click();
@@ -96,21 +90,15 @@ describe.each<[Language, boolean]>([
       const { context, page } = await portal.newPage({ language, phone });
       try {
         const email = uniqueEmail(`pending-${language}`);
-        await signUpOnly(page, email, language);
-        await page.goto('/sign-in.html');
-        await settled(page, language);
-        await page.getByLabel(say('field.email', language), { exact: true }).fill(email);
+        await submitSignup(page, sampleLicensee(email), language);
         // Mails are read by the second: let the signup's own mail fall before this step.
         await page.waitForTimeout(2100);
-        const since = nowSeconds();
-        await page.getByRole('button', { name: say('signIn.sendCode', language), exact: true }).click();
+        const since = await askSignInCode(page, email, language);
         const mail = await portal.mailTo(email, since, /confirm\.html#code=/);
         // In the language the signup chose (the portal's at the time).
         expect(mail.subject).toBe(language === 'en' ? 'Confirm your registration' : 'Bevestig uw aanmelding');
         const code = /\b([0-9]{6})\b/.exec(mail.text ?? '')?.[1] ?? '';
-        await page.getByLabel(say('field.code', language), { exact: true }).fill(code);
-        await page.getByRole('button', { name: say('signIn.submit', language), exact: true }).click();
-        await page.waitForURL('**/my-data.html');
+        await enterCode(page, code, language, 'signIn.submit');
         await expect.poll(() => page.locator('#profile-view').textContent()).toContain('Annelies de Vries');
       } finally {
         await context.close();

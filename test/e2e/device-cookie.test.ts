@@ -3,21 +3,21 @@
  * in the browser as the sign-in routes set it (HttpOnly, Secure, SameSite=Strict, __Host-), and after a
  * stranger spent the address's codes from elsewhere, that browser still gets a code and signs in.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deviceCookieName } from '../../shared/domain/device-cookie.js';
 import { policy } from '../../shared/domain/policy.js';
-import { E2E_TIMEOUT, nowSeconds, startPortal, uniqueEmail, type Portal } from './support/portal.js';
-import { sampleLicensee, say, signIn, signUpAndConfirm } from './support/steps.js';
+import { E2E_TIMEOUT, uniqueEmail } from './support/portal.js';
+import {
+  askSignInCode,
+  sampleLicensee,
+  say,
+  signedUpElsewhere,
+  signIn,
+  signUpAndConfirm,
+  usePortal,
+} from './support/steps.js';
 
-let portal: Portal;
-
-beforeAll(async () => {
-  portal = await startPortal();
-}, E2E_TIMEOUT);
-
-afterAll(async () => {
-  await portal?.stop();
-});
+const portal = usePortal();
 
 describe('device cookie', () => {
   it(
@@ -65,12 +65,7 @@ describe('device cookie', () => {
     { timeout: E2E_TIMEOUT * 2 },
     async () => {
       const email = uniqueEmail('nocookie');
-      const owner = await portal.newPage({ language: 'nl' });
-      try {
-        await signUpAndConfirm(portal, owner.page, sampleLicensee(email), 'nl');
-      } finally {
-        await owner.context.close();
-      }
+      await signedUpElsewhere(portal, sampleLicensee(email), 'nl');
       for (let i = 0; i < policy.signIn.maxCodesPerHour + 1; i++) {
         await fetch(`${portal.url}/api/sign-in/code`, {
           method: 'POST',
@@ -79,12 +74,9 @@ describe('device cookie', () => {
         });
       }
       await new Promise((resolve) => setTimeout(resolve, 2_100));
-      const since = nowSeconds();
       const { context, page } = await portal.newPage({ language: 'nl' });
       try {
-        await page.goto('/sign-in.html');
-        await page.getByLabel(say('field.email', 'nl'), { exact: true }).fill(email);
-        await page.getByRole('button', { name: say('signIn.sendCode', 'nl'), exact: true }).click();
+        const since = await askSignInCode(page, email, 'nl');
         // The page says what it says to anyone (the code form opens); no mail comes.
         await page.getByLabel(say('field.code', 'nl'), { exact: true }).waitFor();
         await expect(portal.mailTo(email, since, /\b[0-9]{6}\b/)).rejects.toThrow(/No mail/);

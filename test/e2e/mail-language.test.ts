@@ -4,19 +4,11 @@
  * changed there, and the very next mail (the notice of a corrected name) follows it, while the portal itself
  * stays in the language the visitor reads it in.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { E2E_TIMEOUT, nowSeconds, startPortal, uniqueEmail, type Portal } from './support/portal.js';
-import { sampleLicensee, say, signUpAndConfirm, watchForProblems } from './support/steps.js';
+import { describe, expect, it } from 'vitest';
+import { E2E_TIMEOUT, nowSeconds, uniqueEmail } from './support/portal.js';
+import { sampleLicensee, say, signUpAndConfirm, usePortal, watchForProblems } from './support/steps.js';
 
-let portal: Portal;
-
-beforeAll(async () => {
-  portal = await startPortal();
-}, E2E_TIMEOUT);
-
-afterAll(async () => {
-  await portal?.stop();
-});
+const portal = usePortal();
 
 const dutchWords = /\b(?:uw|wij|een|het|niet|bevestigingscode)\b/i;
 const englishWords = /\b(?:your|the|you|we|confirmation)\b/i;

@@ -4,23 +4,23 @@
  * of "loading" forever. And addresses as people write them, in both languages, on desktop and on a phone.
  */
 import type { Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messages } from '../../shared/domain/problems.js';
 import { pages } from '../../web/src/pages.js';
 import { texts, type Language } from '../../web/src/texts.js';
 import { axeViolations, settled } from './support/checks.js';
-import { E2E_TIMEOUT, nowSeconds, startPortal, uniqueEmail, type Portal } from './support/portal.js';
-import { fillSignup, sampleLicensee, say, snap, watchForProblems } from './support/steps.js';
+import { E2E_TIMEOUT, nowSeconds, uniqueEmail } from './support/portal.js';
+import {
+  enterCode,
+  fillSignup,
+  sampleLicensee,
+  say,
+  snap,
+  usePortal,
+  watchForProblems,
+} from './support/steps.js';
 
-let portal: Portal;
-
-beforeAll(async () => {
-  portal = await startPortal();
-}, E2E_TIMEOUT);
-
-afterAll(async () => {
-  await portal?.stop();
-});
+const portal = usePortal();
 
 /** Every URL the page navigated to or requested, from the first byte on. */
 function recordUrls(page: Page): string[] {
@@ -159,11 +159,7 @@ describe('addresses as people write them', () => {
         const since = nowSeconds();
         await page.getByRole('button', { name: say('signup.submit', language), exact: true }).click();
         await page.waitForURL('**/confirm.html');
-        await page
-          .getByLabel(say('field.code', language), { exact: true })
-          .fill(await portal.codeFor(licensee.email, since));
-        await page.getByRole('button', { name: say('confirm.submit', language), exact: true }).click();
-        await page.waitForURL('**/my-data.html');
+        await enterCode(page, await portal.codeFor(licensee.email, since), language, 'confirm.submit');
         const view = page.locator('#profile-view');
         await expect.poll(() => view.textContent()).toContain('Meir 4 bus 3');
         expect(await view.textContent()).toContain('2000 Antwerpen');

@@ -5,21 +5,22 @@
  * without an account, confirmed through the mailed link.
  */
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { policy } from '../../shared/domain/policy.js';
 import { requestStatusTexts, requestTypeTexts, type Language } from '../../web/src/texts.js';
-import { E2E_TIMEOUT, nowSeconds, startPortal, uniqueEmail, type Portal } from './support/portal.js';
-import { sampleLicensee, say, signIn, signUpAndConfirm, snap, watchForProblems } from './support/steps.js';
+import { E2E_TIMEOUT, nowSeconds, uniqueEmail } from './support/portal.js';
+import {
+  sampleLicensee,
+  say,
+  signedUpElsewhere,
+  signIn,
+  signUpAndConfirm,
+  snap,
+  usePortal,
+  watchForProblems,
+} from './support/steps.js';
 
-let portal: Portal;
-
-beforeAll(async () => {
-  portal = await startPortal();
-}, E2E_TIMEOUT);
-
-afterAll(async () => {
-  await portal?.stop();
-});
+const portal = usePortal();
 
 describe.each<Language>(['nl', 'en'])('self-service in the browser (%s)', (language) => {
   it(
@@ -185,9 +186,7 @@ describe('privacy request without an account', () => {
       try {
         // A licensee exists (signed up in another browser), then asks for an overview without signing in.
         const email = uniqueEmail('by-email');
-        const setup = await portal.newPage();
-        await signUpAndConfirm(portal, setup.page, sampleLicensee(email), 'nl');
-        await setup.context.close();
+        await signedUpElsewhere(portal, sampleLicensee(email), 'nl');
 
         await page.goto('/privacy-request.html');
         expect(await page.locator('#by-email').isVisible()).toBe(true);

@@ -5,23 +5,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extractText, getDocumentProxy } from 'unpdf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { policy } from '../../shared/domain/policy.js';
 import { statementSections, statementTitle } from '../../web/src/statement.js';
 import { texts, type Language } from '../../web/src/texts.js';
 import { axeViolations, settled } from './support/checks.js';
-import { E2E_TIMEOUT, startPortal, uniqueEmail, type Portal } from './support/portal.js';
-import { sampleLicensee, say, signUpAndConfirm, snap, watchForProblems } from './support/steps.js';
+import { E2E_TIMEOUT, uniqueEmail } from './support/portal.js';
+import { sampleLicensee, say, signUpAndConfirm, snap, usePortal, watchForProblems } from './support/steps.js';
 
-let portal: Portal;
-
-beforeAll(async () => {
-  portal = await startPortal();
-}, E2E_TIMEOUT);
-
-afterAll(async () => {
-  await portal?.stop();
-});
+const portal = usePortal();
 
 describe.each<[Language, boolean]>([
   ['nl', false],

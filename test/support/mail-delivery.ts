@@ -15,7 +15,7 @@ import { createObservability } from '../../shared/observability.js';
 import { mailIntakeFunction } from '../../shared/services/mail-intake/intake-function.js';
 import { sesEventFor } from '../../shared/services/mail-intake/ses-event.js';
 import { createMailIntakeDeps } from '../../shared/wiring/requests.js';
-import { lambdaContext } from './lambda-context.js';
+import { lambdaContext } from '../../local/lambda-context.js';
 
 export type IntakeHandler = (event: unknown, context: Context) => Promise<unknown>;
 type VerdictName = 'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc';
@@ -122,21 +122,10 @@ async function overSmtp(env: Record<string, string>, intake: IntakeHandler): Pro
     deadLetterDir: deadLetters,
     retryDelayMs: 10,
   });
-  const transport = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: server.port,
-    secure: false,
-    ignoreTLS: true,
-  });
-  async function send(mail: TestMail, { envelopeSender, verdicts, messageId }: DeliveryOptions = {}) {
-    if (messageId) throw new Error('over SMTP the stand-in picks the message id');
-    const body = await rawOf(mail);
-    const raw = Buffer.concat([Buffer.from(verdictHeaders(verdicts)), body]);
+  async function send(mail: TestMail, options: DeliveryOptions = {}) {
+    if (options.messageId) throw new Error('over SMTP the stand-in picks the message id');
     handled = undefined;
-    await transport.sendMail({
-      envelope: { from: envelopeSender ?? fromHeaderOf(body), to: ['info@zorgsom.nl'] },
-      raw,
-    });
+    await sendOverSmtp(server.port, mail, options);
     // Three failed invocations leave the event in the dead-letter folder, as Lambda's DLQ would.
     return handled ?? { messageId: '', outcome: 'dead-lettered' };
   }
@@ -148,11 +137,31 @@ async function overSmtp(env: Record<string, string>, intake: IntakeHandler): Pro
     },
     smtp: { port: server.port, deadLetters },
     close: async () => {
-      transport.close();
       await server.close();
       await rm(deadLetters, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Sends a test mail over SMTP to a running stand-in for SES receiving (this module's, `npm start`'s, a browser
+ * test's stack); resolves once intake handled it, since the stand-in replies after intake ran.
+ */
+export async function sendOverSmtp(
+  port: number,
+  mail: TestMail,
+  { envelopeSender, verdicts }: Omit<DeliveryOptions, 'messageId'> = {},
+): Promise<void> {
+  const body = await rawOf(mail);
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+  try {
+    await transport.sendMail({
+      envelope: { from: envelopeSender ?? fromHeaderOf(body), to: ['info@zorgsom.nl'] },
+      raw: Buffer.concat([Buffer.from(verdictHeaders(verdicts)), body]),
+    });
+  } finally {
+    transport.close();
+  }
 }
 
 /** A plain general mail (no privacy keywords) to info@. */

@@ -26,6 +26,16 @@ export const internalProblem = (status: number): Problem => ({
   errors: [],
 });
 
+/** A response's JSON body; undefined when it has none, or none that parses (a proxy's HTML error page). */
+export async function jsonBodyOf(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export function parseProblem(status: number, body: unknown): Problem {
   if (typeof body !== 'object' || body === null) return internalProblem(status);
   const record = body as Record<string, unknown>;

@@ -2,7 +2,12 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import type { Language } from '../../../web/src/texts.js';
-import { focused } from './steps.js';
+
+/** An attribute of the focused element (the tests' tsconfig has no DOM types, so the probe is a string). */
+export const focused = (page: Page, attribute: string): Promise<string | null> =>
+  page.evaluate<string | null>(
+    `document.activeElement ? document.activeElement.getAttribute(${JSON.stringify(attribute)}) : null`,
+  );
 
 /** axe's findings (WCAG 2.0/2.1 A and AA) as short lines, so a failure says what and where. */
 export async function axeViolations(page: Page): Promise<string[]> {

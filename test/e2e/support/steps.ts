@@ -1,16 +1,31 @@
-/** Steps the browser tests share: a licensee signing up, confirming, signing in, through the pages only. */
-import { expect } from 'vitest';
+/** Steps the browser tests share: the file's portal, a licensee signing up, confirming, signing in, through the pages only. */
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { texts, type Language, type TextKey } from '../../../web/src/texts.js';
-import { nowSeconds, screenshotDir, type Portal } from './portal.js';
+import { settled } from './checks.js';
+import { E2E_TIMEOUT, nowSeconds, screenshotDir, startPortal, type Portal } from './portal.js';
 
 export const say = (key: TextKey, language: Language): string => texts[key][language];
 
-/** An attribute of the focused element (the tests' tsconfig has no DOM types, so the probe is a string). */
-export const focused = (page: Page, attribute: string): Promise<string | null> =>
-  page.evaluate<string | null>(
-    `document.activeElement ? document.activeElement.getAttribute(${JSON.stringify(attribute)}) : null`,
-  );
+/**
+ * The test file's portal (stack and browser): started before its tests, stopped after them. What is returned
+ * stands for it from the first test on.
+ */
+export function usePortal(): Portal {
+  let started: Portal | undefined;
+  beforeAll(async () => {
+    started = await startPortal();
+  }, E2E_TIMEOUT);
+  afterAll(async () => {
+    await started?.stop();
+  });
+  return new Proxy({} as Portal, {
+    get(_target, property) {
+      if (!started) throw new Error('the portal is started in beforeAll: use it inside a test');
+      return Reflect.get(started, property);
+    },
+  });
+}
 
 /** Saves a full-page screenshot for review under test-output/screenshots/. */
 export async function snap(page: Page, name: string): Promise<void> {
@@ -68,6 +83,35 @@ export async function fillSignup(page: Page, licensee: Licensee, language: Langu
   await page.getByLabel(say('field.iban', language), { exact: true }).fill(licensee.iban);
 }
 
+/** Fills in and sends the signup page (a screenshot `shot` of it filled in); ends on the confirm page. */
+export async function submitSignup(
+  page: Page,
+  licensee: Licensee,
+  language: Language,
+  shot?: string,
+): Promise<void> {
+  await page.goto('/signup.html');
+  await settled(page, language);
+  await fillSignup(page, licensee, language);
+  if (shot) await snap(page, shot);
+  await page.getByRole('button', { name: say('signup.submit', language), exact: true }).click();
+  await page.waitForURL('**/confirm.html');
+}
+
+/** Types a mailed code and sends it (`submit`: the confirm or the sign-in button); ends on "my data". */
+export async function enterCode(
+  page: Page,
+  code: string,
+  language: Language,
+  submit: 'confirm.submit' | 'signIn.submit',
+  shot?: string,
+): Promise<void> {
+  await page.getByLabel(say('field.code', language), { exact: true }).fill(code);
+  if (shot) await snap(page, shot);
+  await page.getByRole('button', { name: say(submit, language), exact: true }).click();
+  await page.waitForURL('**/my-data.html');
+}
+
 /** Sign up on the signup page and confirm with the mailed code; ends on "my data". */
 export async function signUpAndConfirm(
   portal: Portal,
@@ -76,12 +120,8 @@ export async function signUpAndConfirm(
   language: Language,
   shots?: string,
 ): Promise<void> {
-  await page.goto('/signup.html');
-  await fillSignup(page, licensee, language);
-  if (shots) await snap(page, `${shots}-signup`);
   const since = nowSeconds();
-  await page.getByRole('button', { name: say('signup.submit', language), exact: true }).click();
-  await page.waitForURL('**/confirm.html');
+  await submitSignup(page, licensee, language, shots && `${shots}-signup`);
   await expect.poll(() => page.locator('#flash').textContent()).toBe(say('signup.done', language));
   // The address typed on the signup page is filled in (from sessionStorage, not the URL).
   expect(await page.getByLabel(say('field.email', language), { exact: true }).inputValue()).toBe(
@@ -89,21 +129,32 @@ export async function signUpAndConfirm(
   );
   expect(page.url()).not.toContain('@');
   const code = await portal.codeFor(licensee.email, since);
-  await page.getByLabel(say('field.code', language), { exact: true }).fill(code);
-  if (shots) await snap(page, `${shots}-confirm`);
-  await page.getByRole('button', { name: say('confirm.submit', language), exact: true }).click();
-  await page.waitForURL('**/my-data.html');
+  await enterCode(page, code, language, 'confirm.submit', shots && `${shots}-confirm`);
   await expect.poll(() => page.locator('#profile-view').textContent()).toContain(licensee.name);
 }
 
-export async function signIn(portal: Portal, page: Page, email: string, language: Language): Promise<void> {
+/** A licensee signed up and confirmed in a browser of its own (closed again), so a test starts signed out. */
+export async function signedUpElsewhere(portal: Portal, licensee: Licensee, language: Language) {
+  const { context, page } = await portal.newPage({ language });
+  try {
+    await signUpAndConfirm(portal, page, licensee, language);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Asks the sign-in page for a code for `email`; resolves with the moment (epoch seconds) it was asked. */
+export async function askSignInCode(page: Page, email: string, language: Language): Promise<number> {
   await page.goto('/sign-in.html');
+  await settled(page, language);
   await page.getByLabel(say('field.email', language), { exact: true }).fill(email);
   const since = nowSeconds();
   await page.getByRole('button', { name: say('signIn.sendCode', language), exact: true }).click();
-  const code = page.getByLabel(say('field.code', language), { exact: true });
-  await code.waitFor();
-  await code.fill(await portal.codeFor(email, since));
-  await page.getByRole('button', { name: say('signIn.submit', language), exact: true }).click();
-  await page.waitForURL('**/my-data.html');
+  return since;
+}
+
+export async function signIn(portal: Portal, page: Page, email: string, language: Language): Promise<void> {
+  const since = await askSignInCode(page, email, language);
+  await page.getByLabel(say('field.code', language), { exact: true }).waitFor();
+  await enterCode(page, await portal.codeFor(email, since), language, 'signIn.submit');
 }

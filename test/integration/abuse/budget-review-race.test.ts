@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createS3Client } from '../../../shared/adapters/raw-mail-store.js';
 import { loadConfig } from '../../../shared/config.js';
+import { uploaded } from '../../support/budget-reviews.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
 
@@ -34,22 +34,6 @@ async function objectsOf(licenseeId: string) {
 const file = Buffer.from('regel;bedrag\n14;95\n');
 const accept = (reviewId: string) => ({ reviewId, decision: 'accept', patientConsent: true });
 
-/** The file uploaded first, as the portal does: through the presigned URL the API signs for it. */
-async function upload(token: string, reviewId: string): Promise<void> {
-  const target = await api.call('POST', '/api/me/budget-reviews/upload-url', {
-    token,
-    body: {
-      reviewId,
-      contentType: 'text/csv',
-      bytes: file.length,
-      sha256: createHash('sha256').update(file).digest('base64'),
-    },
-  });
-  expect(target.status).toBe(200);
-  const put = await fetch(target.body.url, { method: 'PUT', headers: target.body.headers, body: file });
-  expect(put.status).toBe(200);
-}
-
 describe('budget review: accept and decline at once', () => {
   it('25 accepts and 25 declines in parallel: one decision, and an upload only if it was accept', async () => {
     for (let round = 0; round < 3; round++) {
@@ -59,7 +43,8 @@ describe('budget review: accept and decline at once', () => {
         reason: 'Controle begroting 2027, regel 14',
       });
       const reviewId = requested.body.reviewId as string;
-      await upload(licensee.token, reviewId);
+      // The file uploaded first, as the portal does.
+      await uploaded(api, licensee.token, reviewId, file);
       const answers = await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
           api.call('POST', '/api/me/budget-reviews/decide', {

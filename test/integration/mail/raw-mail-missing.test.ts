@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../../shared/adapters/raw-mail-store.js';
 import { rawMailKeyOf } from '../../../shared/domain/mail-classification.js';
 import { sesEventFor } from '../../../shared/services/mail-intake/ses-event.js';
-import { lambdaContext } from '../../support/lambda-context.js';
+import { lambdaContext } from '../../../local/lambda-context.js';
 import { startMailWorld, type MailWorld } from './support.js';
 
 let world: MailWorld;

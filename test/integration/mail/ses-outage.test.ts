@@ -7,7 +7,7 @@ import { localCredentials } from '../../../shared/adapters/local-credentials.js'
 import { createSesClient } from '../../../shared/adapters/ses-mailer.js';
 import { addDays } from '../../../shared/domain/dates.js';
 import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
-import { lambdaContext } from '../../support/lambda-context.js';
+import { lambdaContext } from '../../../local/lambda-context.js';
 
 /**
  * SES down while the API keeps working: the mail-sender's SES client points at a port nobody listens on (the

@@ -6,11 +6,11 @@
  * have before must be exactly the ones listed, in kind and number, each naming that staff member by `sub` and
  * username. A route that changes nothing and shows no personal value lists none and says why.
  */
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffRoleByRouteKey, staffRoutes } from '../../../functions/routes.js';
 import { staffRoles, type StaffRole } from '../../../shared/domain/staff-roles.js';
 import { generalMail, startMailDelivery } from '../../support/mail-delivery.js';
+import { uploaded } from '../../support/budget-reviews.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
 
@@ -87,19 +87,7 @@ afterAll(async () => {
 
 /** The licensee's side of a budget review: upload on the presigned URL, then accept with consent. */
 async function uploadAndAccept(licensee: Licensee, reviewId: string) {
-  const file = Buffer.from('Begroting 2027\n12 behandelingen à € 95\n');
-  const target = await api.call('POST', '/api/me/budget-reviews/upload-url', {
-    token: licensee.token,
-    body: {
-      reviewId,
-      contentType: 'text/csv',
-      bytes: file.length,
-      sha256: createHash('sha256').update(file).digest('base64'),
-    },
-  });
-  expect(target.status).toBe(200);
-  const put = await fetch(target.body.url, { method: 'PUT', headers: target.body.headers, body: file });
-  expect(put.status).toBe(200);
+  await uploaded(api, licensee.token, reviewId, Buffer.from('Begroting 2027\n12 behandelingen à € 95\n'));
   const accepted = await api.call('POST', '/api/me/budget-reviews/decide', {
     token: licensee.token,
     body: { reviewId, decision: 'accept', patientConsent: true },

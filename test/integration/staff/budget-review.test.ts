@@ -4,7 +4,6 @@
  * function. The local S3 checks SigV4 query signatures, x-amz-checksum-sha256 and the bucket policy's SSE-KMS
  * rule (local/s3.ts), so a tampered, expired or unencrypted upload is refused here as S3 refuses it.
  */
-import { createHash } from 'node:crypto';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../../shared/adapters/raw-mail-store.js';
@@ -19,6 +18,13 @@ import {
 } from '../../../shared/services/budget-review.js';
 import { createBudgetReviewDeps } from '../../../shared/wiring/budget-review.js';
 import { createStaffDeps } from '../../../shared/wiring/staff.js';
+import {
+  putUpload as put,
+  sha256Of,
+  uploaded as uploadedOn,
+  uploadUrl as uploadUrlOn,
+  type UploadTarget,
+} from '../../support/budget-reviews.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
 
@@ -32,7 +38,6 @@ afterAll(async () => {
 
 const upload = Buffer.from('Begroting 2027\nPatiënt J. Jansen, BSN 123456782, 12 behandelingen à € 95\n');
 const addSeconds = (from: Date, seconds: number) => new Date(from.getTime() + seconds * 1000);
-const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64');
 
 async function objectsOf(licenseeId: string) {
   const s3 = createS3Client(loadConfig(api.env));
@@ -55,31 +60,10 @@ async function requested(reason = 'Controle begroting 2027, regel 14') {
   return { licensee, reviewId: review.body.reviewId as string };
 }
 
-interface UploadTarget {
-  url: string;
-  method: 'PUT';
-  headers: Record<string, string>;
-  expiresAt: string;
-}
-
-/** Asks for an upload URL for `file` (as the portal does). */
-async function uploadUrl(token: string, reviewId: string, file: Buffer, contentType = 'text/csv') {
-  return api.call('POST', '/api/me/budget-reviews/upload-url', {
-    token,
-    body: { reviewId, contentType, bytes: file.length, sha256: sha256Of(file) },
-  });
-}
-
-/** PUTs `body` to the presigned URL with the headers given (the browser's fetch, from Node). */
-const put = (target: UploadTarget, body: Buffer, headers = target.headers) =>
-  fetch(target.url, { method: 'PUT', headers, body });
-
-async function uploaded(token: string, reviewId: string, file = upload): Promise<UploadTarget> {
-  const target = await uploadUrl(token, reviewId, file);
-  expect(target.status).toBe(200);
-  expect((await put(target.body, file)).status).toBe(200);
-  return target.body as UploadTarget;
-}
+/** The portal's upload steps on this file's API (test/support/budget-reviews.ts). */
+const uploadUrl = (token: string, reviewId: string, file: Buffer, contentType?: string) =>
+  uploadUrlOn(api, token, reviewId, file, contentType);
+const uploaded = (token: string, reviewId: string, file = upload) => uploadedOn(api, token, reviewId, file);
 
 const decide = (token: string, body: Record<string, unknown>) =>
   api.call('POST', '/api/me/budget-reviews/decide', { token, body });

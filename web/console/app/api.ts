@@ -1,6 +1,15 @@
-import { parseProblem, type Problem } from '../../src/problem.js';
+import { jsonBodyOf, parseProblem, type Problem } from '../../src/problem.js';
 import { consoleTexts } from '../texts.js';
 import { apiBase, currentSession } from './auth.js';
+
+/** One event of the audit trail, as POST /api/admin/audit lists them. */
+export interface AuditEvent {
+  at: string;
+  action: string;
+  actor: { kind: string; id: string; username?: string };
+  subjectId?: string;
+  details: Record<string, string | number | boolean>;
+}
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; problem: Problem };
 
@@ -48,13 +57,7 @@ export async function api<T>(
   } catch {
     return { ok: false, problem: localProblem(0, 'network', consoleTexts['common.networkError']) };
   }
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = await jsonBodyOf(response);
   if (response.ok) return { ok: true, data: parsed as T };
   if (response.status === 401) {
     onUnauthorised();

@@ -7,6 +7,7 @@ import {
   type ConsoleConfig,
   type Role,
 } from '../logic.js';
+import { readTabValue as read, readUnexpired, writeTabValue as write } from '../../shared/tab-storage.js';
 
 /**
  * Staff sign-in: OAuth 2.0 authorization code with PKCE (S256) against Cognito's managed login (locally the
@@ -43,38 +44,12 @@ export async function loadConfig(): Promise<ConsoleConfig | undefined> {
 
 export const apiBase = (): string => config?.apiBase ?? '/api';
 
-function read(key: string): string | null {
-  try {
-    return sessionStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function write(key: string, value: string | null): void {
-  try {
-    if (value === null) sessionStorage.removeItem(key);
-    else sessionStorage.setItem(key, value);
-  } catch {
-    // No storage: signed in for this page only.
-  }
-}
-
-export function currentSession(): StaffSession | undefined {
-  const raw = read(sessionKey);
-  if (!raw) return undefined;
-  try {
-    const session = JSON.parse(raw) as StaffSession;
-    if (typeof session.accessToken !== 'string' || typeof session.expiresAt !== 'number') return undefined;
-    if (session.expiresAt <= Date.now()) {
-      write(sessionKey, null);
-      return undefined;
-    }
-    return session;
-  } catch {
-    return undefined;
-  }
-}
+export const currentSession = (): StaffSession | undefined =>
+  readUnexpired<StaffSession>(sessionKey, (session) =>
+    typeof session.accessToken === 'string' && typeof session.expiresAt === 'number'
+      ? session.expiresAt
+      : undefined,
+  );
 
 export function endSession(): void {
   write(sessionKey, null);

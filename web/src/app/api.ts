@@ -1,5 +1,5 @@
 import { texts } from '../texts.js';
-import { internalProblem, parseProblem, type Problem } from '../problem.js';
+import { internalProblem, jsonBodyOf, parseProblem, type Problem } from '../problem.js';
 import { go } from './dom.js';
 import { currentToken, endSession, saveDraft, setFlash, setReturnPath } from './session.js';
 
@@ -42,13 +42,7 @@ export async function api<T>(
       },
     };
   }
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = await jsonBodyOf(response);
   if (response.ok) return { ok: true, status: response.status, data: parsed as T };
   if (auth && response.status === 401) return signInAgain();
   return { ok: false, problem: parseProblem(response.status, parsed) };
@@ -75,13 +69,7 @@ export async function apiFile(
   }
   if (response.ok) return { ok: true, blob: await response.blob() };
   if (response.status === 401) return signInAgain();
-  let parsed: unknown;
-  try {
-    parsed = await response.json();
-  } catch {
-    parsed = undefined;
-  }
-  return { ok: false, problem: parseProblem(response.status, parsed) };
+  return { ok: false, problem: parseProblem(response.status, await jsonBodyOf(response)) };
 }
 
 /** The typed values of every form on the page that has any, to restore after signing in again. */

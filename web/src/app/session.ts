@@ -1,3 +1,4 @@
+import { readTabValue as read, readUnexpired, writeTabValue as write } from '../../shared/tab-storage.js';
 import type { TextKey } from '../texts.js';
 
 /**
@@ -16,38 +17,12 @@ interface Session {
   expiresAt: string;
 }
 
-function read(key: string): string | null {
-  try {
-    return sessionStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function write(key: string, value: string | null): void {
-  try {
-    if (value === null) sessionStorage.removeItem(key);
-    else sessionStorage.setItem(key, value);
-  } catch {
-    // No storage: the visitor signs in again on the next page.
-  }
-}
-
-export function currentToken(): string | undefined {
-  const raw = read(sessionKey);
-  if (!raw) return undefined;
-  try {
-    const session = JSON.parse(raw) as Partial<Session>;
-    if (typeof session.token !== 'string' || typeof session.expiresAt !== 'string') return undefined;
-    if (Date.parse(session.expiresAt) <= Date.now()) {
-      write(sessionKey, null);
-      return undefined;
-    }
-    return session.token;
-  } catch {
-    return undefined;
-  }
-}
+export const currentToken = (): string | undefined =>
+  readUnexpired<Session>(sessionKey, (session) =>
+    typeof session.token === 'string' && typeof session.expiresAt === 'string'
+      ? Date.parse(session.expiresAt)
+      : undefined,
+  )?.token;
 
 export const isSignedIn = (): boolean => currentToken() !== undefined;
 

@@ -1,7 +1,7 @@
 import { policy } from '../../../../shared/domain/policy.js';
 import { can } from '../../logic.js';
 import { actionTexts, actorTexts, basisTexts, holdReasonTexts } from '../../texts.js';
-import { api } from '../api.js';
+import { api, type AuditEvent } from '../api.js';
 import { h, mount } from '../dom.js';
 import { formatDate, pick, tr } from '../i18n.js';
 import {
@@ -16,14 +16,6 @@ import {
   textOf,
 } from '../ui.js';
 import type { PageContext } from './index.js';
-
-interface AuditEvent {
-  at: string;
-  action: string;
-  actor: { kind: string; id: string; username?: string };
-  subjectId?: string;
-  details: Record<string, string | number | boolean>;
-}
 
 interface ProfileView {
   licenseeId: string;

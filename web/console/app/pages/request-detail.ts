@@ -6,7 +6,7 @@ import { can } from '../../logic.js';
 /** The console shows both texts of a decision mail; the licensee receives the one in their language. */
 const previewMails = staffRequestMailsIn('nl+en');
 import { actionTexts, channelTexts, statusTexts, typeTexts } from '../../texts.js';
-import { api } from '../api.js';
+import { api, type AuditEvent } from '../api.js';
 import { h, mount } from '../dom.js';
 import { formatDate, tr } from '../i18n.js';
 import {
@@ -38,14 +38,6 @@ interface ShownRequest {
   extendedMonths: number;
   patientDataWithheld: boolean;
   message: { subject?: string; body?: string } | string | null;
-}
-
-interface AuditEvent {
-  at: string;
-  action: string;
-  actor: { kind: string; id: string; username?: string };
-  subjectId?: string;
-  details: Record<string, string | number | boolean>;
 }
 
 interface Note {
