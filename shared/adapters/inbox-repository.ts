@@ -46,6 +46,8 @@ export const inboxItemSchema = z.object({
   version: z._default(z.number().check(z.int(), z.gte(0)), 0),
   answers: z.optional(z.number().check(z.int(), z.gte(0))),
   lastAnsweredAt: z.optional(z.iso.datetime()),
+  /** Digest of the last answer's text: the same answer sent again (a double submit) is not mailed twice. */
+  lastAnswerDigest: z.optional(z.string()),
   handledAt: z.optional(z.iso.datetime()),
   /** The privacy request staff turned it into. */
   convertedTo: z.optional(z.string()),

@@ -14,7 +14,7 @@ export async function reportNotMe(deps: RequestDeps, token: string): Promise<voi
     );
   if (await reported()) return;
   // The link pressed many times at once: the once-marker in the request's own transaction lets one through;
-  // the others lose that race until their retries give up, and then find the request the winner opened.
+  // each other press, on losing, finds the request the winner opened and stops there.
   await createRequest(deps, {
     licenseeId,
     type: 'complaint',
@@ -25,6 +25,9 @@ export async function reportNotMe(deps: RequestDeps, token: string): Promise<voi
     actor: { kind: 'licensee', id: licenseeId },
     sourceMessageId,
     also: () => [deps.requests.onceItem(licenseeId, sourceMessageId)],
+    beforeRetry: async () => {
+      if (await reported()) throw new ProblemError(409, 'conflict');
+    },
   }).catch(async (error: unknown) => {
     if (error instanceof ProblemError && error.status === 409 && (await reported())) return;
     throw error;

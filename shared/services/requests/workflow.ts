@@ -73,6 +73,12 @@ export interface NewRequest {
    * strangers (the by-email form, a spoofed From) from making codes for someone else's address.
    */
   exemptFromUnconfirmedCap?: true;
+  /**
+   * Runs before each retry after a lost race; throws to stop retrying when the race was lost to something
+   * that a retry cannot win (a once-marker or an item version in `also`), so parallel losers answer at once
+   * instead of spending every retry on a condition that will never pass.
+   */
+  beforeRetry?: () => Promise<void>;
 }
 
 /**
@@ -379,7 +385,10 @@ export async function openMessage(
 export async function createRequest(deps: RequestDeps, input: NewRequest): Promise<StoredPrivacyRequest> {
   // A lost race for the open-request slot (a parallel request of the same type became the unfinished one)
   // is retried from the start, and then finds that request to link to.
-  const { request, target } = await retryOnConflict(() => writeNewRequest(deps, input));
+  const { request, target } = await retryOnConflict(async (attempt) => {
+    if (attempt > 0) await input.beforeRetry?.();
+    return writeNewRequest(deps, input);
+  });
   deps.count(target ? 'PrivacyRequestsLinked' : 'PrivacyRequests');
   return advance(deps, request, input.actor, input.reply);
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { InboxItem, InboxRepository } from '../../adapters/inbox-repository.js';
 import { RawMailMissingError, type RawMailStore } from '../../adapters/raw-mail-store.js';
@@ -133,6 +134,10 @@ export async function answerInboxItem(
 ) {
   const item = await itemByReference(deps, input.reference);
   requireListed(item);
+  // Parallel or repeated submits of one answer: the first that lands is the answer, a repeat read after it
+  // finds its digest and changes nothing (no second mail, no second audit event); another text is a new answer.
+  const answerDigest = createHash('sha256').update(`${item.itemId}\n${input.text}`).digest('base64url');
+  if (item.status === 'answered' && item.lastAnswerDigest === answerDigest) return summaryOf(item);
   const mail = await mailOf(deps, item);
   const to =
     mail?.from ?? (item.licenseeId ? (await loadProfile(deps, item.licenseeId)).pii.data.email : undefined);
@@ -147,6 +152,7 @@ export async function answerInboxItem(
     status: 'answered',
     answers: (item.answers ?? 0) + 1,
     lastAnsweredAt: now.toISOString(),
+    lastAnswerDigest: answerDigest,
   };
   const outgoing = await deps.mailer.outboxItem({
     ...staffInboxMails.answer({
@@ -200,6 +206,13 @@ export async function convertInboxItem(
     actor,
     sourceMessageId: item.itemId,
     s3Objects: item.s3Objects,
+    // The item's write is conditioned on the version read above: once another call changed the item, no
+    // retry can succeed, so a loser answers 409 at once.
+    beforeRetry: async () => {
+      if ((await itemByReference(deps, input.reference)).version !== item.version) {
+        throw new ProblemError(409, 'conflict');
+      }
+    },
     also: (created) => [
       deps.inbox.saveWrite(item, { ...item, status: 'converted', convertedTo: created.requestId }),
       audit(deps, actor, item, 'inbox.converted', { type: input.type, requestId: created.requestId }),

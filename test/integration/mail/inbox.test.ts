@@ -76,6 +76,22 @@ describe('the staff inbox', () => {
     expect(answer?.headers['In-Reply-To']).toBe('<f1@example.org>');
     expect(answer?.headers['Auto-Submitted']).toBeUndefined();
 
+    // The same answer submitted again (a double click, a retried call) is not mailed twice; another text is.
+    const mailsAfterAnswer = (await api.mailsTo(stranger)).length;
+    const repeated = await api.staff('POST', '/api/admin/inbox/answer', {
+      reference,
+      text: 'Uw factuur is vandaag verstuurd. Met vriendelijke groet, ZorgSom.',
+    });
+    expect(repeated.status).toBe(200);
+    expect(await api.mailsTo(stranger)).toHaveLength(mailsAfterAnswer);
+    const second = await api.staff('POST', '/api/admin/inbox/answer', {
+      reference,
+      text: 'Aanvulling: de factuur staat ook in uw portaal.',
+    });
+    expect(second.status).toBe(200);
+    expect(await api.mailsTo(stranger)).toHaveLength(mailsAfterAnswer + 1);
+    expect((await api.mailsTo(stranger)).at(-1)?.text).toContain('de factuur staat ook in uw portaal');
+
     expect((await api.staff('POST', '/api/admin/inbox/handle', { reference })).body.status).toBe('handled');
     expect((await api.staff('POST', '/api/admin/inbox/handle', { reference })).status).toBe(409);
     const afterHandling = (await api.staff('POST', '/api/admin/inbox/list', {})).body.items as Item[];
@@ -109,6 +125,7 @@ describe('the staff inbox', () => {
       (event) => event.action.startsWith('inbox.') && event.details.reference === reference,
     );
     expect(inboxEvents.map((event) => event.action).sort()).toEqual([
+      'inbox.answered',
       'inbox.answered',
       'inbox.handled',
       'inbox.read',
