@@ -70,6 +70,33 @@ export type IntakeRecord = z.infer<typeof intakeRecordSchema>;
 
 export type RequestRepository = ReturnType<typeof createRequestRepository>;
 
+/**
+ * A claim item of a transaction: `key` names `holder` in `attribute`, on condition that it still names
+ * `previous` (what the caller read) or, never claimed before, nothing. Of parallel claims only one passes;
+ * the others' transactions fail and they decide again on their retry.
+ */
+function claimItem(
+  tableName: string,
+  key: { pk: string; sk: string },
+  attribute: string,
+  holder: string,
+  previous: string | undefined,
+): TransactWriteItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: marshall({ ...key, [attribute]: holder }),
+      ...(previous === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: '#holder = :previous',
+            ExpressionAttributeNames: { '#holder': attribute },
+            ExpressionAttributeValues: marshall({ ':previous': previous }),
+          }),
+    },
+  };
+}
+
 export function createRequestRepository({
   client,
   tableName,
@@ -206,18 +233,13 @@ export function createRequestRepository({
       requestId: string,
       previous: string | undefined,
     ): TransactWriteItem {
-      return {
-        Put: {
-          TableName: tableName,
-          Item: marshall({ ...requestKeys.openRequest(licenseeId, type), requestId }),
-          ...(previous === undefined
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : {
-                ConditionExpression: 'requestId = :previous',
-                ExpressionAttributeValues: marshall({ ':previous': previous }),
-              }),
-        },
-      };
+      return claimItem(
+        tableName,
+        requestKeys.openRequest(licenseeId, type),
+        'requestId',
+        requestId,
+        previous,
+      );
     },
 
     /** Every slot for unconfirmed requests the licensee's requests ever claimed, read consistently. */
@@ -240,18 +262,13 @@ export function createRequestRepository({
       requestId: string,
       previous: string | undefined,
     ): TransactWriteItem {
-      return {
-        Put: {
-          TableName: tableName,
-          Item: marshall({ ...requestKeys.unconfirmedSlot(licenseeId, slot), holder: requestId }),
-          ...(previous === undefined
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : {
-                ConditionExpression: 'holder = :previous',
-                ExpressionAttributeValues: marshall({ ':previous': previous }),
-              }),
-        },
-      };
+      return claimItem(
+        tableName,
+        requestKeys.unconfirmedSlot(licenseeId, slot),
+        'holder',
+        requestId,
+        previous,
+      );
     },
 
     /** Saves `request` (version must be expectedVersion + 1) and its audit events, if nobody wrote since. */

@@ -20,6 +20,7 @@ import { routes, staffRoleByRouteKey } from '../../../functions/routes.js';
 import { generalMail, startMailDelivery, type MailDelivery } from '../../support/mail-delivery.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
+import { recordedBreach } from '../../support/breaches.js';
 
 // 50 requests at once against DynamoDB Local take seconds, more on a loaded machine.
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
@@ -154,26 +155,6 @@ async function inboxItemFrom(from: string): Promise<string> {
 }
 const mailsSince = async (to: string, count: number) => (await api.mailsTo(to)).slice(count);
 
-const breach = () => ({
-  occurredAt: new Date(Date.now() - 30 * 3600_000).toISOString(),
-  discoveredAt: new Date(Date.now() - 2 * 3600_000).toISOString(),
-  ongoing: false,
-  endedAt: new Date(Date.now() - 20 * 3600_000).toISOString(),
-  nature: ['confidentiality'],
-  summary: 'Exportbestand naar verkeerde ontvanger',
-  description: 'Een overzicht van licentiehouders is naar een verkeerd adres gemaild.',
-  cause: 'Verkeerde ontvanger gekozen bij het versturen.',
-  dataCategories: ['name', 'email'],
-  approximateRecords: 12,
-  affectedGroups: ['licensees'],
-  affectedMin: 10,
-  affectedMax: 12,
-  measuresBeforehand: 'Versleuteling in rust; toegang alleen voor medewerkers.',
-  dataWasEncrypted: false,
-  likelyConsequences: 'Ongewenste mail aan de betrokken licentiehouders.',
-  followUp: 'Ontvanger heeft verwijdering bevestigd; verzendlijst beperkt.',
-});
-
 /** A decision to report the breach as high risk (needed before licensees are told). */
 const decisionOf = (breachId: string) => ({
   breachId,
@@ -184,7 +165,7 @@ const decisionOf = (breachId: string) => ({
 });
 /** A breach recorded and decided as high risk; its id. */
 async function decidedBreach(): Promise<string> {
-  const breachId = json(await staff('POST /api/admin/breaches/record', breach())).breachId as string;
+  const breachId = json(await staff('POST /api/admin/breaches/record', recordedBreach())).breachId as string;
   expect((await staff('POST /api/admin/breaches/decide', decisionOf(breachId))).status).toBe(200);
   return breachId;
 }
@@ -646,7 +627,7 @@ const cases: Case[] = [
       const since = new Date().toISOString();
       const description = `Overzicht ${randomBytes(4).toString('hex')} naar een verkeerd adres gemaild.`;
       return {
-        fire: () => staff('POST /api/admin/breaches/record', { ...breach(), description }),
+        fire: () => staff('POST /api/admin/breaches/record', { ...recordedBreach(), description }),
         check: async (answers) => {
           const ids = new Set(ok(answers).map((answer) => json(answer).breachId));
           expect(ids.size).toBe(ok(answers).length);
@@ -662,7 +643,8 @@ const cases: Case[] = [
     route: 'POST /api/admin/breaches/decide',
     prepare: async () => {
       const since = new Date().toISOString();
-      const breachId = json(await staff('POST /api/admin/breaches/record', breach())).breachId as string;
+      const breachId = json(await staff('POST /api/admin/breaches/record', recordedBreach()))
+        .breachId as string;
       const decision = decisionOf(breachId);
       return {
         fire: () => staff('POST /api/admin/breaches/decide', decision),

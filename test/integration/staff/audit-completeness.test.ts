@@ -13,6 +13,7 @@ import { generalMail, startMailDelivery } from '../../support/mail-delivery.js';
 import { uploaded } from '../../support/budget-reviews.js';
 import { registerLicensee } from '../../support/licensees.js';
 import { startLocalApi, type LocalApi } from '../../support/local-api.js';
+import { recordedBreach } from '../../support/breaches.js';
 
 type Licensee = Awaited<ReturnType<typeof registerLicensee>>;
 interface Event {
@@ -94,26 +95,6 @@ async function uploadAndAccept(licensee: Licensee, reviewId: string) {
   });
   expect(accepted.status).toBe(200);
 }
-
-const breach = () => ({
-  occurredAt: new Date(Date.now() - 30 * 3600_000).toISOString(),
-  discoveredAt: new Date(Date.now() - 2 * 3600_000).toISOString(),
-  ongoing: false,
-  endedAt: new Date(Date.now() - 20 * 3600_000).toISOString(),
-  nature: ['confidentiality'],
-  summary: 'Exportbestand naar verkeerde ontvanger',
-  description: 'Een overzicht van licentiehouders is naar een verkeerd adres gemaild.',
-  cause: 'Verkeerde ontvanger gekozen bij het versturen.',
-  dataCategories: ['name', 'email'],
-  approximateRecords: 12,
-  affectedGroups: ['licensees'],
-  affectedMin: 10,
-  affectedMax: 12,
-  measuresBeforehand: 'Versleuteling in rust; toegang alleen voor medewerkers.',
-  dataWasEncrypted: false,
-  likelyConsequences: 'Ongewenste mail aan de betrokken licentiehouders.',
-  followUp: 'Ontvanger heeft verwijdering bevestigd; verzendlijst beperkt.',
-});
 
 interface Case {
   /** `METHOD /path` as in functions/routes.ts. */
@@ -292,7 +273,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/admin/breaches/record',
-    body: breach,
+    body: recordedBreach,
     audit: ['breach.recorded'],
     after: (answer) => {
       world.breachId = answer.body.breachId as string;
@@ -318,7 +299,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/admin/breaches/update',
-    body: () => ({ ...breach(), breachId: world.breachId, version: 1, approximateRecords: 14 }),
+    body: () => ({ ...recordedBreach(), breachId: world.breachId, version: 1, approximateRecords: 14 }),
     audit: ['breach.updated'],
   },
   {

@@ -1,0 +1,20 @@
+/** A breach as staff record it (POST /api/admin/breaches/record): ended yesterday, found two hours ago. */
+export const recordedBreach = () => ({
+  occurredAt: new Date(Date.now() - 30 * 3600_000).toISOString(),
+  discoveredAt: new Date(Date.now() - 2 * 3600_000).toISOString(),
+  ongoing: false,
+  endedAt: new Date(Date.now() - 20 * 3600_000).toISOString(),
+  nature: ['confidentiality'],
+  summary: 'Exportbestand naar verkeerde ontvanger',
+  description: 'Een overzicht van licentiehouders is naar een verkeerd adres gemaild.',
+  cause: 'Verkeerde ontvanger gekozen bij het versturen.',
+  dataCategories: ['name', 'email'],
+  approximateRecords: 12,
+  affectedGroups: ['licensees'],
+  affectedMin: 10,
+  affectedMax: 12,
+  measuresBeforehand: 'Versleuteling in rust; toegang alleen voor medewerkers.',
+  dataWasEncrypted: false,
+  likelyConsequences: 'Ongewenste mail aan de betrokken licentiehouders.',
+  followUp: 'Ontvanger heeft verwijdering bevestigd; verzendlijst beperkt.',
+});
