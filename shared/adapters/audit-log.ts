@@ -1,6 +1,6 @@
 import {
   PutItemCommand,
-  QueryCommand,
+  type QueryCommandInput,
   type AttributeValue,
   type DynamoDBClient,
   type TransactWriteItem,
@@ -9,6 +9,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { auditEventSchema, type AuditEvent, type NewAuditEvent } from '../domain/audit.js';
 import type { Clock } from '../domain/dates.js';
 import { keys, tableDefinition } from './table-definition.js';
+import { queryAll } from './query-all.js';
 
 export interface AuditLogOptions {
   client: DynamoDBClient;
@@ -47,16 +48,8 @@ export function createAuditLog({ client, tableName, clock, newId }: AuditLogOpti
     return auditEventSchema.parse(event);
   };
 
-  async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<AuditEvent[]> {
-    const events: AuditEvent[] = [];
-    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-      events.push(...(page.Items ?? []).map(parse));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return events;
-  }
+  const queryEvents = async (input: QueryCommandInput): Promise<AuditEvent[]> =>
+    (await queryAll(client, input)).map(parse);
 
   return {
     async record(event: NewAuditEvent): Promise<AuditEvent> {
@@ -88,7 +81,7 @@ export function createAuditLog({ client, tableName, clock, newId }: AuditLogOpti
 
     /** Events of one licensee, oldest first (kept after the licensee's data is purged). */
     forLicensee: (licenseeId: string): Promise<AuditEvent[]> =>
-      queryAll({
+      queryEvents({
         TableName: tableName,
         IndexName: tableDefinition.indexes.auditByLicensee.name,
         KeyConditionExpression: 'auditLicensee = :id',
@@ -102,7 +95,7 @@ export function createAuditLog({ client, tableName, clock, newId }: AuditLogOpti
       const month = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), 1));
       while (month <= now) {
         events.push(
-          ...(await queryAll({
+          ...(await queryEvents({
             TableName: tableName,
             KeyConditionExpression: 'pk = :pk AND sk >= :from',
             ExpressionAttributeValues: marshall({

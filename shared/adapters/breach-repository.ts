@@ -1,6 +1,5 @@
 import {
   GetItemCommand,
-  QueryCommand,
   TransactWriteItemsCommand,
   TransactionCanceledException,
   type AttributeValue,
@@ -10,6 +9,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { storedBreachSchema, type StoredBreach } from '../domain/breach.js';
 import { ConcurrentUpdateError } from './licensee-repository.js';
+import { queryAll } from './query-all.js';
 
 /** The breach register: one partition, one item per breach; never purged with a licensee (art. 33(5)). */
 const breachKey = (breachId: string) => ({ pk: 'BREACH', sk: `BREACH#${breachId}` });
@@ -69,22 +69,13 @@ export function createBreachRepository({ client, tableName }: { client: DynamoDB
 
     /** Every breach, newest first. */
     async list(): Promise<StoredBreach[]> {
-      const breaches: StoredBreach[] = [];
-      let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: marshall({ ':pk': 'BREACH' }),
-            ScanIndexForward: false,
-            ExclusiveStartKey,
-          }),
-        );
-        breaches.push(...(page.Items ?? []).map(parse));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return breaches;
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: marshall({ ':pk': 'BREACH' }),
+        ScanIndexForward: false,
+      });
+      return items.map(parse);
     },
   };
 }

@@ -27,6 +27,7 @@ import {
 } from '../domain/budget-review.js';
 import { ConcurrentUpdateError } from './licensee-repository.js';
 import { keys, tableDefinition } from './table-definition.js';
+import { queryAll } from './query-all.js';
 
 export type BudgetReviewStore = ReturnType<typeof createBudgetReviewStore>;
 
@@ -145,22 +146,13 @@ export function createBudgetReviewStore(options: {
 
     /** Reviews whose deadline (answer or destruction) has passed: a query on the sparse deadline index. */
     async due(now: Date): Promise<StoredBudgetReview[]> {
-      const due: StoredBudgetReview[] = [];
-      let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: tableDefinition.indexes.openRequests.name,
-            KeyConditionExpression: 'openShard = :shard AND dueAt <= :now',
-            ExpressionAttributeValues: marshall({ ':shard': budgetDeadlineShard, ':now': now.toISOString() }),
-            ExclusiveStartKey,
-          }),
-        );
-        due.push(...(page.Items ?? []).map(parse));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return due;
+      const items = await queryAll(client, {
+        TableName: tableName,
+        IndexName: tableDefinition.indexes.openRequests.name,
+        KeyConditionExpression: 'openShard = :shard AND dueAt <= :now',
+        ExpressionAttributeValues: marshall({ ':shard': budgetDeadlineShard, ':now': now.toISOString() }),
+      });
+      return items.map(parse);
     },
 
     uploadKey: budgetUploadKey,

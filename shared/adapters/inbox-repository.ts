@@ -1,6 +1,5 @@
 import {
   GetItemCommand,
-  QueryCommand,
   TransactWriteItemsCommand,
   TransactionCanceledException,
   type AttributeValue,
@@ -13,6 +12,7 @@ import { epochSeconds, type Clock } from '../domain/dates.js';
 import { openShards } from '../domain/privacy-request.js';
 import { ConcurrentUpdateError } from './licensee-repository.js';
 import { keys, tableDefinition } from './table-definition.js';
+import { queryAll } from './query-all.js';
 
 /**
  * The staff inbox: general mail to info@ that is not a privacy request. An item holds ids, dates and state;
@@ -149,21 +149,12 @@ export function createInboxRepository({
 
     /** Open and answered items, newest first (the sparse index; callers re-read an item before changing it). */
     async listOpen(): Promise<InboxItem[]> {
-      const items: Record<string, AttributeValue>[] = [];
-      let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: tableDefinition.indexes.openRequests.name,
-            KeyConditionExpression: 'openShard = :shard',
-            ExpressionAttributeValues: marshall({ ':shard': openShards.inbox }),
-            ExclusiveStartKey,
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
+      const items = await queryAll(client, {
+        TableName: tableName,
+        IndexName: tableDefinition.indexes.openRequests.name,
+        KeyConditionExpression: 'openShard = :shard',
+        ExpressionAttributeValues: marshall({ ':shard': openShards.inbox }),
+      });
       return items
         .map(parse)
         .filter(alive)

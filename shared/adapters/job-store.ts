@@ -1,6 +1,5 @@
 import {
   GetItemCommand,
-  QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
   UpdateItemCommand,
@@ -12,6 +11,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { epochSeconds, type Clock } from '../domain/dates.js';
 import { jobMarkerDays, storedJobSchema, type StoredJob } from '../domain/job.js';
 import { ConcurrentUpdateError } from './licensee-repository.js';
+import { queryAll } from './query-all.js';
 
 export type JobStore = ReturnType<typeof createJobStore>;
 
@@ -147,23 +147,14 @@ export function createJobStore({
 
     /** Ids of the items this job has done (its markers), for a run that resumes. */
     async doneItems(jobId: string): Promise<Set<string>> {
-      const done = new Set<string>();
-      let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :item)',
-            ExpressionAttributeValues: marshall({ ':pk': jobKey(jobId).pk, ':item': 'ITEM#' }),
-            ProjectionExpression: 'sk',
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) done.add(String(unmarshall(item).sk).slice('ITEM#'.length));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return done;
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :item)',
+        ExpressionAttributeValues: marshall({ ':pk': jobKey(jobId).pk, ':item': 'ITEM#' }),
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+      });
+      return new Set(items.map((item) => String(unmarshall(item).sk).slice('ITEM#'.length)));
     },
 
     /**

@@ -1,13 +1,12 @@
 import {
-  QueryCommand,
   TransactWriteItemsCommand,
-  type AttributeValue,
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
 import { keys } from './table-definition.js';
+import { queryAll } from './query-all.js';
 
 /**
  * Staff's internal notes on a request, in the licensee's partition (so the retention purge takes them too),
@@ -48,29 +47,15 @@ export function createRequestNotes({ client, tableName }: { client: DynamoDBClie
     },
     /** A request's notes, oldest first. */
     async list(licenseeId: string, requestId: string): Promise<RequestNote[]> {
-      const notes: RequestNote[] = [];
-      let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: marshall({
-              ':pk': keys.licensee(licenseeId),
-              ':prefix': sk(requestId),
-            }),
-            ExclusiveStartKey,
-          }),
-        );
-        notes.push(
-          ...(page.Items ?? []).map((item) => {
-            const { pk: _pk, sk: _sk, ...note } = unmarshall(item);
-            return requestNoteSchema.parse(note);
-          }),
-        );
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return notes;
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: marshall({ ':pk': keys.licensee(licenseeId), ':prefix': sk(requestId) }),
+      });
+      return items.map((item) => {
+        const { pk: _pk, sk: _sk, ...note } = unmarshall(item);
+        return requestNoteSchema.parse(note);
+      });
     },
   };
 }

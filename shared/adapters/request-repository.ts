@@ -2,7 +2,6 @@ import {
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   TransactWriteItemsCommand,
   TransactionCanceledException,
   type AttributeValue,
@@ -22,6 +21,7 @@ import {
 } from '../domain/privacy-request.js';
 import { ConcurrentUpdateError } from './licensee-repository.js';
 import { keys, tableDefinition } from './table-definition.js';
+import { queryAll } from './query-all.js';
 
 /** Keys of the items this repository owns, beside those of `table-definition.ts`. */
 export const requestKeys = {
@@ -147,20 +147,9 @@ export function createRequestRepository({
     }
   }
 
-  async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]) {
-    const items: Record<string, AttributeValue>[] = [];
-    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
-  }
-
   /** The licensee's items whose sort key starts with `prefix`, read consistently. */
   const queryLicenseeItems = (licenseeId: string, prefix: string) =>
-    queryAll({
+    queryAll(client, {
       TableName: tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: marshall({ ':pk': keys.licensee(licenseeId), ':prefix': prefix }),
@@ -318,7 +307,7 @@ export function createRequestRepository({
     async listShard(
       shard: (typeof openShards)[keyof Omit<typeof openShards, 'inbox'>],
     ): Promise<StoredPrivacyRequest[]> {
-      const items = await queryAll({
+      const items = await queryAll(client, {
         TableName: tableName,
         IndexName: tableDefinition.indexes.openRequests.name,
         KeyConditionExpression: 'openShard = :shard',

@@ -1,7 +1,5 @@
 import {
-  QueryCommand,
   TransactWriteItemsCommand,
-  type AttributeValue,
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
@@ -9,6 +7,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DisclosureRecord } from '../domain/records.js';
 import { audienceShard, noticeOnlyShard, purgeQueueShard } from './licensee-repository.js';
 import { keys, tableDefinition } from './table-definition.js';
+import { queryAll } from './query-all.js';
 
 export type StaffRepository = ReturnType<typeof createStaffRepository>;
 
@@ -16,24 +15,15 @@ export type StaffRepository = ReturnType<typeof createStaffRepository>;
 export function createStaffRepository({ client, tableName }: { client: DynamoDBClient; tableName: string }) {
   /** The licensee ids of one partition of a sparse index, every page of it. */
   async function idsIn(index: { name: string; partitionKey: string }, shard: string): Promise<string[]> {
-    const ids: string[] = [];
-    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#shard = :shard',
-          ExpressionAttributeNames: { '#shard': index.partitionKey },
-          ExpressionAttributeValues: marshall({ ':shard': shard }),
-          ProjectionExpression: 'licenseeId',
-          ExclusiveStartKey,
-        }),
-      );
-      ids.push(...(page.Items ?? []).map((item) => String(unmarshall(item).licenseeId)));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return ids;
+    const items = await queryAll(client, {
+      TableName: tableName,
+      IndexName: index.name,
+      KeyConditionExpression: '#shard = :shard',
+      ExpressionAttributeNames: { '#shard': index.partitionKey },
+      ExpressionAttributeValues: marshall({ ':shard': shard }),
+      ProjectionExpression: 'licenseeId',
+    });
+    return items.map((item) => String(unmarshall(item).licenseeId));
   }
 
   return {
