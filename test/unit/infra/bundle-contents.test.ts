@@ -117,7 +117,10 @@ function readAtInit(metafile: Metafile): Set<string> {
   return reached;
 }
 
-const bundles = new Map<string, { packages: Set<string>; atInit: Set<string>; inputs: Set<string> }>();
+const bundles = new Map<
+  string,
+  { packages: Set<string>; atInit: Set<string>; inputs: Set<string>; inputsAtInit: Set<string> }
+>();
 
 beforeAll(async () => {
   await Promise.all(
@@ -131,6 +134,14 @@ beforeAll(async () => {
         logLevel: 'silent',
       });
       const atInit = readAtInit(metafile);
+      const inputsOf = (files: string[]) =>
+        new Set(
+          files.flatMap((file) =>
+            Object.entries(metafile.outputs[file]!.inputs)
+              .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+              .map(([input]) => input),
+          ),
+        );
       const packagesIn = (files: string[]) =>
         new Set(
           files
@@ -145,13 +156,8 @@ beforeAll(async () => {
         packages: packagesIn(Object.keys(metafile.outputs)),
         atInit: packagesIn([...atInit]),
         // Source files with code in the bundle (a module tree-shaken away is an input of 0 bytes).
-        inputs: new Set(
-          Object.values(metafile.outputs).flatMap((output) =>
-            Object.entries(output.inputs)
-              .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
-              .map(([input]) => input),
-          ),
-        ),
+        inputs: inputsOf(Object.keys(metafile.outputs)),
+        inputsAtInit: inputsOf([...atInit]),
       });
     }),
   );
@@ -181,6 +187,17 @@ describe('what each function bundle holds', () => {
       functionNames.filter((name) => zodFiles(name, /node_modules\/zod\/v4\/(?:classic|locales)\//)),
     ).toEqual([]);
     expect(functionNames.filter((name) => !zodFiles(name, /node_modules\/zod\/v4\/mini\//))).toEqual([]);
+  });
+
+  it("zod's JSON Schema generator in no function: /api/export-schema serves a file written ahead of time", () => {
+    const generator =
+      /node_modules\/zod\/v4\/core\/(?:to-json-schema|json-schema-processors|json-schema-generator)\.js$/;
+    expect(
+      functionNames.filter((name) => [...bundles.get(name)!.inputs].some((input) => generator.test(input))),
+    ).toEqual([]);
+    const schemaFile = 'shared/services/export-schema.json';
+    expect(bundles.get('self-service')!.inputs).toContain(schemaFile);
+    expect(bundles.get('self-service')!.inputsAtInit).not.toContain(schemaFile);
   });
 
   it.each(rules.filter((rule) => rule.lazy || rule.lazyIn).map((rule) => [rule.what, rule] as const))(
