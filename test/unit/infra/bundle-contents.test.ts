@@ -61,11 +61,17 @@ const rules: Rule[] = [
     onlyIn: ['licensee-signup', 'self-service'],
   },
   {
-    what: 'postal-mime and entities (inbound MIME)',
-    packages: /^(?:postal-mime|entities)$/,
+    what: 'postal-mime (inbound MIME)',
+    packages: /^postal-mime$/,
     // admin: the staff inbox shows and answers a general mail from its raw MIME.
     onlyIn: ['admin', 'mail-intake'],
     lazyIn: ['admin'],
+  },
+  {
+    // postal-mime carries its own entity table; HTML-only bodies are decoded by mail-intake/html-entities.ts.
+    what: 'entities (a second HTML entity table, replaced)',
+    packages: /^entities$/,
+    onlyIn: [],
   },
   {
     what: 'mailparser and its tree (replaced)',
