@@ -49,9 +49,6 @@ export interface Logger {
   addContext(context: LambdaContextFields): void;
 }
 
-/** The keys every line owns: a field of the same name cannot overwrite them. */
-const reservedKeys = ['level', 'message', 'timestamp', 'service'] as const;
-
 /**
  * An Error as a log value: its class and its stack frames, never its message. SDK and library messages may
  * quote input (an address, a name), and a multi-line message continues into `stack`'s first lines, so only
@@ -91,19 +88,17 @@ export function createLogger(options: LoggerOptions): Logger {
 
   const print = (level: LevelName, message: string, fields: LogFields | undefined) => {
     if (thresholds[level] < threshold) return;
+    const own = { level, message, timestamp: now().toISOString(), service: options.service };
     const line: Record<string, unknown> = {
-      level,
-      message,
-      timestamp: now().toISOString(),
-      service: options.service,
+      ...own,
       ...context,
       xray_trace_id: traceIdOf(traceHeader()),
       ...persistent,
       ...appended,
+      ...fields,
     };
-    for (const [key, value] of Object.entries(fields ?? {})) {
-      if (!(reservedKeys as readonly string[]).includes(key)) line[key] = value;
-    }
+    // The line's own keys keep their place and value whatever a field or appended key of that name says.
+    Object.assign(line, own);
     // As Powertools: empty values are left out rather than printed as null or "".
     for (const key of Object.keys(line)) {
       if (line[key] === undefined || line[key] === null || line[key] === '') delete line[key];

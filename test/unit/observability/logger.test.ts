@@ -79,8 +79,9 @@ describe('JSON logger', () => {
     expect(parsed()[0]).toMatchObject({ cold_start: false });
   });
 
-  it('a field cannot overwrite level, message, timestamp or service', () => {
+  it('a field or an appended key cannot overwrite level, message, timestamp or service', () => {
     const { log, parsed } = logger();
+    log.appendKeys({ level: 'ERROR', service: 'appended' });
     log.warn('kept', { level: 'DEBUG', message: 'replaced', timestamp: 'then', service: 'other', x: 1 });
     expect(parsed()[0]).toMatchObject({ level: 'WARN', message: 'kept', service: 'zorgsom-privacy', x: 1 });
     expect(parsed()[0]!.timestamp).toBe('2026-12-01T22:00:00.000Z');
