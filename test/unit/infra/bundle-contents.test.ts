@@ -232,4 +232,42 @@ describe('what each function bundle holds', () => {
       }
     },
   );
+
+  it('admin (the staff API) builds each route group on its first call: at init only its clients and the token check', () => {
+    const admin = bundles.get('admin')!;
+    const atInit = (folder: string) =>
+      [...admin.inputsAtInit].filter((input) => input.startsWith(folder)).sort();
+    // The clients (DynamoDB, KMS, S3, Lambda: made once per container) and the staff token check (every call).
+    expect(atInit('shared/adapters/')).toEqual([
+      'shared/adapters/dynamodb-client.ts',
+      'shared/adapters/kms-client.ts',
+      'shared/adapters/lambda-job-invoker.ts',
+      'shared/adapters/local-access.ts',
+      'shared/adapters/local-credentials.ts',
+      'shared/adapters/raw-mail-store.ts',
+      'shared/adapters/remote-key-set.ts',
+      'shared/adapters/staff-token-verifier.ts',
+    ]);
+    // No route group's wiring, service or domain module (the domain modules build their schemas at import).
+    expect(atInit('shared/services/')).toEqual(['shared/services/staff/staff-actor.ts']);
+    expect(atInit('shared/wiring/')).toEqual(['shared/wiring/admin.ts', 'shared/wiring/clients.ts']);
+    const groupDomain = [
+      'audit',
+      'breach',
+      'job',
+      'licensee',
+      'patient-text',
+      'privacy-request',
+      'retention',
+    ];
+    expect(
+      atInit('shared/domain/').filter((input) =>
+        groupDomain.some((name) => input === `shared/domain/${name}.ts`),
+      ),
+    ).toEqual([]);
+    // jose's fetch-based remote key set loads Node's undici (≈ 20 ms); shared/adapters/remote-key-set.ts does not.
+    expect(
+      [...admin.inputs].filter((input) => input.includes('node_modules/jose/dist/webapi/jwks/remote')),
+    ).toEqual([]);
+  });
 });
