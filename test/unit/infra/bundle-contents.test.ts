@@ -59,6 +59,8 @@ const rules: Rule[] = [
     what: 'ibantools (IBAN and country checks)',
     packages: /^ibantools$/,
     onlyIn: ['licensee-signup', 'self-service'],
+    // self-service: only a profile change takes a typed IBAN or address (functions/self-service/on-first-use.ts).
+    lazyIn: ['self-service'],
   },
   {
     what: 'postal-mime (inbound MIME)',
@@ -218,6 +220,21 @@ describe('what each function bundle holds', () => {
     const schemaFile = 'shared/services/export-schema.json';
     expect(bundles.get('self-service')!.inputs).toContain(schemaFile);
     expect(bundles.get('self-service')!.inputsAtInit).not.toContain(schemaFile);
+  });
+
+  it('self-service reads only the profile read at cold init: the changes, their mails and the licence end load on first use', () => {
+    const atInit = [...bundles.get('self-service')!.inputsAtInit];
+    const onFirstUse = [
+      'shared/domain/licensee-input.ts',
+      'shared/domain/patient-text.ts',
+      'shared/services/profile-changes.ts',
+      'shared/services/mail-templates.ts',
+      'shared/mail/layout.ts',
+      'shared/services/retention/licence.ts',
+      'shared/adapters/retention-store.ts',
+    ];
+    expect(atInit.filter((input) => onFirstUse.includes(input))).toEqual([]);
+    expect([...bundles.get('self-service')!.inputs]).toEqual(expect.arrayContaining(onFirstUse));
   });
 
   it.each(rules.filter((rule) => rule.lazy || rule.lazyIn).map((rule) => [rule.what, rule] as const))(
