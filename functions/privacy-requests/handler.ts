@@ -58,7 +58,10 @@ const config = loadConfig();
 const clients = createAwsClients(config);
 const deps = createRequestDeps(config, observability, { clients });
 export const handler = httpFunction(
-  createRoutes(deps, createByEmailHandOff(config, clients, { newId: deps.newId, count: observability.count })),
+  createRoutes(
+    deps,
+    createByEmailHandOff(config, clients, { newId: deps.newId, count: observability.count }),
+  ),
   observability,
   httpOptionsFrom(config),
 );

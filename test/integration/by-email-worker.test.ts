@@ -137,6 +137,61 @@ describe('the by-email worker', () => {
     expect((await requestsOf(owner.licenseeId)).map((request) => request.type)).toEqual(['overview']);
   });
 
+  it('an event worked again (at-least-once delivery, a redrive): no second request, no second mail', async () => {
+    const owner = await registerLicensee(api);
+    // What the route hands off, as Lambda queues it.
+    const prototype = LambdaClient.prototype as unknown as { send: (...args: unknown[]) => Promise<unknown> };
+    const original = prototype.send;
+    const handedOff: unknown[] = [];
+    prototype.send = function (this: unknown, ...args: unknown[]) {
+      const command = args[0] as InvokeCommand;
+      if (command instanceof InvokeCommand && command.input.FunctionName === worker)
+        handedOff.push(JSON.parse(new TextDecoder().decode(command.input.Payload as Uint8Array)));
+      return original.apply(this, args);
+    };
+    try {
+      for (const type of ['question', 'deletion'] as const)
+        expect(
+          (
+            await api.call('POST', '/api/privacy-requests/by-email', {
+              body: { email: owner.email, type, message: 'Eenmaal, andermaal.' },
+            })
+          ).status,
+        ).toBe(202);
+    } finally {
+      prototype.send = original;
+    }
+    await api.byEmailSettled();
+    const first = await requestsOf(owner.licenseeId);
+    expect(first.map((request) => request.type).sort()).toEqual(['deletion', 'question']);
+    const mails = (await api.mailsTo(owner.email)).length;
+
+    // Both events again, three times each, at once.
+    const lambda = createLambdaClient(loadConfig(api.env));
+    try {
+      const answers = await Promise.all(
+        [...handedOff, ...handedOff, ...handedOff].map((event) =>
+          lambda.send(
+            new InvokeCommand({
+              FunctionName: worker,
+              InvocationType: 'Event',
+              Payload: new TextEncoder().encode(JSON.stringify(event)),
+            }),
+          ),
+        ),
+      );
+      expect(answers.map((answer) => answer.StatusCode)).toEqual(Array(6).fill(202));
+    } finally {
+      lambda.destroy();
+    }
+    await api.byEmailSettled();
+    const after = await requestsOf(owner.licenseeId);
+    expect(after.map((request) => [request.requestId, request.version]).sort()).toEqual(
+      first.map((request) => [request.requestId, request.version]).sort(),
+    );
+    expect(await api.mailsTo(owner.email)).toHaveLength(mails);
+  });
+
   it('a failed hand-off: the same 503 problem+json for a registered and a free address, nothing stored', async () => {
     const owner = await registerLicensee(api);
     await api.settleMail();

@@ -1,7 +1,4 @@
-import {
-  sealedSubmissionEventSchema,
-  type SealedSubmissionEvent,
-} from '../../domain/by-email-submission.js';
+import { sealedSubmissionEventSchema, type SealedSubmissionEvent } from '../../domain/by-email-submission.js';
 import { byEmailRequestBodySchema, type PrivacyRequestType } from '../../domain/privacy-request.js';
 import { ProblemError } from '../../domain/problem-error.js';
 import type { SubmissionSealer } from '../../adapters/submission-sealer.js';
@@ -55,6 +52,6 @@ export async function workByEmailSubmission(
   const sealed = sealedSubmissionEventSchema.parse(event);
   // Validated by the route already; parsed again so the worker never trusts an event's shape.
   const body = byEmailRequestBodySchema.parse(await deps.sealer.open(sealed));
-  await submitByEmail(deps, body);
+  await submitByEmail(deps, body, sealed.submissionId);
   return { submissionId: sealed.submissionId };
 }

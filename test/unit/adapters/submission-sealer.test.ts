@@ -9,10 +9,7 @@ import { createKmsClient } from '../../../shared/adapters/kms-client.js';
 import { createOutboxSealer } from '../../../shared/adapters/outbox-sealer.js';
 import { createSubmissionSealer } from '../../../shared/adapters/submission-sealer.js';
 import { loadConfig } from '../../../shared/config.js';
-import {
-  maxSealedParts,
-  sealedSubmissionEventSchema,
-} from '../../../shared/domain/by-email-submission.js';
+import { maxSealedParts, sealedSubmissionEventSchema } from '../../../shared/domain/by-email-submission.js';
 import { byEmailRequestBodySchema, maxMessageLength } from '../../../shared/domain/privacy-request.js';
 import { ProblemError } from '../../../shared/domain/problem-error.js';
 import { acceptByEmail, type ByEmailSubmission } from '../../../shared/services/requests/by-email.js';

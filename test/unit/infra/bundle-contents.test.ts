@@ -43,6 +43,7 @@ const rules: Rule[] = [
       'licensee-signup',
       'mail-intake',
       'privacy-requests',
+      'privacy-requests-by-email',
       'request-hygiene',
       'self-service',
     ],
@@ -74,9 +75,10 @@ const rules: Rule[] = [
   },
   { what: 'jose (staff tokens)', packages: /^jose$/, onlyIn: ['admin'] },
   {
-    what: 'the Lambda client (starting jobs)',
+    // privacy-requests: the by-email hand-off (one Event invocation of the worker).
+    what: 'the Lambda client (starting jobs, handing off by-email requests)',
     packages: /^@aws-sdk\/client-lambda$/,
-    onlyIn: ['admin', 'job-runner'],
+    onlyIn: ['admin', 'job-runner', 'privacy-requests'],
   },
   {
     what: 'the S3 client',
