@@ -7,7 +7,6 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { outboxShard } from '../shared/adapters/outbox-store.js';
 import { tableDefinition } from '../shared/adapters/table-definition.js';
 import { loadConfig } from '../shared/config.js';
@@ -44,16 +43,9 @@ export function localMailSender(
   env: Record<string, string>,
   senderOptions?: OutboxStreamOptions['senderOptions'],
 ): SenderHandler {
-  // Powertools reads process.env only; this env may be one test table's among many in one process.
-  const observability = {
-    ...createObservability('mail-sender'),
-    logger: new Logger({
-      serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'zorgsom-privacy',
-      logLevel: (env.POWERTOOLS_LOG_LEVEL ?? 'INFO') as 'INFO',
-      persistentKeys: { function: 'mail-sender' },
-    }),
-  };
-  const count = env.POWERTOOLS_METRICS_DISABLED === 'true' ? () => {} : observability.count;
+  // This env may be one test table's among many in one process: the logger and metrics read it, not process.env.
+  const observability = createObservability('mail-sender', env);
+  const count = observability.count;
   const deps = createMailSenderDeps(loadConfig(env), { count }, senderOptions);
   return mailSenderFunction(deps, observability) as unknown as SenderHandler;
 }

@@ -1,7 +1,6 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
-import { createObservability } from '../../shared/observability.js';
+import { createObservability, injectLambdaContext } from '../../shared/observability.js';
 import { runBudgetReviewCleanup } from '../../shared/services/budget-review.js';
 import { createBudgetReviewDeps } from '../../shared/wiring/budget-review.js';
 

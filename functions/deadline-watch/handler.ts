@@ -1,12 +1,10 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createRequestRepository } from '../../shared/adapters/request-repository.js';
 import { createKmsClient } from '../../shared/adapters/kms-client.js';
 import { createDynamoDbClient } from '../../shared/adapters/dynamodb-client.js';
 import { loadConfig, requireSetting } from '../../shared/config.js';
 import { systemClock } from '../../shared/domain/dates.js';
-import { createObservability } from '../../shared/observability.js';
+import { createObservability, injectLambdaContext, MetricUnit } from '../../shared/observability.js';
 import { runDeadlineWatch } from '../../shared/services/staff/deadline-watch.js';
 import { createMailer } from '../../shared/wiring/base.js';
 import { statementNoticeMissing } from '../../shared/services/statement-notice.js';

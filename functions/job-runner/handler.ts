@@ -1,12 +1,16 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { createS3Client } from '../../shared/adapters/raw-mail-store.js';
 import { createPurgeDeps } from '../../shared/wiring/retention.js';
 import { loadConfig } from '../../shared/config.js';
 import { jobEventSchema } from '../../shared/domain/job.js';
 import { sweepStopBeforeTimeoutMs } from '../../shared/domain/retention.js';
-import { createObservability, flushMetrics, type Observability } from '../../shared/observability.js';
+import {
+  createObservability,
+  flushMetrics,
+  type Observability,
+  injectLambdaContext,
+} from '../../shared/observability.js';
 import { runJob, type JobRunnerDeps } from '../../shared/services/jobs/runner.js';
 import { createAwsClients } from '../../shared/wiring/base.js';
 import { createJobDeps } from '../../shared/wiring/jobs.js';

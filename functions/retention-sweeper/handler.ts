@@ -1,11 +1,15 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { createDynamoDbClient } from '../../shared/adapters/dynamodb-client.js';
 import { createS3Client } from '../../shared/adapters/raw-mail-store.js';
 import { createPurgeDeps } from '../../shared/wiring/retention.js';
 import { loadConfig } from '../../shared/config.js';
-import { createObservability, type Observability, flushMetrics } from '../../shared/observability.js';
+import {
+  createObservability,
+  type Observability,
+  flushMetrics,
+  injectLambdaContext,
+} from '../../shared/observability.js';
 import type { PurgeDeps } from '../../shared/services/retention/deps.js';
 import { sweep } from '../../shared/services/retention/sweeper.js';
 

@@ -56,7 +56,7 @@ export function createRoutes(deps: ServiceDeps, licence: LicenceDeps): Record<st
     'PUT /api/me/marketing': signedIn((licenseeId, request) =>
       setMarketingPreference(deps, licenseeId, bodyOf(marketingBodySchema, request).optOut),
     ),
-    'GET /api/export-schema': async () => ({ status: 200, body: exportJsonSchema() }),
+    'GET /api/export-schema': async () => ({ status: 200, body: await exportJsonSchema() }),
     // The licensee's own termination: the purge date follows from the policy (see domain/retention.ts).
     'POST /api/me/licence/end': signedIn((licenseeId, request) => {
       bodyOf(endLicenceBodySchema, request);

@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { createAuditLog } from '../../shared/adapters/audit-log.js';
@@ -7,7 +6,12 @@ import { createDynamoDbClient } from '../../shared/adapters/dynamodb-client.js';
 import { retentionMetric } from '../../shared/wiring/retention.js';
 import { loadConfig } from '../../shared/config.js';
 import { systemClock } from '../../shared/domain/dates.js';
-import { createObservability, type Observability, flushMetrics } from '../../shared/observability.js';
+import {
+  createObservability,
+  type Observability,
+  flushMetrics,
+  injectLambdaContext,
+} from '../../shared/observability.js';
 import type { LicenceDeps, LogFields } from '../../shared/services/retention/deps.js';
 import { recordTtlDeletions } from '../../shared/services/retention/ttl-audit.js';
 

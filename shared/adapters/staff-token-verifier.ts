@@ -1,5 +1,6 @@
-import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { errors, jwtVerify } from 'jose';
 import * as z from 'zod/mini';
+import { createRemoteKeySet } from './remote-key-set.js';
 import { roleOfGroups, staffScope, type StaffRole } from '../domain/staff-roles.js';
 
 /** Who a valid staff access token names: the Cognito `sub`, the username and the strongest role. */
@@ -41,8 +42,8 @@ export type StaffTokenVerifier = (token: string | undefined) => Promise<StaffTok
  * A JWKS that cannot be fetched throws (the caller answers 5xx): an outage is not a wrong token.
  */
 export function createStaffTokenVerifier(settings: StaffTokenSettings): StaffTokenVerifier {
-  const jwks = createRemoteJWKSet(new URL(settings.jwksUrl ?? `${settings.issuer}/.well-known/jwks.json`), {
-    cooldownDuration: 30_000,
+  const jwks = createRemoteKeySet(new URL(settings.jwksUrl ?? `${settings.issuer}/.well-known/jwks.json`), {
+    cooldownMs: 30_000,
   });
   return async (token) => {
     if (!token) return { ok: false, reason: 'missing' };

@@ -1,11 +1,10 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod/mini';
 import { requireSetting, type Config } from '../config.js';
 import { ConcurrentUpdateError, ProblemError } from '../domain/problem-error.js';
 import { validateBody } from '../domain/validate.js';
-import { flushMetrics, type Observability } from '../observability.js';
+import { errorForLog, flushMetrics, injectLambdaContext, type Observability } from '../observability.js';
 import { edgeOriginOnly } from './origin-verify.js';
 import { problemResponse } from './problem.js';
 import { securityHeaders } from './security-headers.js';
@@ -163,11 +162,9 @@ export function httpFunction(
         logger.info('request refused', { routeKey: event.routeKey, status: 409, problem: 'conflict' });
         return problemResponse(409, 'conflict');
       }
-      // Only the class and stack: SDK and library messages may quote input.
+      // Only the class and stack frames: SDK and library messages may quote input.
       const failure =
-        error instanceof Error
-          ? { errorName: error.name, stack: error.stack?.split('\n').slice(1, 8).join('\n') }
-          : {};
+        error instanceof Error ? { errorName: error.name, stack: errorForLog(error).stack } : {};
       logger.error('request failed', { routeKey: event.routeKey, ...failure });
       return problemResponse(500, 'internal');
     }

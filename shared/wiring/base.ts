@@ -1,7 +1,6 @@
 import { ulid } from 'ulid';
 import type { Config } from '../config.js';
-import { createDynamoDbClient } from '../adapters/dynamodb-client.js';
-import { createKmsClient } from '../adapters/kms-client.js';
+import { createAwsClients, type AwsClients } from './clients.js';
 import { createKmsBlindIndex } from '../adapters/kms-blind-index.js';
 import { createKmsCodeMac } from '../adapters/kms-mac.js';
 import { createLicenseeRepository } from '../adapters/licensee-repository.js';
@@ -13,13 +12,7 @@ import type { Observability } from '../observability.js';
 import type { Mailer } from '../services/ports.js';
 import type { SessionDeps } from '../services/session.js';
 
-export function createAwsClients(config: Config) {
-  return {
-    dynamodb: createDynamoDbClient(config),
-    kms: createKmsClient(config),
-  };
-}
-export type AwsClients = ReturnType<typeof createAwsClients>;
+export { createAwsClients, type AwsClients } from './clients.js';
 
 /** Mail goes to the outbox; only the mail-sender function talks to SES (shared/wiring-mail-sender.ts). */
 export function createMailer(

@@ -1,3 +1,4 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createAuditLog } from '../adapters/audit-log.js';
 import { createBudgetReviewStore } from '../adapters/budget-review-store.js';
 import { createS3Client } from '../adapters/raw-mail-store.js';
@@ -17,7 +18,7 @@ export function createBudgetReviewDeps(
   {
     clock = systemClock,
     clients = { dynamodb: createDynamoDbClient(config) },
-  }: { clock?: Clock; clients?: Pick<AwsClients, 'dynamodb'> } = {},
+  }: { clock?: Clock; clients?: Pick<AwsClients, 'dynamodb'> & { s3?: S3Client } } = {},
 ): BudgetReviewDeps {
   const newId = () => ulid();
   const budgetKeyId = requireSetting(config, 'BUDGET_KEY_ID');
@@ -27,7 +28,7 @@ export function createBudgetReviewDeps(
     reviews: createBudgetReviewStore({
       client: clients.dynamodb,
       tableName: config.TABLE_NAME,
-      s3: createS3Client(config),
+      s3: clients.s3 ?? createS3Client(config),
       bucket: requireSetting(config, 'BUDGET_REVIEW_BUCKET'),
     }),
     // Uploads travel browser → S3 and S3 → staff's browser on presigned URLs; S3 encrypts them (SSE-KMS)

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '../observability.js';
 import { ulid } from 'ulid';
 import type { Config } from '../config.js';
 import { systemClock, type Clock } from '../domain/dates.js';

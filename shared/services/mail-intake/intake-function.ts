@@ -1,13 +1,12 @@
-import { flushMetrics } from '../../observability.js';
+import { flushMetrics, injectLambdaContext } from '../../observability.js';
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Observability } from '../../observability.js';
 import type { MailIntakeDeps } from '../requests/request-deps.js';
 import { processInboundMail, type IntakeOutcome } from './intake.js';
 import { deliveriesOf } from './ses-event.js';
 
 /**
- * The mail-intake Lambda around `processInboundMail` (like shared/http/http-function.ts for HTTP): Powertools
+ * The mail-intake Lambda around `processInboundMail` (like shared/http/http-function.ts for HTTP): JSON
  * logs and EMF metrics. Any error is thrown: Lambda retries twice, then the event goes to the dead-letter
  * queue, while the raw mail stays in S3. Logs carry the SES message id and the outcome only (never a
  * header, address or body).

@@ -1,7 +1,7 @@
-import { decodeHTML } from 'entities/decode';
 import PostalMime, { type Attachment, type Email } from 'postal-mime';
 import type { InboundMail } from '../../domain/mail-classification.js';
 import { normaliseEmail } from '../../domain/licensee.js';
+import { decodeHtmlEntities } from './html-entities.js';
 
 const textLikeTypes =
   /^(?:text\/|message\/(?:rfc822|delivery-status)|application\/(?:json|xml|csv|x-csv|rtf|vnd\.ms-excel\b(?!\.))|.*\+(?:json|xml)$)/i;
@@ -37,7 +37,7 @@ function dropBlocks(html: string, open: RegExp, close: string): string {
 /**
  * The words of an HTML-only body, for the classifier and the patient-data guard (postal-mime returns such a
  * body as html only). Linear passes, no DOM: no markup makes this slow (an unclosed `<` stops at the next one).
- * Lines and paragraphs as a reader sees them; entities decoded by `entities`.
+ * Lines and paragraphs as a reader sees them; character references decoded (./html-entities.ts).
  */
 function htmlToText(html: string): string {
   let text = dropBlocks(html, /<!--/g, '-->');
@@ -53,7 +53,7 @@ function htmlToText(html: string): string {
     )
     .replace(/<\/?(?:td|th)\b[^<>]*>/gi, ' ')
     .replace(/<[^<>]*>/g, '');
-  return decodeHTML(text)
+  return decodeHtmlEntities(text)
     .split('\n')
     .map((line) => line.replace(/[ \t]+/g, ' ').trim())
     .join('\n')

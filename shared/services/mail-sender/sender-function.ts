@@ -1,10 +1,9 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import * as z from 'zod/mini';
 import { outboxKeys, outboxPartitionPrefix } from '../../adapters/outbox-store.js';
 import { addMinutes } from '../../domain/dates.js';
 import { policy } from '../../domain/policy.js';
-import { flushMetrics, type Observability } from '../../observability.js';
+import { flushMetrics, type Observability, injectLambdaContext } from '../../observability.js';
 import { deliverOutboxMail, type DeliveryOutcome, type MailSenderDeps } from './deliver.js';
 import { recordSesFeedback, sesFeedbackEventSchema, type FeedbackOutcome } from './ses-feedback.js';
 

@@ -1,6 +1,5 @@
-import { flushMetrics } from '../../observability.js';
+import { flushMetrics, injectLambdaContext } from '../../observability.js';
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Observability } from '../../observability.js';
 import { runRequestHygiene, type HygieneReport } from './hygiene.js';
 import type { RequestDeps } from './request-deps.js';

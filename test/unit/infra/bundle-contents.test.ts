@@ -62,15 +62,28 @@ const rules: Rule[] = [
     onlyIn: ['licensee-signup', 'self-service'],
   },
   {
-    what: 'postal-mime and entities (inbound MIME)',
-    packages: /^(?:postal-mime|entities)$/,
+    what: 'postal-mime (inbound MIME)',
+    packages: /^postal-mime$/,
     // admin: the staff inbox shows and answers a general mail from its raw MIME.
     onlyIn: ['admin', 'mail-intake'],
     lazyIn: ['admin'],
   },
   {
+    // postal-mime carries its own entity table; HTML-only bodies are decoded by mail-intake/html-entities.ts.
+    what: 'entities (a second HTML entity table, replaced)',
+    packages: /^entities$/,
+    onlyIn: [],
+  },
+  {
     what: 'mailparser and its tree (replaced)',
     packages: /^(?:mailparser|iconv-lite|libmime|html-to-text)$/,
+    onlyIn: [],
+  },
+  {
+    // Logs and EMF metrics are ours (shared/observability/): Powertools' logger, metrics and commons were
+    // ≈ 33 KB read at every function's cold init.
+    what: 'Powertools (replaced)',
+    packages: /^@aws-lambda-powertools\/.+$/,
     onlyIn: [],
   },
   { what: 'jose (staff tokens)', packages: /^jose$/, onlyIn: ['admin'] },
@@ -112,7 +125,10 @@ function readAtInit(metafile: Metafile): Set<string> {
   return reached;
 }
 
-const bundles = new Map<string, { packages: Set<string>; atInit: Set<string>; inputs: Set<string> }>();
+const bundles = new Map<
+  string,
+  { packages: Set<string>; atInit: Set<string>; inputs: Set<string>; inputsAtInit: Set<string> }
+>();
 
 beforeAll(async () => {
   await Promise.all(
@@ -126,6 +142,14 @@ beforeAll(async () => {
         logLevel: 'silent',
       });
       const atInit = readAtInit(metafile);
+      const inputsOf = (files: string[]) =>
+        new Set(
+          files.flatMap((file) =>
+            Object.entries(metafile.outputs[file]!.inputs)
+              .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+              .map(([input]) => input),
+          ),
+        );
       const packagesIn = (files: string[]) =>
         new Set(
           files
@@ -140,13 +164,8 @@ beforeAll(async () => {
         packages: packagesIn(Object.keys(metafile.outputs)),
         atInit: packagesIn([...atInit]),
         // Source files with code in the bundle (a module tree-shaken away is an input of 0 bytes).
-        inputs: new Set(
-          Object.values(metafile.outputs).flatMap((output) =>
-            Object.entries(output.inputs)
-              .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
-              .map(([input]) => input),
-          ),
-        ),
+        inputs: inputsOf(Object.keys(metafile.outputs)),
+        inputsAtInit: inputsOf([...atInit]),
       });
     }),
   );
@@ -178,6 +197,17 @@ describe('what each function bundle holds', () => {
     expect(functionNames.filter((name) => !zodFiles(name, /node_modules\/zod\/v4\/mini\//))).toEqual([]);
   });
 
+  it("zod's JSON Schema generator in no function: /api/export-schema serves a file written ahead of time", () => {
+    const generator =
+      /node_modules\/zod\/v4\/core\/(?:to-json-schema|json-schema-processors|json-schema-generator)\.js$/;
+    expect(
+      functionNames.filter((name) => [...bundles.get(name)!.inputs].some((input) => generator.test(input))),
+    ).toEqual([]);
+    const schemaFile = 'shared/services/export-schema.json';
+    expect(bundles.get('self-service')!.inputs).toContain(schemaFile);
+    expect(bundles.get('self-service')!.inputsAtInit).not.toContain(schemaFile);
+  });
+
   it.each(rules.filter((rule) => rule.lazy || rule.lazyIn).map((rule) => [rule.what, rule] as const))(
     '%s: loaded only on the paths that use it, never at cold init',
     (_what, rule) => {
@@ -187,4 +217,42 @@ describe('what each function bundle holds', () => {
       }
     },
   );
+
+  it('admin (the staff API) builds each route group on its first call: at init only its clients and the token check', () => {
+    const admin = bundles.get('admin')!;
+    const atInit = (folder: string) =>
+      [...admin.inputsAtInit].filter((input) => input.startsWith(folder)).sort();
+    // The clients (DynamoDB, KMS, S3, Lambda: made once per container) and the staff token check (every call).
+    expect(atInit('shared/adapters/')).toEqual([
+      'shared/adapters/dynamodb-client.ts',
+      'shared/adapters/kms-client.ts',
+      'shared/adapters/lambda-job-invoker.ts',
+      'shared/adapters/local-access.ts',
+      'shared/adapters/local-credentials.ts',
+      'shared/adapters/raw-mail-store.ts',
+      'shared/adapters/remote-key-set.ts',
+      'shared/adapters/staff-token-verifier.ts',
+    ]);
+    // No route group's wiring, service or domain module (the domain modules build their schemas at import).
+    expect(atInit('shared/services/')).toEqual(['shared/services/staff/staff-actor.ts']);
+    expect(atInit('shared/wiring/')).toEqual(['shared/wiring/admin.ts', 'shared/wiring/clients.ts']);
+    const groupDomain = [
+      'audit',
+      'breach',
+      'job',
+      'licensee',
+      'patient-text',
+      'privacy-request',
+      'retention',
+    ];
+    expect(
+      atInit('shared/domain/').filter((input) =>
+        groupDomain.some((name) => input === `shared/domain/${name}.ts`),
+      ),
+    ).toEqual([]);
+    // jose's fetch-based remote key set loads Node's undici (≈ 20 ms); shared/adapters/remote-key-set.ts does not.
+    expect(
+      [...admin.inputs].filter((input) => input.includes('node_modules/jose/dist/webapi/jwks/remote')),
+    ).toEqual([]);
+  });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../../infra/app.js';
 import {
   lambdaUnreservedMinimum,
@@ -22,6 +22,7 @@ import { functionNames, routes } from '../../../functions/routes.js';
 import { tableFunctionNames } from '../../../functions/table-access.js';
 import { originVerifyHeader } from '../../../shared/http/origin-verify.js';
 import { problemResponse } from '../../../shared/http/problem.js';
+import { createObservability } from '../../../shared/observability.js';
 
 const cdkContext = JSON.parse(readFileSync(new URL('../../../cdk.json', import.meta.url), 'utf8'))
   .context as Record<string, unknown>;
@@ -296,7 +297,7 @@ describe('alarms of the edge', () => {
     }
   });
 
-  it('FailedCodes spike: the metric the functions emit, by the service dimension Powertools adds', () => {
+  it('FailedCodes spike: the metric the functions emit, by the service dimension our EMF writer adds', () => {
     const alarm = alarmOf(stack.abuseAlarms.failedCodes);
     const session = resources[idOf(stack.functions.byName.session)]!.Properties.Environment.Variables as Json;
     expect(alarm).toMatchObject({
@@ -308,6 +309,39 @@ describe('alarms of the edge', () => {
       Threshold: 50,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
+  });
+
+  it('every alarm on our own metrics selects what the EMF writer emits for it (namespace, name, dimension set)', () => {
+    const env = resources[idOf(stack.functions.byName.session)]!.Properties.Environment.Variables as Json;
+    const selected = ofType(resources, 'AWS::CloudWatch::Alarm')
+      .flatMap(([, { Properties: alarm }]) =>
+        alarm.Metrics
+          ? (alarm.Metrics as Json[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric as Json)
+          : [alarm],
+      )
+      .filter((metric) => metric.Namespace === env.POWERTOOLS_METRICS_NAMESPACE);
+    expect(selected.map((metric) => metric.MetricName)).toEqual(
+      expect.arrayContaining(['FailedCodes', 'RequestsOverdue', 'TtlBackstopDeletions']),
+    );
+    for (const metric of selected) {
+      const written: string[] = [];
+      const { metrics } = createObservability('alarm-check', env as Record<string, string>);
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0);
+      try {
+        metrics.addMetric(metric.MetricName as string, 'Count', 1);
+        metrics.publishStoredMetrics();
+      } finally {
+        vi.restoreAllMocks();
+      }
+      const document = JSON.parse(written.join('')) as Json;
+      const directive = document._aws.CloudWatchMetrics[0] as Json;
+      expect(directive.Namespace).toBe(metric.Namespace);
+      expect(directive.Metrics).toContainEqual({ Name: metric.MetricName, Unit: 'Count' });
+      // CloudWatch matches a metric by its exact set of dimensions, and each by its value.
+      const dimensions = (metric.Dimensions ?? []) as { Name: string; Value: unknown }[];
+      expect(directive.Dimensions).toContainEqual(dimensions.map((d) => d.Name));
+      for (const { Name, Value } of dimensions) expect(document[Name], Name).toBe(Value);
+    }
   });
 
   it('SES bounce and complaint rates: the account’s reputation metrics, before SES’s review levels', () => {
