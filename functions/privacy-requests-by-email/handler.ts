@@ -1,7 +1,11 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
-import { createObservability, flushMetrics, type Observability } from '../../shared/observability.js';
+import {
+  createObservability,
+  flushMetrics,
+  injectLambdaContext,
+  type Observability,
+} from '../../shared/observability.js';
 import { workByEmailSubmission, type ByEmailWorkerDeps } from '../../shared/services/requests/by-email.js';
 import { createAwsClients } from '../../shared/wiring/base.js';
 import { createByEmailWorkerDeps } from '../../shared/wiring/by-email.js';
