@@ -1,5 +1,5 @@
 import { loadConfig } from '../shared/config.js';
-import { signupBodySchema } from '../shared/domain/licensee.js';
+import { signupBodySchema } from '../shared/domain/licensee-input.js';
 import { settleOutbox } from '../local/outbox-stream.js';
 import { readOutbox } from '../local/ses-emulator.js';
 import { exportLicenseeData } from '../shared/services/export.js';

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../shared/config.js';
-import { emailAndCodeBodySchema, signupBodySchema } from '../../shared/domain/licensee.js';
+import { emailAndCodeBodySchema } from '../../shared/domain/licensee.js';
+import { signupBodySchema } from '../../shared/domain/licensee-input.js';
 import { bodyOf, httpFunction, httpOptionsFrom, type RouteHandler } from '../../shared/http/http-function.js';
 import { createObservability } from '../../shared/observability.js';
 import type { ServiceDeps } from '../../shared/services/deps.js';

@@ -1,7 +1,6 @@
-import { createLicenceDeps } from '../../shared/wiring/retention.js';
 import { loadConfig } from '../../shared/config.js';
 import { endLicenceBodySchema } from '../../shared/domain/retention.js';
-import { codeBodySchema, marketingBodySchema, profilePatchSchema } from '../../shared/domain/licensee.js';
+import { codeBodySchema, marketingBodySchema } from '../../shared/domain/licensee.js';
 import { bodyOf, httpFunction, httpOptionsFrom, type RouteHandler } from '../../shared/http/http-function.js';
 import { createObservability } from '../../shared/observability.js';
 import type { ServiceDeps } from '../../shared/services/deps.js';
@@ -11,19 +10,23 @@ import {
   exportLicenseePdf,
   overviewPdfName,
 } from '../../shared/services/export.js';
-import {
-  confirmEmailChange,
-  correctProfile,
-  getProfileView,
-  setMarketingPreference,
-} from '../../shared/services/self-service.js';
-import { requireLicensee, requireSession } from '../../shared/services/session.js';
-import type { LicenceDeps } from '../../shared/services/retention/deps.js';
-import { endLicence } from '../../shared/services/retention/licence.js';
+import { getProfileView } from '../../shared/services/self-service.js';
+import { requireLicensee, requireSession } from '../../shared/services/sessions.js';
 import { createAwsClients } from '../../shared/wiring/base.js';
 import { createServiceDeps } from '../../shared/wiring/encrypting.js';
 
-export function createRoutes(deps: ServiceDeps, licence: LicenceDeps): Record<string, RouteHandler> {
+/**
+ * Read at cold init: the profile read (the first call of every portal visit) and the overview. The changes
+ * and the licence's end load their code on their first call (./on-first-use.ts, a chunk of the bundle with
+ * ibantools, the typed-input checks, the mails and the retention store), as the PDF (pdf-lib) and the
+ * export's JSON Schema do: a cold start that serves a read does not read them (README, Benchmarks).
+ */
+const onFirstUse = () => import('./on-first-use.js');
+
+export function createRoutes(
+  deps: ServiceDeps,
+  endOwnLicence: (licenseeId: string) => Promise<unknown>,
+): Record<string, RouteHandler> {
   const signedIn =
     (route: (licenseeId: string, request: Parameters<RouteHandler>[0]) => Promise<unknown>): RouteHandler =>
     async (request) => ({
@@ -32,15 +35,15 @@ export function createRoutes(deps: ServiceDeps, licence: LicenceDeps): Record<st
     });
   return {
     'GET /api/me': signedIn((licenseeId) => getProfileView(deps, licenseeId)),
-    'PATCH /api/me': signedIn((licenseeId, request) =>
-      correctProfile(deps, licenseeId, bodyOf(profilePatchSchema, request)),
-    ),
+    'PATCH /api/me': signedIn(async (licenseeId, request) => {
+      const { correctProfile, profilePatchSchema } = await onFirstUse();
+      return correctProfile(deps, licenseeId, bodyOf(profilePatchSchema, request));
+    }),
     'POST /api/me/email/confirm': async (request) => {
       const session = await requireSession(deps, request.bearerToken);
-      return {
-        status: 200,
-        body: await confirmEmailChange(deps, session, bodyOf(codeBodySchema, request).code),
-      };
+      const { code } = bodyOf(codeBodySchema, request);
+      const { confirmEmailChange } = await onFirstUse();
+      return { status: 200, body: await confirmEmailChange(deps, session, code) };
     },
     'GET /api/me/export': signedIn((licenseeId) => exportLicenseeData(deps, licenseeId)),
     // `?lang=en` for the English letter; Dutch otherwise. The language is the only thing in the URL.
@@ -53,14 +56,16 @@ export function createRoutes(deps: ServiceDeps, licence: LicenceDeps): Record<st
         file: { contentType: 'application/pdf', name: overviewPdfName(language), bytes },
       };
     },
-    'PUT /api/me/marketing': signedIn((licenseeId, request) =>
-      setMarketingPreference(deps, licenseeId, bodyOf(marketingBodySchema, request).optOut),
-    ),
+    'PUT /api/me/marketing': signedIn(async (licenseeId, request) => {
+      const { optOut } = bodyOf(marketingBodySchema, request);
+      const { setMarketingPreference } = await onFirstUse();
+      return setMarketingPreference(deps, licenseeId, optOut);
+    }),
     'GET /api/export-schema': async () => ({ status: 200, body: await exportJsonSchema() }),
     // The licensee's own termination: the purge date follows from the policy (see domain/retention.ts).
-    'POST /api/me/licence/end': signedIn((licenseeId, request) => {
+    'POST /api/me/licence/end': signedIn(async (licenseeId, request) => {
       bodyOf(endLicenceBodySchema, request);
-      return endLicence(licence, licenseeId, { kind: 'licensee', id: licenseeId });
+      return endOwnLicence(licenseeId);
     }),
   };
 }
@@ -68,11 +73,14 @@ export function createRoutes(deps: ServiceDeps, licence: LicenceDeps): Record<st
 const observability = createObservability('self-service');
 const config = loadConfig();
 const clients = createAwsClients(config);
+/** The licence deps (the retention store) are made on the first licence end, once per container. */
+let ending: ReturnType<Awaited<ReturnType<typeof onFirstUse>>['licenceEnd']> | undefined;
+const endOwnLicence = async (licenseeId: string) => {
+  ending ??= (await onFirstUse()).licenceEnd(config, observability, clients.dynamodb);
+  return ending(licenseeId);
+};
 export const handler = httpFunction(
-  createRoutes(
-    createServiceDeps(config, observability, { clients }),
-    createLicenceDeps(config, observability, { dynamodb: clients.dynamodb }),
-  ),
+  createRoutes(createServiceDeps(config, observability, { clients }), endOwnLicence),
   observability,
   httpOptionsFrom(config),
 );

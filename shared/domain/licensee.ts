@@ -1,30 +1,20 @@
-import { electronicFormatIBAN, getCountrySpecifications, isValidIBAN } from 'ibantools';
 import * as z from 'zod/mini';
-import {
-  legacyMaxAdditionLength,
-  maxAdditionLength,
-  normalisePostcode,
-  parseHouseNumber,
-  postcodeProblem,
-} from './address.js';
-import { looksLikePatientData } from './patient-text.js';
+import { legacyMaxAdditionLength, normalisePostcode, parseHouseNumber, postcodeProblem } from './address.js';
 import { preferredLanguages } from './records.js';
 import { schema } from './schema.js';
 
 /**
- * The personal data ZorgSom holds about a licensee (privacy statement §1: name, address, email, IBAN) and
- * the request bodies that carry it. Every schema is strict: an unknown key is an error, so nothing else
- * can slip into storage. Error messages are codes of the catalogue in `problems.ts`, never values.
+ * The personal data ZorgSom holds about a licensee (privacy statement §1: name, address, email, IBAN) as it
+ * is stored and read back, and the small request bodies (email, code). Every schema is strict: an unknown
+ * key is an error, so nothing else can slip into storage. Error messages are codes of the catalogue in
+ * `problems.ts`, never values.
  *
- * A function bundle drops the schemas it never uses, so a function that only reads an email address or a
- * code carries neither the address, country and IBAN checks nor ibantools (bundle-contents.test.ts). esbuild
- * can only drop a schema built through `schema()` (./schema.ts).
+ * What a person types (name, address and IBAN checked against ibantools and the patient-text guard, the
+ * signup body, the profile patch) is in `licensee-input.ts`, a file of its own: a bundle splits by file, so a
+ * function that loads its profile changes on first use (self-service) reads none of that at cold init.
+ * A function bundle drops the schemas it never uses; esbuild can only drop a schema built through `schema()`
+ * (./schema.ts).
  */
-
-/** ISO 3166-1 alpha-2 codes, as listed by ibantools (made on first use, so an unused country check drops). */
-let countryCodes: ReadonlySet<string> | undefined;
-const isCountryCode = (s: string) =>
-  (countryCodes ??= new Set(Object.keys(getCountrySpecifications()))).has(s);
 
 const controlCharacters = /[\p{Cc}\u2028\u2029]/u;
 
@@ -42,15 +32,16 @@ const unpairedSurrogate = /\p{Cs}/u;
 export const honestText = (s: string) => !unpairedSurrogate.test(s) && !deceptiveCharacters.test(s);
 
 /** A missing value is `required`, a value of the wrong type `invalid-format`; the value itself is never echoed. */
-const typeError = (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : 'invalid-format');
+export const typeError = (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'required' : 'invalid-format';
 
 /**
  * Trimmed, NFC-normalised single-line text of 1..max characters. Typed input is also refused when it carries
- * signs of patient data (a date of birth, "patiënt" with a name, a diagnosis, medication: patient-text.ts);
- * text read back from storage is not judged again, so an old profile always reads.
+ * signs of patient data (`guardedText` in licensee-input.ts); text read back from storage is not judged
+ * again, so an old profile always reads.
  */
-function text(max: number, { guarded = true }: { guarded?: boolean } = {}) {
-  const base = z.string({ error: typeError }).check(
+export const text = (max: number) =>
+  z.string({ error: typeError }).check(
     z.trim(),
     z.normalize('NFC'),
     z.minLength(1, { message: 'required' }),
@@ -58,27 +49,15 @@ function text(max: number, { guarded = true }: { guarded?: boolean } = {}) {
     z.refine((s) => honestText(s), { message: 'invalid-characters', abort: true }),
     z.refine((s) => !controlCharacters.test(s), { message: 'invalid-format' }),
   );
-  return guarded
-    ? base.check(z.refine((s) => !looksLikePatientData(s, 'name'), { message: 'patient-data-text' }))
-    : base;
-}
+export type TextSchema = ReturnType<typeof text>;
 
-export const nameSchema = /* @__PURE__ */ schema(() => text(120));
-const storedNameSchema = /* @__PURE__ */ schema(() => text(120, { guarded: false }));
-
-export const countrySchema = /* @__PURE__ */ schema(() =>
-  z.string({ error: typeError }).check(
-    z.trim(),
-    z.toUpperCase(),
-    z.refine((s) => /^[A-Z]{2}$/.test(s) && isCountryCode(s), { message: 'invalid-country' }),
-  ),
-);
+const storedNameSchema = /* @__PURE__ */ schema(() => text(120));
 
 /**
  * A country as stored: checked against ibantools' list when it was typed, read back by its shape only, so a
  * stored profile reads whatever a later list says, and a function that only reads profiles carries no ibantools.
  */
-const storedCountrySchema = /* @__PURE__ */ schema(() =>
+export const storedCountrySchema = /* @__PURE__ */ schema(() =>
   z.string({ error: typeError }).check(
     z.trim(),
     z.toUpperCase(),
@@ -92,11 +71,14 @@ const optionalPart = (max: number) =>
     .optional(z.string({ error: typeError }).check(z.trim(), z.maxLength(max, { message: 'too-long' })))
     .check(z.overwrite((s) => (s === '' ? undefined : s)));
 
-/** `country` is a parameter, not chosen by `guarded` in here, so a bundle without typed addresses drops ibantools. */
-const addressFieldsOf = (guarded: boolean, country: typeof storedCountrySchema) =>
+/**
+ * The text and country checks are parameters (typed input adds the patient-text guard and ibantools' country
+ * list), so what only typed input needs stays in licensee-input.ts.
+ */
+const addressFieldsOf = (textOf: (max: number) => TextSchema, country: typeof storedCountrySchema) =>
   z.strictObject(
     {
-      street: text(100, { guarded }),
+      street: textOf(100),
       /** As written: "12", "12a", "12-2", "12 bis"; split below into number, letter and addition. */
       houseNumber: z
         .string({ error: typeError })
@@ -114,7 +96,7 @@ const addressFieldsOf = (guarded: boolean, country: typeof storedCountrySchema) 
           z.minLength(1, { message: 'required' }),
           z.maxLength(16, { message: 'invalid-postcode' }),
         ),
-      city: text(80, { guarded }),
+      city: textOf(80),
       country: z._default(country, 'NL'),
     },
     { error: typeError },
@@ -126,14 +108,18 @@ type AddressFields = z.infer<ReturnType<typeof addressFieldsOf>>;
  * "12 bis" houseNumber 12 and houseNumberAddition BIS; the postcode is checked and normalised for the country
  * ("1234ab" → "1234 AB" in NL, "B-1000" → "1000" in BE). A field error names the field that was typed.
  */
-function addressSchemaWith(maxAddition: number, guarded: boolean, country: typeof storedCountrySchema) {
+export function addressSchemaWith(
+  maxAddition: number,
+  textOf: (max: number) => TextSchema,
+  country: typeof storedCountrySchema,
+) {
   const split = (address: AddressFields) =>
     parseHouseNumber(
       address.houseNumber,
       [address.houseLetter, address.houseNumberAddition].filter(Boolean).join(' '),
       { maxAddition },
     );
-  return addressFieldsOf(guarded, country).check(
+  return addressFieldsOf(textOf, country).check(
     z.superRefine((address, ctx) => {
       const parts = split(address);
       if (!parts.ok) {
@@ -170,17 +156,12 @@ function addressSchemaWith(maxAddition: number, guarded: boolean, country: typeo
   );
 }
 
-/** What a form or API client sends: the BAG limits apply. */
-export const addressSchema = /* @__PURE__ */ schema(() =>
-  addressSchemaWith(maxAdditionLength, true, countrySchema),
-);
-
 /**
  * What is read back from storage. Profiles stored before the BAG split hold a digits-only number and an
  * addition of up to ten characters ("2-hoog"): they still read, and come out split the same way.
  */
 export const storedAddressSchema = /* @__PURE__ */ schema(() =>
-  addressSchemaWith(legacyMaxAdditionLength, false, storedCountrySchema),
+  addressSchemaWith(legacyMaxAdditionLength, text, storedCountrySchema),
 );
 
 /** Email addresses are compared and stored trimmed and lowercased as a whole. */
@@ -202,17 +183,6 @@ export const emailSchema = /* @__PURE__ */ schema(() =>
   ),
 );
 
-/** Accepts the printed form ("nl91 abna 0417 1643 00"); yields the electronic form ("NL91ABNA0417164300"). */
-export const ibanSchema = /* @__PURE__ */ schema(() =>
-  z.string({ error: typeError }).check(
-    z.trim(),
-    z.minLength(1, { message: 'required', abort: true }),
-    z.maxLength(64, { message: 'invalid-iban', abort: true }),
-    z.refine((s) => isValidIBAN(electronicFormatIBAN(s) ?? ''), { message: 'invalid-iban' }),
-    z.overwrite((s) => electronicFormatIBAN(s) ?? s),
-  ),
-);
-
 /**
  * An IBAN as stored: its checksum and country format were checked when it was typed (electronic form); read
  * back by its shape only, like the stored name and address, so a profile still reads if ibantools' country
@@ -229,17 +199,9 @@ const storedIbanSchema = /* @__PURE__ */ schema(() =>
   ),
 );
 
-const fields = {
-  name: nameSchema,
-  address: addressSchema,
-  email: emailSchema,
-  iban: ibanSchema,
-};
-
 /** Exactly what is encrypted and stored about a licensee, nothing more (older stored shapes still read). */
 export const personalDataSchema = /* @__PURE__ */ schema(() =>
   z.strictObject(
-    // Listed one by one, not spread from `fields`: a spread would keep the typed-input schemas in every bundle.
     { name: storedNameSchema, address: storedAddressSchema, email: emailSchema, iban: storedIbanSchema },
     { error: typeError },
   ),
@@ -248,37 +210,6 @@ export const personalDataSchema = /* @__PURE__ */ schema(() =>
 /** The language of the licensee's mails: the portal's language at signup, changeable on the profile page. */
 export const languageSchema = /* @__PURE__ */ schema(() =>
   z.enum(preferredLanguages, { error: () => 'invalid-language' }),
-);
-
-export const signupBodySchema = /* @__PURE__ */ schema(() =>
-  z.strictObject(
-    {
-      ...fields,
-      marketingOptOut: z._default(z.boolean({ error: typeError }), false),
-      language: z._default(languageSchema, 'nl'),
-    },
-    { error: typeError },
-  ),
-);
-
-/** A profile change: any of the fields, at least one; an address replaces the whole address. */
-export const profilePatchSchema = /* @__PURE__ */ schema(() =>
-  z
-    .strictObject(
-      {
-        name: z.optional(nameSchema),
-        address: z.optional(addressSchema),
-        email: z.optional(emailSchema),
-        iban: z.optional(ibanSchema),
-        language: z.optional(languageSchema),
-      },
-      { error: typeError },
-    )
-    .check(
-      z.refine((patch) => Object.values(patch).some((value) => value !== undefined), {
-        message: 'empty-patch',
-      }),
-    ),
 );
 
 export const marketingBodySchema = /* @__PURE__ */ schema(() =>
@@ -307,11 +238,8 @@ export const signInLinkBodySchema = /* @__PURE__ */ schema(() =>
   ),
 );
 
-export type Address = z.infer<typeof addressSchema>;
 export { normalisePostcode };
 export type PersonalData = z.infer<typeof personalDataSchema>;
-export type SignupBody = z.infer<typeof signupBodySchema>;
-export type ProfilePatch = z.infer<typeof profilePatchSchema>;
 export type MarketingBody = z.infer<typeof marketingBodySchema>;
 export type EmailCodeBody = z.infer<typeof emailCodeBodySchema>;
 export type EmailAndCodeBody = z.infer<typeof emailAndCodeBodySchema>;

@@ -184,4 +184,4 @@ export function mailsIn(language: MailLanguage): PlainMails {
 }
 
 /** The templates' names, for tests that render every one. */
-export const mailTemplateNames = Object.keys(kinds) as (keyof PlainMails)[];
+export const mailTemplateNames = /* @__PURE__ */ Object.keys(kinds) as (keyof PlainMails)[];

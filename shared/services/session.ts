@@ -3,12 +3,7 @@ import { addMinutes, epochSeconds } from '../domain/dates.js';
 import { absentLicenseeId } from '../domain/ids.js';
 import { codeRateWindowMinutes, issueCode } from '../domain/one-time-code.js';
 import { policy } from '../domain/policy.js';
-import {
-  newSessionToken,
-  newSignInLinkToken,
-  parseSessionToken,
-  parseSignInLinkToken,
-} from '../domain/session-token.js';
+import { newSignInLinkToken, parseSignInLinkToken } from '../domain/session-token.js';
 import { isDeviceOf, newDeviceCookie } from '../domain/device-cookie.js';
 import type { ServiceDeps } from './deps.js';
 
@@ -16,39 +11,30 @@ import type { ServiceDeps } from './deps.js';
 export type SessionDeps = Omit<ServiceDeps, 'envelope'>;
 import { mailsIn } from './mail-templates.js';
 import { languageOf } from '../domain/records.js';
-import { ConcurrentUpdateError, ProblemError } from '../domain/problem-error.js';
+import { ConcurrentUpdateError } from '../domain/problem-error.js';
 import { judgeGuess } from './code-guard.js';
 import { confirmPendingSignup, resendSignupCode } from './signup.js';
+import { invalidCode, newSession, type SessionGrant } from './sessions.js';
 
-export interface SessionGrant {
-  token: string;
-  expiresAt: string;
-}
+/**
+ * Signing in: codes and links by mail, the device cookie, the sign-in itself. Starting, checking and ending
+ * a session is in sessions.ts, which every signed-in route needs without any of this (no mails, no codes).
+ */
+export {
+  authenticate,
+  authenticateSession,
+  invalidCode,
+  requireLicensee,
+  requireSession,
+  signOut,
+  startSession,
+  type SessionGrant,
+} from './sessions.js';
 
 /** A sign-in's session, and the device cookie (a Set-Cookie value) that marks this browser as the owner's. */
 export type SignedIn = SessionGrant & { deviceCookie: string };
 
 const signInSalt = (emailIndex: string) => `sign-in:${emailIndex}`;
-
-/** A session record for `licenseeId`, and the token only its holder will ever see. */
-function newSession(deps: Pick<ServiceDeps, 'clock'>, licenseeId: string) {
-  const now = deps.clock();
-  const expiresAt = addMinutes(now, policy.signIn.sessionTtlMinutes);
-  const { token, secretHash } = newSessionToken(licenseeId);
-  return {
-    grant: { token, expiresAt: expiresAt.toISOString() },
-    record: { licenseeId, secretHash, createdAt: now.toISOString(), expiresAt: epochSeconds(expiresAt) },
-  };
-}
-
-export async function startSession(
-  deps: Pick<ServiceDeps, 'repo' | 'clock'>,
-  licenseeId: string,
-): Promise<SessionGrant> {
-  const { grant, record } = newSession(deps, licenseeId);
-  await deps.repo.putSession(record);
-  return grant;
-}
 
 /**
  * Mails a sign-in code for an address. Every address costs the same: the code record (and its hourly
@@ -223,53 +209,3 @@ export async function signInWithLink(deps: SessionDeps, token: string): Promise<
 
 const sameHash = (a: string, b: string) =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-
-/** The session a bearer token opens, or undefined when it is malformed, unknown or expired. */
-export async function authenticateSession(
-  deps: Pick<ServiceDeps, 'repo'>,
-  token: string,
-): Promise<{ licenseeId: string; secretHash: string } | undefined> {
-  const parsed = parseSessionToken(token);
-  if (!parsed) return undefined;
-  const session = await deps.repo.getSession(parsed.licenseeId, parsed.secretHash);
-  return session && { licenseeId: session.licenseeId, secretHash: session.secretHash };
-}
-
-/** The licensee a bearer token belongs to, or undefined when it is malformed, unknown or expired. */
-export async function authenticate(
-  deps: Pick<ServiceDeps, 'repo'>,
-  token: string,
-): Promise<string | undefined> {
-  return (await authenticateSession(deps, token))?.licenseeId;
-}
-
-export async function signOut(deps: Pick<ServiceDeps, 'repo'>, token: string): Promise<void> {
-  const parsed = parseSessionToken(token);
-  if (parsed) await deps.repo.deleteSession(parsed.licenseeId, parsed.secretHash);
-}
-
-/** One answer for wrong, expired, used-up and unknown: the caller learns nothing about which it was. */
-export function invalidCode(deps: Pick<ServiceDeps, 'count'>): ProblemError {
-  deps.count('FailedCodes');
-  return new ProblemError(400, 'invalid-code', [{ field: 'code', code: 'invalid-code' }]);
-}
-
-/** The signed-in session, or a 401 for a missing, malformed, unknown or expired token. */
-export async function requireSession(
-  deps: Pick<ServiceDeps, 'repo'>,
-  token: string | undefined,
-): Promise<{ licenseeId: string; secretHash: string }> {
-  const session = token === undefined ? undefined : await authenticateSession(deps, token);
-  if (!session) throw new ProblemError(401, 'unauthorised');
-  return session;
-}
-
-/** The signed-in licensee, or a 401 for a missing, malformed, unknown or expired token. */
-export async function requireLicensee(
-  deps: Pick<ServiceDeps, 'repo'>,
-  token: string | undefined,
-): Promise<string> {
-  const licenseeId = token === undefined ? undefined : await authenticate(deps, token);
-  if (!licenseeId) throw new ProblemError(401, 'unauthorised');
-  return licenseeId;
-}

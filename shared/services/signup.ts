@@ -1,6 +1,6 @@
 import { addDays, epochSeconds } from '../domain/dates.js';
 import { absentLicenseeId } from '../domain/ids.js';
-import type { SignupBody } from '../domain/licensee.js';
+import type { SignupBody } from '../domain/licensee-input.js';
 import { issueCode, spendAddressBudget } from '../domain/one-time-code.js';
 import { policy } from '../domain/policy.js';
 import { ConcurrentUpdateError, retryOnConflict } from '../domain/problem-error.js';
@@ -9,7 +9,7 @@ import { judgeGuess } from './code-guard.js';
 import type { ServiceDeps } from './deps.js';
 import { mailsIn, signupSummaryOf } from './mail-templates.js';
 import { openPii, sealPii } from './personal-data-vault.js';
-import { invalidCode, startSession, type SessionGrant } from './session.js';
+import { invalidCode, startSession, type SessionGrant } from './sessions.js';
 
 const confirmationSalt = (licenseeId: string) => `signup:${licenseeId}`;
 /** The per-address budget every signup spends, whatever the address's state (see policy.signup). */

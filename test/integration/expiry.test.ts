@@ -4,7 +4,7 @@ import { createIsolatedTable, type IsolatedTable } from '../../local/table.js';
 import { deliveredMails } from '../support/outbox.js';
 import { loadConfig } from '../../shared/config.js';
 import { addMinutes } from '../../shared/domain/dates.js';
-import { signupBodySchema } from '../../shared/domain/licensee.js';
+import { signupBodySchema } from '../../shared/domain/licensee-input.js';
 import { policy } from '../../shared/domain/policy.js';
 import { ProblemError } from '../../shared/domain/problem-error.js';
 import type { ServiceDeps } from '../../shared/services/deps.js';

@@ -8,7 +8,7 @@ import { createSesClient } from '../../../shared/adapters/ses-mailer.js';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createS3Client } from '../../../shared/adapters/raw-mail-store.js';
 import { loadConfig, type Config } from '../../../shared/config.js';
-import { signupBodySchema } from '../../../shared/domain/licensee.js';
+import { signupBodySchema } from '../../../shared/domain/licensee-input.js';
 import type { Clock } from '../../../shared/domain/dates.js';
 import { createObservability } from '../../../shared/observability.js';
 import type { MailIntakeDeps } from '../../../shared/services/requests/request-deps.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readOutbox } from '../../../local/ses-emulator.js';
 import { createIsolatedTable, type IsolatedTable } from '../../../local/table.js';
 import { loadConfig } from '../../../shared/config.js';
-import { signupBodySchema } from '../../../shared/domain/licensee.js';
+import { signupBodySchema } from '../../../shared/domain/licensee-input.js';
 import { createRequest } from '../../../shared/services/requests/workflow.js';
 import { requireLicensee } from '../../../shared/services/session.js';
 import { confirmSignup, signup } from '../../../shared/services/signup.js';

@@ -5,7 +5,7 @@ import { loadConfig } from '../../../shared/config.js';
 import { addDays } from '../../../shared/domain/dates.js';
 import { createRequest } from '../../../shared/services/requests/workflow.js';
 import { runDeadlineWatch } from '../../../shared/services/staff/deadline-watch.js';
-import { signupBodySchema } from '../../../shared/domain/licensee.js';
+import { signupBodySchema } from '../../../shared/domain/licensee-input.js';
 import { confirmSignup, signup } from '../../../shared/services/signup.js';
 import { requireLicensee } from '../../../shared/services/session.js';
 import { createRequestDeps } from '../../../shared/wiring/requests.js';

@@ -12,7 +12,8 @@ import {
   parseHouseNumber,
   type HouseNumberParts,
 } from '../../../shared/domain/address.js';
-import { addressSchema, personalDataSchema } from '../../../shared/domain/licensee.js';
+import { personalDataSchema } from '../../../shared/domain/licensee.js';
+import { addressSchema } from '../../../shared/domain/licensee-input.js';
 
 const parts = (
   houseNumber: string,

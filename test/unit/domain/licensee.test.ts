@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addressSchema,
   codeBodySchema,
   emailAndCodeBodySchema,
   emailCodeBodySchema,
   emailSchema,
-  ibanSchema,
   marketingBodySchema,
-  nameSchema,
   normaliseEmail,
   normalisePostcode,
   personalDataSchema,
+} from '../../../shared/domain/licensee.js';
+import {
+  addressSchema,
+  ibanSchema,
+  nameSchema,
   profilePatchSchema,
   signupBodySchema,
-} from '../../../shared/domain/licensee.js';
+} from '../../../shared/domain/licensee-input.js';
 import { fieldErrorsFromZod } from '../../../shared/domain/problems.js';
 
 const address = { street: 'Hoofdstraat', houseNumber: '12', postcode: '3511 AB', city: 'Utrecht' };

@@ -1,13 +1,15 @@
 import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
 import {
-  addressSchema,
   codeBodySchema,
   emailAndCodeBodySchema,
   marketingBodySchema,
+} from '../../../shared/domain/licensee.js';
+import {
+  addressSchema,
   profilePatchSchema,
   signupBodySchema,
-} from '../../../shared/domain/licensee.js';
+} from '../../../shared/domain/licensee-input.js';
 import {
   fieldErrorsFromZod,
   isProblemCode,

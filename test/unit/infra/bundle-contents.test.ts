@@ -60,6 +60,8 @@ const rules: Rule[] = [
     what: 'ibantools (IBAN and country checks)',
     packages: /^ibantools$/,
     onlyIn: ['licensee-signup', 'self-service'],
+    // self-service: only a profile change takes a typed IBAN or address (functions/self-service/on-first-use.ts).
+    lazyIn: ['self-service'],
   },
   {
     what: 'postal-mime (inbound MIME)',
@@ -127,7 +129,14 @@ function readAtInit(metafile: Metafile): Set<string> {
 
 const bundles = new Map<
   string,
-  { packages: Set<string>; atInit: Set<string>; inputs: Set<string>; inputsAtInit: Set<string> }
+  {
+    packages: Set<string>;
+    atInit: Set<string>;
+    inputs: Set<string>;
+    inputsAtInit: Set<string>;
+    /** Node built-ins imported statically by what is read at cold init. */
+    builtinsAtInit: Set<string>;
+  }
 >();
 
 beforeAll(async () => {
@@ -166,6 +175,13 @@ beforeAll(async () => {
         // Source files with code in the bundle (a module tree-shaken away is an input of 0 bytes).
         inputs: inputsOf(Object.keys(metafile.outputs)),
         inputsAtInit: inputsOf([...atInit]),
+        builtinsAtInit: new Set(
+          [...atInit].flatMap((file) =>
+            metafile.outputs[file]!.imports.filter(
+              (imported) => imported.external && imported.kind === 'import-statement',
+            ).map((imported) => imported.path.replace(/^node:/, '')),
+          ),
+        ),
       });
     }),
   );
@@ -206,6 +222,21 @@ describe('what each function bundle holds', () => {
     const schemaFile = 'shared/services/export-schema.json';
     expect(bundles.get('self-service')!.inputs).toContain(schemaFile);
     expect(bundles.get('self-service')!.inputsAtInit).not.toContain(schemaFile);
+  });
+
+  it('self-service reads only the profile read at cold init: the changes, their mails and the licence end load on first use', () => {
+    const atInit = [...bundles.get('self-service')!.inputsAtInit];
+    const onFirstUse = [
+      'shared/domain/licensee-input.ts',
+      'shared/domain/patient-text.ts',
+      'shared/services/profile-changes.ts',
+      'shared/services/mail-templates.ts',
+      'shared/mail/layout.ts',
+      'shared/services/retention/licence.ts',
+      'shared/adapters/retention-store.ts',
+    ];
+    expect(atInit.filter((input) => onFirstUse.includes(input))).toEqual([]);
+    expect([...bundles.get('self-service')!.inputs]).toEqual(expect.arrayContaining(onFirstUse));
   });
 
   it.each(rules.filter((rule) => rule.lazy || rule.lazyIn).map((rule) => [rule.what, rule] as const))(
@@ -250,7 +281,9 @@ describe('what each function bundle holds', () => {
         groupDomain.some((name) => input === `shared/domain/${name}.ts`),
       ),
     ).toEqual([]);
-    // jose's fetch-based remote key set loads Node's undici (≈ 20 ms); shared/adapters/remote-key-set.ts does not.
+    // jose's fetch-based remote key set loads Node's undici (≈ 20 ms); shared/adapters/remote-key-set.ts does not,
+    // nor does it import node:http at init (an ES module import of it loads undici on Node 22).
+    expect([...admin.builtinsAtInit].filter((builtin) => builtin === 'http')).toEqual([]);
     expect(
       [...admin.inputs].filter((input) => input.includes('node_modules/jose/dist/webapi/jwks/remote')),
     ).toEqual([]);

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { functionGrants, routes } from '../../../functions/routes.js';
 import { securityHeaders } from '../../../shared/http/security-headers.js';
-import { signupBodySchema, personalDataSchema } from '../../../shared/domain/licensee.js';
+import { personalDataSchema } from '../../../shared/domain/licensee.js';
+import { signupBodySchema } from '../../../shared/domain/licensee-input.js';
 import { isPrivacySubject } from '../../../shared/domain/mail-classification.js';
 import { policy } from '../../../shared/domain/policy.js';
 import { dueDateOf, requestBodySchema, requestTypes } from '../../../shared/domain/privacy-request.js';
