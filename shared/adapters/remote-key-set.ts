@@ -1,4 +1,3 @@
-import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { createLocalJWKSet, errors, type JWTVerifyGetKey } from 'jose';
 
@@ -52,8 +51,10 @@ export function createRemoteKeySet(
   };
 }
 
-function fetchJson(url: URL, timeoutMs: number): Promise<unknown> {
-  const get = url.protocol === 'https:' ? httpsGet : httpGet;
+async function fetchJson(url: URL, timeoutMs: number): Promise<unknown> {
+  // node:http only for a plain-http URL (the local stack's staff-idp): imported as an ES module on Node 22 it
+  // loads undici too (its WebSocket exports). Cognito's https URL needs only node:https, as the SDK's handler.
+  const get = url.protocol === 'https:' ? httpsGet : (await import('node:http')).get;
   return new Promise((resolveWith, rejectWith) => {
     const resolve = (value: unknown) => {
       clearTimeout(timer);

@@ -113,36 +113,44 @@ describe('remote key set', () => {
     await expect(jwtVerify(token, getKey)).resolves.toBeDefined();
   });
 
-  it('verifies a staff token in a fresh Node process without loading undici (fetch)', () => {
-    // The admin function's cold start: the verifier built, its key set fetched, one token judged.
+  it('verifies a staff token in a fresh Node process, loading neither undici (fetch) nor node:http for https', () => {
+    // The admin function's cold start: the verifier built, its key set fetched, one token judged. Cognito's
+    // URL is https: that fetch (here to a socket that hangs up) needs only node:https, which the SDK loads too;
+    // node:http, imported as an ES module, brings undici on Node 22. The local staff-idp's http URL then works.
     const script = `
-      import { createServer } from 'node:http';
+      import { createServer as createTcpServer } from 'node:net';
       import { exportJWK, generateKeyPair, SignJWT } from 'jose';
       import { createStaffTokenVerifier } from './shared/adapters/staff-token-verifier.ts';
       import { staffScope } from './shared/domain/staff-roles.ts';
+      const loaded = () => process.moduleLoadList.filter((m) => /undici|NativeModule http$/.test(m));
       const { publicKey, privateKey } = await generateKeyPair('RS256');
-      const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-      const server = createServer((_q, r) => r.end(JSON.stringify({ keys: [jwk] })));
-      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const verify = createStaffTokenVerifier({
-        issuer: 'https://issuer.test',
-        clientIds: ['console'],
-        jwksUrl: 'http://127.0.0.1:' + server.address().port + '/jwks.json',
-      });
       const token = await new SignJWT({ username: 'u', client_id: 'console', token_use: 'access',
         scope: staffScope, 'cognito:groups': ['admin'] })
         .setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('s').setIssuer('https://issuer.test')
         .setExpirationTime('5m').sign(privateKey);
-      const verdict = await verify(token);
+      const settings = (jwksUrl) => ({ issuer: 'https://issuer.test', clientIds: ['console'], jwksUrl });
+      const hangUp = createTcpServer((socket) => socket.destroy());
+      await new Promise((resolve) => hangUp.listen(0, '127.0.0.1', resolve));
+      const overHttps = await createStaffTokenVerifier(settings('https://127.0.0.1:' + hangUp.address().port + '/jwks.json'))(token)
+        .then(() => 'verified', (error) => (error.name === 'JOSEError' ? 'refused' : 'thrown'));
+      hangUp.close();
+      const loadedForHttps = loaded();
+      const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+      const { createServer } = await import('node:http');
+      const server = createServer((_q, r) => r.end(JSON.stringify({ keys: [jwk] })));
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const verdict = await createStaffTokenVerifier(settings('http://127.0.0.1:' + server.address().port + '/jwks.json'))(token);
       server.close();
-      process.stdout.write(JSON.stringify({ verdict, undici: process.moduleLoadList.filter((m) => /undici/.test(m)) }));
+      process.stdout.write(JSON.stringify({ overHttps, loadedForHttps, verdict }));
     `;
+    // The script's own node:http server starts only after the https attempt was judged.
     const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       encoding: 'utf8',
     });
     expect(JSON.parse(out)).toEqual({
+      overHttps: 'thrown',
+      loadedForHttps: [],
       verdict: { ok: true, identity: { sub: 's', username: 'u', role: 'admin' } },
-      undici: [],
     });
   });
 });

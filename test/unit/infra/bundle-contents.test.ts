@@ -43,6 +43,7 @@ const rules: Rule[] = [
       'licensee-signup',
       'mail-intake',
       'privacy-requests',
+      'privacy-requests-by-email',
       'request-hygiene',
       'self-service',
     ],
@@ -90,9 +91,10 @@ const rules: Rule[] = [
   },
   { what: 'jose (staff tokens)', packages: /^jose$/, onlyIn: ['admin'] },
   {
-    what: 'the Lambda client (starting jobs)',
+    // privacy-requests: the by-email hand-off (one Event invocation of the worker).
+    what: 'the Lambda client (starting jobs, handing off by-email requests)',
     packages: /^@aws-sdk\/client-lambda$/,
-    onlyIn: ['admin', 'job-runner'],
+    onlyIn: ['admin', 'job-runner', 'privacy-requests'],
   },
   {
     what: 'the S3 client',
@@ -130,7 +132,14 @@ function readAtInit(metafile: Metafile): Set<string> {
 const bundleText = new Map<string, string>();
 const bundles = new Map<
   string,
-  { packages: Set<string>; atInit: Set<string>; inputs: Set<string>; inputsAtInit: Set<string> }
+  {
+    packages: Set<string>;
+    atInit: Set<string>;
+    inputs: Set<string>;
+    inputsAtInit: Set<string>;
+    /** Node built-ins imported statically by what is read at cold init. */
+    builtinsAtInit: Set<string>;
+  }
 >();
 
 beforeAll(async () => {
@@ -170,6 +179,13 @@ beforeAll(async () => {
         // Source files with code in the bundle (a module tree-shaken away is an input of 0 bytes).
         inputs: inputsOf(Object.keys(metafile.outputs)),
         inputsAtInit: inputsOf([...atInit]),
+        builtinsAtInit: new Set(
+          [...atInit].flatMap((file) =>
+            metafile.outputs[file]!.imports.filter(
+              (imported) => imported.external && imported.kind === 'import-statement',
+            ).map((imported) => imported.path.replace(/^node:/, '')),
+          ),
+        ),
       });
     }),
   );
@@ -285,7 +301,9 @@ describe('what each function bundle holds', () => {
         groupDomain.some((name) => input === `shared/domain/${name}.ts`),
       ),
     ).toEqual([]);
-    // jose's fetch-based remote key set loads Node's undici (≈ 20 ms); shared/adapters/remote-key-set.ts does not.
+    // jose's fetch-based remote key set loads Node's undici (≈ 20 ms); shared/adapters/remote-key-set.ts does not,
+    // nor does it import node:http at init (an ES module import of it loads undici on Node 22).
+    expect([...admin.builtinsAtInit].filter((builtin) => builtin === 'http')).toEqual([]);
     expect(
       [...admin.inputs].filter((input) => input.includes('node_modules/jose/dist/webapi/jwks/remote')),
     ).toEqual([]);
