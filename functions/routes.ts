@@ -155,6 +155,12 @@ export interface FunctionGrants {
   startsJobs?: boolean;
   /** The budget-review key and upload bucket, apart from everything else. */
   budgetReviews?: { key: ('encrypt' | 'decrypt')[]; uploads: ('put' | 'get' | 'delete')[] };
+  /**
+   * By-email submissions: `hand-off` seals one with the submission key (kms:Encrypt, purpose
+   * by-email-submission) and invokes the by-email worker (lambda:InvokeFunction on it alone); `work` opens one
+   * (kms:Decrypt, the same purpose).
+   */
+  byEmailSubmissions?: 'hand-off' | 'work';
 }
 
 export const functionGrants: Record<FunctionName, FunctionGrants> = {
@@ -187,9 +193,11 @@ export const functionGrants: Record<FunctionName, FunctionGrants> = {
     budgetReviews: { key: ['encrypt'], uploads: ['put', 'get', 'delete'] },
   },
   // Privacy requests by web form: encrypts the message, decrypts the address on record to mail the
-  // outcome, sets the opt-out; lists the licensee's requests.
+  // outcome, sets the opt-out; lists the licensee's requests. A request by email address is sealed and handed
+  // to the by-email worker (infra/constructs/by-email-worker.ts), which does the rest.
   'privacy-requests': {
     kms: ['encrypt', 'decrypt', 'mac'],
     sendMail: true,
+    byEmailSubmissions: 'hand-off',
   },
 };

@@ -111,6 +111,7 @@ export const tableFunctionNames = [
   'marketing-unsubscribe',
   'budget-review',
   'privacy-requests',
+  'privacy-requests-by-email',
   'mail-intake',
   'request-hygiene',
   'retention-sweeper',
@@ -194,6 +195,20 @@ export const tableAccess: Record<TableFunction, TableAccess> = {
       audit: ['PutItem'],
       outbox: ['PutItem'],
       // A waiting request's code mailed again spends its unit of the day budget with the new code.
+      mailBudget: ['UpdateItem'],
+    },
+    indexes: [],
+  },
+  // The by-email worker (a sealed submission handed off by privacy-requests): the address's owner and profile,
+  // then, for a registered address, the request with its reference, slots and audit event, or the newest
+  // waiting request's code again with its unit of the day budget; the neutral mail for any other address.
+  'privacy-requests-by-email': {
+    items: {
+      licensee: ['GetItem', 'Query', 'PutItem'],
+      email: ['GetItem'],
+      reference: ['PutItem'],
+      audit: ['PutItem'],
+      outbox: ['PutItem'],
       mailBudget: ['UpdateItem'],
     },
     indexes: [],

@@ -26,6 +26,9 @@ export const reservedConcurrency: Readonly<Record<TableFunction, number>> = {
   // Background: guaranteed shares. One inbound mail is one invocation (SES invokes asynchronously, so a
   // burst above 10 waits in Lambda's queue instead of failing).
   'mail-intake': 10,
+  // By-email submissions (privacy-requests hands each off asynchronously): a guaranteed share, and a flood
+  // above it waits in Lambda's event queue (retried for up to six hours) instead of failing.
+  'privacy-requests-by-email': 5,
   // Hourly and daily schedules run one copy; the second covers a retry overlapping a slow run.
   'retention-sweeper': 2,
   'request-hygiene': 2,

@@ -6,6 +6,7 @@ import { AbuseAlarms } from './constructs/abuse-alarms.js';
 import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
 import { BudgetReviewStorage } from './constructs/budget-reviews.js';
+import { ByEmailWorker } from './constructs/by-email-worker.js';
 import { Functions, type GrantTargets } from './constructs/functions.js';
 import { StaffJobs } from './constructs/staff-jobs.js';
 import { StaffAuth } from './constructs/staff-auth.js';
@@ -65,6 +66,7 @@ export class ZorgSomPrivacyStack extends Stack {
   readonly staffJobs: StaffJobs;
   readonly staffAuth: StaffAuth;
   readonly jobRunner: JobRunner;
+  readonly byEmailWorker: ByEmailWorker;
   readonly abuseAlarms: AbuseAlarms;
   readonly originSecret: OriginSecret;
 
@@ -106,6 +108,7 @@ export class ZorgSomPrivacyStack extends Stack {
         bucketArn: this.budgetReviews.bucket.bucketArn,
       },
       jobRunnerArn: jobRunnerArnOf(this),
+      submissionKeyArn: this.keys.submissionKey.keyArn,
     };
     // Exactly what shared/config.ts reads; AWS_REGION is set by Lambda itself.
     const environment = {
@@ -149,6 +152,18 @@ export class ZorgSomPrivacyStack extends Stack {
     this.originSecret = new OriginSecret(this, 'OriginSecret', {
       generation: props.originSecretGeneration,
     });
+    // Requests by email address, handed off by privacy-requests: made first, the route's grant names it.
+    this.byEmailWorker = new ByEmailWorker(this, 'ByEmailWorker', {
+      targets,
+      environment: { ...environment, SUBMISSION_KEY_ID: this.keys.submissionKey.keyArn },
+      logsKey: this.keys.logsKey,
+      alarmTopic: this.mailIntake.alarmTopic,
+    });
+    new CfnOutput(this, 'ByEmailWorkerDeadLetterQueueUrl', {
+      value: this.byEmailWorker.failures.queue.queueUrl,
+      description:
+        'Sealed by-email submissions the worker failed three times (alarmed); redrive after fixing the cause (runbook)',
+    });
     // The HTTP functions: staff's approved deletions purge raw mail too, so they know its bucket.
     this.functions = new Functions(this, 'Functions', {
       logsKey: this.keys.logsKey,
@@ -156,9 +171,12 @@ export class ZorgSomPrivacyStack extends Stack {
         ...targets,
         rawMailBucketArn: this.mailIntake.bucket.bucketArn,
         rawMailKeyArn: this.mailIntake.key.keyArn,
+        byEmailWorkerArn: this.byEmailWorker.fn.functionArn,
       },
       environment: {
         ...environment,
+        SUBMISSION_KEY_ID: this.keys.submissionKey.keyArn,
+        BY_EMAIL_WORKER_FUNCTION: this.byEmailWorker.fn.functionName,
         RAW_MAIL_BUCKET: this.mailIntake.bucket.bucketName,
         STAFF_ISSUER: this.staffAuth.issuer,
         STAFF_CLIENT_IDS: this.staffAuth.client.userPoolClientId,

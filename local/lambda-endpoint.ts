@@ -12,8 +12,11 @@ type Handler = (event: unknown, context: ReturnType<typeof buildContext>) => Pro
 
 export interface LocalLambda {
   endpoint: string;
-  /** Resolves once no invocation is running or waiting for a retry (continuations included). */
-  idle(): Promise<void>;
+  /**
+   * Resolves once no invocation (of `functionName`, or of any function) is running or waiting for a retry
+   * (continuations included). Also over HTTP, for a stack in another process: `POST /local/idle?function=`.
+   */
+  idle(functionName?: string): Promise<void>;
   /** Events that failed every attempt: in AWS they would wait in the function's dead-letter queue. */
   deadLetters: { functionName: string; event: unknown; error: string }[];
   close(): Promise<void>;
@@ -47,16 +50,18 @@ export async function startLocalLambda(options: {
     return handler;
   };
   const deadLetters: LocalLambda['deadLetters'] = [];
-  let inFlight = 0;
-  let waiters: (() => void)[] = [];
-  const settle = () => {
-    inFlight -= 1;
-    if (inFlight === 0) {
-      const ready = waiters;
-      waiters = [];
-      ready.forEach((resolve) => resolve());
-    }
+  const inFlight = new Map<string, number>();
+  const running = (name?: string) =>
+    name === undefined ? [...inFlight.values()].reduce((sum, n) => sum + n, 0) : (inFlight.get(name) ?? 0);
+  let waiters: { name: string | undefined; resolve: () => void }[] = [];
+  const settle = (name: string) => {
+    inFlight.set(name, running(name) - 1);
+    const ready = waiters.filter((waiter) => running(waiter.name) === 0);
+    waiters = waiters.filter((waiter) => !ready.includes(waiter));
+    ready.forEach((waiter) => waiter.resolve());
   };
+  const idle = (name?: string) =>
+    running(name) === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ name, resolve }));
   // Each invocation's table requests are judged by that function's grants (local/table-access-guard.ts).
   const invokeOnce = async (name: string, event: unknown) => {
     const handler = await load(name);
@@ -65,7 +70,7 @@ export async function startLocalLambda(options: {
   };
 
   const runAsync = (name: string, event: unknown) => {
-    inFlight += 1;
+    inFlight.set(name, running(name) + 1);
     void (async () => {
       for (let attempt = 0; attempt <= 2; attempt++) {
         try {
@@ -81,7 +86,7 @@ export async function startLocalLambda(options: {
           await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 1_000));
         }
       }
-    })().finally(settle);
+    })().finally(() => settle(name));
   };
 
   const body = async (req: IncomingMessage) => {
@@ -92,6 +97,14 @@ export async function startLocalLambda(options: {
 
   const server = createServer((req, res) => {
     void (async () => {
+      // Not Lambda's API: lets tests (and local/outbox-stream.ts's settle) wait for asynchronous work.
+      if (req.method === 'POST' && req.url?.startsWith('/local/idle')) {
+        const name = new URL(req.url, 'http://local').searchParams.get('function') ?? undefined;
+        await idle(name);
+        res.writeHead(204);
+        res.end();
+        return;
+      }
       const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(req.url?.split('?')[0] ?? '');
       // A name or an ARN (…:function:<name>); only the functions this endpoint was given.
       const name = match ? decodeURIComponent(match[1]!).split(':function:').at(-1)!.split(':')[0]! : '';
@@ -126,7 +139,7 @@ export async function startLocalLambda(options: {
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))),
+    idle,
     deadLetters,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

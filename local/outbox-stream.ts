@@ -181,8 +181,29 @@ export async function startOutboxStream(options: OutboxStreamOptions): Promise<O
 }
 
 /**
+ * Waits for the by-email worker's invocations still running or waiting for a retry on the env's local Lambda
+ * endpoint (local/lambda-endpoint.ts, in this process or another): a by-email request answered 202 writes its
+ * mail (and request) only there. Nothing to wait for without an endpoint.
+ */
+export async function settleByEmailWorker(env: Record<string, string>, timeoutMs: number): Promise<void> {
+  const endpoint = env.LAMBDA_ENDPOINT;
+  const worker = env.BY_EMAIL_WORKER_FUNCTION;
+  if (!endpoint || !worker) return;
+  const response = await fetch(`${endpoint}/local/idle?function=${encodeURIComponent(worker)}`, {
+    method: 'POST',
+    signal: AbortSignal.timeout(timeoutMs),
+  }).catch((error: unknown) => {
+    // The endpoint already closed (the end of a test): no invocation of it can still be waiting.
+    if ((error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') return undefined;
+    throw error;
+  });
+  if (response && !response.ok) throw new Error(`local Lambda endpoint answered ${response.status}`);
+}
+
+/**
  * Resolves once no mail of the env's table is pending or being sent (every mail written so far reached the
  * SES emulator or was dropped by the sending policy); rejects after `timeoutMs`. Needs a running sender.
+ * By-email submissions handed to their worker are waited for first (`settleByEmailWorker`).
  */
 export async function settleOutbox(
   env: Record<string, string>,
@@ -199,6 +220,7 @@ export async function settleOutbox(
     });
   const deadline = Date.now() + timeoutMs;
   try {
+    await settleByEmailWorker(env, timeoutMs);
     for (;;) {
       const { Count } = await dynamodb.send(
         new QueryCommand({

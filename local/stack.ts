@@ -26,6 +26,9 @@ export const LOCAL_DATA_KEY_ID = 'arn:aws:kms:eu-west-1:000000000000:key/local-d
 export const LOCAL_HMAC_KEY_ID = 'arn:aws:kms:eu-west-1:000000000000:key/local-hmac-key';
 export const LOCAL_OUTBOX_KEY_ID = 'arn:aws:kms:eu-west-1:000000000000:key/local-outbox-key';
 export const LOCAL_BUDGET_KEY_ID = 'arn:aws:kms:eu-west-1:000000000000:key/local-budget-review-key';
+export const LOCAL_SUBMISSION_KEY_ID = 'arn:aws:kms:eu-west-1:000000000000:key/local-submission-key';
+/** Functions invoked asynchronously (Lambda `Event`), run in-process by local/lambda-endpoint.ts. */
+export const localAsyncFunctions = ['job-runner', 'privacy-requests-by-email'] as const;
 export const LOCAL_BUDGET_REVIEW_BUCKET = 'zorgsom-budget-reviews';
 export const LOCAL_RAW_MAIL_BUCKET = 'zorgsom-raw-mail';
 
@@ -212,6 +215,7 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       DATA_KEY_ID: LOCAL_DATA_KEY_ID,
       HMAC_KEY_ID: LOCAL_HMAC_KEY_ID,
       OUTBOX_KEY_ID: LOCAL_OUTBOX_KEY_ID,
+      SUBMISSION_KEY_ID: LOCAL_SUBMISSION_KEY_ID,
       BUDGET_KEY_ID: LOCAL_BUDGET_KEY_ID,
       BUDGET_REVIEW_BUCKET: LOCAL_BUDGET_REVIEW_BUCKET,
       STAFF_MAILBOX: 'privacy-team@zorgsom.nl',
@@ -225,6 +229,8 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
       RAW_MAIL_BUCKET: LOCAL_RAW_MAIL_BUCKET,
       // Staff jobs go to the job runner through Lambda's Invoke API (local/lambda-endpoint.ts when serving).
       JOB_RUNNER_FUNCTION: 'job-runner',
+      // A by-email request is sealed and handed to its worker the same way (settled by local/outbox-stream.ts).
+      BY_EMAIL_WORKER_FUNCTION: 'privacy-requests-by-email',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       POWERTOOLS_SERVICE_NAME: 'zorgsom-privacy',
@@ -271,10 +277,11 @@ async function startLocalStackOnce(options: LocalStackOptions): Promise<LocalSta
     let staticDir: string | undefined;
     const handlersReady = options.serveHttp
       ? (async () => {
-          // The job runner, invoked asynchronously by the admin function (and by itself to continue).
+          // The job runner, invoked asynchronously by the admin function (and by itself to continue), and the
+          // by-email worker, by privacy-requests.
           const lambda = await startLocalLambda({
             port: 0,
-            functions: ['job-runner'],
+            functions: localAsyncFunctions,
             timeoutMs: 15 * 60_000,
           });
           stops.push(lambda.close);

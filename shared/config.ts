@@ -34,6 +34,13 @@ export const configSchema = z.object({
   JOB_RUNNER_FUNCTION: z.optional(z.string().check(z.minLength(1))),
   /** HTTP functions only: the secret of CloudFront's origin header (shared/http/origin-verify.ts). */
   ORIGIN_VERIFY_SECRET: z.optional(z.string().check(z.minLength(minimumOriginSecretLength))),
+  /**
+   * privacy-requests and its by-email worker only: the key that seals a by-email submission on its way from the
+   * route to the worker (the route may only Encrypt with it, the worker only Decrypt; purpose `by-email-submission`).
+   */
+  SUBMISSION_KEY_ID: z.optional(z.string().check(z.minLength(1))),
+  /** privacy-requests only: the by-email worker's function name (locally `privacy-requests-by-email`). */
+  BY_EMAIL_WORKER_FUNCTION: z.optional(z.string().check(z.minLength(1))),
   /** Local stack only: the endpoint that takes Lambda Invoke calls and runs the function in-process. */
   LAMBDA_ENDPOINT: z.optional(z.url()),
 });

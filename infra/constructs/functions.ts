@@ -8,6 +8,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { functionGrants, functionNames } from '../../functions/routes.js';
+import { submissionPurpose } from '../../shared/domain/by-email-submission.js';
 import type { FunctionName } from '../../functions/routes.js';
 import type { TableFunction } from '../../functions/table-access.js';
 import { functionCode } from '../bundling.js';
@@ -37,6 +38,10 @@ export interface GrantTargets {
   readonly budgetReviews?: { readonly keyArn: string; readonly bucketArn: string };
   /** The job runner (staff jobs), which functions that start jobs may invoke. */
   readonly jobRunnerArn?: string;
+  /** The key that seals by-email submissions between the route and their worker. */
+  readonly submissionKeyArn?: string;
+  /** The by-email worker, which privacy-requests invokes (infra/constructs/by-email-worker.ts). */
+  readonly byEmailWorkerArn?: string;
 }
 
 export const kmsActions = {
@@ -85,6 +90,46 @@ export function budgetReviewStatements(
   ];
 }
 
+/** The encryption context every by-email submission is sealed under (shared/domain/by-email-submission.ts). */
+export const submissionContextCondition = {
+  StringEquals: { 'kms:EncryptionContext:purpose': submissionPurpose },
+};
+
+/**
+ * The route seals (Encrypt only) and hands off (invokes the worker, nothing else of Lambda); the worker opens
+ * (Decrypt only). Neither can use the submission key for any other purpose.
+ */
+function byEmailSubmissionStatements(
+  grant: NonNullable<Grants['byEmailSubmissions']>,
+  targets: GrantTargets,
+): PolicyStatement[] {
+  if (!targets.submissionKeyArn) throw new Error('by-email submissions need the submission key');
+  if (grant === 'work') {
+    return [
+      new PolicyStatement({
+        sid: 'OpenByEmailSubmission',
+        actions: ['kms:Decrypt'],
+        resources: [targets.submissionKeyArn],
+        conditions: submissionContextCondition,
+      }),
+    ];
+  }
+  if (!targets.byEmailWorkerArn) throw new Error('handing off by-email submissions needs the worker');
+  return [
+    new PolicyStatement({
+      sid: 'SealByEmailSubmission',
+      actions: ['kms:Encrypt'],
+      resources: [targets.submissionKeyArn],
+      conditions: submissionContextCondition,
+    }),
+    new PolicyStatement({
+      sid: 'HandOffByEmailSubmission',
+      actions: ['lambda:InvokeFunction'],
+      resources: [targets.byEmailWorkerArn],
+    }),
+  ];
+}
+
 /** Turns one function's grants into IAM statements on exact ARNs. Pure, so tests can check it directly. */
 export function statementsFor(name: TableFunction, grants: Grants, targets: GrantTargets): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
@@ -112,6 +157,8 @@ export function statementsFor(name: TableFunction, grants: Grants, targets: Gran
       }),
     );
   }
+  if (grants.byEmailSubmissions)
+    statements.push(...byEmailSubmissionStatements(grants.byEmailSubmissions, targets));
   if (grants.rawMail?.includes('delete')) {
     if (!targets.rawMailBucketArn) throw new Error('raw-mail grants need the raw-mail bucket');
     statements.push(

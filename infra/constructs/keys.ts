@@ -12,6 +12,9 @@ import { keyAlias } from '../names.js';
  * - `tableKey`: server-side encryption of the DynamoDB table. Kept apart from `dataKey` so that the table's
  *   at-rest encryption (which every table user needs, via DynamoDB) never hands anyone Decrypt on `dataKey`.
  * - `logsKey`: encrypts the CloudWatch log groups (function logs and API access logs).
+ * - `submissionKey`: seals a by-email submission between the route and its worker (KMS Encrypt by
+ *   privacy-requests, Decrypt by the worker only, both only for purpose `by-email-submission`), so the worker's
+ *   event and its dead-letter queue hold ciphertext no other function can open.
  *
  * All keys are RETAIN: deleting a key makes every ciphertext and backup under it unreadable, which must
  * be a deliberate act (the purge deletes data, never keys).
@@ -21,6 +24,7 @@ export class Keys extends Construct {
   readonly hmacKey: Key;
   readonly tableKey: Key;
   readonly logsKey: Key;
+  readonly submissionKey: Key;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -55,6 +59,13 @@ export class Keys extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.submissionKey = new Key(this, 'SubmissionKey', {
+      description: 'ZorgSom Privacy: by-email submissions on their way to their worker (only it decrypts)',
+      alias: keyAlias(this, 'submission'),
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     const stack = Stack.of(this);
     // CloudWatch Logs encrypts with the key on behalf of log groups of this account and region only.
     this.logsKey.addToResourcePolicy(

@@ -11,22 +11,28 @@ export function createLambdaClient(config: { AWS_REGION: string; LAMBDA_ENDPOINT
 }
 
 /**
- * Hands a job to the runner as an asynchronous (`Event`) invocation: Lambda queues the event, retries a failed
- * run twice and then puts the event into the runner's dead-letter queue. Locally the same call reaches
- * local/lambda-endpoint.ts, which runs the runner in-process with the same retries.
+ * Hands an event to a function as an asynchronous (`Event`) invocation: Lambda queues the event (answering 202
+ * once it is stored), retries a failed run twice and then puts the event into the function's dead-letter queue.
+ * Locally the same call reaches local/lambda-endpoint.ts, which runs the function in-process with the same
+ * retries. Throws when the event was not queued.
  */
+export async function invokeAsync(client: LambdaClient, functionName: string, event: unknown): Promise<void> {
+  const { StatusCode } = await client.send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      InvocationType: 'Event',
+      Payload: new TextEncoder().encode(JSON.stringify(event)),
+    }),
+  );
+  if (StatusCode !== 202) throw new Error(`asynchronous invocation answered ${StatusCode}`);
+}
+
+/** Starts the job runner on a job (by the admin function, and by the runner itself to continue). */
 export function createLambdaJobInvoker(client: LambdaClient, functionName: string): JobInvoker {
   return {
     async invoke(jobId: string): Promise<void> {
       const event: JobEvent = { jobId };
-      const { StatusCode } = await client.send(
-        new InvokeCommand({
-          FunctionName: functionName,
-          InvocationType: 'Event',
-          Payload: new TextEncoder().encode(JSON.stringify(event)),
-        }),
-      );
-      if (StatusCode !== 202) throw new Error(`job runner invocation answered ${StatusCode}`);
+      await invokeAsync(client, functionName, event);
     },
   };
 }

@@ -184,6 +184,11 @@ export const messages = {
     nl: 'Tegelijk met dit verzoek veranderde er iets anders aan dezelfde gegevens. Probeer het opnieuw.',
     en: 'Something else changed the same data at the same moment. Please try again.',
   },
+  // A request we could not take on at all (nothing was stored or sent): the same for every caller.
+  unavailable: {
+    nl: 'Uw verzoek kon nu niet worden aangenomen. Probeer het over een paar minuten opnieuw.',
+    en: 'Your request could not be accepted just now. Please try again in a few minutes.',
+  },
   internal: {
     nl: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.',
     en: 'Something went wrong on our side. Please try again later.',

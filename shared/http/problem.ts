@@ -12,6 +12,7 @@ const statusTitles: Record<number, string> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 const textOf = (code: ProblemCode) => messages[code];

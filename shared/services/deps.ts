@@ -20,6 +20,8 @@ export type BusinessEvent =
   | 'PrivacyRequestsLinked'
   /** A request by email or mail refused a new code: the cap of requests waiting for one was reached. */
   | 'PrivacyRequestsCapped'
+  /** A by-email submission not handed to its worker (KMS or Lambda failed): the caller got a 503. */
+  | 'ByEmailHandOffFailures'
   | 'PrivacyRequestStepFailures'
   | 'PrivacyRequestReminders'
   | 'PrivacyRequestsClosedUnconfirmed'

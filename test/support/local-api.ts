@@ -3,7 +3,7 @@ import { inject } from 'vitest';
 import { functionNames, type FunctionName } from '../../functions/routes.js';
 import { startHttpServer } from '../../local/http-server.js';
 import { findFreePort } from '../../local/ports.js';
-import { localStaffAuthEnv, staffTokenSettingsOf } from '../../local/stack.js';
+import { localAsyncFunctions, localStaffAuthEnv, staffTokenSettingsOf } from '../../local/stack.js';
 import { createStaffIdp, currentTotp, type StaffIdp } from '../../local/staff-idp.js';
 import { createStaffTokenVerifier } from '../../shared/adapters/staff-token-verifier.js';
 import type { StaffRole } from '../../shared/domain/staff-roles.js';
@@ -53,14 +53,19 @@ export async function startLocalApi(
     'zorgsom-test',
     { deliverMail: !loadMailSender },
   );
-  // Jobs (marketing sends, purges) reach the runner through Lambda's Invoke API, in this process.
+  // Jobs (marketing sends, purges) reach the runner, and by-email submissions their worker, through Lambda's
+  // Invoke API, in this process. Settling the mail (`settleMail`, `mailsTo`) waits for the worker first.
   const lambda = await startLocalLambda({
     port: 0,
-    functions: ['job-runner'],
+    functions: localAsyncFunctions,
     timeoutMs: 15 * 60_000,
     retryDelayMs: 50,
   });
-  Object.assign(table.env, { LAMBDA_ENDPOINT: lambda.endpoint, JOB_RUNNER_FUNCTION: 'job-runner' });
+  Object.assign(table.env, {
+    LAMBDA_ENDPOINT: lambda.endpoint,
+    JOB_RUNNER_FUNCTION: 'job-runner',
+    BY_EMAIL_WORKER_FUNCTION: 'privacy-requests-by-email',
+  });
   const env = localConfigSchema.parse(table.env);
   Object.assign(process.env, table.env);
   const mail =
@@ -150,7 +155,14 @@ export async function startLocalApi(
     /** Waits until every mail written so far has been delivered (or dropped by the sending policy). */
     settleMail: (timeoutMs?: number) => mail.settle(timeoutMs),
     /** Waits until every job the runner was given (continuations included) has stopped running. */
-    jobsIdle: () => lambda.idle(),
+    jobsIdle: () => lambda.idle('job-runner'),
+    /**
+     * Waits until every by-email submission handed off so far was worked (retries included): the requests it
+     * stores and the mails it writes exist from then on (`settleMail` waits for this too).
+     */
+    byEmailSettled: () => lambda.idle('privacy-requests-by-email'),
+    /** Events that failed every attempt: in AWS they would wait in the function's dead-letter queue. */
+    deadLetters: lambda.deadLetters,
     /** Polls a job until it is no longer running; its staff view. */
     async waitForJob(jobId: string) {
       for (;;) {

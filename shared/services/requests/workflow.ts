@@ -536,16 +536,21 @@ export async function submitSignedIn(
  * The web form without a session, by email address: the same rules as mail. A registered address gets a
  * confirmation; any other a neutral mail on how to ask (at most one per window). Beyond the cap of requests
  * waiting for a code, the newest one's code is mailed again instead; a race lost to a parallel request ends
- * here too. The caller answers 202 whatever happened, so the route reveals nobody's licence.
+ * here too. The route answered 202 before this ran (its worker runs it: shared/services/requests/by-email.ts),
+ * so it reveals nobody's licence. With `submissionId` (the worker's), a submission worked twice (Lambda delivers
+ * an event at least once; a redrive from the dead-letter queue) stores its request once: a once-marker in the
+ * request's transaction, and a lost race stops at the request the first run stored.
  */
 export async function submitByEmail(
   deps: RequestDeps,
   body: { email: string; type: PrivacyRequestType; message?: string },
+  submissionId?: string,
 ): Promise<void> {
   const emailIndex = await deps.blindIndex.of(body.email);
   const owner = await deps.repo.findEmailOwner(emailIndex);
   const profile = owner && (await deps.repo.getProfile(owner.licenseeId));
-  const webReply: MailReply = { address: body.email, emailIndex, messageId: `web:${deps.newId()}` };
+  const sourceMessageId = `web:${submissionId ?? deps.newId()}`;
+  const webReply: MailReply = { address: body.email, emailIndex, messageId: sourceMessageId };
   if (!profile || profile.status === 'pending') {
     // One per window to an address we do not know (the sending policy): the form cannot bomb a stranger.
     await deps.mailer.send(
@@ -569,6 +574,7 @@ export async function submitByEmail(
       actor: systemActor('privacy-requests'),
       // The typed address has the blind index of the address on record: it is that address.
       reply: undefined,
+      ...(submissionId ? onceForSubmission(deps, profile.licenseeId, sourceMessageId) : {}),
     });
   } catch (error) {
     if (error instanceof UnconfirmedCapReachedError) {
@@ -588,6 +594,25 @@ export async function submitByEmail(
     const target = await deps.requests.getRequest(profile.licenseeId, request.linkedTo);
     if (target?.status === 'awaiting-confirmation') await resendConfirmation(deps, target, emailIndex);
   }
+}
+
+/** A by-email submission stores at most one request, however often its worker runs it. */
+function onceForSubmission(
+  deps: RequestDeps,
+  licenseeId: string,
+  sourceMessageId: string,
+): Pick<NewRequest, 'sourceMessageId' | 'also' | 'beforeRetry'> {
+  return {
+    sourceMessageId,
+    also: () => [deps.requests.onceItem(licenseeId, sourceMessageId)],
+    // Lost to the first run of the same submission: no retry can win, and its request stands (a conflict,
+    // which the caller ends quietly).
+    beforeRetry: async () => {
+      const stored = await deps.requests.listRequests(licenseeId);
+      if (stored.some((request) => request.sourceMessageId === sourceMessageId))
+        throw new ProblemError(409, 'conflict');
+    },
+  };
 }
 
 /** The licensee's own requests, newest first. */

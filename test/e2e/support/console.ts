@@ -168,6 +168,8 @@ export async function unconfirmedRequest(portal: Portal, email: string): Promise
     message: 'Nooit bevestigd.',
   });
   expect(response.status).toBeLessThan(300);
+  // Stored by the by-email worker after the answer: settling the mail waits for it too.
+  await portal.stack.mail.settle();
 }
 
 export interface AuditEvent {

@@ -112,15 +112,39 @@ describe('registered and free addresses look the same', () => {
     expect(notice?.text).not.toMatch(/\b\d{6}\b/);
   });
 
-  it('POST /api/privacy-requests/by-email: same status and body', async () => {
-    const registered = await registerLicensee(api);
-    const known = await api.call('POST', '/api/privacy-requests/by-email', {
-      body: { email: registered.email, type: 'question', message: 'Welke gegevens heeft u?' },
-    });
-    const unknown = await api.call('POST', '/api/privacy-requests/by-email', {
-      body: { email: free(), type: 'question', message: 'Welke gegevens heeft u?' },
-    });
-    expect(unknown.status).toBe(known.status);
-    expect(unknown.body).toEqual(known.body);
+  it('POST /api/privacy-requests/by-email: same status, body and calls, in the same order: one KMS Encrypt, one hand-off', async () => {
+    const byEmail = (email: string) =>
+      [
+        'POST',
+        '/api/privacy-requests/by-email',
+        { body: { email, type: 'question', message: 'Welke gegevens heeft u?' } },
+      ] as Parameters<LocalApi['call']>;
+    /** The calls themselves, in order, while the request ran (the worker's own are not the request's). */
+    const callsOf = async (email: string) => {
+      await api.byEmailSettled();
+      calls.take();
+      const answer = await api.call(...byEmail(email));
+      return { status: answer.status, calls: calls.take() };
+    };
+    const { known, registered } = await compare(byEmail);
+    expect(known.status).toBe(202);
+    expect(known.work).toEqual({ kms: 1, lambda: 1 });
+    // Nothing before the answer looks the address up: no blind index (KMS GenerateMac), no table read.
+    const stranger = free();
+    const registeredCalls = await callsOf(registered.email);
+    const freeCalls = await callsOf(stranger);
+    expect(registeredCalls).toEqual({ status: 202, calls: ['kms:EncryptCommand', 'lambda:InvokeCommand'] });
+    expect(freeCalls).toEqual(registeredCalls);
+    // The worker did the rest: two questions stored for the owner (each with its code), the neutral mail to
+    // the free address.
+    await api.byEmailSettled();
+    const listed = await api.call('GET', '/api/me/privacy-requests', { token: registered.token });
+    expect(listed.body.requests.map((r: { status: string }) => r.status)).toEqual([
+      'awaiting-confirmation',
+      'awaiting-confirmation',
+    ]);
+    const toStranger = await api.mailsTo(stranger);
+    expect(toStranger).toHaveLength(1);
+    expect(toStranger[0]?.text).not.toMatch(/\b\d{6}\b/);
   });
 });

@@ -35,8 +35,14 @@ const requestsOf = (licenseeId: string) =>
   createRequestDeps(loadConfig(api.env), { count: () => {} }).requests.listRequests(licenseeId);
 const waiting = async (licenseeId: string) =>
   (await requestsOf(licenseeId)).filter((request) => waitsForCode(request, new Date()));
-const byEmail = (email: string, message = 'Welke gegevens heeft u van mij?') =>
-  api.call('POST', '/api/privacy-requests/by-email', { body: { email, type: 'question', message } });
+/** The form's answer, once its worker (and every other submission's) has run: what it stored exists now. */
+const byEmail = async (email: string, message = 'Welke gegevens heeft u van mij?') => {
+  const answer = await api.call('POST', '/api/privacy-requests/by-email', {
+    body: { email, type: 'question', message },
+  });
+  await api.byEmailSettled();
+  return answer;
+};
 const referenceOf = (text: string | undefined) => /(P-[0-9A-Z]{8})/.exec(text ?? '')?.[1] ?? '';
 const codeOf = (text: string | undefined) => /\b(\d{6})\b/.exec(text ?? '')?.[1] ?? '';
 

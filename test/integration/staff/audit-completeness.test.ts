@@ -65,6 +65,8 @@ beforeAll(async () => {
     body: { email: world.unconfirmedOwner.email, type: 'complaint', message: 'Nooit bevestigd.' },
   });
   expect(unconfirmed.status).toBeLessThan(300);
+  // Stored by the by-email worker, after the answer.
+  await api.byEmailSettled();
   const leaving = await registerLicensee(api);
   world.deletion = await createRequest(leaving, 'deletion');
   world.ending = await registerLicensee(api);

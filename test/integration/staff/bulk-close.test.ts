@@ -35,6 +35,8 @@ describe('bulk close of a filtered request list', () => {
       });
       expect(asked.status).toBeLessThan(300);
     }
+    // Stored by the by-email worker, after the answers.
+    await api.byEmailSettled();
     const verified = await api.call('POST', '/api/privacy-requests', {
       token: owners[0]!.token,
       body: { type: 'question', message: 'Een echte vraag.' },

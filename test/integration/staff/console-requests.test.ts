@@ -40,6 +40,8 @@ describe('the console request list', () => {
     await api.call('POST', '/api/privacy-requests/by-email', {
       body: { email: licensee.email, type: 'complaint', message: 'Onbevestigd.' },
     });
+    // Stored by the by-email worker, after the answer.
+    await api.byEmailSettled();
     const mine = await list({ email: licensee.email });
     expect(mine.requests.map((row) => row.reference)).toEqual([question.body.reference]);
     expect(mine.hidden).toBe(1);

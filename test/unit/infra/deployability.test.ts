@@ -119,8 +119,9 @@ describe('two stages in one account', () => {
       built.templates.flatMap((file) => fixedNames(JSON.parse(readFileSync(file, 'utf8')) as Json));
     const productionNames = load(production);
     const testNames = new Set(load(testStage));
-    // The check sees the names it is about: seven key aliases (the outbox key among them) and the SES identity at least.
-    expect(productionNames.filter((name) => name.startsWith('AWS::KMS::Alias')).length).toBe(7);
+    // The check sees the names it is about: eight key aliases (the outbox and submission keys among them) and the
+    // SES identity at least.
+    expect(productionNames.filter((name) => name.startsWith('AWS::KMS::Alias')).length).toBe(8);
     expect(productionNames.some((name) => name.startsWith('AWS::SES::EmailIdentity'))).toBe(true);
     expect(productionNames.filter((name) => testNames.has(name))).toEqual([]);
   });

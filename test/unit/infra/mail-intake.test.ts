@@ -285,10 +285,11 @@ describe('exact grants', () => {
     expect(backgroundFunctionGrants['request-hygiene'].kms).toEqual(['decrypt', 'mac']);
   });
 
-  it('privacy-requests (HTTP): encrypt, decrypt (address on record), MAC; mail', () => {
+  it('privacy-requests (HTTP): encrypt, decrypt (address on record), MAC; mail; by-email hand-off', () => {
     expect(functionGrants['privacy-requests']).toEqual({
       kms: ['encrypt', 'decrypt', 'mac'],
       sendMail: true,
+      byEmailSubmissions: 'hand-off',
     });
   });
 });

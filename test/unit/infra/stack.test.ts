@@ -181,7 +181,12 @@ describe('KMS keys', () => {
   const keyProps = (construct: { node: { defaultChild?: unknown } }) => resources[logicalId(construct)];
 
   it('data, table and logs keys are symmetric with rotation; all keys are retained', () => {
-    for (const key of [stack.keys.dataKey, stack.keys.tableKey, stack.keys.logsKey]) {
+    for (const key of [
+      stack.keys.dataKey,
+      stack.keys.tableKey,
+      stack.keys.logsKey,
+      stack.keys.submissionKey,
+    ]) {
       const resource = keyProps(key);
       expect(resource?.Properties.EnableKeyRotation).toBe(true);
       expect(resource?.Properties.KeySpec ?? 'SYMMETRIC_DEFAULT').toBe('SYMMETRIC_DEFAULT');
@@ -189,8 +194,8 @@ describe('KMS keys', () => {
     for (const key of Object.values(resources).filter((r) => r.Type === 'AWS::KMS::Key')) {
       expect(key.DeletionPolicy).toBe('Retain');
     }
-    // + the raw-mail key of MailIntake, the budget-review key and the outbox key
-    template.resourceCountIs('AWS::KMS::Key', 4 + 1 + 1 + 1);
+    // + the submission key, the raw-mail key of MailIntake, the budget-review key and the outbox key
+    template.resourceCountIs('AWS::KMS::Key', 4 + 1 + 1 + 1 + 1);
     expect(keyProps(stack.mail.outboxKey)?.Properties.EnableKeyRotation).toBe(true);
     expect(keyProps(stack.budgetReviews.key)?.Properties.EnableKeyRotation).toBe(true);
   });
@@ -210,13 +215,15 @@ describe('functions', () => {
   it('one function per functionNames entry, nodejs22.x on arm64, traced, with an explicit log group', () => {
     template.resourceCountIs(
       'AWS::Lambda::Function',
-      // + 1: the job runner (infra/constructs/job-runner.ts); + 1: CDK's BucketDeployment handler, which
-      // copies the portal at deploy time (infra/constructs/web.ts).
+      // + 1: the job runner (infra/constructs/job-runner.ts); + 1: the by-email worker
+      // (infra/constructs/by-email-worker.ts); + 1: CDK's BucketDeployment handler, which copies the portal at
+      // deploy time (infra/constructs/web.ts).
       functionNames.length +
         backgroundFunctionNames.length +
         retentionFunctionNames.length +
         staffJobNames.length +
         mailOutboxFunctionNames.length +
+        1 +
         1 +
         1,
     );
@@ -260,6 +267,8 @@ describe('functions', () => {
         BUDGET_KEY_ID: 'arn:aws:kms:eu-west-1:1:key/b',
         BUDGET_REVIEW_BUCKET: 'b',
         ...(variables.RAW_MAIL_BUCKET ? { RAW_MAIL_BUCKET: 'r' } : {}),
+        SUBMISSION_KEY_ID: 'arn:aws:kms:eu-west-1:1:key/s',
+        BY_EMAIL_WORKER_FUNCTION: 'w',
         // A dynamic reference to the generated secret (test/unit/infra/edge.test.ts).
         ...(variables.ORIGIN_VERIFY_SECRET ? { ORIGIN_VERIFY_SECRET: 's'.repeat(64) } : {}),
         ...(variables.STAFF_ISSUER
@@ -273,12 +282,14 @@ describe('functions', () => {
   it('every log group has a retention and is encrypted with the logs key', () => {
     const logGroups = Object.values(resources).filter((r) => r.Type === 'AWS::Logs::LogGroup');
     expect(logGroups).toHaveLength(
-      // + 1 the job runner, + 1 API access logs, + 1 the portal's BucketDeployment handler (web.ts).
+      // + 1 the job runner, + 1 the by-email worker, + 1 API access logs, + 1 the portal's BucketDeployment
+      // handler (web.ts).
       functionNames.length +
         backgroundFunctionNames.length +
         retentionFunctionNames.length +
         staffJobNames.length +
         mailOutboxFunctionNames.length +
+        1 +
         1 +
         1 +
         1,
@@ -342,8 +353,9 @@ describe('IAM per function, derived from functionGrants', () => {
           'dynamodb',
           'ses',
           ...(functionGrants[name].budgetReviews ? ['s3'] : []),
-          // Functions that start staff jobs invoke the job runner (and nothing else of Lambda).
-          ...(functionGrants[name].startsJobs ? ['lambda'] : []),
+          // Functions that start staff jobs invoke the job runner, privacy-requests the by-email worker (and
+          // nothing else of Lambda).
+          ...(functionGrants[name].startsJobs || functionGrants[name].byEmailSubmissions ? ['lambda'] : []),
         ];
         for (const service of services) expect(allowed).toContain(service);
       }
@@ -381,7 +393,8 @@ describe('IAM per function, derived from functionGrants', () => {
       });
     }
     expect(actionsOf(statementsOf('admin'), 'lambda:')).toEqual(['lambda:InvokeFunction']);
-    for (const name of functionNames.filter((n) => n !== 'admin'))
+    expect(actionsOf(statementsOf('privacy-requests'), 'lambda:')).toEqual(['lambda:InvokeFunction']);
+    for (const name of functionNames.filter((n) => n !== 'admin' && n !== 'privacy-requests'))
       expect(actionsOf(statementsOf(name), 'lambda:'), name).toEqual([]);
   });
 
@@ -453,6 +466,78 @@ describe('IAM per function, derived from functionGrants', () => {
     expect(admin.JOB_RUNNER_FUNCTION).toBe('ZorgSomPrivacy-job-runner');
   });
 
+  it('the by-email worker: DLQ after two retries (alarmed); privacy-requests may only invoke it and seal for it', () => {
+    const worker = stack.byEmailWorker.fn;
+    const fn = resources[logicalId(worker)];
+    expect(fn?.Properties).toMatchObject({
+      DeadLetterConfig: { TargetArn: getAtt(logicalId(stack.byEmailWorker.failures.queue)) },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(worker) },
+      MaximumRetryAttempts: 2,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 1,
+      AlarmActions: [{ Ref: logicalId(stack.mailIntake.alarmTopic) }],
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalId(stack.byEmailWorker.failures.queue), 'QueueName'] },
+        },
+      ],
+    });
+    const routeEnv = resources[logicalId(stack.functions.byName['privacy-requests'])]?.Properties.Environment
+      .Variables as Json;
+    expect(routeEnv.BY_EMAIL_WORKER_FUNCTION).toEqual({ Ref: logicalId(worker) });
+    expect(routeEnv.SUBMISSION_KEY_ID).toEqual(getAtt(logicalId(stack.keys.submissionKey)));
+    expect((fn?.Properties.Environment.Variables as Json).SUBMISSION_KEY_ID).toEqual(
+      getAtt(logicalId(stack.keys.submissionKey)),
+    );
+
+    const submissionKey = getAtt(logicalId(stack.keys.submissionKey));
+    const context = { StringEquals: { 'kms:EncryptionContext:purpose': 'by-email-submission' } };
+    const onKey = (statements: Statement[]) =>
+      statements
+        .filter((s) => s.Resource.some((r) => same(r, submissionKey)))
+        .map(({ Action, Condition }) => ({ Action, Condition }));
+    // The route: Encrypt only, for this purpose only; one Lambda action, on the worker alone.
+    const route = statementsOf('privacy-requests');
+    expect(onKey(route)).toEqual([{ Action: ['kms:Encrypt'], Condition: context }]);
+    const invokes = route.filter((s) => s.Action.some((a) => a.startsWith('lambda:')));
+    expect(invokes.map(({ Action, Resource }) => ({ Action, Resource }))).toEqual([
+      { Action: ['lambda:InvokeFunction'], Resource: [getAtt(logicalId(worker))] },
+    ]);
+    // The worker: Decrypt only, for this purpose only; it invokes nothing.
+    const work = roleStatementsOf(worker);
+    expect(onKey(work)).toEqual([{ Action: ['kms:Decrypt'], Condition: context }]);
+    expect(actionsOf(work, 'lambda:')).toEqual([]);
+    // Nobody else may use the submission key at all.
+    for (const name of functionNames.filter((n) => n !== 'privacy-requests'))
+      expect(onKey(statementsOf(name)), name).toEqual([]);
+    for (const other of [stack.jobRunner.fn, stack.mailIntake.intakeFunction, stack.mailOutbox.sender])
+      expect(onKey(roleStatementsOf(other))).toEqual([]);
+  });
+
+  it('the by-email worker: exactly the hand-written table grants of submitByEmail', () => {
+    const statements = roleStatementsOf(stack.byEmailWorker.fn).filter((s) =>
+      s.Resource.some((r) => same(r, getAtt(logicalId(stack.data.table)))),
+    );
+    const shape = (s: Statement) =>
+      `${[...s.Action].sort().join(' ')} | ${asArray(
+        s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string | string[],
+      )
+        .sort()
+        .join(' ')}`;
+    expect(statements.map(shape).sort()).toEqual(
+      [
+        'dynamodb:GetItem dynamodb:PutItem dynamodb:Query | LICENSEE#*',
+        'dynamodb:GetItem | EMAIL#*',
+        'dynamodb:PutItem | AUDIT#* OUTBOX#* REFERENCE#*',
+        'dynamodb:UpdateItem | MAILBUDGET#*',
+      ].sort(),
+    );
+  });
+
   it('the deadline watch reads the statement notice marker, writes its digest to the outbox, and touches no other item', () => {
     const statements = roleStatementsOf(stack.staffJobs.deadlineWatch);
     const onTable = statements.filter(
@@ -493,16 +578,20 @@ describe('IAM per function, derived from functionGrants', () => {
       'licensee-signup': {
         dataKey: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
         hmacKey: ['kms:GenerateMac'],
+        submissionKey: [],
       },
-      session: { dataKey: [], hmacKey: ['kms:GenerateMac'] },
-      'marketing-unsubscribe': { dataKey: [], hmacKey: ['kms:GenerateMac'] },
+      session: { dataKey: [], hmacKey: ['kms:GenerateMac'], submissionKey: [] },
+      'marketing-unsubscribe': { dataKey: [], hmacKey: ['kms:GenerateMac'], submissionKey: [] },
+      // Seals a by-email submission for its worker, and cannot open one.
       'privacy-requests': {
         dataKey: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
         hmacKey: ['kms:GenerateMac'],
+        submissionKey: ['kms:Encrypt'],
       },
       'self-service': {
         dataKey: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
         hmacKey: ['kms:GenerateMac'],
+        submissionKey: [],
       },
     } as const;
     const publicFunctions = [...new Set(routes.filter((r) => r.access === 'public').map((r) => r.fn))].sort();
@@ -513,7 +602,12 @@ describe('IAM per function, derived from functionGrants', () => {
       expect({
         dataKey: on(getAtt(logicalId(stack.keys.dataKey))),
         hmacKey: on(getAtt(logicalId(stack.keys.hmacKey))),
-      }).toEqual({ dataKey: [...want.dataKey], hmacKey: [...want.hmacKey] });
+        submissionKey: on(getAtt(logicalId(stack.keys.submissionKey))),
+      }).toEqual({
+        dataKey: [...want.dataKey],
+        hmacKey: [...want.hmacKey],
+        submissionKey: [...want.submissionKey],
+      });
     }
   });
 
@@ -538,6 +632,7 @@ describe('DynamoDB by partition (dynamodb:LeadingKeys), audit events append-only
     ['deadline-watch', stack.staffJobs.deadlineWatch],
     ['budget-review-cleanup', stack.staffJobs.budgetReviewCleanup],
     ['job-runner', stack.jobRunner.fn],
+    ['privacy-requests-by-email', stack.byEmailWorker.fn],
     ['mail-sender', stack.mailOutbox.sender],
   ];
   const tableArn = () => getAtt(logicalId(stack.data.table));
