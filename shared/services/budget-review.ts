@@ -16,7 +16,7 @@ import { ulidSchema } from '../domain/ids.js';
 import { policy } from '../domain/policy.js';
 import { ConcurrentUpdateError, ProblemError } from '../domain/problem-error.js';
 import type { ServiceDeps } from './deps.js';
-import { mailsIn } from './mail-templates.js';
+import { budgetReviewMails } from './mail-templates.js';
 import { languageOf } from '../domain/records.js';
 import { openPii } from './personal-data-vault.js';
 
@@ -106,7 +106,7 @@ export async function requestBudgetReview(
   if (!profile || profile.status !== 'active') throw new ProblemError(404, 'not-found');
   const review = newReview(deps.newId(), input.licenseeId, input.reason, deps.clock());
   const { data } = await openPii(deps.envelope, profile.licenseeId, profile.pii);
-  const mail = mailsIn(languageOf(profile)).budgetReviewRequested(
+  const mail = budgetReviewMails(languageOf(profile)).budgetReviewRequested(
     data.email,
     data.name,
     deps.portalUrl,

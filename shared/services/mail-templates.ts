@@ -56,11 +56,35 @@ function confirming(what: SignupSummary | undefined): { nl: string; en: string }
   };
 }
 
-/** Every template, rendered in `language`: the licensee's own, or `nl+en` to an address we do not know. */
-const plainMailsIn = (language: MailLanguage) => {
-  const say = (to: string, subject: { nl: string; en: string }, nl: string, en: string) =>
-    bilingual(to, subject, nl, en, language);
-  return {
+/** Renders a template in the group's language: `bilingual` with the language fixed. */
+type Say = (to: string, subject: { nl: string; en: string }, nl: string, en: string) => OutgoingMail;
+
+/**
+ * The templates of one flow, rendered in one language: `signupMails(languageOf(profile))` to a known licensee,
+ * `signupMails('nl+en')` only to an address whose language we cannot know. There is no default, so no call
+ * site can forget to choose. One group per flow, each made through a pure call, so a bundle carries only the
+ * groups its function sends (bundle-contents.test.ts).
+ */
+function mailGroup<M extends Record<string, (...args: never[]) => OutgoingMail>>(
+  kinds: { [K in keyof M]: MailKind },
+  make: (say: Say) => M,
+) {
+  const render = (language: MailLanguage): M => {
+    const templates = make((to, subject, nl, en) => bilingual(to, subject, nl, en, language));
+    return Object.fromEntries(
+      Object.entries(templates).map(([template, rendered]) => [
+        template,
+        (...args: never[]) => ({ ...rendered(...args), kind: kinds[template], template }),
+      ]),
+    ) as M;
+  };
+  return Object.assign(render, { templateNames: Object.keys(kinds) as (keyof M & string)[] });
+}
+
+/** The signup flow (shared/services/signup.ts; session.ts re-sends the code). */
+export const signupMails = /* @__PURE__ */ mailGroup(
+  { signupCode: 'code', alreadyRegistered: 'notice' },
+  (say) => ({
     /**
      * Names what is being confirmed (name, last 4 of the IBAN) when the sender may read it, so nobody confirms
      * data they did not give; without it (a code asked for on the sign-in page, where nothing is decrypted)
@@ -81,6 +105,13 @@ const plainMailsIn = (language: MailLanguage) => {
         `Iemand probeerde een licentie aan te vragen met dit e-mailadres, maar er is al een licentie aan gekoppeld. Wilt u inloggen? Ga naar ${portalUrl}.\nWas u dit niet? Dan hoeft u niets te doen.`,
         `Someone tried to register a licence with this email address, which already has one. To sign in, go to ${portalUrl}.\nNot you? No action is needed.`,
       ),
+  }),
+);
+
+/** Signing in (shared/services/session.ts). */
+export const signInMails = /* @__PURE__ */ mailGroup(
+  { signInCode: 'code', signInNoLicence: 'notice' },
+  (say) => ({
     /** The link works without the code (see `signInWithLink`): spent code requests or guesses lock nobody out. */
     signInCode: (to: string, code: string, link: string) =>
       say(
@@ -96,6 +127,19 @@ const plainMailsIn = (language: MailLanguage) => {
         `Iemand vroeg een inlogcode aan voor dit e-mailadres, maar er hoort (nog) geen actieve licentie bij. Wilt u een licentie aanvragen, of uw aanmelding afronden? Ga naar ${portalUrl}.\nWas u dit niet? Dan hoeft u niets te doen.`,
         `Someone asked for a sign-in code for this email address, which has no active licence (yet). To register, or to finish registering, go to ${portalUrl}.\nNot you? No action is needed.`,
       ),
+  }),
+);
+
+/** A licensee’s own changes (shared/services/profile-changes.ts). */
+export const profileMails = /* @__PURE__ */ mailGroup(
+  {
+    emailChangeCode: 'code',
+    profileChanged: 'notice',
+    emailChanged: 'notice',
+    emailInUse: 'notice',
+    marketingPreference: 'notice',
+  },
+  (say) => ({
     emailChangeCode: (to: string, code: string) =>
       say(
         to,
@@ -126,13 +170,6 @@ const plainMailsIn = (language: MailLanguage) => {
         'Iemand wilde dit e-mailadres aan een ZorgSom-licentie koppelen, maar het is al in gebruik. Was u dit niet? Dan hoeft u niets te doen.',
         'Someone tried to link this email address to a ZorgSom licence, but it is already in use. Not you? No action is needed.',
       ),
-    budgetReviewRequested: (to: string, name: string, portalUrl: string, answerBy: string) =>
-      say(
-        to,
-        { nl: 'Verzoek om gegevens voor een begroting', en: 'Request for data to check a budget' },
-        `Beste ${name},\n\nOm een begroting na te kijken vraagt ZorgSom u om gegevens van een patiënt. U bepaalt zelf of u die verstrekt, en doet dat alleen met toestemming van uw patiënt. Bekijk het verzoek en beslis in het portaal: ${portalUrl}\nZonder antwoord vervalt het verzoek op ${answerBy.slice(0, 10)}. Stuur patiëntgegevens nooit per e-mail.`,
-        `Dear ${name},\n\nTo check a budget, ZorgSom asks you for a patient's data. You decide whether to provide it, and do so only with your patient's consent. See the request and decide in the portal: ${portalUrl}\nWithout an answer the request lapses on ${answerBy.slice(0, 10)}. Never send patient data by email.`,
-      ),
     marketingPreference: (to: string, optOut: boolean) =>
       optOut
         ? say(
@@ -147,41 +184,32 @@ const plainMailsIn = (language: MailLanguage) => {
             'U ontvangt weer informatie over onze producten en diensten. Afmelden kan altijd.',
             'You will receive information about our products and services again. You can opt out at any time.',
           ),
-  };
-};
+  }),
+);
 
-type PlainMails = ReturnType<typeof plainMailsIn>;
-/** What each mail is for the sending policy: codes the person just asked for are essential. */
-const kinds: Record<keyof PlainMails, MailKind> = {
-  signupCode: 'code',
-  alreadyRegistered: 'notice',
-  signInCode: 'code',
-  signInNoLicence: 'notice',
-  emailChangeCode: 'code',
-  profileChanged: 'notice',
-  emailChanged: 'notice',
-  emailInUse: 'notice',
-  budgetReviewRequested: 'decision',
-  marketingPreference: 'notice',
-};
+/** A budget review asked of a licensee (shared/services/budget-review.ts). */
+export const budgetReviewMails = /* @__PURE__ */ mailGroup({ budgetReviewRequested: 'decision' }, (say) => ({
+  budgetReviewRequested: (to: string, name: string, portalUrl: string, answerBy: string) =>
+    say(
+      to,
+      { nl: 'Verzoek om gegevens voor een begroting', en: 'Request for data to check a budget' },
+      `Beste ${name},\n\nOm een begroting na te kijken vraagt ZorgSom u om gegevens van een patiënt. U bepaalt zelf of u die verstrekt, en doet dat alleen met toestemming van uw patiënt. Bekijk het verzoek en beslis in het portaal: ${portalUrl}\nZonder antwoord vervalt het verzoek op ${answerBy.slice(0, 10)}. Stuur patiëntgegevens nooit per e-mail.`,
+      `Dear ${name},\n\nTo check a budget, ZorgSom asks you for a patient's data. You decide whether to provide it, and do so only with your patient's consent. See the request and decide in the portal: ${portalUrl}\nWithout an answer the request lapses on ${answerBy.slice(0, 10)}. Never send patient data by email.`,
+    ),
+}));
 
-/**
- * The mails of the licensee flows in one language: `mailsIn(languageOf(profile))` to a known licensee,
- * `mailsIn('nl+en')` only to an address whose language we cannot know. There is no default, so no call site
- * can forget to choose.
- */
-export function mailsIn(language: MailLanguage): PlainMails {
-  return Object.fromEntries(
-    Object.entries(plainMailsIn(language)).map(([template, make]) => [
-      template,
-      (...args: never[]) => ({
-        ...(make as (...a: never[]) => OutgoingMail)(...args),
-        kind: kinds[template as keyof PlainMails],
-        template,
-      }),
-    ]),
-  ) as PlainMails;
-}
+/** Every licensee template in one language (for tests that render every one; the services use their group). */
+export const mailsIn = (language: MailLanguage) => ({
+  ...signupMails(language),
+  ...signInMails(language),
+  ...profileMails(language),
+  ...budgetReviewMails(language),
+});
 
 /** The templates' names, for tests that render every one. */
-export const mailTemplateNames = /* @__PURE__ */ Object.keys(kinds) as (keyof PlainMails)[];
+export const mailTemplateNames = /* @__PURE__ */ (() => [
+  ...signupMails.templateNames,
+  ...signInMails.templateNames,
+  ...profileMails.templateNames,
+  ...budgetReviewMails.templateNames,
+])();

@@ -6,7 +6,7 @@ import { languageOf, type ProfileRecord } from '../domain/records.js';
 import type { ServiceDeps } from './deps.js';
 import { judgeGuess } from './code-guard.js';
 import { notMeUrl } from './not-me-link.js';
-import { mailsIn, type ChangedCategory } from './mail-templates.js';
+import { profileMails, type ChangedCategory } from './mail-templates.js';
 import { absentLicenseeId } from '../domain/ids.js';
 import type { OutgoingMail } from './ports.js';
 import { openPii, sealPii, type PiiDocument } from './personal-data-vault.js';
@@ -51,7 +51,7 @@ export async function correctProfile(
     let emailChange = profile.emailChange;
     const outgoing: OutgoingMail[] = [];
     // A new language applies to the mails of this very change already.
-    const mails = mailsIn(language ?? languageOf(profile));
+    const mails = profileMails(language ?? languageOf(profile));
 
     if (email !== undefined && newEmailIndex !== undefined && email !== pii.data.email) {
       const issued = await issueCode(
@@ -65,7 +65,7 @@ export async function correctProfile(
       document = { data, pendingEmail: email };
       outgoing.push(
         newEmailOwner
-          ? mailsIn(newEmailOwnerProfile ? languageOf(newEmailOwnerProfile) : 'nl+en').emailInUse(email)
+          ? profileMails(newEmailOwnerProfile ? languageOf(newEmailOwnerProfile) : 'nl+en').emailInUse(email)
           : mails.emailChangeCode(email, issued.code),
       );
     }
@@ -145,7 +145,7 @@ export async function confirmEmailChange(
     const link = await notMeUrl(deps.codeMac, deps.portalUrl, licenseeId, deps.clock());
     // The old address's notice is written with the change itself: no change without its "this was not me".
     await deps.repo.saveProfileWithEmailOwner(updated, profile.version, profile.emailIndex, [
-      await deps.mailer.outboxItem(mailsIn(languageOf(profile)).emailChanged(pii.data.email, link)),
+      await deps.mailer.outboxItem(profileMails(languageOf(profile)).emailChanged(pii.data.email, link)),
     ]);
     await deps.repo.endSessions(licenseeId, session.secretHash);
     return viewOf(updated, document);
@@ -163,7 +163,9 @@ export async function setMarketingPreference(
     if (profile.marketingOptOut === optOut) return viewOf(profile, pii);
     await deps.repo.transact([
       deps.repo.profileTransactItem(updated, profile.version),
-      await deps.mailer.outboxItem(mailsIn(languageOf(profile)).marketingPreference(pii.data.email, optOut)),
+      await deps.mailer.outboxItem(
+        profileMails(languageOf(profile)).marketingPreference(pii.data.email, optOut),
+      ),
     ]);
     if (optOut) deps.count('MarketingOptOuts');
     return viewOf(updated, pii);

@@ -9,7 +9,7 @@ import type { ServiceDeps } from './deps.js';
 
 /** Signing in never decrypts: the session function holds no key that could. */
 export type SessionDeps = Omit<ServiceDeps, 'envelope'>;
-import { mailsIn } from './mail-templates.js';
+import { signInMails } from './mail-templates.js';
 import { languageOf } from '../domain/records.js';
 import { ConcurrentUpdateError } from '../domain/problem-error.js';
 import { judgeGuess } from './code-guard.js';
@@ -105,13 +105,13 @@ async function issueSignInCode(
   // its mail, the same work for a registered address and a free one.
   const mail = await deps.mailer.budgetedOutboxItems(
     profile
-      ? mailsIn(languageOf(profile)).signInCode(
+      ? signInMails(languageOf(profile)).signInCode(
           email,
           issued.code,
           `${deps.portalUrl}/sign-in.html#link=${link.token}`,
         )
       : // No licence: we cannot know the language of the address.
-        mailsIn('nl+en').signInNoLicence(email, deps.portalUrl),
+        signInMails('nl+en').signInNoLicence(email, deps.portalUrl),
     emailIndex,
     budget,
   );

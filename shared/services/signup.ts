@@ -7,7 +7,7 @@ import { ConcurrentUpdateError, retryOnConflict } from '../domain/problem-error.
 import { languageOf, type ProfileRecord } from '../domain/records.js';
 import { judgeGuess } from './code-guard.js';
 import type { ServiceDeps } from './deps.js';
-import { mailsIn, signupSummaryOf } from './mail-templates.js';
+import { signupMails, signupSummaryOf } from './mail-templates.js';
 import { openPii, sealPii } from './personal-data-vault.js';
 import { invalidCode, startSession, type SessionGrant } from './sessions.js';
 
@@ -64,7 +64,7 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
         ),
         spendBudget,
         await deps.mailer.outboxItem(
-          mailsIn(languageOf(existing)).signupCode(
+          signupMails(languageOf(existing)).signupCode(
             data.email,
             issued.code,
             deps.portalUrl,
@@ -83,7 +83,7 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
       await deps.repo.transact([
         spendBudget,
         await deps.mailer.outboxItem(
-          mailsIn(languageOf(existing)).alreadyRegistered(data.email, deps.portalUrl),
+          signupMails(languageOf(existing)).alreadyRegistered(data.email, deps.portalUrl),
         ),
       ]);
       return;
@@ -102,7 +102,7 @@ export async function signup(deps: ServiceDeps, body: SignupBody): Promise<void>
       [
         spendBudget,
         await deps.mailer.outboxItem(
-          mailsIn(language).signupCode(data.email, issued.code, deps.portalUrl, signupSummaryOf(data)),
+          signupMails(language).signupCode(data.email, issued.code, deps.portalUrl, signupSummaryOf(data)),
         ),
       ],
     );
@@ -158,7 +158,7 @@ export async function resendSignupCode(
         profile.version,
       ),
       ...(await deps.mailer.budgetedOutboxItems(
-        mailsIn(languageOf(profile)).signupCode(email, issued.code, deps.portalUrl),
+        signupMails(languageOf(profile)).signupCode(email, issued.code, deps.portalUrl),
         profile.emailIndex,
       )),
     ]);

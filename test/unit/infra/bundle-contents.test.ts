@@ -60,8 +60,9 @@ const rules: Rule[] = [
     what: 'ibantools (IBAN and country checks)',
     packages: /^ibantools$/,
     onlyIn: ['licensee-signup', 'self-service'],
-    // self-service: only a profile change takes a typed IBAN or address (functions/self-service/on-first-use.ts).
-    lazyIn: ['self-service'],
+    // self-service: only a profile change takes a typed IBAN or address (functions/self-service/on-first-use.ts);
+    // licensee-signup: only the signup itself, not its confirmation.
+    lazyIn: ['licensee-signup', 'self-service'],
   },
   {
     what: 'postal-mime (inbound MIME)',
@@ -128,6 +129,8 @@ function readAtInit(metafile: Metafile): Set<string> {
   return reached;
 }
 
+/** Every output file of a function's bundle, as text (what its chunks say). */
+const bundleText = new Map<string, string>();
 const bundles = new Map<
   string,
   {
@@ -143,7 +146,7 @@ const bundles = new Map<
 beforeAll(async () => {
   await Promise.all(
     functionNames.map(async (name) => {
-      const { metafile } = await build({
+      const { metafile, outputFiles } = await build({
         ...esbuildOptions,
         entryPoints: [`functions/${name}/handler.ts`],
         outdir: name,
@@ -151,6 +154,7 @@ beforeAll(async () => {
         metafile: true,
         logLevel: 'silent',
       });
+      bundleText.set(name, outputFiles.map((file) => file.text).join('\n'));
       const atInit = readAtInit(metafile);
       const inputsOf = (files: string[]) =>
         new Set(
@@ -238,6 +242,22 @@ describe('what each function bundle holds', () => {
     ];
     expect(atInit.filter((input) => onFirstUse.includes(input))).toEqual([]);
     expect([...bundles.get('self-service')!.inputs]).toEqual(expect.arrayContaining(onFirstUse));
+  });
+
+  it('each function carries only the mails it sends: the templates are grouped by flow', () => {
+    const sends = (name: string, ...texts: string[]) =>
+      texts.filter((text) => bundleText.get(name)!.includes(text));
+    const subjects = {
+      signup: 'Bevestig uw aanmelding',
+      signIn: 'Uw inlogcode',
+      profile: 'Uw gegevens zijn gewijzigd',
+      budgetReview: 'Verzoek om gegevens voor een begroting',
+    };
+    const all = Object.values(subjects);
+    expect(sends('licensee-signup', ...all)).toEqual([subjects.signup]);
+    expect(sends('session', ...all)).toEqual([subjects.signup, subjects.signIn]);
+    expect(sends('self-service', ...all)).toEqual([subjects.profile]);
+    expect(sends('marketing-unsubscribe', ...all)).toEqual([]);
   });
 
   it.each(rules.filter((rule) => rule.lazy || rule.lazyIn).map((rule) => [rule.what, rule] as const))(
