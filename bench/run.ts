@@ -83,6 +83,8 @@ const importEnv = {
   STAFF_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_bench',
   STAFF_CLIENT_IDS: 'bench-console,bench-cli',
   JOB_RUNNER_FUNCTION: 'zorgsom-job-runner',
+  SUBMISSION_KEY_ID: 'arn:aws:kms:eu-west-1:000000000000:key/bench-submission-key',
+  BY_EMAIL_WORKER_FUNCTION: 'zorgsom-privacy-requests-by-email',
   // The HTTP functions refuse to start without CloudFront's origin secret (shared/http/origin-verify.ts).
   ORIGIN_VERIFY_SECRET: 'bench-origin-secret-of-at-least-32-characters',
   AWS_REGION: 'eu-west-1',

@@ -7,9 +7,7 @@ import {
   type Observability,
 } from '../../shared/observability.js';
 import { workByEmailSubmission, type ByEmailWorkerDeps } from '../../shared/services/requests/by-email.js';
-import { createAwsClients } from '../../shared/wiring/base.js';
-import { createByEmailWorkerDeps } from '../../shared/wiring/by-email.js';
-import { createRequestDeps } from '../../shared/wiring/requests.js';
+import { createByEmailWorkerDeps } from '../../shared/wiring/requests.js';
 
 /**
  * The by-email worker: invoked asynchronously by privacy-requests with a sealed submission (never plaintext),
@@ -35,8 +33,7 @@ export function createByEmailWorkerHandler(deps: ByEmailWorkerDeps, { logger, me
 
 const config = loadConfig();
 const observability = createObservability('privacy-requests-by-email');
-const clients = createAwsClients(config);
 export const handler = createByEmailWorkerHandler(
-  createByEmailWorkerDeps(config, createRequestDeps(config, observability, { clients }), clients),
+  createByEmailWorkerDeps(config, observability),
   observability,
 );

@@ -91,10 +91,11 @@ const rules: Rule[] = [
   },
   { what: 'jose (staff tokens)', packages: /^jose$/, onlyIn: ['admin'] },
   {
-    // privacy-requests: the by-email hand-off (one Event invocation of the worker).
+    // privacy-requests: the by-email hand-off (one Event invocation of the worker), imported on its first call.
     what: 'the Lambda client (starting jobs, handing off by-email requests)',
     packages: /^@aws-sdk\/client-lambda$/,
     onlyIn: ['admin', 'job-runner', 'privacy-requests'],
+    lazyIn: ['privacy-requests'],
   },
   {
     what: 'the S3 client',
