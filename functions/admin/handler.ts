@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import { loadConfig } from '../../shared/config.js';
-import { ulidSchema } from '../../shared/domain/ids.js';
 import type { AuditActor } from '../../shared/domain/audit.js';
 import {
   bodyOf,
@@ -39,19 +38,27 @@ const register = () => import('../../shared/domain/processing-register.js');
 const using = <Service, Deps>(service: () => Promise<Service>, deps: () => Promise<Deps>) =>
   Promise.all([service(), deps()]);
 
-const licenseeIdSchema = ulidSchema;
-const licenseeBodySchema = z.strictObject({ licenseeId: licenseeIdSchema });
-const auditQuerySchema = z.union([
-  z.strictObject({ licenseeId: licenseeIdSchema }),
-  z.strictObject({ since: z.iso.date({ message: 'invalid-format' }) }),
-]);
-// Built on their routes' first call: the retention and job domain modules build their own schemas at import.
-const holdBodySchema = once(async () =>
-  z.extend((await import('../../shared/domain/retention.js')).placeHoldInputSchema, {
-    licenseeId: licenseeIdSchema,
-  }),
+// Body schemas of a few routes each, built on their first call: the id, retention and job domain modules
+// build schemas of their own at import, which no other route needs.
+const ids = () => import('../../shared/domain/ids.js');
+const licenseeBodySchema = once(async () => z.strictObject({ licenseeId: (await ids()).ulidSchema }));
+const auditQuerySchema = once(async () =>
+  z.union([
+    z.strictObject({ licenseeId: (await ids()).ulidSchema }),
+    z.strictObject({ since: z.iso.date({ message: 'invalid-format' }) }),
+  ]),
 );
-const reviewBodySchema = z.strictObject({ licenseeId: licenseeIdSchema, reviewId: ulidSchema });
+const holdBodySchema = once(async () => {
+  const [{ ulidSchema }, { placeHoldInputSchema }] = await Promise.all([
+    ids(),
+    import('../../shared/domain/retention.js'),
+  ]);
+  return z.extend(placeHoldInputSchema, { licenseeId: ulidSchema });
+});
+const reviewBodySchema = once(async () => {
+  const { ulidSchema } = await ids();
+  return z.strictObject({ licenseeId: ulidSchema, reviewId: ulidSchema });
+});
 /** Built on the first marketing call, from the templates the marketing service knows. */
 let marketingSendSchema: ReturnType<typeof marketingSendSchemaOf> | undefined;
 function marketingSendSchemaOf(ids: Awaited<ReturnType<typeof marketing>>['marketingTemplateIds']) {
@@ -66,7 +73,7 @@ async function marketingTemplateOf(request: HttpRequest) {
 const jobBodySchema = once(async () =>
   z.strictObject({ jobId: (await import('../../shared/domain/job.js')).jobIdSchema }),
 );
-const repurgeSchema = z.strictObject({ since: z.iso.date({ message: 'invalid-format' }) });
+const repurgeSchema = once(async () => z.strictObject({ since: z.iso.date({ message: 'invalid-format' }) }));
 
 type StaffRouteHandler = (actor: AuditActor, request: HttpRequest) => Promise<unknown>;
 
@@ -96,14 +103,14 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
   return guarded(deps.verifyStaff, {
     'POST /api/admin/licensees/show': staff(async (actor, request) => {
       const [{ showLicenseeToStaff }, staffDeps] = await using(licenseeAccess, deps.staff);
-      return showLicenseeToStaff(staffDeps, actor, bodyOf(licenseeBodySchema, request).licenseeId);
+      return showLicenseeToStaff(staffDeps, actor, bodyOf(await licenseeBodySchema(), request).licenseeId);
     }),
     'POST /api/admin/disclosures/record': staff(async (actor, request) => {
       const [{ recordDisclosure, disclosureInputSchema }, staffDeps] = await using(disclosures, deps.staff);
       return recordDisclosure(staffDeps, actor, bodyOf(disclosureInputSchema, request));
     }),
     'POST /api/admin/audit': staff(async (_actor, request) => {
-      const query = bodyOf(auditQuerySchema, request);
+      const query = bodyOf(await auditQuerySchema(), request);
       const audit = await deps.audit();
       const events =
         'licenseeId' in query
@@ -231,7 +238,7 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
     'POST /api/admin/licences/end': staff(async (actor, request) =>
       (await retention()).endLicence(
         await deps.purge(),
-        bodyOf(licenseeBodySchema, request).licenseeId,
+        bodyOf(await licenseeBodySchema(), request).licenseeId,
         actor,
       ),
     ),
@@ -240,7 +247,11 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
       return (await retention()).placeHold(await deps.purge(), licenseeId, actor, hold);
     }),
     'POST /api/admin/holds/lift': staff(async (actor, request) =>
-      (await retention()).liftHold(await deps.purge(), bodyOf(licenseeBodySchema, request).licenseeId, actor),
+      (await retention()).liftHold(
+        await deps.purge(),
+        bodyOf(await licenseeBodySchema(), request).licenseeId,
+        actor,
+      ),
     ),
     'POST /api/admin/reports/activity': staff(async (_actor, request) => {
       const [{ activityReport, reportPeriodSchema }, reportDeps] = await using(reports, deps.reports);
@@ -254,12 +265,12 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
       return requestBudgetReview(reviewDeps, actor, bodyOf(budgetReviewRequestSchema, request));
     }),
     'POST /api/admin/budget-reviews/read': staff(async (actor, request) => {
-      const { licenseeId, reviewId } = bodyOf(reviewBodySchema, request);
+      const { licenseeId, reviewId } = bodyOf(await reviewBodySchema(), request);
       const [{ readBudgetUpload }, reviewDeps] = await using(budgetReviews, deps.budgetReviews);
       return readBudgetUpload(reviewDeps, actor, licenseeId, reviewId);
     }),
     'POST /api/admin/budget-reviews/close': staff(async (actor, request) => {
-      const { licenseeId, reviewId } = bodyOf(reviewBodySchema, request);
+      const { licenseeId, reviewId } = bodyOf(await reviewBodySchema(), request);
       const [{ closeBudgetReview }, reviewDeps] = await using(budgetReviews, deps.budgetReviews);
       return closeBudgetReview(reviewDeps, actor, licenseeId, reviewId);
     }),
@@ -306,7 +317,7 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
     // After a restore from backup: purge again everyone the audit trail says was purged since `since`.
     'POST /api/admin/retention/repurge': staff(async (actor, request) =>
       (await jobs()).startJob(await deps.jobs(), actor, 'repurge', {
-        since: bodyOf(repurgeSchema, request).since,
+        since: bodyOf(await repurgeSchema(), request).since,
       }),
     ),
   });
