@@ -4,7 +4,8 @@ import { policy } from '../domain/policy.js';
 import { budgetDayOf, sendingLimits } from '../domain/sending-policy.js';
 import type { Mailer, OutgoingMail } from '../services/ports.js';
 import type { OutboxSealer } from './outbox-sealer.js';
-import type { OutboxPayload, OutboxStore } from './outbox-store.js';
+import type { OutboxPayload } from './outbox-store.js';
+import type { OutboxWrites } from './outbox-writes.js';
 
 /** The sealed payload's encryption context: KMS refuses to open it for any other mail or purpose. */
 export const outboxContext = (mailId: string) => ({ purpose: 'outbox', mailId });
@@ -24,7 +25,7 @@ export function createOutboxMailer({
   clock,
   newId,
 }: {
-  outbox: OutboxStore;
+  outbox: OutboxWrites;
   sealer: Pick<OutboxSealer, 'seal'>;
   clock: Clock;
   newId: () => string;

@@ -11,10 +11,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
-import { addDays, addMinutes, epochSeconds, type Clock } from '../domain/dates.js';
-import { policy } from '../domain/policy.js';
+import { addMinutes, epochSeconds, type Clock } from '../domain/dates.js';
 import type { DropReason } from '../domain/sending-policy.js';
 import { tableDefinition } from './table-definition.js';
+import { createOutboxWrites, outboxKeys, outboxShard } from './outbox-writes.js';
+
+export { outboxKeys, outboxShard } from './outbox-writes.js';
 
 /**
  * The outbox: one item per mail, written by whoever decides to send it (`Mailer.send`/`outboxItem`) and
@@ -24,21 +26,7 @@ import { tableDefinition } from './table-definition.js';
  * removed once the mail is sent or dropped; the item itself, the idempotency record, expires by TTL.
  */
 
-export const outboxKeys = {
-  mail: (mailId: string) => ({ pk: `OUTBOX#${mailId}`, sk: 'MAIL' }),
-  budget: (recipientIndex: string, day: string) => ({ pk: `MAILBUDGET#${recipientIndex}`, sk: day }),
-  /** The address owner's reserve of sign-in codes for the day (policy.signIn.ownerReserveCodesPerDay). */
-  ownerReserve: (recipientIndex: string, day: string) => ({
-    pk: `MAILBUDGET#${recipientIndex}`,
-    sk: `OWNER#${day}`,
-  }),
-  suppression: (recipientIndex: string) => ({ pk: `SUPPRESSED#${recipientIndex}`, sk: 'SUPPRESSED' }),
-  autoReply: (recipientIndex: string) => ({ pk: `AUTOREPLY#${recipientIndex}`, sk: 'AUTOREPLY' }),
-};
 export const outboxPartitionPrefix = 'OUTBOX#';
-/** Pending mails are listed in the sparse `openRequests` index under this shard, oldest first. */
-export const outboxShard = 'OUTBOX';
-
 const kinds = ['code', 'acknowledgement', 'notice', 'staff', 'answer', 'decision', 'marketing'] as const;
 
 export const outboxItemSchema = z.object({
@@ -88,41 +76,11 @@ export function createOutboxStore({
 }) {
   const key = (mailId: string) => marshall(outboxKeys.mail(mailId));
   const now = () => epochSeconds(clock());
+  const writes = createOutboxWrites({ client, tableName, clock });
+  const { budgetSpendWrite } = writes;
 
   return {
-    /** A new pending mail; the condition makes the idempotency key hold (a second write is refused). */
-    budgetSpendWrite,
-    ownerReserveSpendWrite,
-
-    newItemWrite(item: OutboxItem): TransactWriteItem {
-      return {
-        Put: {
-          TableName: tableName,
-          Item: marshall(
-            {
-              ...item,
-              ...outboxKeys.mail(item.mailId),
-              // Listed while pending, for the redrive sweep; removed when the mail is sent or dropped.
-              openShard: outboxShard,
-              dueAt: item.createdAt,
-            },
-            { removeUndefinedValues: true, convertClassInstanceToMap: false },
-          ),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      };
-    },
-
-    /** `send`: writes the mail; false when its idempotency key already wrote it. */
-    async putWrite(put: NonNullable<TransactWriteItem['Put']>): Promise<boolean> {
-      try {
-        await client.send(new PutItemCommand(put));
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-    },
+    ...writes,
 
     async get(mailId: string): Promise<OutboxItem | undefined> {
       const { Item } = await client.send(
@@ -307,38 +265,6 @@ export function createOutboxStore({
       }
     },
   };
-
-  /**
-   * One unit of a recipient's day budget, only while units are left: in the sender's claim, or in the
-   * producer's own transaction when the state it writes must not exist without its mail (a sign-in code).
-   */
-  /** One unit of the owner's reserve for the day, as one conditional write of the caller's transaction. */
-  function ownerReserveSpendWrite(reserve: { recipientIndex: string; day: string }): TransactWriteItem {
-    return spendWrite(
-      outboxKeys.ownerReserve(reserve.recipientIndex, reserve.day),
-      policy.signIn.ownerReserveCodesPerDay,
-    );
-  }
-
-  function budgetSpendWrite(budget: { recipientIndex: string; day: string; max: number }): TransactWriteItem {
-    return spendWrite(outboxKeys.budget(budget.recipientIndex, budget.day), budget.max);
-  }
-
-  function spendWrite(itemKey: { pk: string; sk: string }, max: number): TransactWriteItem {
-    return {
-      Update: {
-        TableName: tableName,
-        Key: marshall(itemKey),
-        UpdateExpression: 'ADD sent :one SET expiresAt = :expires',
-        ConditionExpression: 'attribute_not_exists(sent) OR sent < :max',
-        ExpressionAttributeValues: marshall({
-          ':one': 1,
-          ':max': max,
-          ':expires': epochSeconds(addDays(clock(), 2)),
-        }),
-      },
-    };
-  }
 
   async function conditional(command: UpdateItemCommand): Promise<void> {
     try {

@@ -6,7 +6,7 @@ import { createKmsCodeMac } from '../adapters/kms-mac.js';
 import { createLicenseeRepository } from '../adapters/licensee-repository.js';
 import { createOutboxSealer } from '../adapters/outbox-sealer.js';
 import { createOutboxMailer } from '../adapters/outbox-mailer.js';
-import { createOutboxStore } from '../adapters/outbox-store.js';
+import { createOutboxWrites } from '../adapters/outbox-writes.js';
 import { systemClock, type Clock } from '../domain/dates.js';
 import type { Observability } from '../observability.js';
 import type { Mailer } from '../services/ports.js';
@@ -22,7 +22,7 @@ export function createMailer(
   newId: () => string = () => ulid(),
 ): Mailer {
   return createOutboxMailer({
-    outbox: createOutboxStore({ client: clients.dynamodb, tableName: config.TABLE_NAME, clock }),
+    outbox: createOutboxWrites({ client: clients.dynamodb, tableName: config.TABLE_NAME, clock }),
     sealer: createOutboxSealer({ kms: clients.kms, keyId: config.OUTBOX_KEY_ID }),
     clock,
     newId,
