@@ -61,10 +61,18 @@ export async function measureEnumeration(
   });
   const registered = pool.slice(0, samples);
   const requesters = tokens.slice(samples);
+  // The free addresses that asked for a sign-in code in the code route's samples: the wrong-code route guesses
+  // at these, so both sides guess at an address with a live code (the registered ones asked in the same
+  // route). A never-seen free address has no code record to spend an attempt on, and the sample would time
+  // "asked for a code" against "never asked", which anyone can make true of any address, not registration.
+  const askedForCode: string[] = [];
 
   const routes: {
     name: string;
     request: (email: string, i: number, side: number) => ReturnType<typeof call>;
+    /** The free address of sample i (default a never-seen one); `remember` keeps it for a later route. */
+    free?: (i: number) => string;
+    remember?: string[];
     /** Untimed, after each sample: work the answer handed to another function. */
     after?: () => Promise<void>;
   }[] = [
@@ -75,10 +83,12 @@ export async function measureEnumeration(
     {
       name: 'sign-in code (POST /api/sign-in/code)',
       request: (email) => call('POST', '/api/sign-in/code', { email }),
+      remember: askedForCode,
     },
     {
       name: 'sign-in, wrong code (POST /api/sign-in)',
       request: (email) => call('POST', '/api/sign-in', { email, code: '000000' }),
+      free: (i) => askedForCode[i]!,
     },
     {
       name: 'signup confirmation, wrong code (POST /api/licensees/confirm)',
@@ -114,9 +124,11 @@ export async function measureEnumeration(
     await route.request(freeEmail(), 0, 1);
     await route.after?.();
     for (let i = 0; i < samples; i++) {
+      const free = route.free?.(i) ?? freeEmail();
+      route.remember?.push(free);
       const pair: ['known' | 'unknown', string][] = [
         ['known', registered[i]!],
-        ['unknown', freeEmail()],
+        ['unknown', free],
       ];
       if (i % 2 === 1) pair.reverse();
       for (const [side, email] of pair) {
