@@ -12,7 +12,8 @@ import { createObservability } from '../../shared/observability.js';
 import { requireStaff } from '../../shared/services/staff/staff-actor.js';
 import { staffRoleByRouteKey } from '../routes.js';
 import type { StaffTokenVerifier } from '../../shared/adapters/staff-token-verifier.js';
-import { createAdminDeps, once, type AdminDeps } from '../../shared/wiring/admin.js';
+import { loadOnce } from '../../shared/adapters/load-once.js';
+import { createAdminDeps, type AdminDeps } from '../../shared/wiring/admin.js';
 
 /**
  * The staff API serves some fifty routes and a container few of them: each group's service code (and the
@@ -41,21 +42,21 @@ const using = <Service, Deps>(service: () => Promise<Service>, deps: () => Promi
 // Body schemas of a few routes each, built on their first call: the id, retention and job domain modules
 // build schemas of their own at import, which no other route needs.
 const ids = () => import('../../shared/domain/ids.js');
-const licenseeBodySchema = once(async () => z.strictObject({ licenseeId: (await ids()).ulidSchema }));
-const auditQuerySchema = once(async () =>
+const licenseeBodySchema = loadOnce(async () => z.strictObject({ licenseeId: (await ids()).ulidSchema }));
+const auditQuerySchema = loadOnce(async () =>
   z.union([
     z.strictObject({ licenseeId: (await ids()).ulidSchema }),
     z.strictObject({ since: z.iso.date({ message: 'invalid-format' }) }),
   ]),
 );
-const holdBodySchema = once(async () => {
+const holdBodySchema = loadOnce(async () => {
   const [{ ulidSchema }, { placeHoldInputSchema }] = await Promise.all([
     ids(),
     import('../../shared/domain/retention.js'),
   ]);
   return z.extend(placeHoldInputSchema, { licenseeId: ulidSchema });
 });
-const reviewBodySchema = once(async () => {
+const reviewBodySchema = loadOnce(async () => {
   const { ulidSchema } = await ids();
   return z.strictObject({ licenseeId: ulidSchema, reviewId: ulidSchema });
 });
@@ -70,10 +71,12 @@ async function marketingTemplateOf(request: HttpRequest) {
   return { service, template: bodyOf(marketingSendSchema, request).template };
 }
 
-const jobBodySchema = once(async () =>
+const jobBodySchema = loadOnce(async () =>
   z.strictObject({ jobId: (await import('../../shared/domain/job.js')).jobIdSchema }),
 );
-const repurgeSchema = once(async () => z.strictObject({ since: z.iso.date({ message: 'invalid-format' }) }));
+const repurgeSchema = loadOnce(async () =>
+  z.strictObject({ since: z.iso.date({ message: 'invalid-format' }) }),
+);
 
 type StaffRouteHandler = (actor: AuditActor, request: HttpRequest) => Promise<unknown>;
 

@@ -1,4 +1,5 @@
 import { ulid } from 'ulid';
+import { loadOnce } from '../adapters/load-once.js';
 import { createStaffTokenVerifier } from '../adapters/staff-token-verifier.js';
 import { createLambdaClient } from '../adapters/lambda-job-invoker.js';
 import { createS3Client } from '../adapters/raw-mail-store.js';
@@ -49,23 +50,23 @@ export function createAdminDeps(
   const newId = () => ulid();
   const table = { client: clients.dynamodb, tableName: config.TABLE_NAME };
 
-  const audit = once(async (): Promise<AuditLog> => {
+  const audit = loadOnce(async (): Promise<AuditLog> => {
     const { createAuditLog } = await import('../adapters/audit-log.js');
     return createAuditLog({ ...table, clock, newId });
   });
-  const staff = once(async (): Promise<StaffDeps> => {
+  const staff = loadOnce(async (): Promise<StaffDeps> => {
     const { createStaffDeps } = await import('./staff.js');
     return createStaffDeps(config, observability, { clock, clients });
   });
-  const jobs = once(async (): Promise<JobDeps> => {
+  const jobs = loadOnce(async (): Promise<JobDeps> => {
     const [{ createJobDeps }, auditLog] = await Promise.all([import('./jobs.js'), audit()]);
     return { ...createJobDeps(config, { clients, clock }), audit: auditLog, clock, newId };
   });
-  const requestRepository = once(async () => {
+  const requestRepository = loadOnce(async () => {
     const { createRequestRepository } = await import('../adapters/request-repository.js');
     return createRequestRepository({ ...table, clock });
   });
-  const requests = once(async (): Promise<ConsoleDeps & JobDeps> => {
+  const requests = loadOnce(async (): Promise<ConsoleDeps & JobDeps> => {
     const [{ createRequestNotes }, staffDeps, requestStore, jobDeps] = await Promise.all([
       import('../adapters/request-notes.js'),
       staff(),
@@ -91,11 +92,11 @@ export function createAdminDeps(
     /** The request console and request actions. */
     requests,
     /** Dashboard and activity report: counted from the audit trail and the request shards. */
-    reports: once(async (): Promise<ReportDeps> => {
+    reports: loadOnce(async (): Promise<ReportDeps> => {
       const [auditLog, requestStore] = await Promise.all([audit(), requestRepository()]);
       return { audit: auditLog, requests: requestStore, clock };
     }),
-    inbox: once(async (): Promise<InboxDeps> => {
+    inbox: loadOnce(async (): Promise<InboxDeps> => {
       const [{ createInboxRepository }, { createRawMailStore }, requestDeps] = await Promise.all([
         import('../adapters/inbox-repository.js'),
         import('../adapters/raw-mail-store.js'),
@@ -108,14 +109,14 @@ export function createAdminDeps(
         rawMail: createRawMailStore({ s3: clients.s3, bucket: requireSetting(config, 'RAW_MAIL_BUCKET') }),
       };
     }),
-    breaches: once(async (): Promise<BreachDeps> => {
+    breaches: loadOnce(async (): Promise<BreachDeps> => {
       const [{ createBreachRepository }, staffDeps] = await Promise.all([
         import('../adapters/breach-repository.js'),
         staff(),
       ]);
       return { ...staffDeps, breaches: createBreachRepository(table) };
     }),
-    budgetReviews: once(async (): Promise<BudgetReviewDeps & ServiceDeps> => {
+    budgetReviews: loadOnce(async (): Promise<BudgetReviewDeps & ServiceDeps> => {
       const [{ createBudgetReviewDeps }, staffDeps] = await Promise.all([
         import('./budget-review.js'),
         staff(),
@@ -123,23 +124,10 @@ export function createAdminDeps(
       return { ...staffDeps, ...createBudgetReviewDeps(config, { clock, clients }) };
     }),
     /** Licence end and holds; purges themselves run in the job runner. */
-    purge: once(async (): Promise<PurgeDeps> => {
+    purge: loadOnce(async (): Promise<PurgeDeps> => {
       const { createPurgeDeps } = await import('./retention.js');
       return createPurgeDeps(config, observability, { dynamodb: clients.dynamodb, clock });
     }),
   };
 }
 export type AdminDeps = ReturnType<typeof createAdminDeps>;
-
-/**
- * Builds on the first call and hands every later (and every concurrent) call the same promise; a build that
- * failed (a chunk that could not be read) is tried again by the next call.
- */
-export function once<T>(build: () => Promise<T>): () => Promise<T> {
-  let built: Promise<T> | undefined;
-  return () =>
-    (built ??= build().catch((error: unknown) => {
-      built = undefined;
-      throw error;
-    }));
-}

@@ -1,3 +1,4 @@
+import { loadOnce } from '../adapters/load-once.js';
 import { createSubmissionSealer } from '../adapters/submission-sealer.js';
 import { requireSetting, type Config } from '../config.js';
 import type { SealedSubmissionEvent } from '../domain/by-email-submission.js';
@@ -18,20 +19,16 @@ export function createByEmailHandOff(
   { newId, count }: Pick<ByEmailHandOffDeps, 'newId'> & Pick<Observability, 'count'>,
 ): ByEmailHandOffDeps {
   const worker = requireSetting(config, 'BY_EMAIL_WORKER_FUNCTION');
-  let invoker: Promise<(event: SealedSubmissionEvent) => Promise<void>> | undefined;
-  const loadInvoker = () =>
+  const invoker = loadOnce(() =>
     import('../adapters/lambda-job-invoker.js').then(({ createLambdaClient, invokeAsync }) => {
       const client = createLambdaClient(config);
       return (event: SealedSubmissionEvent) => invokeAsync(client, worker, event);
-    });
+    }),
+  );
   return {
     sealer: createSubmissionSealer({ kms, keyId: requireSetting(config, 'SUBMISSION_KEY_ID') }),
     async handOff(event) {
-      invoker ??= loadInvoker().catch((error: unknown) => {
-        invoker = undefined;
-        throw error;
-      });
-      return (await invoker)(event);
+      return (await invoker())(event);
     },
     newId,
     count,

@@ -279,6 +279,7 @@ describe('what each function bundle holds', () => {
       'shared/adapters/dynamodb-client.ts',
       'shared/adapters/kms-client.ts',
       'shared/adapters/lambda-job-invoker.ts',
+      'shared/adapters/load-once.ts',
       'shared/adapters/local-access.ts',
       'shared/adapters/local-credentials.ts',
       'shared/adapters/raw-mail-store.ts',
