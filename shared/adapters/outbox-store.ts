@@ -15,6 +15,7 @@ import { addMinutes, epochSeconds, type Clock } from '../domain/dates.js';
 import type { DropReason } from '../domain/sending-policy.js';
 import { tableDefinition } from './table-definition.js';
 import { createOutboxWrites, outboxKeys, outboxShard } from './outbox-writes.js';
+import { schema } from '../domain/schema.js';
 
 export { outboxKeys, outboxShard } from './outbox-writes.js';
 
@@ -29,37 +30,41 @@ export { outboxKeys, outboxShard } from './outbox-writes.js';
 export const outboxPartitionPrefix = 'OUTBOX#';
 const kinds = ['code', 'acknowledgement', 'notice', 'staff', 'answer', 'decision', 'marketing'] as const;
 
-export const outboxItemSchema = z.object({
-  mailId: z.string(),
-  status: z.enum(['pending', 'sending', 'sent', 'dropped']),
-  kind: z.enum(kinds),
-  template: z.optional(z.string()),
-  language: z.optional(z.enum(['nl', 'en', 'nl+en'])),
-  inResponseTo: z.optional(z.string()),
-  /** The sealed payload (see `OutboxPayload`), absent once sent or dropped. */
-  sealed: z.optional(z.array(z.custom<Uint8Array>((value) => value instanceof Uint8Array))),
-  createdAt: z.iso.datetime(),
-  attempts: z.number().check(z.int(), z.gte(0)),
-  leaseUntil: z.number().check(z.int()),
-  /** The recipient's daily budget was spent for this mail (a retry does not spend it again). */
-  budgetCharged: z.optional(z.boolean()),
-  lastError: z.optional(z.string()),
-  dropReason: z.optional(z.string()),
-  sentAt: z.optional(z.iso.datetime()),
-  sesMessageId: z.optional(z.string()),
-  expiresAt: z.number().check(z.int()),
-});
+export const outboxItemSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    mailId: z.string(),
+    status: z.enum(['pending', 'sending', 'sent', 'dropped']),
+    kind: z.enum(kinds),
+    template: z.optional(z.string()),
+    language: z.optional(z.enum(['nl', 'en', 'nl+en'])),
+    inResponseTo: z.optional(z.string()),
+    /** The sealed payload (see `OutboxPayload`), absent once sent or dropped. */
+    sealed: z.optional(z.array(z.custom<Uint8Array>((value) => value instanceof Uint8Array))),
+    createdAt: z.iso.datetime(),
+    attempts: z.number().check(z.int(), z.gte(0)),
+    leaseUntil: z.number().check(z.int()),
+    /** The recipient's daily budget was spent for this mail (a retry does not spend it again). */
+    budgetCharged: z.optional(z.boolean()),
+    lastError: z.optional(z.string()),
+    dropReason: z.optional(z.string()),
+    sentAt: z.optional(z.iso.datetime()),
+    sesMessageId: z.optional(z.string()),
+    expiresAt: z.number().check(z.int()),
+  }),
+);
 export type OutboxItem = z.infer<typeof outboxItemSchema>;
 
 /** What is sealed: everything personal about the mail. */
-export const outboxPayloadSchema = z.object({
-  to: z.string(),
-  subject: z.string(),
-  text: z.string(),
-  html: z.optional(z.string()),
-  headers: z.optional(z.record(z.string(), z.string())),
-  thread: z.optional(z.object({ inReplyTo: z.string(), references: z.optional(z.array(z.string())) })),
-});
+export const outboxPayloadSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    to: z.string(),
+    subject: z.string(),
+    text: z.string(),
+    html: z.optional(z.string()),
+    headers: z.optional(z.record(z.string(), z.string())),
+    thread: z.optional(z.object({ inReplyTo: z.string(), references: z.optional(z.array(z.string())) })),
+  }),
+);
 export type OutboxPayload = z.infer<typeof outboxPayloadSchema>;
 
 export type ClaimResult =

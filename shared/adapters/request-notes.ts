@@ -7,18 +7,21 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
 import { keys } from './table-definition.js';
 import { queryAll } from './query-all.js';
+import { schema } from '../domain/schema.js';
 
 /**
  * Staff's internal notes on a request, in the licensee's partition (so the retention purge takes them too),
  * the text envelope-encrypted with purpose `request-note`.
  */
-export const requestNoteSchema = z.object({
-  noteId: z.string(),
-  requestId: z.string(),
-  at: z.iso.datetime(),
-  by: z.string(),
-  text: z.custom<Uint8Array>((value) => value instanceof Uint8Array),
-});
+export const requestNoteSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    noteId: z.string(),
+    requestId: z.string(),
+    at: z.iso.datetime(),
+    by: z.string(),
+    text: z.custom<Uint8Array>((value) => value instanceof Uint8Array),
+  }),
+);
 export type RequestNote = z.infer<typeof requestNoteSchema>;
 
 export type RequestNotes = ReturnType<typeof createRequestNotes>;

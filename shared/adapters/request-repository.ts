@@ -22,6 +22,7 @@ import {
 import { ConcurrentUpdateError } from './licensee-repository.js';
 import { keys, tableDefinition } from './table-definition.js';
 import { queryAll } from './query-all.js';
+import { schema } from '../domain/schema.js';
 
 /** Keys of the items this repository owns, beside those of `table-definition.ts`. */
 export const requestKeys = {
@@ -51,21 +52,25 @@ export interface UnconfirmedSlot {
   holder: string;
 }
 
-const referencePointerSchema = z.object({ licenseeId: z.string(), requestId: z.string() });
+const referencePointerSchema = /* @__PURE__ */ schema(() =>
+  z.object({ licenseeId: z.string(), requestId: z.string() }),
+);
 
 /** Progress of one inbound mail: the SES message id is the idempotency key. */
-export const intakeRecordSchema = z.object({
-  messageId: z.string(),
-  status: z.enum(['processing', 'done']),
-  /** What became of the mail (no personal value): e.g. `request`, `quarantined-virus`, `automatic-bounce`. */
-  outcome: z.optional(z.string()),
-  leaseUntil: z.number().check(z.int()),
-  attempts: z.number().check(z.int(), z.gte(0)),
-  licenseeId: z.optional(z.string()),
-  requestId: z.optional(z.string()),
-  lastError: z.optional(z.string()),
-  expiresAt: z.number().check(z.int()),
-});
+export const intakeRecordSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    messageId: z.string(),
+    status: z.enum(['processing', 'done']),
+    /** What became of the mail (no personal value): e.g. `request`, `quarantined-virus`, `automatic-bounce`. */
+    outcome: z.optional(z.string()),
+    leaseUntil: z.number().check(z.int()),
+    attempts: z.number().check(z.int(), z.gte(0)),
+    licenseeId: z.optional(z.string()),
+    requestId: z.optional(z.string()),
+    lastError: z.optional(z.string()),
+    expiresAt: z.number().check(z.int()),
+  }),
+);
 export type IntakeRecord = z.infer<typeof intakeRecordSchema>;
 
 export type RequestRepository = ReturnType<typeof createRequestRepository>;

@@ -6,6 +6,7 @@ import {
   breachReportHours,
   breachWarnHours,
 } from './breach-register.js';
+import { schema } from './schema.js';
 
 /**
  * A personal-data breach as AVG art. 33(5) requires it recorded (every breach, reported or not), with the
@@ -19,75 +20,85 @@ const text = (max: number) =>
   z
     .string()
     .check(z.trim(), z.minLength(3, { message: 'required' }), z.maxLength(max, { message: 'too-long' }));
-const count = z.number().check(z.int({ message: 'invalid-format' }), z.gte(0, { message: 'invalid-format' }));
+const count = /* @__PURE__ */ schema(() =>
+  z.number().check(z.int({ message: 'invalid-format' }), z.gte(0, { message: 'invalid-format' })),
+);
 
-export const breachFieldsSchema = z.strictObject({
-  /** Timeline. */
-  occurredAt: z.iso.datetime({ message: 'invalid-format' }),
-  discoveredAt: z.iso.datetime({ message: 'invalid-format' }),
-  ongoing: z.boolean({ message: 'required' }),
-  endedAt: z.optional(z.iso.datetime({ message: 'invalid-format' })),
-  /** Nature: which of confidentiality, integrity, availability was breached (at least one). */
-  nature: z
-    .array(z.enum(['confidentiality', 'integrity', 'availability'], { message: 'invalid-format' }))
-    .check(z.minLength(1, { message: 'required' })),
-  summary: text(200),
-  description: text(4000),
-  cause: text(2000),
-  dataCategories: z.array(z.enum(breachDataCategories, { message: 'invalid-category' })).check(
-    z.minLength(1, {
-      message: 'required',
-    }),
-  ),
-  approximateRecords: count,
-  affectedGroups: z.array(z.enum(breachAffectedGroups, { message: 'invalid-format' })).check(
-    z.minLength(1, {
-      message: 'required',
-    }),
-  ),
-  affectedMin: count,
-  affectedMax: count,
-  /** Measures in place beforehand, e.g. encryption of the data concerned. */
-  measuresBeforehand: text(2000),
-  dataWasEncrypted: z.boolean({ message: 'required' }),
-  likelyConsequences: text(2000),
-  /** Follow-up: what was and will be done to end the breach and limit its consequences. */
-  followUp: text(2000),
-});
+export const breachFieldsSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    /** Timeline. */
+    occurredAt: z.iso.datetime({ message: 'invalid-format' }),
+    discoveredAt: z.iso.datetime({ message: 'invalid-format' }),
+    ongoing: z.boolean({ message: 'required' }),
+    endedAt: z.optional(z.iso.datetime({ message: 'invalid-format' })),
+    /** Nature: which of confidentiality, integrity, availability was breached (at least one). */
+    nature: z
+      .array(z.enum(['confidentiality', 'integrity', 'availability'], { message: 'invalid-format' }))
+      .check(z.minLength(1, { message: 'required' })),
+    summary: text(200),
+    description: text(4000),
+    cause: text(2000),
+    dataCategories: z.array(z.enum(breachDataCategories, { message: 'invalid-category' })).check(
+      z.minLength(1, {
+        message: 'required',
+      }),
+    ),
+    approximateRecords: count,
+    affectedGroups: z.array(z.enum(breachAffectedGroups, { message: 'invalid-format' })).check(
+      z.minLength(1, {
+        message: 'required',
+      }),
+    ),
+    affectedMin: count,
+    affectedMax: count,
+    /** Measures in place beforehand, e.g. encryption of the data concerned. */
+    measuresBeforehand: text(2000),
+    dataWasEncrypted: z.boolean({ message: 'required' }),
+    likelyConsequences: text(2000),
+    /** Follow-up: what was and will be done to end the breach and limit its consequences. */
+    followUp: text(2000),
+  }),
+);
 export type BreachFields = z.infer<typeof breachFieldsSchema>;
 
-export const breachDecisionSchema = z.strictObject({
-  breachId: z.string().check(z.minLength(1)),
-  report: z.boolean({ message: 'required' }),
-  /** Why it is reported or not (art. 33(1): "unlikely to result in a risk" must be argued). */
-  reason: text(2000),
-  /** The AP's reference once reported (a code, not prose). */
-  authorityReference: z.optional(
-    z.string().check(z.trim(), z.regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{1,59}$/, { message: 'invalid-format' })),
-  ),
-  /** Art. 34: high risk to licensees, who are then told in plain language. */
-  highRisk: z.boolean({ message: 'required' }),
-});
+export const breachDecisionSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    breachId: z.string().check(z.minLength(1)),
+    report: z.boolean({ message: 'required' }),
+    /** Why it is reported or not (art. 33(1): "unlikely to result in a risk" must be argued). */
+    reason: text(2000),
+    /** The AP's reference once reported (a code, not prose). */
+    authorityReference: z.optional(
+      z
+        .string()
+        .check(z.trim(), z.regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{1,59}$/, { message: 'invalid-format' })),
+    ),
+    /** Art. 34: high risk to licensees, who are then told in plain language. */
+    highRisk: z.boolean({ message: 'required' }),
+  }),
+);
 
-export const storedBreachSchema = z.extend(breachFieldsSchema, {
-  breachId: z.string(),
-  recordedAt: z.iso.datetime(),
-  recordedBy: z.string(),
-  decision: z.optional(
-    z.object({
-      report: z.boolean(),
-      reason: z.string(),
-      highRisk: z.boolean(),
-      authorityReference: z.optional(z.string()),
-      decidedAt: z.iso.datetime(),
-      decidedBy: z.string(),
-      withinDeadline: z.boolean(),
-    }),
-  ),
-  licenseesNotifiedAt: z.optional(z.iso.datetime()),
-  licenseesNotified: z.optional(z.number().check(z.int())),
-  version: z.number().check(z.int(), z.gte(1)),
-});
+export const storedBreachSchema = /* @__PURE__ */ schema(() =>
+  z.extend(breachFieldsSchema, {
+    breachId: z.string(),
+    recordedAt: z.iso.datetime(),
+    recordedBy: z.string(),
+    decision: z.optional(
+      z.object({
+        report: z.boolean(),
+        reason: z.string(),
+        highRisk: z.boolean(),
+        authorityReference: z.optional(z.string()),
+        decidedAt: z.iso.datetime(),
+        decidedBy: z.string(),
+        withinDeadline: z.boolean(),
+      }),
+    ),
+    licenseesNotifiedAt: z.optional(z.iso.datetime()),
+    licenseesNotified: z.optional(z.number().check(z.int())),
+    version: z.number().check(z.int(), z.gte(1)),
+  }),
+);
 export type StoredBreach = z.infer<typeof storedBreachSchema>;
 
 export function deadlineOf(breach: Pick<StoredBreach, 'discoveredAt'>): Date {

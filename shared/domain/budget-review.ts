@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { addDays } from './dates.js';
 import { policy } from './policy.js';
+import { schema } from './schema.js';
 
 /**
  * Statement §4: when ZorgSom needs patient data to check a budget, it asks; the licensee decides, and
@@ -15,7 +16,9 @@ import { policy } from './policy.js';
  * the answer deadline had it never been closed. A declined or lapsed review keeps a deadline until every URL
  * issued for it has expired, so the cleanup deletes what a late PUT might still bring in.
  */
-export const budgetReviewStatusSchema = z.enum(['requested', 'declined', 'accepted', 'closed', 'lapsed']);
+export const budgetReviewStatusSchema = /* @__PURE__ */ schema(() =>
+  z.enum(['requested', 'declined', 'accepted', 'closed', 'lapsed']),
+);
 export type BudgetReviewStatus = z.infer<typeof budgetReviewStatusSchema>;
 
 /** Where a review's file lives in the upload bucket: one fixed key per review, the only one a URL is signed for. */
@@ -33,47 +36,51 @@ export const mayHoldStrayUpload = (review: { status?: unknown; dueAt?: unknown }
 /** The partition of the deadline index that holds reviews with a deadline (an answer or a destruction). */
 export const budgetDeadlineShard = 'BUDGET';
 
-export const storedBudgetReviewSchema = z.object({
-  reviewId: z.string(),
-  licenseeId: z.string(),
-  /** Staff's reason, shown to the licensee in the portal only (not in mail). */
-  reason: z.string(),
-  status: budgetReviewStatusSchema,
-  requestedAt: z.iso.datetime(),
-  answerBy: z.iso.datetime(),
-  decidedAt: z.optional(z.iso.datetime()),
-  /** The licensee confirmed having the patient's consent to share this data with ZorgSom. */
-  consentAttestedAt: z.optional(z.iso.datetime()),
-  upload: z.optional(
-    z.object({
-      key: z.string(),
-      bytes: z.number().check(z.int()),
-      contentType: z.string(),
-      /** S3's SHA-256 of the file at acceptance (base64), where S3 reports one. */
-      sha256: z.optional(z.string()),
-      destroyedAt: z.optional(z.iso.datetime()),
-    }),
-  ),
-  closedAt: z.optional(z.iso.datetime()),
-  /** Deadline index entry (`openShard` + `dueAt`): the next moment the cleanup must act on this review. */
-  openShard: z.optional(z.literal(budgetDeadlineShard)),
-  dueAt: z.optional(z.iso.datetime()),
-  version: z.number().check(z.int(), z.gte(1)),
-});
+export const storedBudgetReviewSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    reviewId: z.string(),
+    licenseeId: z.string(),
+    /** Staff's reason, shown to the licensee in the portal only (not in mail). */
+    reason: z.string(),
+    status: budgetReviewStatusSchema,
+    requestedAt: z.iso.datetime(),
+    answerBy: z.iso.datetime(),
+    decidedAt: z.optional(z.iso.datetime()),
+    /** The licensee confirmed having the patient's consent to share this data with ZorgSom. */
+    consentAttestedAt: z.optional(z.iso.datetime()),
+    upload: z.optional(
+      z.object({
+        key: z.string(),
+        bytes: z.number().check(z.int()),
+        contentType: z.string(),
+        /** S3's SHA-256 of the file at acceptance (base64), where S3 reports one. */
+        sha256: z.optional(z.string()),
+        destroyedAt: z.optional(z.iso.datetime()),
+      }),
+    ),
+    closedAt: z.optional(z.iso.datetime()),
+    /** Deadline index entry (`openShard` + `dueAt`): the next moment the cleanup must act on this review. */
+    openShard: z.optional(z.literal(budgetDeadlineShard)),
+    dueAt: z.optional(z.iso.datetime()),
+    version: z.number().check(z.int(), z.gte(1)),
+  }),
+);
 export type StoredBudgetReview = z.infer<typeof storedBudgetReviewSchema>;
 
-export const budgetReviewViewSchema = z.extend(
-  z.pick(storedBudgetReviewSchema, {
-    reviewId: true,
-    reason: true,
-    status: true,
-    requestedAt: true,
-    answerBy: true,
-    decidedAt: true,
-    consentAttestedAt: true,
-    closedAt: true,
-  }),
-  { uploadDestroyed: z.boolean() },
+export const budgetReviewViewSchema = /* @__PURE__ */ schema(() =>
+  z.extend(
+    z.pick(storedBudgetReviewSchema, {
+      reviewId: true,
+      reason: true,
+      status: true,
+      requestedAt: true,
+      answerBy: true,
+      decidedAt: true,
+      consentAttestedAt: true,
+      closedAt: true,
+    }),
+    { uploadDestroyed: z.boolean() },
+  ),
 );
 export type BudgetReviewView = z.infer<typeof budgetReviewViewSchema>;
 

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ulidPattern } from './ids.js';
+import { schema } from './schema.js';
 
 /**
  * A request by email address (`POST /api/privacy-requests/by-email`) is not worked on the request path: the
@@ -20,8 +21,10 @@ export const maxSealedParts = 8;
  * The worker's event (Lambda `Event` payload, and what its dead-letter queue keeps): an id and ciphertext
  * only. The address, type and text are inside `sealed`, bound by KMS to this id and purpose.
  */
-export const sealedSubmissionEventSchema = z.strictObject({
-  submissionId: z.string().check(z.regex(ulidPattern)),
-  sealed: z.array(z.base64()).check(z.minLength(1), z.maxLength(maxSealedParts)),
-});
+export const sealedSubmissionEventSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    submissionId: z.string().check(z.regex(ulidPattern)),
+    sealed: z.array(z.base64()).check(z.minLength(1), z.maxLength(maxSealedParts)),
+  }),
+);
 export type SealedSubmissionEvent = z.infer<typeof sealedSubmissionEventSchema>;

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { auditActorSchema } from './audit.js';
+import { schema } from './schema.js';
 
 /**
  * Long staff work runs as a job, off the request path: the staff call stores the job and invokes the job
@@ -9,30 +10,32 @@ import { auditActorSchema } from './audit.js';
 export const jobKinds = ['marketing-send', 'purge', 'repurge', 'statement-notice'] as const;
 export type JobKind = (typeof jobKinds)[number];
 
-export const jobIdSchema = z
-  .string()
-  .check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' }));
+export const jobIdSchema = /* @__PURE__ */ schema(() =>
+  z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' })),
+);
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const scalar = /* @__PURE__ */ schema(() => z.union([z.string(), z.number(), z.boolean()]));
 
-export const storedJobSchema = z.object({
-  jobId: jobIdSchema,
-  kind: z.enum(jobKinds),
-  status: z.enum(['running', 'done', 'failed']),
-  /** What the job works on: a template, a licensee and reason, a date. Ids and codes only. */
-  params: z.record(z.string(), scalar),
-  startedBy: auditActorSchema,
-  startedAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  finishedAt: z.optional(z.iso.datetime()),
-  /** Counters staff watch grow (sent, skipped, purged, …); each changes in the same write as its step. */
-  progress: z.record(z.string(), z.number()),
-  /** Invocations of the runner so far (a continuation or a retry adds one). */
-  runs: z.number().check(z.int()),
-  /** The last failure's error class (never a message: messages can quote data). */
-  lastError: z.optional(z.string()),
-  result: z.optional(z.record(z.string(), scalar)),
-});
+export const storedJobSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    jobId: jobIdSchema,
+    kind: z.enum(jobKinds),
+    status: z.enum(['running', 'done', 'failed']),
+    /** What the job works on: a template, a licensee and reason, a date. Ids and codes only. */
+    params: z.record(z.string(), scalar),
+    startedBy: auditActorSchema,
+    startedAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    finishedAt: z.optional(z.iso.datetime()),
+    /** Counters staff watch grow (sent, skipped, purged, …); each changes in the same write as its step. */
+    progress: z.record(z.string(), z.number()),
+    /** Invocations of the runner so far (a continuation or a retry adds one). */
+    runs: z.number().check(z.int()),
+    /** The last failure's error class (never a message: messages can quote data). */
+    lastError: z.optional(z.string()),
+    result: z.optional(z.record(z.string(), scalar)),
+  }),
+);
 export type StoredJob = z.infer<typeof storedJobSchema>;
 
 /** What staff see of a job (`npm run admin -- jobs show ID`). */
@@ -55,7 +58,7 @@ export function viewOfJob(job: StoredJob) {
 export type JobView = ReturnType<typeof viewOfJob>;
 
 /** The event the runner is invoked with: the job id only (a dead letter of it is safe to redrive). */
-export const jobEventSchema = z.strictObject({ jobId: jobIdSchema });
+export const jobEventSchema = /* @__PURE__ */ schema(() => z.strictObject({ jobId: jobIdSchema }));
 export type JobEvent = z.infer<typeof jobEventSchema>;
 
 /** How long the per-item markers of a finished job stay (they only guard a re-run against doubles). */

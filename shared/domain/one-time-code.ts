@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { policy } from './policy.js';
 import { addMinutes } from './dates.js';
 import type { CodeMac } from './code-mac.js';
+import { schema } from './schema.js';
 
 /**
  * A mailed six-digit code (signup confirmation, sign-in, email change, privacy-request confirmation).
@@ -13,13 +14,15 @@ import type { CodeMac } from './code-mac.js';
  * written with a condition by the caller), so N parallel guesses can never get more than
  * `policy.signIn.maxCodeAttempts` judgements.
  */
-export const oneTimeCodeSchema = z.object({
-  codeHash: z.string(),
-  expiresAt: z.iso.datetime(),
-  attempts: z.number().check(z.int(), z.gte(0)),
-  windowStartedAt: z.iso.datetime(),
-  issuedInWindow: z.number().check(z.int(), z.gte(0)),
-});
+export const oneTimeCodeSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    codeHash: z.string(),
+    expiresAt: z.iso.datetime(),
+    attempts: z.number().check(z.int(), z.gte(0)),
+    windowStartedAt: z.iso.datetime(),
+    issuedInWindow: z.number().check(z.int(), z.gte(0)),
+  }),
+);
 export type OneTimeCode = z.infer<typeof oneTimeCodeSchema>;
 
 export type { CodeMac } from './code-mac.js';
@@ -85,12 +88,14 @@ export async function codeMatches(
  * An hourly budget per email address for actions that mail the address (signup answers): how many were
  * used in the window that started at `windowStartedAt`.
  */
-export const addressBudgetSchema = z.object({
-  windowStartedAt: z.iso.datetime(),
-  usedInWindow: z.number().check(z.int(), z.gte(0)),
-  expiresAt: z.number().check(z.int()),
-  version: z.number().check(z.int(), z.gte(1)),
-});
+export const addressBudgetSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    windowStartedAt: z.iso.datetime(),
+    usedInWindow: z.number().check(z.int(), z.gte(0)),
+    expiresAt: z.number().check(z.int()),
+    version: z.number().check(z.int(), z.gte(1)),
+  }),
+);
 export type AddressBudget = z.infer<typeof addressBudgetSchema>;
 
 /** The budget with one more use, or undefined when `limit` uses were made in the current window. */

@@ -23,27 +23,32 @@ const months =
   'january|february|march|may|june|july|august|october|' +
   'jan|feb|mrt|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec';
 
+// The patterns below are built at import, but marked pure: a bundle that never checks text (the ones that
+// only read stored requests) drops them with this module's other exports.
+
 /** A full date: 12-03-1985, 12/3/85, 1985-03-12, 12 maart 1985, March 12, 1985. */
-const fullDate = new RegExp(
-  [
-    String.raw`\b(?:0?[1-9]|[12][0-9]|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)?[0-9]{2}\b`,
-    String.raw`\b(?:19|20)[0-9]{2}-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12][0-9]|3[01])\b`,
-    String.raw`\b(?:0?[1-9]|[12][0-9]|3[01])\s+(?:${months})\.?\s+(?:19|20)[0-9]{2}\b`,
-    String.raw`\b(?:${months})\.?\s+(?:0?[1-9]|[12][0-9]|3[01]),?\s+(?:19|20)[0-9]{2}\b`,
-  ].join('|'),
-  'i',
-);
+const fullDate = /* @__PURE__ */ (() =>
+  new RegExp(
+    [
+      String.raw`\b(?:0?[1-9]|[12][0-9]|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)?[0-9]{2}\b`,
+      String.raw`\b(?:19|20)[0-9]{2}-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12][0-9]|3[01])\b`,
+      String.raw`\b(?:0?[1-9]|[12][0-9]|3[01])\s+(?:${months})\.?\s+(?:19|20)[0-9]{2}\b`,
+      String.raw`\b(?:${months})\.?\s+(?:0?[1-9]|[12][0-9]|3[01]),?\s+(?:19|20)[0-9]{2}\b`,
+    ].join('|'),
+    'i',
+  ))();
 
 const birthWords =
   /\b(?:geb(?:oren)?\.?|geboortedatum|geboortedag|d\.?o\.?b\.?|date of birth|born|birth ?date)(?=[\s:.,]|$)/i;
 
 /** "patiënt Pietersen", "cliënt mevrouw De Vries", "patient J. Smith", "pt. Jansen". */
-const patientWithName = new RegExp(
-  String.raw`\b(?:[Pp]atient(?:e)?|PATIENT|[Cc]lient(?:e)?|CLIENT|[Pp]t\.?)\s*:?\s+` +
-    String.raw`(?:(?:[Mm]evrouw|[Mm]eneer|[Mm]evr\.?|[Mm]w\.?|[Dd]hr\.?|[Dd]e heer|[Mm]r\.?|[Mm]rs\.?|[Mm]s\.?|[Mm]iss)\s+)?` +
-    String.raw`(?:[A-Z]\.\s*)*(?:(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en|[Hh]et|'t|El|Al|Ben|Bin|Ait|Abu)\s+)*[A-Z][a-z]{2,}`,
-  'u',
-);
+const patientWithName = /* @__PURE__ */ (() =>
+  new RegExp(
+    String.raw`\b(?:[Pp]atient(?:e)?|PATIENT|[Cc]lient(?:e)?|CLIENT|[Pp]t\.?)\s*:?\s+` +
+      String.raw`(?:(?:[Mm]evrouw|[Mm]eneer|[Mm]evr\.?|[Mm]w\.?|[Dd]hr\.?|[Dd]e heer|[Mm]r\.?|[Mm]rs\.?|[Mm]s\.?|[Mm]iss)\s+)?` +
+      String.raw`(?:[A-Z]\.\s*)*(?:(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en|[Hh]et|'t|El|Al|Ben|Bin|Ait|Abu)\s+)*[A-Z][a-z]{2,}`,
+    'u',
+  ))();
 /** Capitalised words after "patient"/"client" that are not names. */
 const notNames = new Set([
   'Portal',
@@ -234,8 +239,8 @@ const wordList = (words: string[]): RegExp =>
     'iu',
   );
 
-const diagnosisWord = wordList(diagnoses);
-const medicationWord = wordList(medications);
+const diagnosisWord = /* @__PURE__ */ wordList(diagnoses);
+const medicationWord = /* @__PURE__ */ wordList(medications);
 /** "500 mg", "2x daags", "3 times a day": a dose is medication. */
 const dose =
   /\b[0-9]+(?:[.,][0-9]+)?\s?(?:mg|mcg|µg|microgram|milligram|ml|ie|iu)\b|\b[0-9]\s?x\s?(?:per\s)?(?:daags|dag|day|daily)\b|\btimes a day\b/i;

@@ -11,6 +11,7 @@ import {
   privacyRequestTypeSchema,
   type PrivacyRequestRecord,
 } from './records.js';
+import { schema } from './schema.js';
 
 /**
  * A privacy request (statement §5: overview, correction, completion, deletion, marketing opt-out, question,
@@ -30,44 +31,52 @@ export type RequestChannel = PrivacyRequestRecord['channel'];
 export const requestTypes = privacyRequestTypeSchema.options;
 
 /** The side effect a request still owes; kept on the item until it succeeded, so a retry resumes there. */
-export const requestStepSchema = z.enum(['send-confirmation', 'apply', 'notify']);
+export const requestStepSchema = /* @__PURE__ */ schema(() =>
+  z.enum(['send-confirmation', 'apply', 'notify']),
+);
 export type RequestStep = z.infer<typeof requestStepSchema>;
 
 /** Error codes shown on a request (`lastError`): what failed, never a message that could quote input. */
-export const requestErrorCodeSchema = z.enum(['mail-not-sent', 'kms-error', 'storage-error', 'internal']);
+export const requestErrorCodeSchema = /* @__PURE__ */ schema(() =>
+  z.enum(['mail-not-sent', 'kms-error', 'storage-error', 'internal']),
+);
 export type RequestErrorCode = z.infer<typeof requestErrorCodeSchema>;
 
 /** The request as stored: the licensee-facing record (what the overview shows) plus internal state. */
-export const storedPrivacyRequestSchema = z.extend(privacyRequestRecordSchema, {
-  licenseeId: z.string(),
-  /** The sender's own text (subject and body), envelope-encrypted with purpose `privacy-request`. */
-  message: z.optional(z.custom<Uint8Array>((value) => value instanceof Uint8Array)),
-  /** The mail or form held patient data: no text was kept, and replies ask not to send such data. */
-  patientDataWithheld: z.optional(z.boolean()),
-  /** Hash of the mailed confirmation code, with its attempts and rate window. */
-  confirmation: z.optional(oneTimeCodeSchema),
-  /** When an unconfirmed request is closed (received + policy.requests.closeUnconfirmedAfterDays). */
-  confirmBy: z.optional(z.iso.datetime()),
-  reminderSentAt: z.optional(z.iso.datetime()),
-  /** Keys of raw mail in the raw-mail bucket; the retention sweeper deletes them with the licensee. */
-  s3Objects: z.optional(z.array(z.string())),
-  /** The SES message id the request came from (idempotency of mail intake). */
-  sourceMessageId: z.optional(z.string()),
-  /** SPF or DKIM passed with DMARC alignment, and the sender matched the address on record. */
-  senderAuthenticated: z.optional(z.boolean()),
-  pendingStep: z.optional(requestStepSchema),
-  lastError: z.optional(requestErrorCodeSchema),
-  failedAttempts: z.optional(z.number().check(z.int(), z.gte(0))),
-  /** AVG art. 12(3): months added to the deadline by staff (at most policy.requests.maxExtensionMonths). */
-  extendedMonths: z.optional(z.number().check(z.int(), z.gte(1))),
-  version: z.number().check(z.int(), z.gte(1)),
-});
+export const storedPrivacyRequestSchema = /* @__PURE__ */ schema(() =>
+  z.extend(privacyRequestRecordSchema, {
+    licenseeId: z.string(),
+    /** The sender's own text (subject and body), envelope-encrypted with purpose `privacy-request`. */
+    message: z.optional(z.custom<Uint8Array>((value) => value instanceof Uint8Array)),
+    /** The mail or form held patient data: no text was kept, and replies ask not to send such data. */
+    patientDataWithheld: z.optional(z.boolean()),
+    /** Hash of the mailed confirmation code, with its attempts and rate window. */
+    confirmation: z.optional(oneTimeCodeSchema),
+    /** When an unconfirmed request is closed (received + policy.requests.closeUnconfirmedAfterDays). */
+    confirmBy: z.optional(z.iso.datetime()),
+    reminderSentAt: z.optional(z.iso.datetime()),
+    /** Keys of raw mail in the raw-mail bucket; the retention sweeper deletes them with the licensee. */
+    s3Objects: z.optional(z.array(z.string())),
+    /** The SES message id the request came from (idempotency of mail intake). */
+    sourceMessageId: z.optional(z.string()),
+    /** SPF or DKIM passed with DMARC alignment, and the sender matched the address on record. */
+    senderAuthenticated: z.optional(z.boolean()),
+    pendingStep: z.optional(requestStepSchema),
+    lastError: z.optional(requestErrorCodeSchema),
+    failedAttempts: z.optional(z.number().check(z.int(), z.gte(0))),
+    /** AVG art. 12(3): months added to the deadline by staff (at most policy.requests.maxExtensionMonths). */
+    extendedMonths: z.optional(z.number().check(z.int(), z.gte(1))),
+    version: z.number().check(z.int(), z.gte(1)),
+  }),
+);
 export type StoredPrivacyRequest = z.infer<typeof storedPrivacyRequestSchema>;
 
 /** What the portal shows of a request (issue 5's contract): the overview's record plus a failed step's code. */
-export const requestViewSchema = z.extend(privacyRequestRecordSchema, {
-  lastError: z.optional(requestErrorCodeSchema),
-});
+export const requestViewSchema = /* @__PURE__ */ schema(() =>
+  z.extend(privacyRequestRecordSchema, {
+    lastError: z.optional(requestErrorCodeSchema),
+  }),
+);
 export type RequestView = z.infer<typeof requestViewSchema>;
 
 export function viewOfRequest(request: StoredPrivacyRequest): RequestView {
@@ -217,9 +226,11 @@ export function newReference(): string {
   for (let i = 0; i < 8; i++) out += referenceAlphabet[randomInt(0, referenceAlphabet.length)];
   return out;
 }
-export const referenceSchema = z
-  .string()
-  .check(z.trim(), z.toUpperCase(), z.regex(/^P-[0-9A-HJKMNP-TV-Z]{8}$/, { message: 'invalid-format' }));
+export const referenceSchema = /* @__PURE__ */ schema(() =>
+  z
+    .string()
+    .check(z.trim(), z.toUpperCase(), z.regex(/^P-[0-9A-HJKMNP-TV-Z]{8}$/, { message: 'invalid-format' })),
+);
 
 export const requestConfirmationSalt = (requestId: string) => `privacy-request:${requestId}`;
 
@@ -227,35 +238,37 @@ export const requestConfirmationSalt = (requestId: string) => `privacy-request:$
 export const maxMessageLength = 5000;
 
 const typeError = (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : 'invalid-format');
-const requestTypeSchema = z.enum(requestTypes, { error: typeError });
+const requestTypeSchema = /* @__PURE__ */ schema(() => z.enum(requestTypes, { error: typeError }));
 /** Free text of several lines: trimmed, NFC, no control characters other than line breaks and tabs. */
-const messageSchema = z.optional(
-  z.string({ error: typeError }).check(
-    z.trim(),
-    z.normalize('NFC'),
-    z.maxLength(maxMessageLength, { message: 'too-long' }),
-    z.refine((s) => honestText(s), { message: 'invalid-characters', abort: true }),
-    z.refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u2028\u2029]/.test(s), {
-      message: 'invalid-format',
-    }),
-    // ZorgSom takes no patient data: a message with a date of birth, a named patient, a diagnosis or
-    // medication is sent back with a field error asking to leave it out (patient-text.ts).
-    z.refine((s) => !looksLikePatientData(s, 'text'), { message: 'patient-data-text' }),
+const messageSchema = /* @__PURE__ */ schema(() =>
+  z.optional(
+    z.string({ error: typeError }).check(
+      z.trim(),
+      z.normalize('NFC'),
+      z.maxLength(maxMessageLength, { message: 'too-long' }),
+      z.refine((s) => honestText(s), { message: 'invalid-characters', abort: true }),
+      z.refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u2028\u2029]/.test(s), {
+        message: 'invalid-format',
+      }),
+      // ZorgSom takes no patient data: a message with a date of birth, a named patient, a diagnosis or
+      // medication is sent back with a field error asking to leave it out (patient-text.ts).
+      z.refine((s) => !looksLikePatientData(s, 'text'), { message: 'patient-data-text' }),
+    ),
   ),
 );
 
 /** POST /api/privacy-requests (signed in). */
-export const requestBodySchema = z.strictObject(
-  { type: requestTypeSchema, message: messageSchema },
-  { error: typeError },
+export const requestBodySchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({ type: requestTypeSchema, message: messageSchema }, { error: typeError }),
 );
 /** POST /api/privacy-requests/by-email (anyone; same rules as mail). */
-export const byEmailRequestBodySchema = z.strictObject(
-  { email: emailSchema, type: requestTypeSchema, message: messageSchema },
-  { error: typeError },
+export const byEmailRequestBodySchema = /* @__PURE__ */ schema(() =>
+  z.strictObject(
+    { email: emailSchema, type: requestTypeSchema, message: messageSchema },
+    { error: typeError },
+  ),
 );
 /** POST /api/privacy-requests/confirm: the reference and code from the confirmation mail. */
-export const confirmRequestBodySchema = z.strictObject(
-  { reference: referenceSchema, code: codeSchema },
-  { error: typeError },
+export const confirmRequestBodySchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({ reference: referenceSchema, code: codeSchema }, { error: typeError }),
 );

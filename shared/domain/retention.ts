@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { policy } from './policy.js';
+import { schema } from './schema.js';
 
 /**
  * Retention dates, in the calendar ZorgSom and its licensees live in: Europe/Amsterdam.
@@ -135,24 +136,30 @@ export function retentionDates(endedAt: Date): RetentionDates {
  * A case reference, not a description: upper-case letters, digits and dashes only, so that it cannot carry a
  * name or other personal value (it is stored on the profile and in the audit trail, which outlives the purge).
  */
-export const caseReferenceSchema = z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/));
-const localDateSchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
+export const caseReferenceSchema = /* @__PURE__ */ schema(() =>
+  z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/)),
+);
+const localDateSchema = /* @__PURE__ */ schema(() => z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)));
 
-export const legalHoldSchema = z.object({
-  reason: z.enum(policy.retention.legalHoldReasons),
-  caseReference: caseReferenceSchema,
-  /** The last Amsterdam date the hold covers; from the next day on the purge resumes by itself. */
-  until: localDateSchema,
-  placedAt: z.iso.datetime(),
-});
+export const legalHoldSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    reason: z.enum(policy.retention.legalHoldReasons),
+    caseReference: caseReferenceSchema,
+    /** The last Amsterdam date the hold covers; from the next day on the purge resumes by itself. */
+    until: localDateSchema,
+    placedAt: z.iso.datetime(),
+  }),
+);
 export type LegalHold = z.infer<typeof legalHoldSchema>;
 
 /** What staff give to place a hold (the one boundary schema for it: admin route, CLI). */
-export const placeHoldInputSchema = z.strictObject({
-  reason: z.enum(policy.retention.legalHoldReasons),
-  caseReference: caseReferenceSchema,
-  until: localDateSchema,
-});
+export const placeHoldInputSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    reason: z.enum(policy.retention.legalHoldReasons),
+    caseReference: caseReferenceSchema,
+    until: localDateSchema,
+  }),
+);
 export type PlaceHoldInput = z.infer<typeof placeHoldInputSchema>;
 
 /** The instant a hold stops covering: 00:00 Amsterdam time on the day after `until`. */
@@ -181,7 +188,9 @@ export function holdUntilProblem(until: string, now: Date): 'invalid' | 'past' |
 // Licence end by the licensee, and the sweep
 
 /** `POST /api/me/licence/end`: the licensee confirms explicitly. */
-export const endLicenceBodySchema = z.strictObject({ confirm: z.literal(true) });
+export const endLicenceBodySchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({ confirm: z.literal(true) }),
+);
 
 /**
  * The sweeper's time budget (code, not policy: it is about Lambda, not about the promise). It stops starting
@@ -197,5 +206,7 @@ export const itemKindOf = (sk: string): string =>
   (sk.split('#')[0] ?? sk).toLowerCase().replace(/[^a-z-]/g, '-') || 'item';
 
 /** Why a licensee's data is purged: its retention period ran out, or an approved deletion request. */
-export const purgeReasonSchema = z.enum(['retention-period', 'deletion-request']);
+export const purgeReasonSchema = /* @__PURE__ */ schema(() =>
+  z.enum(['retention-period', 'deletion-request']),
+);
 export type PurgeReason = z.infer<typeof purgeReasonSchema>;

@@ -19,6 +19,7 @@ import type { ServiceDeps } from './deps.js';
 import { budgetReviewMails } from './mail-templates.js';
 import { languageOf } from '../domain/records.js';
 import { openPii } from './personal-data-vault.js';
+import { schema } from '../domain/schema.js';
 
 /** The budget-review store and key, kept apart from the personal-data key and the licensee data. */
 export interface BudgetReviewDeps extends Pick<ServiceDeps, 'clock' | 'newId'> {
@@ -38,12 +39,14 @@ const uploadContext = (review: StoredBudgetReview) => ({
   purpose: `budget-review:${review.reviewId}`,
 });
 
-export const budgetReviewRequestSchema = z.strictObject({
-  licenseeId: ulidSchema,
-  reason: z
-    .string()
-    .check(z.trim(), z.minLength(5, { message: 'required' }), z.maxLength(300, { message: 'too-long' })),
-});
+export const budgetReviewRequestSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    licenseeId: ulidSchema,
+    reason: z
+      .string()
+      .check(z.trim(), z.minLength(5, { message: 'required' }), z.maxLength(300, { message: 'too-long' })),
+  }),
+);
 
 /** The file types a licensee may share, and the extension staff's download gets. */
 const fileExtensions = {
@@ -60,30 +63,34 @@ const isAllowedType = (type: string): type is keyof typeof fileExtensions =>
 const reviewIdSchema = ulidSchema;
 
 /** Asking where to upload: what the file is, so the URL can be signed for exactly that file. */
-export const uploadUrlSchema = z.strictObject({
-  reviewId: reviewIdSchema,
-  contentType: z.enum(contentTypes, { message: 'invalid-format' }),
-  bytes: z
-    .number({ message: 'invalid-format' })
-    .check(z.int({ message: 'invalid-format' }), z.gte(1, { message: 'required' })),
-  /** Base64 of the file's SHA-256 (32 bytes): S3 refuses a body with any other. */
-  sha256: z.base64({ message: 'invalid-format' }).check(
-    z.refine((value) => Buffer.from(value, 'base64').length === 32, {
-      message: 'invalid-format',
-    }),
-  ),
-});
+export const uploadUrlSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    reviewId: reviewIdSchema,
+    contentType: z.enum(contentTypes, { message: 'invalid-format' }),
+    bytes: z
+      .number({ message: 'invalid-format' })
+      .check(z.int({ message: 'invalid-format' }), z.gte(1, { message: 'required' })),
+    /** Base64 of the file's SHA-256 (32 bytes): S3 refuses a body with any other. */
+    sha256: z.base64({ message: 'invalid-format' }).check(
+      z.refine((value) => Buffer.from(value, 'base64').length === 32, {
+        message: 'invalid-format',
+      }),
+    ),
+  }),
+);
 export type UploadUrlInput = z.infer<typeof uploadUrlSchema>;
 
-export const budgetDecisionSchema = z.discriminatedUnion('decision', [
-  z.strictObject({ reviewId: ulidSchema, decision: z.literal('decline') }),
-  z.strictObject({
-    reviewId: ulidSchema,
-    decision: z.literal('accept'),
-    /** Statement §4: given only with the patient's consent; the licensee confirms having it. */
-    patientConsent: z.literal(true, { message: 'consent-required' }),
-  }),
-]);
+export const budgetDecisionSchema = /* @__PURE__ */ schema(() =>
+  z.discriminatedUnion('decision', [
+    z.strictObject({ reviewId: ulidSchema, decision: z.literal('decline') }),
+    z.strictObject({
+      reviewId: ulidSchema,
+      decision: z.literal('accept'),
+      /** Statement §4: given only with the patient's consent; the licensee confirms having it. */
+      patientConsent: z.literal(true, { message: 'consent-required' }),
+    }),
+  ]),
+);
 export type BudgetDecision = z.infer<typeof budgetDecisionSchema>;
 
 async function load(

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { disclosureRecordSchema, privacyRequestRecordSchema } from '../domain/records.js';
 import { profileViewSchema } from './self-service.js';
+import { schema } from '../domain/schema.js';
 
 /**
  * Everything ZorgSom holds about one licensee (statement §5: the overview a licensee may ask for). The
@@ -8,21 +9,23 @@ import { profileViewSchema } from './self-service.js';
  * `export-schema.json` (`npm run generate:export-schema`; test/unit/web/export-schema.test.ts fails when the
  * two differ), so zod's JSON Schema generator (≈ 22 KB) is not read at every cold start of self-service.
  */
-export const licenseeExportSchema = z.object({
-  $schema: z.string(),
-  generatedAt: z.iso.datetime(),
-  controller: z.object({ name: z.string(), contactEmail: z.string() }),
-  profile: profileViewSchema,
-  retention: z.object({
-    rule: z.string(),
-    /** The moment all data is destroyed, once the licence has ended; null while it runs. */
-    destroyedBy: z.nullable(z.iso.datetime()),
+export const licenseeExportSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    $schema: z.string(),
+    generatedAt: z.iso.datetime(),
+    controller: z.object({ name: z.string(), contactEmail: z.string() }),
+    profile: profileViewSchema,
+    retention: z.object({
+      rule: z.string(),
+      /** The moment all data is destroyed, once the licence has ended; null while it runs. */
+      destroyedBy: z.nullable(z.iso.datetime()),
+    }),
+    privacyRequests: z.array(privacyRequestRecordSchema),
+    disclosures: z.array(disclosureRecordSchema),
+    dataCategories: z.array(z.object({ id: z.string(), nl: z.string(), en: z.string() })),
+    purposes: z.array(z.object({ id: z.string(), legalBasis: z.string(), nl: z.string(), en: z.string() })),
   }),
-  privacyRequests: z.array(privacyRequestRecordSchema),
-  disclosures: z.array(disclosureRecordSchema),
-  dataCategories: z.array(z.object({ id: z.string(), nl: z.string(), en: z.string() })),
-  purposes: z.array(z.object({ id: z.string(), legalBasis: z.string(), nl: z.string(), en: z.string() })),
-});
+);
 export type LicenseeExport = z.infer<typeof licenseeExportSchema>;
 
 /** The JSON Schema of the export, as zod derives it: what `export-schema.json` must hold. */

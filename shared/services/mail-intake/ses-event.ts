@@ -1,37 +1,42 @@
 import * as z from 'zod/mini';
 import { rawMailKeyOf, type VerdictStatus } from '../../domain/mail-classification.js';
 import type { InboundDelivery } from './intake.js';
+import { schema } from '../../domain/schema.js';
 
-const verdictSchema = z.object({
-  status: z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED'] satisfies VerdictStatus[]),
-});
+const verdictSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    status: z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED'] satisfies VerdictStatus[]),
+  }),
+);
 
 /**
  * The boundary schema of SES's Lambda action event (receipt rule, InvocationType Event): verdicts and ids,
  * no body. Only what intake uses is read; headers in `mail.commonHeaders` are personal and left alone.
  */
-export const sesEventSchema = z.object({
-  Records: z
-    .array(
-      z.object({
-        ses: z.object({
-          mail: z.object({
-            // SES message ids are alphanumeric; the id also names the S3 object, so nothing else is allowed.
-            messageId: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,128}$/)),
-            source: z.string(),
-          }),
-          receipt: z.object({
-            spamVerdict: verdictSchema,
-            virusVerdict: verdictSchema,
-            spfVerdict: verdictSchema,
-            dkimVerdict: verdictSchema,
-            dmarcVerdict: verdictSchema,
+export const sesEventSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    Records: z
+      .array(
+        z.object({
+          ses: z.object({
+            mail: z.object({
+              // SES message ids are alphanumeric; the id also names the S3 object, so nothing else is allowed.
+              messageId: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,128}$/)),
+              source: z.string(),
+            }),
+            receipt: z.object({
+              spamVerdict: verdictSchema,
+              virusVerdict: verdictSchema,
+              spfVerdict: verdictSchema,
+              dkimVerdict: verdictSchema,
+              dmarcVerdict: verdictSchema,
+            }),
           }),
         }),
-      }),
-    )
-    .check(z.minLength(1)),
-});
+      )
+      .check(z.minLength(1)),
+  }),
+);
 export type SesEvent = z.infer<typeof sesEventSchema>;
 
 export function deliveriesOf(event: unknown): InboundDelivery[] {

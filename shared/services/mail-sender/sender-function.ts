@@ -6,6 +6,7 @@ import { policy } from '../../domain/policy.js';
 import { flushMetrics, type Observability, injectLambdaContext } from '../../observability.js';
 import { deliverOutboxMail, type DeliveryOutcome, type MailSenderDeps } from './deliver.js';
 import { recordSesFeedback, sesFeedbackEventSchema, type FeedbackOutcome } from './ses-feedback.js';
+import { schema } from '../../domain/schema.js';
 
 /**
  * The boundary schema of what the mail-sender is invoked with: DynamoDB stream records (KEYS_ONLY: the
@@ -13,18 +14,22 @@ import { recordSesFeedback, sesFeedbackEventSchema, type FeedbackOutcome } from 
  * schedule's redrive event. Locally, local/outbox-stream.ts reads DynamoDB Local's stream and calls the
  * same handler with the same shape.
  */
-const streamEventSchema = z.object({
-  Records: z.array(
-    z.object({
-      eventName: z.optional(z.string()),
-      dynamodb: z.object({
-        SequenceNumber: z.optional(z.string()),
-        Keys: z.looseObject({ pk: z.object({ S: z.string() }), sk: z.object({ S: z.string() }) }),
+const streamEventSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    Records: z.array(
+      z.object({
+        eventName: z.optional(z.string()),
+        dynamodb: z.object({
+          SequenceNumber: z.optional(z.string()),
+          Keys: z.looseObject({ pk: z.object({ S: z.string() }), sk: z.object({ S: z.string() }) }),
+        }),
       }),
-    }),
-  ),
-});
-const redriveEventSchema = z.looseObject({ source: z.literal('aws.scheduler') });
+    ),
+  }),
+);
+const redriveEventSchema = /* @__PURE__ */ schema(() =>
+  z.looseObject({ source: z.literal('aws.scheduler') }),
+);
 
 /** What one invocation did with an SES bounce or complaint event (EventBridge rule, or local/ses-events.ts). */
 export interface FeedbackResult {

@@ -3,6 +3,7 @@ import { addDays } from '../../domain/dates.js';
 import { normaliseEmail } from '../../domain/licensee.js';
 import { policy } from '../../domain/policy.js';
 import type { MailSenderDeps } from './deliver.js';
+import { schema } from '../../domain/schema.js';
 
 /**
  * SES's event publishing, as EventBridge delivers it to the default bus (configuration set event destination,
@@ -10,31 +11,35 @@ import type { MailSenderDeps } from './deliver.js';
  * Received`, `detail` the SES event record. Only what the sender uses is read; the rest passes (`loose`).
  * Locally local/ses-events.ts builds the same shape and hands it to the same handler.
  */
-const recipientsSchema = z
-  .array(z.looseObject({ emailAddress: z.string().check(z.minLength(3), z.maxLength(320)) }))
-  .check(z.minLength(1));
+const recipientsSchema = /* @__PURE__ */ schema(() =>
+  z
+    .array(z.looseObject({ emailAddress: z.string().check(z.minLength(3), z.maxLength(320)) }))
+    .check(z.minLength(1)),
+);
 
-export const sesFeedbackEventSchema = z.looseObject({
-  source: z.literal('aws.ses'),
-  'detail-type': z.enum(['Email Bounced', 'Email Complaint Received']),
-  detail: z.discriminatedUnion('eventType', [
-    z.looseObject({
-      eventType: z.literal('Bounce'),
-      bounce: z.looseObject({
-        bounceType: z.string(),
-        bounceSubType: z.optional(z.string()),
-        bouncedRecipients: recipientsSchema,
+export const sesFeedbackEventSchema = /* @__PURE__ */ schema(() =>
+  z.looseObject({
+    source: z.literal('aws.ses'),
+    'detail-type': z.enum(['Email Bounced', 'Email Complaint Received']),
+    detail: z.discriminatedUnion('eventType', [
+      z.looseObject({
+        eventType: z.literal('Bounce'),
+        bounce: z.looseObject({
+          bounceType: z.string(),
+          bounceSubType: z.optional(z.string()),
+          bouncedRecipients: recipientsSchema,
+        }),
       }),
-    }),
-    z.looseObject({
-      eventType: z.literal('Complaint'),
-      complaint: z.looseObject({
-        complaintFeedbackType: z.optional(z.string()),
-        complainedRecipients: recipientsSchema,
+      z.looseObject({
+        eventType: z.literal('Complaint'),
+        complaint: z.looseObject({
+          complaintFeedbackType: z.optional(z.string()),
+          complainedRecipients: recipientsSchema,
+        }),
       }),
-    }),
-  ]),
-});
+    ]),
+  }),
+);
 export type SesFeedbackEvent = z.infer<typeof sesFeedbackEventSchema>;
 
 export type SuppressionReason = 'bounce' | 'complaint';

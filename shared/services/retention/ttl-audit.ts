@@ -2,19 +2,22 @@ import * as z from 'zod/mini';
 import { systemActor } from '../../domain/audit.js';
 import { itemKindOf } from '../../domain/retention.js';
 import type { LicenceDeps, LogFields } from './deps.js';
+import { schema } from '../../domain/schema.js';
 
 /**
  * The one boundary schema of the TTL audit: the part of a DynamoDB stream record it reads. The stream is
  * KEYS_ONLY, so a record carries key attributes and who deleted, never an item's values.
  */
-export const ttlStreamRecordSchema = z.object({
-  eventID: z.optional(z.string()),
-  eventName: z.optional(z.string()),
-  userIdentity: z.optional(z.object({ type: z.optional(z.string()), principalId: z.optional(z.string()) })),
-  dynamodb: z.optional(
-    z.looseObject({ Keys: z.optional(z.record(z.string(), z.looseObject({ S: z.optional(z.string()) }))) }),
-  ),
-});
+export const ttlStreamRecordSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    eventID: z.optional(z.string()),
+    eventName: z.optional(z.string()),
+    userIdentity: z.optional(z.object({ type: z.optional(z.string()), principalId: z.optional(z.string()) })),
+    dynamodb: z.optional(
+      z.looseObject({ Keys: z.optional(z.record(z.string(), z.looseObject({ S: z.optional(z.string()) }))) }),
+    ),
+  }),
+);
 export type TtlStreamRecord = z.infer<typeof ttlStreamRecordSchema>;
 
 /** DynamoDB marks its own TTL deletions this way; a user's (or the sweeper's) DeleteItem has no userIdentity. */

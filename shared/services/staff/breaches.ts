@@ -17,28 +17,37 @@ import { bilingual } from '../mail-templates.js';
 import type { MailLanguage } from '../ports.js';
 import { loadProfile } from '../self-service.js';
 import type { StaffDeps } from './staff-deps.js';
+import { schema } from '../../domain/schema.js';
 
 export type BreachDeps = StaffDeps & { breaches: BreachRepository };
 
-export const breachIdSchema = z.strictObject({ breachId: z.string().check(z.minLength(1)) });
-export const breachUpdateSchema = z.extend(breachFieldsSchema, {
-  breachId: z.string().check(z.minLength(1)),
-  version: z.number().check(z.int(), z.gte(1)),
-});
+export const breachIdSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({ breachId: z.string().check(z.minLength(1)) }),
+);
+export const breachUpdateSchema = /* @__PURE__ */ schema(() =>
+  z.extend(breachFieldsSchema, {
+    breachId: z.string().check(z.minLength(1)),
+    version: z.number().check(z.int(), z.gte(1)),
+  }),
+);
 export { breachDecisionSchema, breachFieldsSchema };
-const licenseeIdSchema = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' }));
-export const breachNoticeSchema = z.strictObject({
-  breachId: z.string().check(z.minLength(1)),
-  licenseeIds: z
-    .array(licenseeIdSchema)
-    .check(z.minLength(1, { message: 'required' }), z.maxLength(5000, { message: 'too-long' })),
-  /** What the licensees can do themselves (art. 34(2)), in plain language. */
-  whatYouCanDo: z
-    .string()
-    .check(z.trim(), z.minLength(10, { message: 'required' }), z.maxLength(2000, { message: 'too-long' })),
-  /** false: answer the exact mail without sending; true: send it (once per breach). */
-  send: z.boolean({ message: 'required' }),
-});
+const licenseeIdSchema = /* @__PURE__ */ schema(() =>
+  z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' })),
+);
+export const breachNoticeSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    breachId: z.string().check(z.minLength(1)),
+    licenseeIds: z
+      .array(licenseeIdSchema)
+      .check(z.minLength(1, { message: 'required' }), z.maxLength(5000, { message: 'too-long' })),
+    /** What the licensees can do themselves (art. 34(2)), in plain language. */
+    whatYouCanDo: z
+      .string()
+      .check(z.trim(), z.minLength(10, { message: 'required' }), z.maxLength(2000, { message: 'too-long' })),
+    /** false: answer the exact mail without sending; true: send it (once per breach). */
+    send: z.boolean({ message: 'required' }),
+  }),
+);
 
 const staffId = (actor: AuditActor) => actor.username ?? actor.id;
 

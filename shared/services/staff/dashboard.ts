@@ -3,13 +3,16 @@ import { addDays } from '../../domain/dates.js';
 import { openShards } from '../../domain/privacy-request.js';
 import { policy } from '../../domain/policy.js';
 import { periodBounds, summariseActivity, type ActivityReport, type ReportDeps } from './report.js';
+import { schema } from '../../domain/schema.js';
 
-export const dashboardQuerySchema = z.strictObject({
-  /** How many calendar months, this one included (default 12). */
-  months: z.optional(
-    z.number().check(z.int(), z.gte(1, { message: 'invalid-format' }), z.lte(36, { message: 'too-long' })),
-  ),
-});
+export const dashboardQuerySchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    /** How many calendar months, this one included (default 12). */
+    months: z.optional(
+      z.number().check(z.int(), z.gte(1, { message: 'invalid-format' }), z.lte(36, { message: 'too-long' })),
+    ),
+  }),
+);
 
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);
 

@@ -6,24 +6,27 @@ import { ProblemError } from '../../domain/problem-error.js';
 import type { DisclosureRecord } from '../../domain/records.js';
 import type { StaffDeps } from './staff-deps.js';
 import { ConcurrentUpdateError } from '../../adapters/licensee-repository.js';
+import { schema } from '../../domain/schema.js';
 
 const categoryIds = policy.dataCategories.map((category) => category.id) as [string, ...string[]];
 
 /** Statement §4: a disclosure names its legal basis, one of three; anything else is refused. */
-export const disclosureInputSchema = z.strictObject({
-  licenseeId: ulidSchema,
-  recipient: z
-    .string()
-    .check(z.trim(), z.minLength(2, { message: 'required' }), z.maxLength(200, { message: 'too-long' })),
-  basis: z.enum(policy.disclosureBases, { message: 'invalid-basis' }),
-  categories: z
-    .array(z.enum(categoryIds, { message: 'invalid-category' }))
-    .check(z.minLength(1, { message: 'required' })),
-  /** A case or letter reference: a code, not prose, so it cannot carry personal data. */
-  reference: z
-    .string()
-    .check(z.trim(), z.regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{1,59}$/, { message: 'invalid-format' })),
-});
+export const disclosureInputSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    licenseeId: ulidSchema,
+    recipient: z
+      .string()
+      .check(z.trim(), z.minLength(2, { message: 'required' }), z.maxLength(200, { message: 'too-long' })),
+    basis: z.enum(policy.disclosureBases, { message: 'invalid-basis' }),
+    categories: z
+      .array(z.enum(categoryIds, { message: 'invalid-category' }))
+      .check(z.minLength(1, { message: 'required' })),
+    /** A case or letter reference: a code, not prose, so it cannot carry personal data. */
+    reference: z
+      .string()
+      .check(z.trim(), z.regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{1,59}$/, { message: 'invalid-format' })),
+  }),
+);
 export type DisclosureInput = z.infer<typeof disclosureInputSchema>;
 
 export async function recordDisclosure(

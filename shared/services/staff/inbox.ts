@@ -11,6 +11,7 @@ import type { RequestDeps } from '../requests/request-deps.js';
 import { createRequest } from '../requests/workflow.js';
 import { loadProfile } from '../self-service.js';
 import { staffInboxMails } from './inbox-mails.js';
+import { schema } from '../../domain/schema.js';
 
 /**
  * The staff inbox: general mail to info@ (not a privacy request) that staff list, read, answer, mark
@@ -23,18 +24,24 @@ export interface InboxDeps extends RequestDeps {
   rawMail: Pick<RawMailStore, 'get'>;
 }
 
-const referenceField = z.string().check(z.trim(), z.regex(/^M-[0-9A-Z]{8}$/, { message: 'invalid-format' }));
-export const inboxRefSchema = z.strictObject({ reference: referenceField });
-export const inboxAnswerSchema = z.strictObject({
-  reference: referenceField,
-  text: z
-    .string()
-    .check(z.trim(), z.minLength(10, { message: 'required' }), z.maxLength(8000, { message: 'too-long' })),
-});
-export const inboxConvertSchema = z.strictObject({
-  reference: referenceField,
-  type: z.enum(requestTypes, { message: 'invalid-format' }),
-});
+const referenceField = /* @__PURE__ */ schema(() =>
+  z.string().check(z.trim(), z.regex(/^M-[0-9A-Z]{8}$/, { message: 'invalid-format' })),
+);
+export const inboxRefSchema = /* @__PURE__ */ schema(() => z.strictObject({ reference: referenceField }));
+export const inboxAnswerSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    reference: referenceField,
+    text: z
+      .string()
+      .check(z.trim(), z.minLength(10, { message: 'required' }), z.maxLength(8000, { message: 'too-long' })),
+  }),
+);
+export const inboxConvertSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    reference: referenceField,
+    type: z.enum(requestTypes, { message: 'invalid-format' }),
+  }),
+);
 
 async function itemByReference(deps: InboxDeps, reference: string): Promise<InboxItem> {
   const item = await deps.inbox.findByReference(reference);

@@ -4,6 +4,7 @@ import type { AuditActor } from '../../domain/audit.js';
 import { emailSchema } from '../../domain/licensee.js';
 import { getProfileView, type ProfileView } from '../self-service.js';
 import type { StaffDeps } from './staff-deps.js';
+import { schema } from '../../domain/schema.js';
 
 /**
  * The only way staff see a licensee's personal data. The read is audited before the plaintext is
@@ -18,12 +19,14 @@ export async function showLicenseeToStaff(
   return getProfileView(deps, licenseeId);
 }
 
-export const licenseeFindSchema = z.union([
-  z.strictObject({ email: emailSchema }),
-  z.strictObject({
-    licenseeId: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' })),
-  }),
-]);
+export const licenseeFindSchema = /* @__PURE__ */ schema(() =>
+  z.union([
+    z.strictObject({ email: emailSchema }),
+    z.strictObject({
+      licenseeId: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'invalid-format' })),
+    }),
+  ]),
+);
 
 /**
  * Finds a licensee by email (through the blind index: the address is never stored or logged) or by id,

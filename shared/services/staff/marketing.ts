@@ -13,6 +13,7 @@ import { startJobOnce, type JobDeps } from '../jobs/jobs.js';
 import { budgetDayOf } from '../../domain/sending-policy.js';
 import type { StepOutcome } from '../jobs/runner.js';
 import type { JobView, StoredJob } from '../../domain/job.js';
+import { schema } from '../../domain/schema.js';
 
 /** The only marketing mails that can leave the system; each carries its opt-out (Telecommunicatiewet 11.7). */
 export const marketingTemplates = {
@@ -32,7 +33,7 @@ export const marketingTemplateIds = Object.keys(marketingTemplates) as [
   MarketingTemplateId,
   ...MarketingTemplateId[],
 ];
-const marketingTemplateIdSchema = z.enum(marketingTemplateIds);
+const marketingTemplateIdSchema = /* @__PURE__ */ schema(() => z.enum(marketingTemplateIds));
 
 export const unsubscribePath = '/api/marketing/unsubscribe';
 

@@ -6,11 +6,14 @@ import { addMonths, type Clock } from '../../domain/dates.js';
 import { policy } from '../../domain/policy.js';
 import { openShards, type StoredPrivacyRequest } from '../../domain/privacy-request.js';
 import { ProblemError } from '../../domain/problem-error.js';
+import { schema } from '../../domain/schema.js';
 
-export const reportPeriodSchema = z.strictObject({
-  from: z.iso.date({ message: 'invalid-format' }),
-  to: z.iso.date({ message: 'invalid-format' }),
-});
+export const reportPeriodSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    from: z.iso.date({ message: 'invalid-format' }),
+    to: z.iso.date({ message: 'invalid-format' }),
+  }),
+);
 export type ReportPeriod = z.infer<typeof reportPeriodSchema>;
 
 const finishing = new Set([

@@ -16,23 +16,34 @@ import { loadProfile } from '../self-service.js';
 import type { OutgoingMail } from '../ports.js';
 import { staffRequestMailsIn } from './request-mails.js';
 import { languageOf } from '../../domain/records.js';
+import { schema } from '../../domain/schema.js';
 
-const referenceField = z
-  .string()
-  .check(z.trim(), z.minLength(3, { message: 'required' }), z.maxLength(40, { message: 'too-long' }));
+const referenceField = /* @__PURE__ */ schema(() =>
+  z
+    .string()
+    .check(z.trim(), z.minLength(3, { message: 'required' }), z.maxLength(40, { message: 'too-long' })),
+);
 /** Staff's own words to the licensee: required wherever a request is refused, extended or answered. */
-const staffText = z
-  .string()
-  .check(z.trim(), z.minLength(10, { message: 'required' }), z.maxLength(4000, { message: 'too-long' }));
+const staffText = /* @__PURE__ */ schema(() =>
+  z
+    .string()
+    .check(z.trim(), z.minLength(10, { message: 'required' }), z.maxLength(4000, { message: 'too-long' })),
+);
 
-export const requestRefSchema = z.strictObject({ reference: referenceField });
-export const extendRequestSchema = z.strictObject({
-  reference: referenceField,
-  months: z.number().check(z.int({ message: 'invalid-format' }), z.gte(1, { message: 'invalid-format' })),
-  reason: staffText,
-});
-export const closeRequestSchema = z.strictObject({ reference: referenceField, response: staffText });
-export const rejectRequestSchema = z.strictObject({ reference: referenceField, reason: staffText });
+export const requestRefSchema = /* @__PURE__ */ schema(() => z.strictObject({ reference: referenceField }));
+export const extendRequestSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    reference: referenceField,
+    months: z.number().check(z.int({ message: 'invalid-format' }), z.gte(1, { message: 'invalid-format' })),
+    reason: staffText,
+  }),
+);
+export const closeRequestSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({ reference: referenceField, response: staffText }),
+);
+export const rejectRequestSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({ reference: referenceField, reason: staffText }),
+);
 
 const actionable = ['open', 'awaiting-staff-approval'] as const;
 const daysLeft = (dueAt: string, now: Date) =>

@@ -4,17 +4,20 @@ import { transition, unfinishedStatuses, type StoredPrivacyRequest } from '../..
 import { ProblemError } from '../../domain/problem-error.js';
 import { ConcurrentUpdateError } from '../../adapters/licensee-repository.js';
 import { candidates, matches, requestFilterSchema, type ConsoleDeps } from './request-console.js';
+import { schema } from '../../domain/schema.js';
 
 /** The most requests one confirmation closes: a larger selection is narrowed first (by date, type, channel). */
 export const bulkCloseLimit = 500;
 
-export const bulkCloseSchema = z.strictObject({
-  /** Exactly the filter of the list the staff member looked at (`requests/list`). */
-  filter: requestFilterSchema,
-  as: z.enum(['spam', 'duplicate']),
-  /** The count the console showed and the staff member confirmed: a different count now closes nothing. */
-  expectedCount: z.number().check(z.int(), z.gte(1), z.lte(bulkCloseLimit)),
-});
+export const bulkCloseSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    /** Exactly the filter of the list the staff member looked at (`requests/list`). */
+    filter: requestFilterSchema,
+    as: z.enum(['spam', 'duplicate']),
+    /** The count the console showed and the staff member confirmed: a different count now closes nothing. */
+    expectedCount: z.number().check(z.int(), z.gte(1), z.lte(bulkCloseLimit)),
+  }),
+);
 export type BulkCloseInput = z.infer<typeof bulkCloseSchema>;
 
 type Skip = 'verified' | 'no-original' | 'finished';

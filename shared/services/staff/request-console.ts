@@ -10,6 +10,7 @@ import { openMessage } from '../requests/workflow.js';
 import type { StaffDeps } from './staff-deps.js';
 import { staffRequestMailsIn } from './request-mails.js';
 import { languageOf } from '../../domain/records.js';
+import { schema } from '../../domain/schema.js';
 
 export type ConsoleDeps = RequestDeps &
   Pick<StaffDeps, 'audit' | 'blindIndex' | 'repo'> & { notes: RequestNotes };
@@ -19,20 +20,22 @@ const day = 86_400_000;
 export const hiddenByDefault = new Set(['awaiting-confirmation', 'closed-unconfirmed']);
 const finished = new Set(['completed', 'rejected', 'closed-unconfirmed', 'linked']);
 
-export const requestFilterSchema = z.strictObject({
-  status: z.optional(z.array(privacyRequestStatusSchema)),
-  type: z.optional(z.array(privacyRequestTypeSchema)),
-  channel: z.optional(z.array(z.enum(['web', 'email']))),
-  receivedFrom: z.optional(z.iso.date({ message: 'invalid-format' })),
-  receivedTo: z.optional(z.iso.date({ message: 'invalid-format' })),
-  reference: z.optional(
-    z.string().check(z.trim(), z.toUpperCase(), z.maxLength(20, { message: 'too-long' })),
-  ),
-  /** Looked up through the blind index; never stored or logged. */
-  email: z.optional(emailSchema),
-  /** Also the unverified and abandoned requests. */
-  includeHidden: z.optional(z.boolean()),
-});
+export const requestFilterSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    status: z.optional(z.array(privacyRequestStatusSchema)),
+    type: z.optional(z.array(privacyRequestTypeSchema)),
+    channel: z.optional(z.array(z.enum(['web', 'email']))),
+    receivedFrom: z.optional(z.iso.date({ message: 'invalid-format' })),
+    receivedTo: z.optional(z.iso.date({ message: 'invalid-format' })),
+    reference: z.optional(
+      z.string().check(z.trim(), z.toUpperCase(), z.maxLength(20, { message: 'too-long' })),
+    ),
+    /** Looked up through the blind index; never stored or logged. */
+    email: z.optional(emailSchema),
+    /** Also the unverified and abandoned requests. */
+    includeHidden: z.optional(z.boolean()),
+  }),
+);
 export type RequestFilter = z.infer<typeof requestFilterSchema>;
 
 /** Days left, and the share of the request's whole time still left (1 at receipt, 0 at the deadline). */
@@ -214,14 +217,16 @@ export async function showRequestText(deps: ConsoleDeps, actor: AuditActor, refe
   };
 }
 
-export const addNoteSchema = z.strictObject({
-  reference: z
-    .string()
-    .check(z.trim(), z.minLength(3, { message: 'required' }), z.maxLength(40, { message: 'too-long' })),
-  note: z
-    .string()
-    .check(z.trim(), z.minLength(2, { message: 'required' }), z.maxLength(4000, { message: 'too-long' })),
-});
+export const addNoteSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    reference: z
+      .string()
+      .check(z.trim(), z.minLength(3, { message: 'required' }), z.maxLength(40, { message: 'too-long' })),
+    note: z
+      .string()
+      .check(z.trim(), z.minLength(2, { message: 'required' }), z.maxLength(4000, { message: 'too-long' })),
+  }),
+);
 
 /** An internal note (never mailed), encrypted, written with its audit event in one transaction. */
 export async function addRequestNote(
@@ -256,14 +261,16 @@ export async function addRequestNote(
   return { reference: request.reference, noteId, at };
 }
 
-export const rejectPreviewSchema = z.strictObject({
-  reference: z
-    .string()
-    .check(z.trim(), z.minLength(3, { message: 'required' }), z.maxLength(40, { message: 'too-long' })),
-  reason: z
-    .string()
-    .check(z.trim(), z.minLength(10, { message: 'required' }), z.maxLength(4000, { message: 'too-long' })),
-});
+export const rejectPreviewSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    reference: z
+      .string()
+      .check(z.trim(), z.minLength(3, { message: 'required' }), z.maxLength(40, { message: 'too-long' })),
+    reason: z
+      .string()
+      .check(z.trim(), z.minLength(10, { message: 'required' }), z.maxLength(4000, { message: 'too-long' })),
+  }),
+);
 
 /** Exactly the mail a rejection sends (same template), before staff confirm it; nothing is stored or sent. */
 export async function previewRejection(deps: ConsoleDeps, input: z.infer<typeof rejectPreviewSchema>) {
