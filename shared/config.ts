@@ -1,18 +1,19 @@
 import * as z from 'zod/mini';
 import { minimumOriginSecretLength } from './http/origin-verify.js';
+import { nonEmptyText } from './domain/schema.js';
 
 /** Environment of every function, read once per container. Endpoints are set only by the local stack. */
 export const configSchema = z.object({
-  TABLE_NAME: z.string().check(z.minLength(1)),
-  DATA_KEY_ID: z.string().check(z.minLength(1)),
-  HMAC_KEY_ID: z.string().check(z.minLength(1)),
+  TABLE_NAME: nonEmptyText,
+  DATA_KEY_ID: nonEmptyText,
+  HMAC_KEY_ID: nonEmptyText,
   /** The outbox key: every mail-sending function may Encrypt with it, only the mail-sender may Decrypt. */
-  OUTBOX_KEY_ID: z.string().check(z.minLength(1)),
+  OUTBOX_KEY_ID: nonEmptyText,
   /** Mail-sender only: the SES configuration set (bounce and complaint events feed the suppression list). */
-  MAIL_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
+  MAIL_CONFIGURATION_SET: z.optional(nonEmptyText),
   MAIL_FROM: z.email(),
   PORTAL_URL: z.url(),
-  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'eu-west-1'),
+  AWS_REGION: z._default(nonEmptyText, 'eu-west-1'),
   DYNAMODB_ENDPOINT: z.optional(z.url()),
   KMS_ENDPOINT: z.optional(z.url()),
   SES_ENDPOINT: z.optional(z.url()),
@@ -20,27 +21,27 @@ export const configSchema = z.object({
   /** Deadline watch only: where staff are told about requests near their deadline. */
   STAFF_MAILBOX: z.optional(z.email()),
   /** Budget reviews only: the key and bucket that keep patient data apart from licensee data. */
-  BUDGET_KEY_ID: z.optional(z.string().check(z.minLength(1))),
-  BUDGET_REVIEW_BUCKET: z.optional(z.string().check(z.minLength(1))),
+  BUDGET_KEY_ID: z.optional(nonEmptyText),
+  BUDGET_REVIEW_BUCKET: z.optional(nonEmptyText),
   /** Mail intake only: the bucket SES's S3 action writes raw inbound mail to. */
-  RAW_MAIL_BUCKET: z.optional(z.string().check(z.minLength(1))),
+  RAW_MAIL_BUCKET: z.optional(nonEmptyText),
   /** Staff routes only: whose access tokens are accepted (Cognito user pool, or the local staff-idp). */
   STAFF_ISSUER: z.optional(z.url()),
   /** Comma-separated app client ids whose tokens are accepted (console, CLI). */
-  STAFF_CLIENT_IDS: z.optional(z.string().check(z.minLength(1))),
+  STAFF_CLIENT_IDS: z.optional(nonEmptyText),
   /** Default `<STAFF_ISSUER>/.well-known/jwks.json`. */
   STAFF_JWKS_URL: z.optional(z.url()),
   /** Staff functions that start jobs: the job runner's function name (locally `job-runner`). */
-  JOB_RUNNER_FUNCTION: z.optional(z.string().check(z.minLength(1))),
+  JOB_RUNNER_FUNCTION: z.optional(nonEmptyText),
   /** HTTP functions only: the secret of CloudFront's origin header (shared/http/origin-verify.ts). */
   ORIGIN_VERIFY_SECRET: z.optional(z.string().check(z.minLength(minimumOriginSecretLength))),
   /**
    * privacy-requests and its by-email worker only: the key that seals a by-email submission on its way from the
    * route to the worker (the route may only Encrypt with it, the worker only Decrypt; purpose `by-email-submission`).
    */
-  SUBMISSION_KEY_ID: z.optional(z.string().check(z.minLength(1))),
+  SUBMISSION_KEY_ID: z.optional(nonEmptyText),
   /** privacy-requests only: the by-email worker's function name (locally `privacy-requests-by-email`). */
-  BY_EMAIL_WORKER_FUNCTION: z.optional(z.string().check(z.minLength(1))),
+  BY_EMAIL_WORKER_FUNCTION: z.optional(nonEmptyText),
   /** Local stack only: the endpoint that takes Lambda Invoke calls and runs the function in-process. */
   LAMBDA_ENDPOINT: z.optional(z.url()),
 });

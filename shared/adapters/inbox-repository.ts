@@ -13,7 +13,7 @@ import { openShards } from '../domain/privacy-request.js';
 import { ConcurrentUpdateError } from './licensee-repository.js';
 import { keys, tableDefinition } from './table-definition.js';
 import { queryAll } from './query-all.js';
-import { schema } from '../domain/schema.js';
+import { isoTimestamp, schema, wholeCount, wholeNumber } from '../domain/schema.js';
 
 /**
  * The staff inbox: general mail to info@ that is not a privacy request. An item holds ids, dates and state;
@@ -39,18 +39,18 @@ export const inboxItemSchema = /* @__PURE__ */ schema(() =>
     reference: z.string(),
     licenseeId: z.optional(z.string()),
     status: z.enum(inboxStatuses),
-    receivedAt: z.iso.datetime(),
-    dueAt: z.iso.datetime(),
+    receivedAt: isoTimestamp,
+    dueAt: isoTimestamp,
     s3Objects: z.array(z.string()),
     patientDataWithheld: z.optional(z.boolean()),
-    expiresAt: z.optional(z.number().check(z.int())),
+    expiresAt: z.optional(wholeNumber),
     /** Absent on items written before versions; read as 0. */
-    version: z._default(z.number().check(z.int(), z.gte(0)), 0),
-    answers: z.optional(z.number().check(z.int(), z.gte(0))),
-    lastAnsweredAt: z.optional(z.iso.datetime()),
+    version: z._default(wholeCount, 0),
+    answers: z.optional(wholeCount),
+    lastAnsweredAt: z.optional(isoTimestamp),
     /** Digest of the last answer's text: the same answer sent again (a double submit) is not mailed twice. */
     lastAnswerDigest: z.optional(z.string()),
-    handledAt: z.optional(z.iso.datetime()),
+    handledAt: z.optional(isoTimestamp),
     /** The privacy request staff turned it into. */
     convertedTo: z.optional(z.string()),
   }),

@@ -15,7 +15,7 @@ import { addMinutes, epochSeconds, type Clock } from '../domain/dates.js';
 import type { DropReason } from '../domain/sending-policy.js';
 import { tableDefinition } from './table-definition.js';
 import { createOutboxWrites, outboxKeys, outboxShard } from './outbox-writes.js';
-import { schema } from '../domain/schema.js';
+import { isoTimestamp, schema, wholeCount, wholeNumber } from '../domain/schema.js';
 
 export { outboxKeys, outboxShard } from './outbox-writes.js';
 
@@ -40,16 +40,16 @@ export const outboxItemSchema = /* @__PURE__ */ schema(() =>
     inResponseTo: z.optional(z.string()),
     /** The sealed payload (see `OutboxPayload`), absent once sent or dropped. */
     sealed: z.optional(z.array(z.custom<Uint8Array>((value) => value instanceof Uint8Array))),
-    createdAt: z.iso.datetime(),
-    attempts: z.number().check(z.int(), z.gte(0)),
-    leaseUntil: z.number().check(z.int()),
+    createdAt: isoTimestamp,
+    attempts: wholeCount,
+    leaseUntil: wholeNumber,
     /** The recipient's daily budget was spent for this mail (a retry does not spend it again). */
     budgetCharged: z.optional(z.boolean()),
     lastError: z.optional(z.string()),
     dropReason: z.optional(z.string()),
-    sentAt: z.optional(z.iso.datetime()),
+    sentAt: z.optional(isoTimestamp),
     sesMessageId: z.optional(z.string()),
-    expiresAt: z.number().check(z.int()),
+    expiresAt: wholeNumber,
   }),
 );
 export type OutboxItem = z.infer<typeof outboxItemSchema>;

@@ -7,7 +7,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
 import { keys } from './table-definition.js';
 import { queryAll } from './query-all.js';
-import { schema } from '../domain/schema.js';
+import { isoTimestamp, schema } from '../domain/schema.js';
 
 /**
  * Staff's internal notes on a request, in the licensee's partition (so the retention purge takes them too),
@@ -17,7 +17,7 @@ export const requestNoteSchema = /* @__PURE__ */ schema(() =>
   z.object({
     noteId: z.string(),
     requestId: z.string(),
-    at: z.iso.datetime(),
+    at: isoTimestamp,
     by: z.string(),
     text: z.custom<Uint8Array>((value) => value instanceof Uint8Array),
   }),

@@ -22,7 +22,7 @@ import {
 import { ConcurrentUpdateError } from './licensee-repository.js';
 import { keys, tableDefinition } from './table-definition.js';
 import { queryAll } from './query-all.js';
-import { schema } from '../domain/schema.js';
+import { schema, wholeCount, wholeNumber } from '../domain/schema.js';
 
 /** Keys of the items this repository owns, beside those of `table-definition.ts`. */
 export const requestKeys = {
@@ -63,12 +63,12 @@ export const intakeRecordSchema = /* @__PURE__ */ schema(() =>
     status: z.enum(['processing', 'done']),
     /** What became of the mail (no personal value): e.g. `request`, `quarantined-virus`, `automatic-bounce`. */
     outcome: z.optional(z.string()),
-    leaseUntil: z.number().check(z.int()),
-    attempts: z.number().check(z.int(), z.gte(0)),
+    leaseUntil: wholeNumber,
+    attempts: wholeCount,
     licenseeId: z.optional(z.string()),
     requestId: z.optional(z.string()),
     lastError: z.optional(z.string()),
-    expiresAt: z.number().check(z.int()),
+    expiresAt: wholeNumber,
   }),
 );
 export type IntakeRecord = z.infer<typeof intakeRecordSchema>;

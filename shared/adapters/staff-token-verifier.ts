@@ -2,7 +2,7 @@ import { errors, jwtVerify } from 'jose';
 import * as z from 'zod/mini';
 import { createRemoteKeySet } from './remote-key-set.js';
 import { roleOfGroups, staffScope, type StaffRole } from '../domain/staff-roles.js';
-import { schema } from '../domain/schema.js';
+import { nonEmptyText, schema } from '../domain/schema.js';
 
 /** Who a valid staff access token names: the Cognito `sub`, the username and the strongest role. */
 export interface StaffIdentity {
@@ -23,9 +23,9 @@ export interface StaffTokenSettings {
 /** The claims of a Cognito access token this system reads; anything else in the token is ignored. */
 const accessClaimsSchema = /* @__PURE__ */ schema(() =>
   z.object({
-    sub: z.string().check(z.minLength(1)),
-    username: z.string().check(z.minLength(1)),
-    client_id: z.string().check(z.minLength(1)),
+    sub: nonEmptyText,
+    username: nonEmptyText,
+    client_id: nonEmptyText,
     token_use: z.literal('access'),
     scope: z.string(),
     'cognito:groups': z._default(z.array(z.string()), []),

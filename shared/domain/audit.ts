@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { schema } from './schema.js';
+import { isoTimestamp, nonEmptyText, schema } from './schema.js';
 
 /**
  * The audit trail: who did what to which licensee, when. Details hold ids, counts, dates and codes only,
@@ -9,9 +9,9 @@ export const auditActorSchema = /* @__PURE__ */ schema(() =>
   z.object({
     kind: z.enum(['licensee', 'staff', 'system']),
     /** Licensee id, staff member's Cognito `sub` (or the local staff-idp's), or the system function's name. */
-    id: z.string().check(z.minLength(1)),
+    id: nonEmptyText,
     /** Staff only: the username the staff member signed in with, so the trail names a person, not just an id. */
-    username: z.optional(z.string().check(z.minLength(1))),
+    username: z.optional(nonEmptyText),
   }),
 );
 export type AuditActor = z.infer<typeof auditActorSchema>;
@@ -23,7 +23,7 @@ export const auditDetailsSchema = /* @__PURE__ */ schema(() =>
 export const auditEventSchema = /* @__PURE__ */ schema(() =>
   z.object({
     eventId: z.string(),
-    at: z.iso.datetime(),
+    at: isoTimestamp,
     actor: auditActorSchema,
     /** Dotted verb, e.g. `licence.ended`, `licensee.read-by-staff`, `retention.purged`. */
     action: z.string().check(z.regex(/^[a-z][a-z-]*(\.[a-z][a-z-]*)+$/)),

@@ -6,7 +6,7 @@ import {
   breachReportHours,
   breachWarnHours,
 } from './breach-register.js';
-import { schema } from './schema.js';
+import { isoTimestamp, itemVersion, nonEmptyText, schema, wholeNumber } from './schema.js';
 
 /**
  * A personal-data breach as AVG art. 33(5) requires it recorded (every breach, reported or not), with the
@@ -63,7 +63,7 @@ export type BreachFields = z.infer<typeof breachFieldsSchema>;
 
 export const breachDecisionSchema = /* @__PURE__ */ schema(() =>
   z.strictObject({
-    breachId: z.string().check(z.minLength(1)),
+    breachId: nonEmptyText,
     report: z.boolean({ message: 'required' }),
     /** Why it is reported or not (art. 33(1): "unlikely to result in a risk" must be argued). */
     reason: text(2000),
@@ -81,7 +81,7 @@ export const breachDecisionSchema = /* @__PURE__ */ schema(() =>
 export const storedBreachSchema = /* @__PURE__ */ schema(() =>
   z.extend(breachFieldsSchema, {
     breachId: z.string(),
-    recordedAt: z.iso.datetime(),
+    recordedAt: isoTimestamp,
     recordedBy: z.string(),
     decision: z.optional(
       z.object({
@@ -89,14 +89,14 @@ export const storedBreachSchema = /* @__PURE__ */ schema(() =>
         reason: z.string(),
         highRisk: z.boolean(),
         authorityReference: z.optional(z.string()),
-        decidedAt: z.iso.datetime(),
+        decidedAt: isoTimestamp,
         decidedBy: z.string(),
         withinDeadline: z.boolean(),
       }),
     ),
-    licenseesNotifiedAt: z.optional(z.iso.datetime()),
-    licenseesNotified: z.optional(z.number().check(z.int())),
-    version: z.number().check(z.int(), z.gte(1)),
+    licenseesNotifiedAt: z.optional(isoTimestamp),
+    licenseesNotified: z.optional(wholeNumber),
+    version: itemVersion,
   }),
 );
 export type StoredBreach = z.infer<typeof storedBreachSchema>;

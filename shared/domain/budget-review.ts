@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { addDays } from './dates.js';
 import { policy } from './policy.js';
-import { schema } from './schema.js';
+import { isoTimestamp, itemVersion, schema, wholeNumber } from './schema.js';
 
 /**
  * Statement §4: when ZorgSom needs patient data to check a budget, it asks; the licensee decides, and
@@ -43,26 +43,26 @@ export const storedBudgetReviewSchema = /* @__PURE__ */ schema(() =>
     /** Staff's reason, shown to the licensee in the portal only (not in mail). */
     reason: z.string(),
     status: budgetReviewStatusSchema,
-    requestedAt: z.iso.datetime(),
-    answerBy: z.iso.datetime(),
-    decidedAt: z.optional(z.iso.datetime()),
+    requestedAt: isoTimestamp,
+    answerBy: isoTimestamp,
+    decidedAt: z.optional(isoTimestamp),
     /** The licensee confirmed having the patient's consent to share this data with ZorgSom. */
-    consentAttestedAt: z.optional(z.iso.datetime()),
+    consentAttestedAt: z.optional(isoTimestamp),
     upload: z.optional(
       z.object({
         key: z.string(),
-        bytes: z.number().check(z.int()),
+        bytes: wholeNumber,
         contentType: z.string(),
         /** S3's SHA-256 of the file at acceptance (base64), where S3 reports one. */
         sha256: z.optional(z.string()),
-        destroyedAt: z.optional(z.iso.datetime()),
+        destroyedAt: z.optional(isoTimestamp),
       }),
     ),
-    closedAt: z.optional(z.iso.datetime()),
+    closedAt: z.optional(isoTimestamp),
     /** Deadline index entry (`openShard` + `dueAt`): the next moment the cleanup must act on this review. */
     openShard: z.optional(z.literal(budgetDeadlineShard)),
-    dueAt: z.optional(z.iso.datetime()),
-    version: z.number().check(z.int(), z.gte(1)),
+    dueAt: z.optional(isoTimestamp),
+    version: itemVersion,
   }),
 );
 export type StoredBudgetReview = z.infer<typeof storedBudgetReviewSchema>;

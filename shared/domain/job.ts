@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { auditActorSchema } from './audit.js';
-import { schema } from './schema.js';
+import { isoTimestamp, schema, wholeNumber } from './schema.js';
 
 /**
  * Long staff work runs as a job, off the request path: the staff call stores the job and invokes the job
@@ -24,13 +24,13 @@ export const storedJobSchema = /* @__PURE__ */ schema(() =>
     /** What the job works on: a template, a licensee and reason, a date. Ids and codes only. */
     params: z.record(z.string(), scalar),
     startedBy: auditActorSchema,
-    startedAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-    finishedAt: z.optional(z.iso.datetime()),
+    startedAt: isoTimestamp,
+    updatedAt: isoTimestamp,
+    finishedAt: z.optional(isoTimestamp),
     /** Counters staff watch grow (sent, skipped, purged, …); each changes in the same write as its step. */
     progress: z.record(z.string(), z.number()),
     /** Invocations of the runner so far (a continuation or a retry adds one). */
-    runs: z.number().check(z.int()),
+    runs: wholeNumber,
     /** The last failure's error class (never a message: messages can quote data). */
     lastError: z.optional(z.string()),
     result: z.optional(z.record(z.string(), scalar)),

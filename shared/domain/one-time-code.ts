@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { policy } from './policy.js';
 import { addMinutes } from './dates.js';
 import type { CodeMac } from './code-mac.js';
-import { schema } from './schema.js';
+import { isoTimestamp, itemVersion, schema, wholeCount, wholeNumber } from './schema.js';
 
 /**
  * A mailed six-digit code (signup confirmation, sign-in, email change, privacy-request confirmation).
@@ -17,10 +17,10 @@ import { schema } from './schema.js';
 export const oneTimeCodeSchema = /* @__PURE__ */ schema(() =>
   z.object({
     codeHash: z.string(),
-    expiresAt: z.iso.datetime(),
-    attempts: z.number().check(z.int(), z.gte(0)),
-    windowStartedAt: z.iso.datetime(),
-    issuedInWindow: z.number().check(z.int(), z.gte(0)),
+    expiresAt: isoTimestamp,
+    attempts: wholeCount,
+    windowStartedAt: isoTimestamp,
+    issuedInWindow: wholeCount,
   }),
 );
 export type OneTimeCode = z.infer<typeof oneTimeCodeSchema>;
@@ -90,10 +90,10 @@ export async function codeMatches(
  */
 export const addressBudgetSchema = /* @__PURE__ */ schema(() =>
   z.object({
-    windowStartedAt: z.iso.datetime(),
-    usedInWindow: z.number().check(z.int(), z.gte(0)),
-    expiresAt: z.number().check(z.int()),
-    version: z.number().check(z.int(), z.gte(1)),
+    windowStartedAt: isoTimestamp,
+    usedInWindow: wholeCount,
+    expiresAt: wholeNumber,
+    version: itemVersion,
   }),
 );
 export type AddressBudget = z.infer<typeof addressBudgetSchema>;

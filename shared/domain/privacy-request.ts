@@ -11,7 +11,7 @@ import {
   privacyRequestTypeSchema,
   type PrivacyRequestRecord,
 } from './records.js';
-import { schema } from './schema.js';
+import { isoTimestamp, itemVersion, schema, wholeCount } from './schema.js';
 
 /**
  * A privacy request (statement §5: overview, correction, completion, deletion, marketing opt-out, question,
@@ -53,8 +53,8 @@ export const storedPrivacyRequestSchema = /* @__PURE__ */ schema(() =>
     /** Hash of the mailed confirmation code, with its attempts and rate window. */
     confirmation: z.optional(oneTimeCodeSchema),
     /** When an unconfirmed request is closed (received + policy.requests.closeUnconfirmedAfterDays). */
-    confirmBy: z.optional(z.iso.datetime()),
-    reminderSentAt: z.optional(z.iso.datetime()),
+    confirmBy: z.optional(isoTimestamp),
+    reminderSentAt: z.optional(isoTimestamp),
     /** Keys of raw mail in the raw-mail bucket; the retention sweeper deletes them with the licensee. */
     s3Objects: z.optional(z.array(z.string())),
     /** The SES message id the request came from (idempotency of mail intake). */
@@ -63,10 +63,10 @@ export const storedPrivacyRequestSchema = /* @__PURE__ */ schema(() =>
     senderAuthenticated: z.optional(z.boolean()),
     pendingStep: z.optional(requestStepSchema),
     lastError: z.optional(requestErrorCodeSchema),
-    failedAttempts: z.optional(z.number().check(z.int(), z.gte(0))),
+    failedAttempts: z.optional(wholeCount),
     /** AVG art. 12(3): months added to the deadline by staff (at most policy.requests.maxExtensionMonths). */
-    extendedMonths: z.optional(z.number().check(z.int(), z.gte(1))),
-    version: z.number().check(z.int(), z.gte(1)),
+    extendedMonths: z.optional(itemVersion),
+    version: itemVersion,
   }),
 );
 export type StoredPrivacyRequest = z.infer<typeof storedPrivacyRequestSchema>;

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { oneTimeCodeSchema } from './one-time-code.js';
 import { policy } from './policy.js';
 import { legalHoldSchema } from './retention.js';
-import { schema } from './schema.js';
+import { isoTimestamp, itemVersion, schema, wholeCount, wholeNumber } from './schema.js';
 
 /** The records held per licensee, as stored (after the ciphertext is decoded, before any decryption). */
 
@@ -16,9 +16,9 @@ export const profileRecordSchema = /* @__PURE__ */ schema(() =>
   z.object({
     licenseeId: z.string(),
     status: licenceStatusSchema,
-    createdAt: z.iso.datetime(),
-    licenceStartedAt: z.optional(z.iso.datetime()),
-    licenceEndedAt: z.optional(z.iso.datetime()),
+    createdAt: isoTimestamp,
+    licenceStartedAt: z.optional(isoTimestamp),
+    licenceEndedAt: z.optional(isoTimestamp),
     marketingOptOut: z.boolean(),
     /** The language every mail to this licensee is written in; profiles stored before it existed read as Dutch. */
     language: z.optional(z.enum(preferredLanguages)),
@@ -28,14 +28,14 @@ export const profileRecordSchema = /* @__PURE__ */ schema(() =>
     confirmation: z.optional(oneTimeCodeSchema),
     emailChange: z.optional(z.object({ emailIndex: z.string(), code: oneTimeCodeSchema })),
     /** Epoch seconds at which the retention sweeper deletes everything (set on licence end). */
-    purgeAt: z.optional(z.number().check(z.int())),
+    purgeAt: z.optional(wholeNumber),
     /** Epoch seconds; DynamoDB TTL backstop, and reads treat a passed value as gone. */
-    expiresAt: z.optional(z.number().check(z.int())),
+    expiresAt: z.optional(wholeNumber),
     /** A legal hold pauses the purge (and lifts the TTL backstop) until its end date. */
     legalHold: z.optional(legalHoldSchema),
     /** Items deleted so far by a purge that had to stop halfway (per kind), for the deletion certificate. */
-    purgeProgress: z.optional(z.record(z.string(), z.number().check(z.int(), z.gte(0)))),
-    version: z.number().check(z.int(), z.gte(1)),
+    purgeProgress: z.optional(z.record(z.string(), wholeCount)),
+    version: itemVersion,
   }),
 );
 export type ProfileRecord = z.infer<typeof profileRecordSchema>;
@@ -47,7 +47,7 @@ export const languageOf = (profile: Pick<ProfileRecord, 'language'>): PreferredL
 export const emailOwnerRecordSchema = /* @__PURE__ */ schema(() =>
   z.object({
     licenseeId: z.string(),
-    expiresAt: z.optional(z.number().check(z.int())),
+    expiresAt: z.optional(wholeNumber),
   }),
 );
 export type EmailOwnerRecord = z.infer<typeof emailOwnerRecordSchema>;
@@ -63,9 +63,9 @@ export const signInCodeRecordSchema = /* @__PURE__ */ schema(() =>
      * The sign-in link mailed with the code (hash of its secret only): no attempt counter to spend, so
      * wrong guesses at the code cannot take it away. Absent in records written before links existed.
      */
-    link: z.optional(z.object({ secretHash: z.string(), expiresAt: z.iso.datetime() })),
-    expiresAt: z.number().check(z.int()),
-    version: z.number().check(z.int(), z.gte(1)),
+    link: z.optional(z.object({ secretHash: z.string(), expiresAt: isoTimestamp })),
+    expiresAt: wholeNumber,
+    version: itemVersion,
   }),
 );
 export type SignInCodeRecord = z.infer<typeof signInCodeRecordSchema>;
@@ -74,8 +74,8 @@ export const sessionRecordSchema = /* @__PURE__ */ schema(() =>
   z.object({
     licenseeId: z.string(),
     secretHash: z.string(),
-    createdAt: z.iso.datetime(),
-    expiresAt: z.number().check(z.int()),
+    createdAt: isoTimestamp,
+    expiresAt: wholeNumber,
   }),
 );
 export type SessionRecord = z.infer<typeof sessionRecordSchema>;
@@ -109,9 +109,9 @@ export const privacyRequestRecordSchema = /* @__PURE__ */ schema(() =>
     type: privacyRequestTypeSchema,
     channel: z.enum(['web', 'email']),
     status: privacyRequestStatusSchema,
-    receivedAt: z.iso.datetime(),
-    dueAt: z.iso.datetime(),
-    history: z.array(z.object({ at: z.iso.datetime(), status: privacyRequestStatusSchema })),
+    receivedAt: isoTimestamp,
+    dueAt: isoTimestamp,
+    history: z.array(z.object({ at: isoTimestamp, status: privacyRequestStatusSchema })),
     /** For a `linked` request: the request it duplicates. */
     linkedTo: z.optional(z.string()),
   }),
@@ -124,7 +124,7 @@ export const disclosureRecordSchema = /* @__PURE__ */ schema(() =>
     recipient: z.string(),
     basis: z.enum(policy.disclosureBases),
     categories: z.array(z.string()),
-    disclosedAt: z.iso.datetime(),
+    disclosedAt: isoTimestamp,
     reference: z.optional(z.string()),
   }),
 );

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { policy } from './policy.js';
-import { schema } from './schema.js';
+import { isoTimestamp, schema } from './schema.js';
 
 /**
  * Retention dates, in the calendar ZorgSom and its licensees live in: Europe/Amsterdam.
@@ -147,7 +147,7 @@ export const legalHoldSchema = /* @__PURE__ */ schema(() =>
     caseReference: caseReferenceSchema,
     /** The last Amsterdam date the hold covers; from the next day on the purge resumes by itself. */
     until: localDateSchema,
-    placedAt: z.iso.datetime(),
+    placedAt: isoTimestamp,
   }),
 );
 export type LegalHold = z.infer<typeof legalHoldSchema>;

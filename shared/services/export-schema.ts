@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { disclosureRecordSchema, privacyRequestRecordSchema } from '../domain/records.js';
 import { profileViewSchema } from './self-service.js';
-import { schema } from '../domain/schema.js';
+import { isoTimestamp, schema } from '../domain/schema.js';
 
 /**
  * Everything ZorgSom holds about one licensee (statement §5: the overview a licensee may ask for). The
@@ -12,13 +12,13 @@ import { schema } from '../domain/schema.js';
 export const licenseeExportSchema = /* @__PURE__ */ schema(() =>
   z.object({
     $schema: z.string(),
-    generatedAt: z.iso.datetime(),
+    generatedAt: isoTimestamp,
     controller: z.object({ name: z.string(), contactEmail: z.string() }),
     profile: profileViewSchema,
     retention: z.object({
       rule: z.string(),
       /** The moment all data is destroyed, once the licence has ended; null while it runs. */
-      destroyedBy: z.nullable(z.iso.datetime()),
+      destroyedBy: z.nullable(isoTimestamp),
     }),
     privacyRequests: z.array(privacyRequestRecordSchema),
     disclosures: z.array(disclosureRecordSchema),

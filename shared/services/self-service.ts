@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { personalDataSchema } from '../domain/licensee.js';
 import { ProblemError } from '../domain/problem-error.js';
-import { schema } from '../domain/schema.js';
+import { isoTimestamp, schema } from '../domain/schema.js';
 import {
   languageOf,
   licenceStatusSchema,
@@ -26,7 +26,7 @@ export const profileViewSchema = /* @__PURE__ */ schema(() =>
     marketingOptOut: z.boolean(),
     /** The language of every mail ZorgSom sends this licensee. */
     language: z.enum(preferredLanguages),
-    licence: z.object({ startedAt: z.nullable(z.iso.datetime()), endedAt: z.nullable(z.iso.datetime()) }),
+    licence: z.object({ startedAt: z.nullable(isoTimestamp), endedAt: z.nullable(isoTimestamp) }),
     /** An email change waits for the code mailed to the new address; the new address is not shown back. */
     emailChangePending: z.boolean(),
   }),

@@ -17,17 +17,15 @@ import { bilingual } from '../mail-templates.js';
 import type { MailLanguage } from '../ports.js';
 import { loadProfile } from '../self-service.js';
 import type { StaffDeps } from './staff-deps.js';
-import { schema } from '../../domain/schema.js';
+import { itemVersion, nonEmptyText, schema } from '../../domain/schema.js';
 
 export type BreachDeps = StaffDeps & { breaches: BreachRepository };
 
-export const breachIdSchema = /* @__PURE__ */ schema(() =>
-  z.strictObject({ breachId: z.string().check(z.minLength(1)) }),
-);
+export const breachIdSchema = /* @__PURE__ */ schema(() => z.strictObject({ breachId: nonEmptyText }));
 export const breachUpdateSchema = /* @__PURE__ */ schema(() =>
   z.extend(breachFieldsSchema, {
-    breachId: z.string().check(z.minLength(1)),
-    version: z.number().check(z.int(), z.gte(1)),
+    breachId: nonEmptyText,
+    version: itemVersion,
   }),
 );
 export { breachDecisionSchema, breachFieldsSchema };
@@ -36,7 +34,7 @@ const licenseeIdSchema = /* @__PURE__ */ schema(() =>
 );
 export const breachNoticeSchema = /* @__PURE__ */ schema(() =>
   z.strictObject({
-    breachId: z.string().check(z.minLength(1)),
+    breachId: nonEmptyText,
     licenseeIds: z
       .array(licenseeIdSchema)
       .check(z.minLength(1, { message: 'required' }), z.maxLength(5000, { message: 'too-long' })),
