@@ -16,7 +16,7 @@ import { mailIntakeMemoryMb } from '../infra/constructs/mail-intake.js';
 import { readOutbox } from '../local/ses-emulator.js';
 import type { LocalStack } from '../local/stack.js';
 import { verdictsFromHeaders } from '../local/smtp-server.js';
-import { invokedFunction } from '../shared/adapters/local-access.js';
+import { invokedFunction } from '../local/invoked-function.js';
 import { createRawMailStore, createS3Client } from '../shared/adapters/raw-mail-store.js';
 import { rawMailKeyOf } from '../shared/domain/mail-classification.js';
 import { sesEventFor } from '../shared/services/mail-intake/ses-event.js';

@@ -1,4 +1,4 @@
-import { invokedFunction } from '../shared/adapters/local-access.js';
+import { invokedFunction } from './invoked-function.js';
 import { enforceTableAccess } from './table-access-guard.js';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';

@@ -13,7 +13,7 @@ import { loadConfig } from '../shared/config.js';
 import { createObservability } from '../shared/observability.js';
 import { mailSenderFunction, type SenderResult } from '../shared/services/mail-sender/sender-function.js';
 import { createMailSenderDeps } from '../shared/wiring/mail-sender.js';
-import { invokedFunction } from '../shared/adapters/local-access.js';
+import { invokedFunction } from './invoked-function.js';
 import { buildContext } from './http-server.js';
 import { enforceTableAccess } from './table-access-guard.js';
 

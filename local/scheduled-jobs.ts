@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { invokedFunction } from '../shared/adapters/local-access.js';
+import { invokedFunction } from './invoked-function.js';
 import { buildContext } from './http-server.js';
 import { enforceTableAccess } from './table-access-guard.js';
 

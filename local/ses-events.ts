@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { invokedFunction } from '../shared/adapters/local-access.js';
+import { invokedFunction } from './invoked-function.js';
 import { buildContext } from './http-server.js';
 import { enforceTableAccess } from './table-access-guard.js';
 

@@ -1,4 +1,4 @@
-import { invokedFunction } from '../shared/adapters/local-access.js';
+import { invokedFunction } from './invoked-function.js';
 import { enforceTableAccess } from './table-access-guard.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';

@@ -8,6 +8,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { appendFileSync } from 'node:fs';
 import { isAllowed, tableAccessOf, type RequestedAccess } from '../functions/table-access.js';
 import { installTableAccessGuard } from '../shared/adapters/local-access.js';
+import { invokedFunction } from './invoked-function.js';
 
 type Input = Record<string, unknown>;
 type Item = Record<string, AttributeValue> | undefined;
@@ -75,7 +76,10 @@ const logFile = process.env.ZORGSOM_TABLE_ACCESS_LOG;
 
 /** Installs the guard (idempotent): every local invoker calls this before running a handler. */
 export function enforceTableAccess(): void {
-  installTableAccessGuard((functionName, commandName, input) => {
+  installTableAccessGuard((commandName, input) => {
+    // Outside any invoker (a test's own setup, the stack seeding its table) nothing is judged.
+    const functionName = invokedFunction.getStore();
+    if (functionName === undefined) return;
     const access = tableAccessOf(functionName);
     for (const requested of requestedAccess(commandName, input)) {
       if (logFile) {

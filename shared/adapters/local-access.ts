@@ -1,20 +1,15 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /**
  * Locally, every function shares one process and one DynamoDB Local, which checks no IAM policy. The local
  * invokers (local/http-server.ts, scheduled-jobs.ts, smtp-server.ts, lambda-endpoint.ts) run each handler inside
- * `invokedFunction`, and local/table-access-guard.ts installs a guard that judges every DynamoDB request of
- * that function by the same table-access grants IAM is built from (functions/table-access.ts), so a request
- * that AWS would refuse fails locally and in the tests too. In AWS no guard is installed: IAM decides.
+ * `invokedFunction` (local/invoked-function.ts), and local/table-access-guard.ts installs a guard that judges
+ * every DynamoDB request of that function by the same table-access grants IAM is built from
+ * (functions/table-access.ts), so a request that AWS would refuse fails locally and in the tests too. In AWS no
+ * guard is installed: IAM decides. Which function is running is the local stack's to know (an
+ * AsyncLocalStorage in local/), so a deployed bundle loads nothing of it.
  */
-export const invokedFunction = new AsyncLocalStorage<string>();
-
-export type TableAccessGuard = (
-  functionName: string,
-  commandName: string,
-  input: Record<string, unknown>,
-) => void;
+export type TableAccessGuard = (commandName: string, input: Record<string, unknown>) => void;
 
 let guard: TableAccessGuard | undefined;
 
@@ -26,10 +21,7 @@ export function installTableAccessGuard(next: TableAccessGuard): void {
 export function guardLocalClient(client: DynamoDBClient): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const functionName = invokedFunction.getStore();
-      if (functionName !== undefined && guard) {
-        guard(functionName, context.commandName ?? '', args.input as Record<string, unknown>);
-      }
+      guard?.(context.commandName ?? '', args.input as Record<string, unknown>);
       return next(args);
     },
     { step: 'initialize', name: 'zorgsomTableAccessGuard' },

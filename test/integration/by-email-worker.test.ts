@@ -8,7 +8,7 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { invokedFunction } from '../../shared/adapters/local-access.js';
+import { invokedFunction } from '../../local/invoked-function.js';
 import { createLambdaClient } from '../../shared/adapters/lambda-job-invoker.js';
 import { loadConfig } from '../../shared/config.js';
 import { createRequestDeps } from '../../shared/wiring/requests.js';

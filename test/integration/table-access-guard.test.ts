@@ -17,7 +17,7 @@ import { isAllowed, tableAccess } from '../../functions/table-access.js';
 import { createIsolatedTable, type IsolatedTable } from '../../local/table.js';
 import { enforceTableAccess, requestedAccess } from '../../local/table-access-guard.js';
 import { createDynamoDbClient } from '../../shared/adapters/dynamodb-client.js';
-import { invokedFunction } from '../../shared/adapters/local-access.js';
+import { invokedFunction } from '../../local/invoked-function.js';
 
 let table: IsolatedTable;
 let client: ReturnType<typeof createDynamoDbClient>;

@@ -3,7 +3,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { invokedFunction } from '../../shared/adapters/local-access.js';
+import { invokedFunction } from '../../local/invoked-function.js';
 
 /** Commands that change the table. */
 const dynamoDbWrites = new Set([

@@ -7,7 +7,7 @@ import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { startSmtpServer, verdictsFromHeaders } from '../../local/smtp-server.js';
-import { invokedFunction } from '../../shared/adapters/local-access.js';
+import { invokedFunction } from '../../local/invoked-function.js';
 import { createRawMailStore, createS3Client } from '../../shared/adapters/raw-mail-store.js';
 import { loadConfig } from '../../shared/config.js';
 import { rawMailKeyOf, type VerdictStatus } from '../../shared/domain/mail-classification.js';
