@@ -22,8 +22,12 @@ export const esbuildOptions = {
     js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
   },
   minify: true,
-  // Readable stack traces without shipping source maps (and without the cold-start cost of --enable-source-maps).
-  keepNames: true,
+  // Names are not kept: esbuild's keepNames wraps every function and class in a `__name()` call that runs where
+  // it is defined, the closures zod builds for each schema included, which cost about a tenth of a function's
+  // cold init (README, Benchmarks). Error names survive (every error class of ours sets `name`, and so do the
+  // SDK's); a logged frame's file:line:col points into the bundle, which the same commit builds again byte for
+  // byte: build it with `sourcemap: true` to read the frame.
+  keepNames: false,
   splitting: true,
   entryNames: 'index',
   chunkNames: 'chunks/[name]-[hash]',

@@ -2,6 +2,13 @@ import * as z from 'zod/mini';
 import { minimumOriginSecretLength } from './http/origin-verify.js';
 import { nonEmptyText } from './domain/schema.js';
 
+// One instance per kind of setting, shared by the fields (a schema is immutable): the config is parsed at every
+// cold init, and each schema built costs there.
+const setting = z.optional(nonEmptyText);
+const url = z.url();
+const optionalUrl = z.optional(url);
+const email = z.email();
+
 /** Environment of every function, read once per container. Endpoints are set only by the local stack. */
 export const configSchema = z.object({
   TABLE_NAME: nonEmptyText,
@@ -10,40 +17,40 @@ export const configSchema = z.object({
   /** The outbox key: every mail-sending function may Encrypt with it, only the mail-sender may Decrypt. */
   OUTBOX_KEY_ID: nonEmptyText,
   /** Mail-sender only: the SES configuration set (bounce and complaint events feed the suppression list). */
-  MAIL_CONFIGURATION_SET: z.optional(nonEmptyText),
-  MAIL_FROM: z.email(),
-  PORTAL_URL: z.url(),
+  MAIL_CONFIGURATION_SET: setting,
+  MAIL_FROM: email,
+  PORTAL_URL: url,
   AWS_REGION: z._default(nonEmptyText, 'eu-west-1'),
-  DYNAMODB_ENDPOINT: z.optional(z.url()),
-  KMS_ENDPOINT: z.optional(z.url()),
-  SES_ENDPOINT: z.optional(z.url()),
-  S3_ENDPOINT: z.optional(z.url()),
+  DYNAMODB_ENDPOINT: optionalUrl,
+  KMS_ENDPOINT: optionalUrl,
+  SES_ENDPOINT: optionalUrl,
+  S3_ENDPOINT: optionalUrl,
   /** Deadline watch only: where staff are told about requests near their deadline. */
-  STAFF_MAILBOX: z.optional(z.email()),
+  STAFF_MAILBOX: z.optional(email),
   /** Budget reviews only: the key and bucket that keep patient data apart from licensee data. */
-  BUDGET_KEY_ID: z.optional(nonEmptyText),
-  BUDGET_REVIEW_BUCKET: z.optional(nonEmptyText),
+  BUDGET_KEY_ID: setting,
+  BUDGET_REVIEW_BUCKET: setting,
   /** Mail intake only: the bucket SES's S3 action writes raw inbound mail to. */
-  RAW_MAIL_BUCKET: z.optional(nonEmptyText),
+  RAW_MAIL_BUCKET: setting,
   /** Staff routes only: whose access tokens are accepted (Cognito user pool, or the local staff-idp). */
-  STAFF_ISSUER: z.optional(z.url()),
+  STAFF_ISSUER: optionalUrl,
   /** Comma-separated app client ids whose tokens are accepted (console, CLI). */
-  STAFF_CLIENT_IDS: z.optional(nonEmptyText),
+  STAFF_CLIENT_IDS: setting,
   /** Default `<STAFF_ISSUER>/.well-known/jwks.json`. */
-  STAFF_JWKS_URL: z.optional(z.url()),
+  STAFF_JWKS_URL: optionalUrl,
   /** Staff functions that start jobs: the job runner's function name (locally `job-runner`). */
-  JOB_RUNNER_FUNCTION: z.optional(nonEmptyText),
+  JOB_RUNNER_FUNCTION: setting,
   /** HTTP functions only: the secret of CloudFront's origin header (shared/http/origin-verify.ts). */
   ORIGIN_VERIFY_SECRET: z.optional(z.string().check(z.minLength(minimumOriginSecretLength))),
   /**
    * privacy-requests and its by-email worker only: the key that seals a by-email submission on its way from the
    * route to the worker (the route may only Encrypt with it, the worker only Decrypt; purpose `by-email-submission`).
    */
-  SUBMISSION_KEY_ID: z.optional(nonEmptyText),
+  SUBMISSION_KEY_ID: setting,
   /** privacy-requests only: the by-email worker's function name (locally `privacy-requests-by-email`). */
-  BY_EMAIL_WORKER_FUNCTION: z.optional(nonEmptyText),
+  BY_EMAIL_WORKER_FUNCTION: setting,
   /** Local stack only: the endpoint that takes Lambda Invoke calls and runs the function in-process. */
-  LAMBDA_ENDPOINT: z.optional(z.url()),
+  LAMBDA_ENDPOINT: optionalUrl,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -14,6 +14,7 @@ import { staffRoleByRouteKey } from '../routes.js';
 import type { StaffTokenVerifier } from '../../shared/adapters/staff-token-verifier.js';
 import { loadOnce } from '../../shared/adapters/load-once.js';
 import { createAdminDeps, type AdminDeps } from '../../shared/wiring/admin.js';
+import { registerStaffProblems } from '../../shared/domain/staff-problems.js';
 
 /**
  * The staff API serves some fifty routes and a container few of them: each group's service code (and the
@@ -326,6 +327,8 @@ export function createRoutes(deps: AdminDeps): Record<string, RouteHandler> {
   });
 }
 
+// The staff codes (breach-changed, request-state, …) are answered only here.
+registerStaffProblems();
 const config = loadConfig();
 const observability = createObservability('admin');
 export const handler = httpFunction(

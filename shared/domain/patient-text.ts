@@ -70,7 +70,12 @@ const notNames = new Set([
 const diagnosisStatement =
   /\b(?:diagnose|diagnosis|diagnosed|gediagnosticeerd|dx)\b\s*:?\s*(?:met|with|is|van|of)?\s*[a-z]{3,}/i;
 
-const diagnoses = [
+/**
+ * The word lists are written folded (no diacritics: "caries", not "cariës"), as the text they are matched
+ * against is folded first: folding them at import would cost every cold init (test/unit/domain/patient-text.test.ts
+ * checks they are).
+ */
+export const diagnoses = [
   'diabetes',
   'diabetisch',
   'depressie',
@@ -150,7 +155,7 @@ const diagnoses = [
   'alcoholisme',
   'slaapapneu',
   'tinnitus',
-  'cariës',
+  'caries',
   'parodontitis',
   'periodontitis',
   'wortelkanaalbehandeling',
@@ -158,7 +163,7 @@ const diagnoses = [
   'dyslexie',
 ];
 
-const medications = [
+export const medications = [
   'paracetamol',
   'ibuprofen',
   'diclofenac',
@@ -235,7 +240,7 @@ const medications = [
 
 const wordList = (words: string[]): RegExp =>
   new RegExp(
-    String.raw`(?<![\p{L}])(?:${words.map((w) => fold(w).replace(/[-\s]/g, '[-\\s]?')).join('|')})(?![\p{L}])`,
+    String.raw`(?<![\p{L}])(?:${words.map((w) => w.replace(/[-\s]/g, '[-\\s]?')).join('|')})(?![\p{L}])`,
     'iu',
   );
 

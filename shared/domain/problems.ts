@@ -1,6 +1,7 @@
 import type { z } from 'zod/mini';
 import { formatPath } from './patient-guard.js';
 import { policy } from './policy.js';
+import type { staffMessages } from './staff-problems.js';
 
 /**
  * The API's error vocabulary. A response names fields and codes; the texts below explain a code in Dutch and
@@ -96,26 +97,6 @@ export const messages = {
     nl: 'U bent niet (meer) ingelogd. Log opnieuw in met een code per e-mail.',
     en: 'You are not (or no longer) signed in. Please sign in again with a code by email.',
   },
-  'staff-unauthorised': {
-    nl: 'Meld u aan als medewerker (met uw tweede factor) en probeer het opnieuw.',
-    en: 'Sign in as a staff member (with your second factor) and try again.',
-  },
-  'staff-forbidden': {
-    nl: 'Uw rol geeft geen toegang tot deze handeling.',
-    en: 'Your role does not allow this action.',
-  },
-  'breach-changed': {
-    nl: 'Iemand anders heeft dit datalek intussen gewijzigd. Laad het opnieuw.',
-    en: 'Someone else changed this breach meanwhile. Reload it.',
-  },
-  'breach-decided': {
-    nl: 'Over dit datalek is al besloten, of de betrokkenen zijn al geïnformeerd.',
-    en: 'This breach has already been decided, or those affected have already been told.',
-  },
-  'breach-not-high-risk': {
-    nl: 'Licentiehouders worden alleen geïnformeerd over een datalek dat als hoog risico is beoordeeld (AVG art. 34).',
-    en: 'Licensees are told only of a breach decided as high risk (GDPR art. 34).',
-  },
   'rate-limited': {
     nl: 'Te veel pogingen. Probeer het later opnieuw.',
     en: 'Too many attempts. Please try again later.',
@@ -123,30 +104,6 @@ export const messages = {
   'origin-required': {
     nl: 'Gebruik het portaal: de API is alleen bereikbaar via het adres van het portaal (/api).',
     en: 'Use the portal: the API answers only through the portal address (/api).',
-  },
-  'invalid-basis': {
-    nl: 'Gegevens worden alleen verstrekt bij een wettelijke plicht, noodzaak voor de bedrijfsvoering of fraude.',
-    en: 'Data is only disclosed for a legal obligation, business necessity or fraud.',
-  },
-  'invalid-category': {
-    nl: 'Onbekende gegevenscategorie: ZorgSom bewaart alleen naam, adres, e-mailadres en IBAN.',
-    en: 'Unknown data category: ZorgSom only holds name, address, email address and IBAN.',
-  },
-  'bulk-count-changed': {
-    nl: 'Het aantal verzoeken in deze selectie is intussen veranderd. Bekijk de lijst opnieuw en bevestig dan.',
-    en: 'The number of requests in this selection changed meanwhile. Review the list again, then confirm.',
-  },
-  'request-state': {
-    nl: 'Dit verzoek is al afgehandeld of wacht niet op deze handeling.',
-    en: 'This request is already finished or is not waiting for this action.',
-  },
-  'extension-too-long': {
-    nl: `De termijn kan met ten hoogste ${policy.requests.maxExtensionMonths} maanden worden verlengd (AVG art. 12 lid 3).`,
-    en: `The deadline can be extended by at most ${policy.requests.maxExtensionMonths} months (GDPR art. 12(3)).`,
-  },
-  'not-a-deletion': {
-    nl: 'Alleen een verzoek om verwijdering kan worden goedgekeurd voor verwijdering.',
-    en: 'Only a deletion request can be approved for deletion.',
   },
   'review-closed': {
     nl: 'Over dit verzoek is al beslist, of het is verlopen.',
@@ -164,22 +121,6 @@ export const messages = {
     nl: 'Verstrek patiëntgegevens alleen als uw patiënt daarvoor toestemming heeft gegeven, en bevestig dat.',
     en: 'Provide patient data only with your patient’s consent, and confirm that you have it.',
   },
-  'inbox-state': {
-    nl: 'Dit bericht is al afgehandeld of omgezet in een verzoek.',
-    en: 'This message has already been handled or turned into a request.',
-  },
-  'no-address': {
-    nl: 'Er is geen adres om dit bericht te beantwoorden (de afzender is onbekend en het bericht is verwijderd).',
-    en: 'There is no address to answer this message (the sender is unknown and the message was deleted).',
-  },
-  'not-a-licensee': {
-    nl: 'Alleen een bericht van een licentiehouder kan een privacyverzoek worden.',
-    en: 'Only a message from a licensee can become a privacy request.',
-  },
-  'licence-state': {
-    nl: 'Dit kan niet in de huidige status van de licentie.',
-    en: 'This is not possible in the licence’s current state.',
-  },
   conflict: {
     nl: 'Tegelijk met dit verzoek veranderde er iets anders aan dezelfde gegevens. Probeer het opnieuw.',
     en: 'Something else changed the same data at the same moment. Please try again.',
@@ -195,16 +136,31 @@ export const messages = {
   },
 } as const satisfies Record<string, { nl: string; en: string }>;
 
-export type ProblemCode = keyof typeof messages;
+/** Every code: the catalogue above, and the staff API's own (staff-problems.ts). */
+export type ProblemCode = keyof typeof messages | keyof typeof staffMessages;
 export type Language = 'nl' | 'en';
+type ProblemText = { nl: string; en: string };
 
-export function isProblemCode(code: string): code is ProblemCode {
-  return Object.hasOwn(messages, code);
+/** The codes this function answers with: the catalogue above, plus the staff API's once it registers them. */
+const catalogue: Record<string, ProblemText> = { ...messages };
+
+/** Adds codes (the staff API's, at its init) to the catalogue that responses and field errors read. */
+export function registerProblemTexts(texts: Record<string, ProblemText>): void {
+  Object.assign(catalogue, texts);
 }
 
-/** The text for a code; an unknown code falls back to `internal` rather than leaking anything. */
+export function isProblemCode(code: string): code is ProblemCode {
+  return Object.hasOwn(catalogue, code);
+}
+
+/** The texts for a code; an unknown code falls back to `internal` rather than leaking anything. */
+export function problemTextOf(code: string): ProblemText {
+  return isProblemCode(code) ? catalogue[code]! : messages.internal;
+}
+
+/** The text for a code in one language (`internal` for an unknown code). */
 export function messageFor(code: string, language: Language): string {
-  return (isProblemCode(code) ? messages[code] : messages.internal)[language];
+  return problemTextOf(code)[language];
 }
 
 /** A problem with one field: its JSON path (`address.postcode`, `items[0]`; '' for the body) and a code. */

@@ -1,8 +1,12 @@
 import { policy } from './policy.js';
+import { policyTexts } from './policy-texts.js';
 
 const { retention: r, budgetReview: b } = policy;
 /** Each processing's retention, worded from the policy values that the code enforces. */
-const retentionOf: Record<(typeof policy.processingActivities)[number]['id'], { nl: string; en: string }> = {
+const retentionOf: Record<
+  (typeof policyTexts.processingActivities)[number]['id'],
+  { nl: string; en: string }
+> = {
   'licensee-records': {
     nl: `Tot uiterlijk ${r.afterLicenceEndMonths} maanden na het einde van de licentie, back-ups inbegrepen`,
     en: `Until at most ${r.afterLicenceEndMonths} months after the licence ends, backups included`,
@@ -39,8 +43,8 @@ export function processingRegister() {
     controller: { name: policy.controller.name, contact: policy.controller.contactEmail },
     dataSubjects: { nl: 'Licentiehouders (zorgverleners)', en: 'Licensees (healthcare practitioners)' },
     categories: policy.dataCategories.map(({ id, nl, en }) => ({ id, nl, en })),
-    /** Every processing, each with its own basis and retention (policy.processingActivities). */
-    processings: policy.processingActivities.map((activity) => ({
+    /** Every processing, each with its own basis and retention (policyTexts.processingActivities). */
+    processings: policyTexts.processingActivities.map((activity) => ({
       id: activity.id,
       nl: activity.nl,
       en: activity.en,
@@ -54,14 +58,14 @@ export function processingRegister() {
       nl: 'Patiëntgegevens (zoals een BSN of medische gegevens) worden in formulieren en e-mail geweigerd; alleen bij een begrotingscontrole deelt een licentiehouder zelf een bestand, met toestemming van de patiënt (zie budget-review-uploads)',
       en: 'Patient data (such as a BSN or medical details) is refused in forms and mail; only for a budget review does a licensee share a file themselves, with the patient’s consent (see budget-review-uploads)',
     },
-    purposes: policy.purposes.map(({ id, legalBasis, nl, en }) => ({ id, legalBasis, nl, en })),
+    purposes: policyTexts.purposes.map(({ id, legalBasis, nl, en }) => ({ id, legalBasis, nl, en })),
     retention: {
       nl: `Uiterlijk ${retention.afterLicenceEndMonths} maanden na het einde van de licentie vernietigd, back-ups inbegrepen`,
       en: `Destroyed at most ${retention.afterLicenceEndMonths} months after the licence ends, backups included`,
       afterLicenceEndMonths: retention.afterLicenceEndMonths,
     },
     recipients: {
-      processors: policy.processors.map(({ name, nl, en }) => ({ name, nl, en })),
+      processors: policyTexts.processors.map(({ name, nl, en }) => ({ name, nl, en })),
       thirdParties: {
         nl: 'Alleen bij wettelijke plicht, noodzaak voor de bedrijfsvoering of fraude; elke verstrekking wordt vastgelegd',
         en: 'Only for a legal obligation, business necessity or fraud; every disclosure is recorded',
@@ -69,7 +73,7 @@ export function processingRegister() {
       },
     },
     rightsResponseMonths: requests.responseDeadlineMonths,
-    securityMeasures: policy.securityMeasures.map(({ nl, en }) => ({ nl, en })),
+    securityMeasures: policyTexts.securityMeasures.map(({ nl, en }) => ({ nl, en })),
   };
 }
 export type ProcessingRegister = ReturnType<typeof processingRegister>;

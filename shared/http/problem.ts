@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { messages, type FieldError, type ProblemCode } from '../domain/problems.js';
+import { problemTextOf, type FieldError, type ProblemCode } from '../domain/problems.js';
 
 const statusTitles: Record<number, string> = {
   400: 'Bad Request',
@@ -15,8 +15,6 @@ const statusTitles: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-const textOf = (code: ProblemCode) => messages[code];
-
 /** RFC 9457 problem details, with a Dutch and English text for the problem and for every field. */
 export function problemResponse(
   status: number,
@@ -31,9 +29,9 @@ export function problemResponse(
       title: statusTitles[status] ?? 'Error',
       status,
       code,
-      detail: textOf(code).en,
-      message: textOf(code),
-      errors: errors.map((error) => ({ ...error, message: textOf(error.code) })),
+      detail: problemTextOf(code).en,
+      message: problemTextOf(code),
+      errors: errors.map((error) => ({ ...error, message: problemTextOf(error.code) })),
     }),
   };
 }

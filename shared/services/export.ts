@@ -1,4 +1,5 @@
 import { policy } from '../domain/policy.js';
+import { policyTexts } from '../domain/policy-texts.js';
 import type { ServiceDeps } from './deps.js';
 import type { LicenseeExport } from './export-schema.js';
 import { loadProfile, viewOf } from './self-service.js';
@@ -34,7 +35,7 @@ export async function exportLicenseeData(deps: ServiceDeps, licenseeId: string):
     privacyRequests,
     disclosures,
     dataCategories: policy.dataCategories.map((category) => ({ ...category })),
-    purposes: policy.purposes.map((purpose) => ({ ...purpose })),
+    purposes: policyTexts.purposes.map((purpose) => ({ ...purpose })),
   };
 }
 

@@ -1,5 +1,6 @@
 import { longDate } from '../../shared/domain/dates.js';
 import { policy } from '../../shared/domain/policy.js';
+import { policyTexts } from '../../shared/domain/policy-texts.js';
 import {
   disclosureBasisTexts,
   legalBasisTexts,
@@ -138,7 +139,7 @@ export const statementSections: Section[] = [
         kind: 'table',
         claim: 'purposes',
         head: [t('Waarvoor', 'What for'), t('Op grond van', 'Legal basis')],
-        rows: policy.purposes.map((purpose) => [
+        rows: policyTexts.purposes.map((purpose) => [
           t(purpose.nl, purpose.en),
           legalBasisTexts[purpose.legalBasis],
         ]),
@@ -172,7 +173,7 @@ export const statementSections: Section[] = [
           'De bescherming van uw privacy is belangrijk voor u en voor ons. Daarom:',
           'Protecting your privacy matters to you and to us. That is why:',
         ),
-        items: policy.securityMeasures.map(({ nl, en }) => t(nl, en)),
+        items: policyTexts.securityMeasures.map(({ nl, en }) => t(nl, en)),
       },
       {
         kind: 'p',
@@ -231,7 +232,7 @@ export const statementSections: Section[] = [
           'Deze bedrijven werken in onze opdracht en alleen volgens onze afspraken:',
           'These companies work on our instructions and only under our agreements:',
         ),
-        items: policy.processors.map((processor) =>
+        items: policyTexts.processors.map((processor) =>
           t(`${processor.name}: ${processor.nl}`, `${processor.name}: ${processor.en}`),
         ),
       },

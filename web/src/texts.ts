@@ -1,4 +1,5 @@
 import { policy } from '../../shared/domain/policy.js';
+import { policyTexts } from '../../shared/domain/policy-texts.js';
 
 /**
  * Every text of the portal, in Dutch (the default) and English. The build renders the Dutch text into the
@@ -26,7 +27,7 @@ export const legalBasisTexts = {
   contract: t('Uitvoering van de licentieovereenkomst', 'Performance of the licence agreement'),
   'legal-obligation': t('Wettelijke verplichting', 'Legal obligation'),
   'legitimate-interest': t('Gerechtvaardigd belang', 'Legitimate interest'),
-} as const satisfies Record<(typeof policy.purposes)[number]['legalBasis'], Text>;
+} as const satisfies Record<(typeof policyTexts.purposes)[number]['legalBasis'], Text>;
 
 export const disclosureBasisTexts = {
   'legal-obligation': t('als de wet ons daartoe verplicht', 'when the law obliges us to'),

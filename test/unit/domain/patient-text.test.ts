@@ -1,6 +1,6 @@
 /** The free-text patient-data guard on the fixture lists: every positive caught, no negative refused. */
 import { describe, expect, it } from 'vitest';
-import { patientTextSign } from '../../../shared/domain/patient-text.js';
+import { diagnoses, medications, patientTextSign } from '../../../shared/domain/patient-text.js';
 import { negatives, positives } from '../../fixtures/patient-text.js';
 
 describe('patient data in free text', () => {
@@ -19,6 +19,12 @@ describe('patient data in free text', () => {
         .map((sample) => ({ ...sample, sign: patientTextSign(sample.text, sample.kind) }))
         .filter((sample) => sample.sign !== undefined),
     ).toEqual([]);
+  });
+
+  it('keeps its word lists folded, so a word written with diacritics in a text still matches', () => {
+    const fold = (word: string) => word.normalize('NFD').replace(/\p{M}/gu, '');
+    expect([...diagnoses, ...medications].filter((word) => fold(word) !== word)).toEqual([]);
+    expect(patientTextSign('Mevrouw Bakker heeft cariës', 'text')).toBe('diagnosis');
   });
 
   it('names the kind of sign, not the text', () => {

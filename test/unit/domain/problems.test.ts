@@ -16,9 +16,11 @@ import {
   messageFor,
   messages,
   problemErrorMap,
+  problemTextOf,
   type FieldError,
 } from '../../../shared/domain/problems.js';
 import { validateBody } from '../../../shared/domain/validate.js';
+import { registerStaffProblems, staffMessages } from '../../../shared/domain/staff-problems.js';
 
 const address = { street: 'Hoofdstraat', houseNumber: '12', postcode: '3511 AB', city: 'Utrecht' };
 const signup = { name: 'Praktijk de Linde', address, email: 'info@praktijk.nl', iban: 'NL91ABNA0417164300' };
@@ -289,5 +291,32 @@ describe('messages', () => {
   it('falls back to the internal message for an unknown code', () => {
     expect(messageFor('no-such-code', 'en')).toBe(messages.internal.en);
     expect(isProblemCode('toString')).toBe(false);
+  });
+});
+
+describe('staff problem codes', () => {
+  it('are apart from the licensee-facing catalogue, each with a Dutch and an English text', () => {
+    expect(Object.keys(staffMessages).filter((code) => Object.hasOwn(messages, code))).toEqual([]);
+    // Until then a staff code is unknown here, as in every function but the staff API: `internal` is answered.
+    expect(isProblemCode('breach-changed')).toBe(false);
+    expect(problemTextOf('breach-changed')).toEqual(messages.internal);
+    for (const [code, text] of Object.entries(staffMessages)) {
+      expect(text.nl.length, code).toBeGreaterThan(0);
+      expect(text.en.length, code).toBeGreaterThan(0);
+      expect(text.nl, code).not.toBe(text.en);
+    }
+  });
+
+  it('are answered with their own texts once the staff API registers them', () => {
+    registerStaffProblems();
+    for (const [code, text] of Object.entries(staffMessages)) {
+      expect(isProblemCode(code), code).toBe(true);
+      expect(problemTextOf(code)).toEqual(text);
+    }
+    // A staff code set as a schema's message becomes the field error's code, as a public one does.
+    const schema = z.object({ basis: z.string().check(z.refine(() => false, { message: 'invalid-basis' })) });
+    expect(errorsOf(validateBody(schema, { basis: 'x' }))).toEqual([
+      { field: 'basis', code: 'invalid-basis' },
+    ]);
   });
 });

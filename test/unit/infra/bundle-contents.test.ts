@@ -8,6 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { esbuildOptions } from '../../../infra/bundling.js';
+import { staffMessages } from '../../../shared/domain/staff-problems.js';
 
 const functionNames = readdirSync('functions')
   .filter((name) => existsSync(`functions/${name}/handler.ts`))
@@ -258,6 +259,11 @@ describe('what each function bundle holds', () => {
     expect(sends('session', ...all)).toEqual([subjects.signup, subjects.signIn]);
     expect(sends('self-service', ...all)).toEqual([subjects.profile]);
     expect(sends('marketing-unsubscribe', ...all)).toEqual([]);
+  });
+
+  it('only the staff API carries the staff problem texts', () => {
+    const staffText = staffMessages['breach-changed'].nl;
+    expect(functionNames.filter((name) => bundleText.get(name)!.includes(staffText))).toEqual(['admin']);
   });
 
   it.each(rules.filter((rule) => rule.lazy || rule.lazyIn).map((rule) => [rule.what, rule] as const))(

@@ -11,6 +11,7 @@ import { personalDataSchema } from '../../../shared/domain/licensee.js';
 import { signupBodySchema } from '../../../shared/domain/licensee-input.js';
 import { isPrivacySubject } from '../../../shared/domain/mail-classification.js';
 import { policy } from '../../../shared/domain/policy.js';
+import { policyTexts } from '../../../shared/domain/policy-texts.js';
 import { dueDateOf, requestBodySchema, requestTypes } from '../../../shared/domain/privacy-request.js';
 import { disclosureRecordSchema } from '../../../shared/domain/records.js';
 import { endLicenceBodySchema, retentionDates } from '../../../shared/domain/retention.js';
@@ -49,9 +50,13 @@ const checks: Record<ClaimId, () => void> = {
     expect(Number.isNaN(Date.parse(policy.statement.effectiveDate))).toBe(false);
   },
   'business-use-only': () => {
-    expect(policy.purposes.map((purpose) => purpose.id)).toEqual(['service', 'bookkeeping', 'marketing']);
+    expect(policyTexts.purposes.map((purpose) => purpose.id)).toEqual([
+      'service',
+      'bookkeeping',
+      'marketing',
+    ]);
     expect(processingRegister().purposes.map((purpose) => purpose.id)).toEqual(
-      policy.purposes.map((purpose) => purpose.id),
+      policyTexts.purposes.map((purpose) => purpose.id),
     );
   },
   'no-patient-access': () => {
@@ -82,7 +87,7 @@ const checks: Record<ClaimId, () => void> = {
     );
   },
   purposes: () => {
-    for (const purpose of policy.purposes) expect(legalBasisTexts[purpose.legalBasis]).toBeDefined();
+    for (const purpose of policyTexts.purposes) expect(legalBasisTexts[purpose.legalBasis]).toBeDefined();
   },
   'marketing-opt-out': () => {
     expect(hasRoute('PUT', '/api/me/marketing')).toBe(true);
@@ -127,7 +132,7 @@ const checks: Record<ClaimId, () => void> = {
   },
   processors: () => {
     expect(processingRegister().recipients.processors.map((p) => p.name)).toEqual(
-      policy.processors.map((p) => p.name),
+      policyTexts.processors.map((p) => p.name),
     );
   },
   'budget-review': () => {

@@ -2,6 +2,7 @@
 import { extractText, getDocumentProxy } from 'unpdf';
 import { describe, expect, it } from 'vitest';
 import { policy } from '../../../shared/domain/policy.js';
+import { policyTexts } from '../../../shared/domain/policy-texts.js';
 import type { LicenseeExport } from '../../../shared/services/export.js';
 import { renderOverviewPdf } from '../../../shared/services/overview-pdf.js';
 
@@ -33,7 +34,7 @@ const data: LicenseeExport = {
   privacyRequests: [],
   disclosures: [],
   dataCategories: policy.dataCategories.map((c) => ({ ...c })),
-  purposes: policy.purposes.map((p) => ({ ...p })),
+  purposes: policyTexts.purposes.map((p) => ({ ...p })),
 } as unknown as LicenseeExport;
 
 async function textOf(bytes: Uint8Array): Promise<string> {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb, type WebBuild } from '../../../local/web-build.js';
 import { policy } from '../../../shared/domain/policy.js';
+import { policyTexts } from '../../../shared/domain/policy-texts.js';
 import { pages, renderPages } from '../../../web/src/pages.js';
 import { contentSecurityPolicy, portalMetaContentSecurityPolicy } from '../../../web/src/security.js';
 import { legalBasisTexts, requestTypeTexts, texts } from '../../../web/src/texts.js';
@@ -111,7 +112,7 @@ describe('privacy statement: generated from the policy file', () => {
     for (const category of policy.dataCategories) {
       expect(statement).toContain(`data-nl="${category.nl}" data-en="${category.en}"`);
     }
-    for (const purpose of policy.purposes) {
+    for (const purpose of policyTexts.purposes) {
       expect(statement).toContain(`data-nl="${purpose.nl}"`);
       expect(statement).toContain(`data-en="${legalBasisTexts[purpose.legalBasis].en}"`);
     }
