@@ -16,7 +16,7 @@ import {
 import { policy } from '../../domain/policy.js';
 import { dueDateOf, maxMessageLength, type StoredPrivacyRequest } from '../../domain/privacy-request.js';
 import type { MailIntakeDeps } from '../requests/request-deps.js';
-import { requestMails } from '../requests/request-mails.js';
+import * as requestMails from '../requests/request-mails.js';
 import {
   createRequest,
   advance,

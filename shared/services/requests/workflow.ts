@@ -28,7 +28,8 @@ import { loadProfile } from '../self-service.js';
 import { invalidCode } from '../session.js';
 import type { OutgoingMail } from '../ports.js';
 import type { RequestDeps } from './request-deps.js';
-import { confirmLinkOf, requestMails, type MailContext } from './request-mails.js';
+import * as requestMails from './request-mails.js';
+import { confirmLinkOf, type MailContext } from './request-mails.js';
 
 /**
  * Every state change of a privacy request lives here, whoever causes it (the licensee on the web, mail

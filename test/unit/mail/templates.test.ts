@@ -4,7 +4,8 @@ import { requestTypes, type PrivacyRequestType } from '../../../shared/domain/pr
 import type { MailLanguage } from '../../../shared/domain/sending-policy.js';
 import { mailTemplateNames, mailsIn } from '../../../shared/services/mail-templates.js';
 import type { OutgoingMail } from '../../../shared/services/ports.js';
-import { requestMails, type MailContext } from '../../../shared/services/requests/request-mails.js';
+import * as requestMails from '../../../shared/services/requests/request-mails.js';
+import type { MailContext } from '../../../shared/services/requests/request-mails.js';
 import { breachNotice } from '../../../shared/services/staff/breaches.js';
 import { staffInboxMails } from '../../../shared/services/staff/inbox-mails.js';
 import {
