@@ -30,7 +30,7 @@ export interface BenchContext {
 }
 
 const runs = Number(process.env.BENCH_RUNS ?? 200);
-const coldSamples = Number(process.env.BENCH_COLD_SAMPLES ?? 15);
+const coldSamples = Number(process.env.BENCH_COLD_SAMPLES ?? 25);
 /** Samples per side (registered, free) and email-taking route in the enumeration-timing section. */
 const enumerationSamples = Number(process.env.BENCH_ENUMERATION_SAMPLES ?? 200);
 /** `BENCH_SECTIONS=cold` (or e.g. `cold,latency`): only those sections; `cold` is the cold-init table. */
