@@ -1,6 +1,5 @@
 import type { z } from 'zod/mini';
 import { formatPath } from './patient-guard.js';
-import { policy } from './policy.js';
 import type { staffMessages } from './staff-problems.js';
 
 /**
