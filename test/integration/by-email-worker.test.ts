@@ -7,24 +7,18 @@
  */
 import { KMSClient } from '@aws-sdk/client-kms';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { invokedFunction } from '../../local/invoked-function.js';
 import { createLambdaClient } from '../../shared/adapters/lambda-job-invoker.js';
 import { loadConfig } from '../../shared/config.js';
 import { createRequestDeps } from '../../shared/wiring/requests.js';
-import { startLocalApi, type LocalApi } from '../support/local-api.js';
+import { useLocalApi } from '../support/local-api.js';
 import { registerLicensee } from '../support/licensees.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
 const worker = 'privacy-requests-by-email';
-let api: LocalApi;
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useLocalApi();
 
 const requestsOf = (licenseeId: string) =>
   createRequestDeps(loadConfig(api.env), { count: () => {} }).requests.listRequests(licenseeId);

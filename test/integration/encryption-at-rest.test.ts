@@ -1,15 +1,9 @@
 import { GetItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/adapters/table-definition.js';
-import { newLicensee, startLocalApi, type LocalApi } from '../support/local-api.js';
+import { newLicensee, useLocalApi } from '../support/local-api.js';
 
-let api: LocalApi;
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useLocalApi();
 
 async function register() {
   const input = newLicensee();

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newLicensee, startLocalApi, type LocalApi } from '../support/local-api.js';
+import { describe, expect, it } from 'vitest';
+import { newLicensee, useLocalApi } from '../support/local-api.js';
 
-let api: LocalApi;
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useLocalApi();
 
 async function registeredLicensee(overrides: Record<string, unknown> = {}) {
   const input = newLicensee(overrides);

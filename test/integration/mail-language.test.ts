@@ -1,21 +1,15 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerLicensee } from '../support/licensees.js';
-import { startLocalApi, type LocalApi } from '../support/local-api.js';
+import { useLocalApi } from '../support/local-api.js';
 
 /**
  * The licensee's mail language through the real functions on the emulators: set at signup, changed with
  * PATCH /api/me (strict schema, 50 parallel changes never a 5xx), read as Dutch when a profile predates it, and
  * every mail to the licensee in that language only; bilingual only to an address with no licence.
  */
-let api: LocalApi;
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useLocalApi();
 
 const newest = async (email: string) => (await api.mailsTo(email)).at(-1)!;
 const onlyEnglish = (mail: { subject: string; html?: string }) => {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { functionNames, type FunctionName } from '../../functions/routes.js';
 import { startHttpServer } from '../../local/http-server.js';
 import { findFreePort } from '../../local/ports.js';
@@ -230,4 +230,24 @@ export function newLicensee(overrides: Record<string, unknown> = {}) {
     iban: 'nl91 abna 0417 1643 00',
     ...overrides,
   };
+}
+
+/**
+ * The local stack for one test file: started before its tests, closed after them. It returns a stand-in that
+ * forwards to the stack once started, so a test reads `api.call(…)` as with `startLocalApi`'s own result.
+ */
+export function useLocalApi(...args: Parameters<typeof startLocalApi>): LocalApi {
+  let started: LocalApi | undefined;
+  beforeAll(async () => {
+    started = await startLocalApi(...args);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return new Proxy({} as LocalApi, {
+    get(_, key) {
+      if (!started) throw new Error('The local stack starts in beforeAll: use it inside a test or a hook.');
+      return Reflect.get(started, key);
+    },
+  });
 }

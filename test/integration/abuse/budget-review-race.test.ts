@@ -1,10 +1,10 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createS3Client } from '../../../shared/adapters/raw-mail-store.js';
 import { loadConfig } from '../../../shared/config.js';
 import { uploaded } from '../../support/budget-reviews.js';
 import { registerLicensee } from '../../support/licensees.js';
-import { startLocalApi, type LocalApi } from '../../support/local-api.js';
+import { useLocalApi } from '../../support/local-api.js';
 
 // 50 requests at once against DynamoDB Local take seconds, more on a loaded machine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -13,13 +13,7 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
  * Issue 9: accept and decline sent at once, 25 each, after the file was uploaded. The decision is one
  * conditional write, so exactly one wins, and a declined review keeps no upload (decline deletes it).
  */
-let api: LocalApi;
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useLocalApi();
 
 async function objectsOf(licenseeId: string) {
   const listed = await createS3Client(loadConfig(api.env)).send(

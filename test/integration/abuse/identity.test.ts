@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
+import { describe, expect, it, vi } from 'vitest';
+import { newLicensee, useLocalApi } from '../../support/local-api.js';
 import { registerLicensee } from '../../support/licensees.js';
 
 // 50 requests at once against DynamoDB Local take seconds, more on a loaded machine.
@@ -10,13 +10,7 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
  * tells the previous address (with a working "this was not me"), and every other change is told to the
  * address on record.
  */
-let api: LocalApi;
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useLocalApi();
 
 /** Signs in again with a fresh code: a second, independent session. */
 async function secondSession(email: string): Promise<string> {

@@ -1,6 +1,6 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createKmsBlindIndex } from '../../../shared/adapters/kms-blind-index.js';
 import { outboxKeys } from '../../../shared/adapters/outbox-store.js';
 import { loadConfig } from '../../../shared/config.js';
@@ -9,7 +9,7 @@ import { budgetDayOf, sendingLimits } from '../../../shared/domain/sending-polic
 import { createAwsClients } from '../../../shared/wiring/base.js';
 import { codeRateWindowMinutes } from '../../../shared/domain/one-time-code.js';
 import { policy } from '../../../shared/domain/policy.js';
-import { startLocalApi, type LocalApi } from '../../support/local-api.js';
+import { useLocalApi } from '../../support/local-api.js';
 import { registerLicensee } from '../../support/licensees.js';
 
 // 50 requests at once against DynamoDB Local take seconds, more on a loaded machine.
@@ -20,13 +20,7 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
  * code budget and every guess at the latest code, yet the owner still signs in, through the link in the
  * latest sign-in mail (single use, replaced by the next code's, no attempt counter).
  */
-let api: LocalApi;
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useLocalApi();
 
 const linkIn = (text: string | undefined) => /sign-in\.html#link=([0-9A-Za-z._-]+)/.exec(text ?? '')?.[1];
 const signInMails = async (email: string) =>

@@ -1,13 +1,13 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { outboxItemSchema } from '../../../shared/adapters/outbox-store.js';
 import { loadConfig } from '../../../shared/config.js';
 import { policy } from '../../../shared/domain/policy.js';
 import { linkableTypes, requestTypes, unfinishedStatuses } from '../../../shared/domain/privacy-request.js';
 import { isEssential } from '../../../shared/domain/sending-policy.js';
 import { createRequestDeps } from '../../../shared/wiring/requests.js';
-import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
+import { newLicensee, useLocalApi } from '../../support/local-api.js';
 import { registerLicensee } from '../../support/licensees.js';
 
 // 50 requests at once against DynamoDB Local take seconds, more on a loaded machine.
@@ -21,13 +21,7 @@ vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
  * acknowledgement is never swallowed by the one-reply-per-24h rule); no answer is a 5xx; and the requests
  * stay consistent (at most one unfinished request per linkable type, at most the cap waiting for a code).
  */
-let api: LocalApi;
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useLocalApi();
 
 async function outboxSince(iso: string) {
   const { Items = [] } = await api.dynamodb.send(

@@ -1,13 +1,13 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { outboxKeys } from '../../../shared/adapters/outbox-store.js';
 import { loadConfig } from '../../../shared/config.js';
 import { budgetDayOf } from '../../../shared/domain/sending-policy.js';
 import { createRequestDeps } from '../../../shared/wiring/requests.js';
 import { deviceCookieName } from '../../../shared/domain/device-cookie.js';
 import { policy } from '../../../shared/domain/policy.js';
-import { startLocalApi, type LocalApi } from '../../support/local-api.js';
+import { useLocalApi } from '../../support/local-api.js';
 import { registerLicensee } from '../../support/licensees.js';
 
 // 50 requests at once against DynamoDB Local take seconds, more on a loaded machine.
@@ -19,13 +19,7 @@ vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
  * cookie (shared/domain/device-cookie.ts) that draws on the owner's own reserve of codes, which no request without
  * that cookie can touch. The answer is the same with and without a cookie, valid or not.
  */
-let api: LocalApi;
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useLocalApi();
 
 const askForCode = (email: string, cookie?: string) =>
   api.call('POST', '/api/sign-in/code', { body: { email }, ...(cookie ? { cookie } : {}) });

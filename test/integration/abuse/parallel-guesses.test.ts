@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { policy } from '../../../shared/domain/policy.js';
-import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
+import { newLicensee, useLocalApi } from '../../support/local-api.js';
 import { registerLicensee } from '../../support/licensees.js';
 
 // 50 requests at once against DynamoDB Local take seconds, more on a loaded machine.
@@ -11,13 +11,7 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
  * judged. Attackers send guesses at once, so each test fires 50 wrong guesses in parallel and then the
  * right code: it must be refused, and no answer may be a 5xx.
  */
-let api: LocalApi;
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useLocalApi();
 
 const parallel = 50;
 

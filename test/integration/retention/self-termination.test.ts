@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { retentionDates } from '../../../shared/domain/retention.js';
 import { registerLicensee } from '../../support/licensees.js';
-import { startLocalApi, type LocalApi } from '../../support/local-api.js';
+import { useLocalApi } from '../../support/local-api.js';
 
-let api: LocalApi;
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useLocalApi();
 
 describe('POST /api/me/licence/end', () => {
   it('ends the licence on explicit confirmation; the export shows when everything is destroyed', async () => {

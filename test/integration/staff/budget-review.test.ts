@@ -5,7 +5,7 @@
  * rule (local/s3.ts), so a tampered, expired or unencrypted upload is refused here as S3 refuses it.
  */
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createS3Client } from '../../../shared/adapters/raw-mail-store.js';
 import { createRetentionStore } from '../../../shared/adapters/retention-store.js';
 import { loadConfig } from '../../../shared/config.js';
@@ -26,15 +26,9 @@ import {
   type UploadTarget,
 } from '../../support/budget-reviews.js';
 import { registerLicensee } from '../../support/licensees.js';
-import { startLocalApi, type LocalApi } from '../../support/local-api.js';
+import { useLocalApi } from '../../support/local-api.js';
 
-let api: LocalApi;
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useLocalApi();
 
 const upload = Buffer.from('Begroting 2027\nPatiënt J. Jansen, BSN 123456782, 12 behandelingen à € 95\n');
 const addSeconds = (from: Date, seconds: number) => new Date(from.getTime() + seconds * 1000);

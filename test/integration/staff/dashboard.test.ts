@@ -3,17 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerLicensee } from '../../support/licensees.js';
-import { startLocalApi, type LocalApi } from '../../support/local-api.js';
+import { useLocalApi } from '../../support/local-api.js';
 
-let api: LocalApi;
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useLocalApi();
 
 /** `npm run admin -- report --json` as staff run it, against this local API. */
 async function cliReport(): Promise<unknown> {

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deliveredMails } from '../../support/outbox.js';
 import { registerLicensee } from '../../support/licensees.js';
-import { startLocalApi, type LocalApi } from '../../support/local-api.js';
+import { useLocalApi } from '../../support/local-api.js';
 
-let api: LocalApi;
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useLocalApi();
 
 const marketingMailsTo = async (email: string) =>
   (await api.mailsTo(email)).filter((mail) => mail.subject.startsWith('Nieuw in ZorgSom'));

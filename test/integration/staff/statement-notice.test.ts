@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { policy } from '../../../shared/domain/policy.js';
 import { statementNoticeMail } from '../../../shared/services/statement-notice.js';
 import { registerLicensee } from '../../support/licensees.js';
-import { newLicensee, startLocalApi, type LocalApi } from '../../support/local-api.js';
+import { newLicensee, useLocalApi } from '../../support/local-api.js';
 
-let api: LocalApi;
-beforeAll(async () => {
-  api = await startLocalApi();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useLocalApi();
 
 // Every licensee here signed up in Dutch (the default): their notice is in Dutch only.
 const subject = 'Onze privacyverklaring is gewijzigd';
