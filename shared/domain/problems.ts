@@ -2,6 +2,9 @@ import type { z } from 'zod/mini';
 import { formatPath } from './patient-guard.js';
 import type { staffMessages } from './staff-problems.js';
 
+/** A problem's text in Dutch and English. */
+export type ProblemText = { nl: string; en: string };
+
 /**
  * The API's error vocabulary. A response names fields and codes; the texts below explain a code in Dutch and
  * English. No error ever carries a submitted value: zod's `input` and the like are never copied.
@@ -133,12 +136,11 @@ export const messages = {
     nl: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.',
     en: 'Something went wrong on our side. Please try again later.',
   },
-} as const satisfies Record<string, { nl: string; en: string }>;
+} as const satisfies Record<string, ProblemText>;
 
 /** Every code: the catalogue above, and the staff API's own (staff-problems.ts). */
 export type ProblemCode = keyof typeof messages | keyof typeof staffMessages;
 export type Language = 'nl' | 'en';
-type ProblemText = { nl: string; en: string };
 
 /** The codes this function answers with: the catalogue above, plus the staff API's once it registers them. */
 const catalogue: Record<string, ProblemText> = { ...messages };

@@ -1,5 +1,5 @@
 import { policy } from './policy.js';
-import { registerProblemTexts } from './problems.js';
+import { registerProblemTexts, type ProblemText } from './problems.js';
 
 /**
  * The staff API's own problem codes (admin only): a function that answers licensees never returns them, so their
@@ -67,7 +67,7 @@ export const staffMessages = {
     nl: 'Dit kan niet in de huidige status van de licentie.',
     en: 'This is not possible in the licence’s current state.',
   },
-} as const satisfies Record<string, { nl: string; en: string }>;
+} as const satisfies Record<string, ProblemText>;
 
 /** Makes the staff codes answerable (responses and field errors) in this container: the staff API's init. */
 export function registerStaffProblems(): void {
